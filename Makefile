@@ -1,0 +1,64 @@
+# servq — the two commands: `make run` (the product, on SQLite, with demo data) and `make test` (everything CI runs).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run worker test lint types test-sqlite test-postgres bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+## setup: create .venv with the locked dependencies and migrate the SQLite database
+setup: $(UV)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+
+## run: set up, load the demo once, start the task worker and serve http://$(HOST):$(PORT)/
+run: setup
+	$(PY) manage.py load_demo
+	@echo "servq: http://$(HOST):$(PORT)/  (task worker running beside it; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+## worker: the background task worker, alone
+worker: setup
+	$(PY) manage.py db_worker --queue-name '*'
+
+lint: setup
+	$(VENV)/bin/ruff check servq tests bench
+	$(VENV)/bin/ruff format --check servq tests bench
+
+types: setup
+	$(VENV)/bin/mypy servq/*/services.py servq/*/rules.py servq/core/*.py servq/plans/importing
+
+test-sqlite: setup
+	SERVQ_ENV=test DATABASE_URL=sqlite:///var/test.sqlite3 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-postgres: setup
+	@if $(PY) -m servq.core.dbcheck "$(PG_TEST_URL)"; then \
+	  SERVQ_ENV=test DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -q $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL at $(PG_TEST_URL) cannot be reached and CI=true: failing." >&2; exit 1; \
+	else \
+	  echo "PostgreSQL at $(PG_TEST_URL) cannot be reached: SKIPPING the PostgreSQL run (set PG_TEST_URL)." >&2; \
+	fi
+
+## test: set up, then ruff, mypy and the whole suite on SQLite and on PostgreSQL
+test: lint types test-sqlite test-postgres
+
+bench: setup
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/test.sqlite3

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AgencyKind(models.TextChoices):
+    PARENT_BODY = "parent_body", _("上級機關")
+    FIRST_LEVEL = "first_level", _("一級機關")
+    DISTRICT_OFFICE = "district_office", _("區公所")
+    SECOND_LEVEL = "second_level", _("二級機關")
+    UNIT = "unit", _("單位（科/課/室/處）")
+
+
+class Role(models.TextChoices):
+    SUPERVISOR = "supervisor", _("研考督導")
+    COORDINATOR = "coordinator", _("機關聯絡人")
+    UNIT_STAFF = "unit_staff", _("承辦人員")
+    REVIEWER = "reviewer", _("評審委員")
+    HEAD = "head", _("機關首長")
+
+
+class Agency(models.Model):
+    """A node of the agency tree. ``path`` is the materialised chain of codes, for subtree queries."""
+
+    code = models.SlugField(_("代碼"), max_length=40, unique=True)
+    name = models.CharField(_("名稱"), max_length=120)
+    name_en = models.CharField(_("英文名稱"), max_length=200, blank=True)
+    kind = models.CharField(_("層級"), max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上級"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=800, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("機關")
+        verbose_name_plural = _("機關")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | Q(kind=AgencyKind.PARENT_BODY),
+                name="agency_only_parent_body_is_root",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="agency_not_own_parent"),
+            models.CheckConstraint(condition=Q(kind__in=AgencyKind.values), name="agency_kind_valid"),
+            models.UniqueConstraint(fields=["parent", "name"], name="agency_name_unique_under_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind == AgencyKind.UNIT
+
+
+class Membership(models.Model):
+    """A user's role in one agency; supervisors' rights reach the agency's whole subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("機關角色")
+        verbose_name_plural = _("機關角色")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency} · {self.get_role_display()}"

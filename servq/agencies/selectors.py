@@ -1,0 +1,74 @@
+"""Reads about agencies and who may see what, shared by views, services and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from servq.agencies.models import Agency, Membership
+from servq.agencies.rules import Grant, may_act_on, reach_prefixes
+
+_GRANTS_CACHE = "_servq_grants"
+
+
+def grants_of(user: Any) -> list[Grant]:
+    """The user's memberships as grants, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, _GRANTS_CACHE, None)
+    if cached is None:
+        cached = [
+            Grant(path, role)
+            for path, role in Membership.objects.filter(user=user).values_list("agency__path", "role")
+        ]
+        setattr(user, _GRANTS_CACHE, cached)
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, _GRANTS_CACHE):
+        delattr(user, _GRANTS_CACHE)
+
+
+def roles_of(user: Any) -> set[str]:
+    return {grant.role for grant in grants_of(user)}
+
+
+def reach_q(user: Any, field: str = "") -> Q:
+    """A filter for objects whose agency (at ``field``, '' for Agency itself) the user may act on."""
+    prefix = f"{field}__" if field else ""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    exact, subtrees = reach_prefixes(grants_of(user))
+    condition = Q(pk__in=[])
+    if exact:
+        condition |= Q(**{f"{prefix}path__in": sorted(exact)})
+    for subtree in sorted(subtrees):
+        condition |= Q(**{f"{prefix}path__startswith": subtree})
+    return condition
+
+
+def agencies_for(user: Any) -> QuerySet[Agency]:
+    return Agency.objects.filter(reach_q(user))
+
+
+def may_act_on_agency(user: Any, agency: Agency) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or may_act_on(grants_of(user), agency.path)
+
+
+def agency_tree() -> QuerySet[Agency]:
+    return Agency.objects.select_related("parent").order_by("path")
+
+
+def subtree_of(agency: Agency) -> QuerySet[Agency]:
+    return Agency.objects.filter(path__startswith=agency.path)
+
+
+def units_of(agency: Agency) -> QuerySet[Agency]:
+    """The units (科/課/室/處) anywhere under an agency, for matching 承辦單位 names."""
+    return subtree_of(agency).filter(kind="unit")
+
+
+def find_by_name(name: str) -> Agency | None:
+    return Agency.objects.filter(Q(name=name) | Q(code=name)).order_by("depth").first()

@@ -1,0 +1,86 @@
+"""Every write to agencies and memberships: atomic, audited, keyword-only, with the acting user as ``by``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from servq.agencies.models import Agency, AgencyKind, Membership, Role
+from servq.agencies.rules import child_path
+from servq.agencies.selectors import forget_grants
+from servq.core import audit
+
+
+@transaction.atomic
+def create_agency(
+    *,
+    by: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Agency | None = None,
+    name_en: str = "",
+    position: int = 0,
+) -> Agency:
+    agency = Agency(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        name_en=name_en,
+        position=position,
+        path=child_path(parent.path if parent else None, code),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    agency.full_clean(exclude=["path"])
+    agency.save()
+    audit.record(by=by, action="agency.create", obj=agency, agency=agency, after=audit.snapshot(agency))
+    return agency
+
+
+@transaction.atomic
+def rename_agency(*, by: Any, agency: Agency, name: str, name_en: str | None = None) -> Agency:
+    before = audit.snapshot(agency, ["name", "name_en"])
+    agency.name = name
+    if name_en is not None:
+        agency.name_en = name_en
+    agency.full_clean()
+    agency.save(update_fields=["name", "name_en"])
+    after = audit.snapshot(agency, ["name", "name_en"])
+    audit.record(by=by, action="agency.rename", obj=agency, agency=agency, before=before, after=after)
+    return agency
+
+
+@transaction.atomic
+def grant_role(*, by: Any, user: Any, agency: Agency, role: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=Role(role))
+    if created:
+        audit.record(
+            by=by, action="membership.grant", obj=membership, agency=agency, after=audit.snapshot(membership)
+        )
+        _sync_admin_access(user)
+    forget_grants(user)
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, by: Any, membership: Membership) -> None:
+    user, agency = membership.user, membership.agency
+    audit.record(
+        by=by, action="membership.revoke", obj=membership, agency=agency, before=audit.snapshot(membership)
+    )
+    membership.delete()
+    _sync_admin_access(user)
+    forget_grants(user)
+
+
+def _sync_admin_access(user: Any) -> None:
+    """Django admin is for supervisors: staff status follows the supervisor role."""
+    is_supervisor = Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+    if user.is_staff != is_supervisor and not user.is_superuser:
+        user.is_staff = is_supervisor
+        user.save(update_fields=["is_staff"])
+
+
+__all__ = ["AgencyKind", "create_agency", "grant_role", "rename_agency", "revoke_role"]

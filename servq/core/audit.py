@@ -1,0 +1,69 @@
+"""The audit log: services call ``record`` inside their transaction, so a change and its record land together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+
+from servq.core.models import AuditEntry
+
+Snapshot = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, for before/after records."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> Snapshot:
+    """The concrete field values of ``obj`` (foreign keys as ids), for a before/after record."""
+    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in ("id",)]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    obj: models.Model,
+    agency: Any = None,
+    before: Snapshot | None = None,
+    after: Snapshot | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry; must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the service's transaction.atomic block")
+    changes: dict[str, Any] = diff(before or {}, after or {})
+    if extra:
+        changes["_"] = _plain(extra)
+    actor = by if getattr(by, "pk", None) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=(by.get_username() if actor else str(by or "system"))[:150],
+        agency=agency,
+        agency_path=getattr(agency, "path", "") or "",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes=changes,
+    )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, with the values before and after. Written by services only."""
+
+    at = models.DateTimeField(_("時間"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作者"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_name = models.CharField(_("操作者名稱"), max_length=150, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("機關"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agency_path = models.CharField(max_length=800, blank=True, db_index=True)
+    action = models.CharField(_("動作"), max_length=40)
+    object_type = models.CharField(_("物件類型"), max_length=100)
+    object_id = models.CharField(_("物件編號"), max_length=64)
+    object_repr = models.CharField(_("物件"), max_length=300)
+    changes = models.JSONField(_("變更內容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("稽核紀錄")
+        verbose_name_plural = _("稽核紀錄")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class OfficeDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假日")
+    TYPHOON = "typhoon", _("停止上班（天然災害）")
+    MAKEUP_WORKDAY = "makeup_workday", _("補行上班日")
+
+
+class OfficeDay(models.Model):
+    """A day on which the government office calendar differs from 'weekdays work, weekends rest'."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("類別"), max_length=20, choices=OfficeDayKind.choices)
+    name = models.CharField(_("說明"), max_length=120, blank=True)
+    source = models.CharField(_("來源"), max_length=40, default="holidays")
+
+    class Meta:
+        verbose_name = _("行政機關辦公日曆")
+        verbose_name_plural = _("行政機關辦公日曆")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=OfficeDayKind.values), name="officeday_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"

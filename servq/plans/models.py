@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from servq.agencies.models import Agency
+
+
+class Program(models.Model):
+    """A program (方案) such as 政府服務躍升方案, running over a span of years."""
+
+    slug = models.SlugField(_("代碼"), max_length=60, unique=True)
+    name = models.CharField(_("名稱"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("起始年度（西元）"))
+    last_year = models.PositiveSmallIntegerField(_("結束年度（西元）"))
+
+    class Meta:
+        verbose_name = _("方案")
+        verbose_name_plural = _("方案")
+        ordering = ["-first_year", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first_year__lte=F("last_year")), name="program_years_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanKind(models.TextChoices):
+    IMPLEMENTATION = "implementation", _("實施計畫")
+    EXECUTION = "execution", _("執行計畫")
+    WORK = "work", _("工作計畫")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公告")
+
+
+class Plan(models.Model):
+    program = models.ForeignKey(Program, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="plans")
+    agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.PROTECT, related_name="plans")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上位計畫"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children", help_text=_("執行計畫或工作計畫所依循的實施計畫"),
+    )
+    kind = models.CharField(_("計畫類別"), max_length=20, choices=PlanKind.choices)
+    title = models.CharField(_("計畫名稱"), max_length=300)
+    first_year = models.PositiveSmallIntegerField(_("起始年度（西元）"))
+    last_year = models.PositiveSmallIntegerField(_("結束年度（西元）"))
+    basis = models.TextField(_("計畫依據"), blank=True)
+    goals = models.TextField(_("計畫目標"), blank=True)
+    scope = models.TextField(_("實施對象"), blank=True)
+    oversight = models.TextField(_("管制考核"), blank=True)
+    status = models.CharField(_("狀態"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    source_name = models.CharField(_("來源檔案"), max_length=255, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("計畫")
+        verbose_name_plural = _("計畫")
+        ordering = ["-first_year", "agency__path", "title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(first_year__lte=F("last_year")), name="plan_years_ordered"),
+            models.CheckConstraint(condition=Q(kind__in=PlanKind.values), name="plan_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="plan_status_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="plan_not_own_parent"),
+            models.UniqueConstraint(
+                fields=["program", "agency", "title", "first_year"], name="plan_unique_per_agency_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanRevision(models.Model):
+    """A line of the plan's history as the document states it: 「101年11月12日訂定」, 「104年9月24日修訂」."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    date = models.DateField(_("日期"))
+    label = models.CharField(_("說明"), max_length=300)
+
+    class Meta:
+        verbose_name = _("訂定與修訂")
+        verbose_name_plural = _("訂定與修訂")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FrameworkNode(models.Model):
+    """A node of a plan's framework: 面向 / 計畫要項 → 執行策略 → 執行方法, any depth."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    level_name = models.CharField(_("層級名稱"), max_length=40, blank=True)
+    title = models.TextField(_("標題"))
+    position = models.PositiveIntegerField(_("順序"))
+    depth = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("計畫架構")
+        verbose_name_plural = _("計畫架構")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="node_position_unique"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="node_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("日期")
+    RANGE = "range", _("期間")
+    RECURRING = "recurring", _("定期")
+    CONTINUOUS = "continuous", _("經常辦理")
+    MILESTONES = "milestones", _("分年目標")
+    TEXT = "text", _("文字")
+
+
+class PlanItem(models.Model):
+    """One row of the plan: what will be done, by when, by whom, to what effect."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    node = models.ForeignKey(
+        FrameworkNode, verbose_name=_("架構"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    position = models.PositiveIntegerField(_("順序"))
+    text = models.TextField(_("項目內容"))
+    actions = models.TextField(_("推動作法"), blank=True)
+    deadline_raw = models.CharField(_("完成期限"), max_length=500, blank=True)
+    deadline_kind = models.CharField(
+        _("期限類別"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.TEXT
+    )
+    deadline_due = models.DateField(_("到期日"), null=True, blank=True)
+    deadline_data = models.JSONField(default=dict, blank=True)
+    expected_benefit = models.TextField(_("預期效益"), blank=True)
+    source_line = models.PositiveIntegerField(_("來源行號"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("計畫項目")
+        verbose_name_plural = _("計畫項目")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="item_position_unique"),
+            models.CheckConstraint(condition=Q(deadline_kind__in=DeadlineKind.values), name="item_deadline_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(deadline_kind__in=["continuous", "text"]) | Q(deadline_due__isnull=True),
+                name="item_open_deadline_has_no_due_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ItemUnit(models.Model):
+    """A responsible unit (承辦單位) as written, linked to the agency's unit where the name matches."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("承辦單位"), max_length=200)
+    unit = models.ForeignKey(
+        Agency, verbose_name=_("對應單位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("承辦單位")
+        verbose_name_plural = _("承辦單位")
+        ordering = ["item", "position"]
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="itemunit_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def matched(self) -> bool:
+        return self.unit_id is not None
+
+
+class IndicatorDirection(models.TextChoices):
+    HIGHER = "higher", _("越高越好")
+    LOWER = "lower", _("越低越好")
+
+
+class Indicator(models.Model):
+    """A quantified indicator (KPI) with a target per year; cumulative targets count from the start."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators")
+    name = models.CharField(_("指標名稱"), max_length=300)
+    unit = models.CharField(_("單位"), max_length=40, blank=True)
+    direction = models.CharField(
+        _("方向"), max_length=10, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER
+    )
+    cumulative = models.BooleanField(_("累計"), default=False)
+    baseline = models.DecimalField(_("基準值"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("基準年度"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(direction__in=IndicatorDirection.values), name="indicator_direction_valid"),
+            models.UniqueConstraint(fields=["plan", "name"], name="indicator_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("年度（西元）"))
+    value = models.DecimalField(_("目標值"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("目標值")
+        verbose_name_plural = _("目標值")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1912) & Q(year__lte=2200), name="target_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"

@@ -1,0 +1,50 @@
+"""Factories for tests: build what a test needs, nothing shared between tests."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from servq.agencies import services as agency_services
+from servq.agencies.models import Agency, Membership
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.tw")
+    password = factory.django.Password("servq-test-pass")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    """Agencies are created through the service, which keeps the materialised path right."""
+
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"agency{n}")
+    name = factory.Sequence(lambda n: f"測試機關{n}")
+    kind = "first_level"
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("parent") is None and kwargs.get("kind") != "parent_body":
+            kwargs["kind"] = "parent_body"
+        return agency_services.create_agency(by=None, **kwargs)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = "coordinator"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return agency_services.grant_role(by=None, **kwargs)
