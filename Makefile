@@ -20,7 +20,7 @@ $(UV):
 ## setup: create .venv with the locked dependencies and migrate the SQLite database
 setup: $(UV)
 	$(UV) sync --frozen --quiet --python $(PYTHON)
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
 
 ## run: set up, load the demo once, start the task worker and serve http://$(HOST):$(PORT)/

@@ -14,7 +14,9 @@ def env_str(name: str, default: str | None = None, *, required: bool = False) ->
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         if required:
-            raise ImproperlyConfigured(f"{name} must be set (environment variable {name} is missing or empty).")
+            raise ImproperlyConfigured(
+                f"{name} must be set (environment variable {name} is missing or empty)."
+            )
         return default if default is not None else ""
     return value.strip()
 

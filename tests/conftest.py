@@ -14,7 +14,14 @@ def agency_tree(db):
     ntbt = AgencyFactory(code="ntbt", name="臺北國稅局", kind="second_level", parent=mof)
     mof_unit = AgencyFactory(code="mof-sec", name="秘書處", kind="unit", parent=mof)
     moea_unit = AgencyFactory(code="moea-it", name="資訊中心", kind="unit", parent=moea)
-    return {"root": root, "mof": mof, "moea": moea, "ntbt": ntbt, "mof_unit": mof_unit, "moea_unit": moea_unit}
+    return {
+        "root": root,
+        "mof": mof,
+        "moea": moea,
+        "ntbt": ntbt,
+        "mof_unit": mof_unit,
+        "moea_unit": moea_unit,
+    }
 
 
 @pytest.fixture

@@ -48,3 +48,47 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return agency_services.grant_role(by=None, **kwargs)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Program"
+        django_get_or_create = ("slug",)
+
+    slug = "service-leap"
+    name = "政府服務躍升方案"
+    first_year = 2017
+    last_year = 2020
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Plan"
+
+    program = factory.SubFactory(ProgramFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    kind = "execution"
+    title = factory.Sequence(lambda n: f"提升服務品質執行計畫{n}")
+    first_year = 2017
+    last_year = 2017
+    status = "published"
+
+
+class FrameworkNodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.FrameworkNode"
+
+    plan = factory.SubFactory(PlanFactory)
+    title = factory.Sequence(lambda n: f"面向{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class PlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.PlanItem"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"網站提供正確之連結資訊{n}")
+    deadline_raw = "經常辦理"
+    deadline_kind = "continuous"

@@ -30,7 +30,12 @@ class Agency(models.Model):
     name_en = models.CharField(_("英文名稱"), max_length=200, blank=True)
     kind = models.CharField(_("層級"), max_length=20, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上級"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上級"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=800, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

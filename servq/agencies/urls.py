@@ -1,4 +1,9 @@
 from django.urls import path
 
+from servq.agencies import views
+
 app_name = "agencies"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("<slug:code>/", views.detail, name="detail"),
+]

@@ -12,8 +12,12 @@ def reachable(url: str) -> bool:
     cfg = dj_database_url.parse(url)
     try:
         with psycopg.connect(
-            host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"] or None,
-            password=cfg["PASSWORD"] or None, dbname=cfg["NAME"], connect_timeout=5,
+            host=cfg["HOST"] or None,
+            port=cfg["PORT"] or None,
+            user=cfg["USER"] or None,
+            password=cfg["PASSWORD"] or None,
+            dbname=cfg["NAME"],
+            connect_timeout=5,
         ):
             return True
     except psycopg.OperationalError as exc:

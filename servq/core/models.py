@@ -14,7 +14,11 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField(_("操作者名稱"), max_length=150, blank=True)
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("機關"), null=True, blank=True, on_delete=models.SET_NULL,
+        "agencies.Agency",
+        verbose_name=_("機關"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     agency_path = models.CharField(max_length=800, blank=True, db_index=True)
@@ -53,7 +57,9 @@ class OfficeDay(models.Model):
         verbose_name_plural = _("行政機關辦公日曆")
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=OfficeDayKind.values), name="officeday_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OfficeDayKind.values), name="officeday_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,10 @@
 from django.urls import path
 
+from servq.core import views
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit"),
+    path("audit/<str:object_type>/<str:object_id>/", views.audit_object, name="audit_object"),
+]

@@ -39,11 +39,18 @@ class PlanStatus(models.TextChoices):
 
 
 class Plan(models.Model):
-    program = models.ForeignKey(Program, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="plans")
+    program = models.ForeignKey(
+        Program, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="plans"
+    )
     agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.PROTECT, related_name="plans")
     parent = models.ForeignKey(
-        "self", verbose_name=_("上位計畫"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="children", help_text=_("執行計畫或工作計畫所依循的實施計畫"),
+        "self",
+        verbose_name=_("上位計畫"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("執行計畫或工作計畫所依循的實施計畫"),
     )
     kind = models.CharField(_("計畫類別"), max_length=20, choices=PlanKind.choices)
     title = models.CharField(_("計畫名稱"), max_length=300)
@@ -98,7 +105,9 @@ class FrameworkNode(models.Model):
     """A node of a plan's framework: 面向 / 計畫要項 → 執行策略 → 執行方法, any depth."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     level_name = models.CharField(_("層級名稱"), max_length=40, blank=True)
     title = models.TextField(_("標題"))
     position = models.PositiveIntegerField(_("順序"))
@@ -131,7 +140,11 @@ class PlanItem(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
     node = models.ForeignKey(
-        FrameworkNode, verbose_name=_("架構"), null=True, blank=True, on_delete=models.SET_NULL,
+        FrameworkNode,
+        verbose_name=_("架構"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="items",
     )
     position = models.PositiveIntegerField(_("順序"))
@@ -153,7 +166,9 @@ class PlanItem(models.Model):
         ordering = ["plan", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "position"], name="item_position_unique"),
-            models.CheckConstraint(condition=Q(deadline_kind__in=DeadlineKind.values), name="item_deadline_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(deadline_kind__in=DeadlineKind.values), name="item_deadline_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(deadline_kind__in=["continuous", "text"]) | Q(deadline_due__isnull=True),
                 name="item_open_deadline_has_no_due_date",
@@ -197,7 +212,9 @@ class Indicator(models.Model):
     """A quantified indicator (KPI) with a target per year; cumulative targets count from the start."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
-    item = models.ForeignKey(PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators")
+    item = models.ForeignKey(
+        PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators"
+    )
     name = models.CharField(_("指標名稱"), max_length=300)
     unit = models.CharField(_("單位"), max_length=40, blank=True)
     direction = models.CharField(
@@ -213,7 +230,9 @@ class Indicator(models.Model):
         verbose_name_plural = _("指標")
         ordering = ["plan", "position"]
         constraints = [
-            models.CheckConstraint(condition=Q(direction__in=IndicatorDirection.values), name="indicator_direction_valid"),
+            models.CheckConstraint(
+                condition=Q(direction__in=IndicatorDirection.values), name="indicator_direction_valid"
+            ),
             models.UniqueConstraint(fields=["plan", "name"], name="indicator_unique_name"),
         ]
 
@@ -232,7 +251,9 @@ class IndicatorTarget(models.Model):
         ordering = ["indicator", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
-            models.CheckConstraint(condition=Q(year__gte=1912) & Q(year__lte=2200), name="target_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1912) & Q(year__lte=2200), name="target_year_plausible"
+            ),
         ]
 
     def __str__(self) -> str:

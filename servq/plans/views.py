@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from servq.core.access import access
+from servq.plans import selectors
+from servq.plans.models import Program
+
+
+def _year_param(raw: str) -> int | None:
+    """Accepts a Gregorian (2017) or ROC (106) year from the filter; ignores anything else."""
+    if not raw.isdigit():
+        return None
+    year = int(raw)
+    return year + 1911 if year < 1000 else year
+
+
+@access(public=True)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    program = request.GET.get("program", "").strip()
+    year = _year_param(request.GET.get("year", "").strip())
+    plans = selectors.plan_list(request.user, program=program, year=year)
+    return render(
+        request,
+        "plans/list.html",
+        {
+            "plans": plans,
+            "programs": Program.objects.all(),
+            "program": program,
+            "year": request.GET.get("year", ""),
+        },
+    )
+
+
+@access(public=True)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    context = {
+        "plan": plan,
+        "groups": selectors.items_grouped_by_framework(plan),
+        "indicators": selectors.indicators_of(plan),
+        "revisions": plan.revisions.all(),
+    }
+    return render(request, "plans/detail.html", context)

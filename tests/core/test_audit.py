@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from servq.agencies import services as agency_services
+from servq.core import audit
+from servq.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_service_write_records_who_what_and_before_after(agency_tree, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    agency_services.rename_agency(by=boss, agency=agency_tree["mof"], name="財政部（新）")
+    entry = AuditEntry.objects.filter(action="agency.rename").get()
+    assert entry.actor == boss
+    assert entry.agency == agency_tree["mof"]
+    assert entry.object_type == "agencies.agency"
+    assert entry.changes == {"name": ["財政部", "財政部（新）"]}
+
+
+def test_the_record_rolls_back_with_the_change(agency_tree):
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        agency_services.rename_agency(by=None, agency=agency_tree["mof"], name="不會留下")
+        raise RuntimeError("the service's caller failed")
+    assert AuditEntry.objects.count() == before
+    agency_tree["mof"].refresh_from_db()
+    assert agency_tree["mof"].name == "財政部"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_a_bug(agency_tree):
+    with pytest.raises(RuntimeError, match="transaction"):
+        audit.record(by=None, action="x", obj=agency_tree["mof"])
+
+
+def test_supervisor_reads_the_log_of_their_subtree_only(client, agency_tree, user_with_role):
+    agency_services.rename_agency(by=None, agency=agency_tree["ntbt"], name="臺北國稅局（改）")
+    agency_services.rename_agency(by=None, agency=agency_tree["moea"], name="經濟部（改）")
+    client.force_login(user_with_role(agency_tree["mof"], "supervisor"))
+    page = client.get(reverse("core:audit")).content.decode()
+    assert "臺北國稅局（改）" in page
+    assert "經濟部（改）" not in page
+    own = client.get(reverse("core:audit_object", args=["agencies.agency", agency_tree["ntbt"].pk]))
+    assert own.status_code == 200
+    other = client.get(reverse("core:audit_object", args=["agencies.agency", agency_tree["moea"].pk]))
+    assert other.status_code == 404
+
+
+def test_coordinators_cannot_read_the_audit_log(client, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    assert client.get(reverse("core:audit")).status_code == 403

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import FrameworkNodeFactory, PlanFactory, PlanItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(agency_tree):
+    published = PlanFactory(agency=agency_tree["mof"], title="財政部提升服務執行計畫", status="published")
+    draft = PlanFactory(agency=agency_tree["mof"], title="財政部草稿計畫", status="draft")
+    other_draft = PlanFactory(agency=agency_tree["moea"], title="經濟部草稿計畫", status="draft")
+    return {"published": published, "draft": draft, "other_draft": other_draft}
+
+
+def test_public_list_shows_published_plans_only(client, plans):
+    page = client.get(reverse("plans:list")).content.decode()
+    assert "財政部提升服務執行計畫" in page
+    assert "草稿計畫" not in page
+
+
+def test_drafts_are_404_for_the_public(client, plans):
+    assert client.get(reverse("plans:detail", args=[plans["published"].pk])).status_code == 200
+    assert client.get(reverse("plans:detail", args=[plans["draft"].pk])).status_code == 404
+
+
+def test_staff_see_their_own_drafts_and_not_others(client, plans, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    assert client.get(reverse("plans:detail", args=[plans["draft"].pk])).status_code == 200
+    assert client.get(reverse("plans:detail", args=[plans["other_draft"].pk])).status_code == 404
+    listing = client.get(reverse("plans:list")).content.decode()
+    assert "財政部草稿計畫" in listing and "經濟部草稿計畫" not in listing
+
+
+def test_supervisor_of_the_parent_body_sees_every_draft_below(client, plans, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["root"], "supervisor"))
+    assert client.get(reverse("plans:detail", args=[plans["other_draft"].pk])).status_code == 200
+
+
+def test_plan_page_groups_items_by_framework_and_shows_roc_dates(client, agency_tree):
+    plan = PlanFactory(agency=agency_tree["mof"])
+    outer = FrameworkNodeFactory(plan=plan, title="一、基礎服務", position=0)
+    inner = FrameworkNodeFactory(plan=plan, parent=outer, title="(一) 服務一致及正確性", position=1, depth=1)
+    PlanItemFactory(
+        plan=plan,
+        node=inner,
+        text="訂定申辦業務標準作業流程",
+        deadline_raw="106年12月",
+        deadline_kind="date",
+        deadline_due="2017-12-31",
+    )
+    PlanItemFactory(plan=plan, node=inner, text="<script>alert(1)</script>")
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "一、基礎服務 › (一) 服務一致及正確性" in page
+    assert "106年12月31日" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_plan_page_query_count_is_fixed(client, agency_tree, django_assert_num_queries):
+    plan = PlanFactory(agency=agency_tree["mof"])
+    node = FrameworkNodeFactory(plan=plan, position=0)
+    for n in range(30):
+        PlanItemFactory(plan=plan, node=node, position=n + 1)
+    with django_assert_num_queries(6):
+        client.get(reverse("plans:detail", args=[plan.pk]))
+
+
+def test_list_filters_by_roc_year(client, agency_tree):
+    PlanFactory(agency=agency_tree["mof"], title="一〇六年計畫", first_year=2017, last_year=2017)
+    PlanFactory(agency=agency_tree["mof"], title="一〇四至一〇七年計畫", first_year=2015, last_year=2018)
+    PlanFactory(agency=agency_tree["mof"], title="一一四年計畫", first_year=2025, last_year=2025)
+    page = client.get(reverse("plans:list"), {"year": "106"}).content.decode()
+    assert "一〇六年計畫" in page and "一〇四至一〇七年計畫" in page and "一一四年計畫" not in page
