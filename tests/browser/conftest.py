@@ -1,0 +1,81 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright, accessibility checked with axe-core.
+
+Without /usr/bin/chromium these tests skip with a reason, except under CI=true where a missing
+browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("SERVQ_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# axe-core tags for WCAG 2.1 A and AA, the level Taiwan's 無障礙 check asks for.
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
+# synchronous, so Django's async-safety guard is lifted for browser tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing and CI=true: install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(locale="zh-TW", timezone_id="Asia/Taipei")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_violations():
+    """Runs axe-core (WCAG 2.1 A/AA rules) on the page and returns its violations, readable."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+            for v in results.response["violations"]
+        ]
+
+    return check
+
+
+@pytest.fixture
+def login(page, live_server):
+    def sign_in(username, password="servq-test-pass"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("帳號").fill(username)
+        page.get_by_label("密碼").fill(password)
+        page.get_by_role("button", name="登入").click()
+        page.wait_for_load_state()
+
+    return sign_in
