@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# mypy checks the domain code: services, rules, selectors, the importer and the crawler core.
+TYPED = $(sort $(wildcard servq/*/services.py servq/*/rules.py servq/*/selectors.py servq/core/*.py servq/plans/importing servq/webcheck/crawler))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -40,7 +42,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check servq tests bench
 
 types: setup
-	$(VENV)/bin/mypy servq/*/services.py servq/*/rules.py servq/core/*.py servq/plans/importing
+	$(VENV)/bin/mypy $(TYPED)
 
 test-sqlite: setup
 	SERVQ_ENV=test DATABASE_URL=sqlite:///var/test.sqlite3 $(VENV)/bin/pytest -q $(PYTEST_ARGS)

@@ -14,10 +14,17 @@ def published_plan(agency_tree):
     plan = PlanFactory(agency=agency_tree["mof"], title="財政部提升服務執行計畫", status="published")
     plan.revisions.create(date="2017-06-05", label="106年6月5日台財綜字第10615912470號函訂定")
     outer = FrameworkNodeFactory(plan=plan, title="一、完備基礎服務項目", position=0)
-    inner = FrameworkNodeFactory(plan=plan, parent=outer, title="(一) 建立業務標準作業流程", position=1, depth=1)
+    inner = FrameworkNodeFactory(
+        plan=plan, parent=outer, title="(一) 建立業務標準作業流程", position=1, depth=1
+    )
     item = PlanItemFactory(
-        plan=plan, node=inner, text="訂定申辦業務標準作業流程", deadline_raw="106年12月",
-        deadline_kind="date", deadline_due="2017-12-31", expected_benefit="◎處理一致且正確。",
+        plan=plan,
+        node=inner,
+        text="訂定申辦業務標準作業流程",
+        deadline_raw="106年12月",
+        deadline_kind="date",
+        deadline_due="2017-12-31",
+        expected_benefit="◎處理一致且正確。",
     )
     item.units.create(name="秘書處", unit=agency_tree["mof_unit"], position=0)
     item.units.create(name="不存在科", position=1)
@@ -34,9 +41,9 @@ def test_plan_page_reads_like_the_plan_and_passes_axe(page, live_server, publish
     assert "訂定申辦業務標準作業流程" in table.inner_text()
     assert "106年12月31日" in table.inner_text()
     assert "未對應" in table.inner_text()
-    assert "107年：1,440 項" in page.get_by_role("table", name="量化指標").inner_text() or "107年：1440 項" in (
-        page.get_by_role("table", name="量化指標").inner_text()
-    )
+    assert "107年：1,440 項" in page.get_by_role(
+        "table", name="量化指標"
+    ).inner_text() or "107年：1440 項" in (page.get_by_role("table", name="量化指標").inner_text())
     assert axe_violations(page) == []
 
 

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from servq.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo agencies, users and plans (idempotent; refuses to run in production)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError(
+                "load_demo refuses to run with SERVQ_ENV=production: it creates known passwords."
+            )
+        report = demo.DemoReport()
+        demo.load_agencies_and_users(report)
+        demo.load_plans(report, log=self.stdout.write)
+        self.stdout.write(
+            f"demo: {report.agencies_created} agencies and {report.users_created} users created, "
+            f"{report.plans_imported} plans imported, {report.plans_skipped} already there"
+        )
+        self.stdout.write(f"demo users (password for all: {demo.DEMO_PASSWORD}):")
+        for user in demo.USERS:
+            self.stdout.write(f"  {user.username:<14} {user.role:<12} {user.does}")
