@@ -160,3 +160,8 @@ LOGGING = {
 SERVQ_SEEDS_DIR = Path(env_str("SERVQ_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
 # Largest plan file the importer reads, in bytes.
 SERVQ_IMPORT_MAX_BYTES = env_int("SERVQ_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+if SERVQ_ENV == "test":
+    # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

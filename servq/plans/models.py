@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,54 @@ class PlanKind(models.TextChoices):
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已送審")
+    RETURNED = "returned", _("退回修正")
+    APPROVED = "approved", _("已核定")
     PUBLISHED = "published", _("已公告")
+    SUPERSEDED = "superseded", _("已由新版取代")
+
+
+class PlanCycle(models.Model):
+    """One year of a program at a supervising body: its framework, who takes part, and the due dates."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("方案"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("主辦機關"), on_delete=models.PROTECT, related_name="cycles_run"
+    )
+    year = models.PositiveSmallIntegerField(_("年度（西元）"))
+    title = models.CharField(_("名稱"), max_length=200)
+    framework = models.ForeignKey(
+        "Plan",
+        verbose_name=_("實施計畫（架構）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="framework_of_cycles",
+    )
+    participants = models.ManyToManyField(
+        Agency, verbose_name=_("參與機關"), related_name="cycles", blank=True
+    )
+    submit_by = models.DateField(_("計畫送審期限"))
+    review_by = models.DateField(_("審查期限"))
+    approve_by = models.DateField(_("核定期限"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度作業")
+        verbose_name_plural = _("年度作業")
+        ordering = ["-year", "program"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "agency", "year"], name="cycle_one_per_program_year"),
+            models.CheckConstraint(
+                condition=Q(submit_by__lte=F("review_by")) & Q(review_by__lte=F("approve_by")),
+                name="cycle_due_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Plan(models.Model):
@@ -61,7 +109,25 @@ class Plan(models.Model):
     scope = models.TextField(_("實施對象"), blank=True)
     oversight = models.TextField(_("管制考核"), blank=True)
     status = models.CharField(_("狀態"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    cycle = models.ForeignKey(
+        PlanCycle,
+        verbose_name=_("年度作業"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    # Every version of one plan points at its first version; the first points at nothing.
+    first_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later_versions"
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
+    revision_note = models.CharField(_("修正說明"), max_length=300, blank=True)
+    # Bumped by every saved edit; a form saved against an older value is refused (no lost edits).
+    lock_version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(_("送審時間"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("審查時間"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公告時間"), null=True, blank=True)
     source_name = models.CharField(_("來源檔案"), max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -77,7 +143,8 @@ class Plan(models.Model):
             models.CheckConstraint(condition=Q(status__in=PlanStatus.values), name="plan_status_valid"),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="plan_not_own_parent"),
             models.UniqueConstraint(
-                fields=["program", "agency", "title", "first_year"], name="plan_unique_per_agency_year"
+                fields=["program", "agency", "title", "first_year", "version"],
+                name="plan_unique_per_agency_year",
             ),
         ]
 
@@ -158,6 +225,7 @@ class PlanItem(models.Model):
     deadline_data = models.JSONField(default=dict, blank=True)
     expected_benefit = models.TextField(_("預期效益"), blank=True)
     source_line = models.PositiveIntegerField(_("來源行號"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -258,3 +326,29 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on a plan as a whole or on one item, kept with the version it was made on."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(
+        PlanItem, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("審查人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = models.TextField(_("意見"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("審查意見")
+        verbose_name_plural = _("審查意見")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

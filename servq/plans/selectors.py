@@ -72,3 +72,38 @@ def indicators_of(plan: Plan) -> QuerySet[Indicator]:
     return plan.indicators.prefetch_related(
         Prefetch("targets", queryset=IndicatorTarget.objects.order_by("year"))
     ).order_by("position", "pk")
+
+
+def capacities_for(user: Any, plan: Plan) -> frozenset[str]:
+    """How the user stands to this plan: author, reviewer and/or unit staff (see plans/rules.py)."""
+    from servq.agencies.selectors import grants_of
+    from servq.plans import rules
+
+    target = plan.agency.path
+    found: set[str] = set()
+    for grant in grants_of(user):
+        if grant.path == target and grant.role in ("coordinator", "supervisor"):
+            found.add(rules.AUTHOR)
+        if grant.role == "supervisor" and target.startswith(grant.path):
+            found.add(rules.REVIEWER)
+        if grant.role == "unit_staff" and grant.path.startswith(target):
+            found.add(rules.UNIT_STAFF)
+    return frozenset(found)
+
+
+def unit_paths_of(user: Any) -> list[str]:
+    from servq.agencies.selectors import grants_of
+
+    return [g.path for g in grants_of(user) if g.role == "unit_staff"]
+
+
+def versions_of(plan: Plan) -> QuerySet[Plan]:
+    first_id = plan.first_version_id or plan.pk
+    return Plan.objects.filter(Q(pk=first_id) | Q(first_version_id=first_id)).order_by("version")
+
+
+def unit_lookup(agency: Any) -> dict[str, Any]:
+    """The agency's units by name, for linking 承辦單位 text to real units."""
+    from servq.agencies.selectors import units_of
+
+    return {unit.name: unit for unit in units_of(agency)}

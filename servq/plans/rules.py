@@ -1,0 +1,82 @@
+"""The plan review workflow as pure rules: which action, from which state, by whom.
+
+A user stands to a plan in one or more *capacities*, worked out from their roles by the selectors:
+- ``author``: coordinator of the plan's own agency, or a supervisor of it (implementation plans);
+- ``reviewer``: a supervisor whose subtree holds the plan's agency;
+- ``unit_staff``: staff of a unit inside the plan's agency (edits only their unit's items).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+DRAFT: Final = "draft"
+SUBMITTED: Final = "submitted"
+RETURNED: Final = "returned"
+APPROVED: Final = "approved"
+PUBLISHED: Final = "published"
+SUPERSEDED: Final = "superseded"
+
+AUTHOR: Final = "author"
+REVIEWER: Final = "reviewer"
+UNIT_STAFF: Final = "unit_staff"
+
+EDITABLE_STATES: Final = frozenset({DRAFT, RETURNED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[str]
+    target: str
+    capacities: frozenset[str]
+    label: str
+
+
+TRANSITIONS: Final[dict[str, Transition]] = {
+    t.action: t
+    for t in [
+        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, frozenset({AUTHOR}), "送審"),
+        Transition("withdraw", frozenset({SUBMITTED}), DRAFT, frozenset({AUTHOR}), "撤回"),
+        Transition("return", frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER}), "退回修正"),
+        Transition("approve", frozenset({SUBMITTED}), APPROVED, frozenset({REVIEWER}), "核定"),
+        Transition("publish", frozenset({APPROVED}), PUBLISHED, frozenset({AUTHOR, REVIEWER}), "公告"),
+        # Revising a published plan starts a new version as a draft; the published one stays up.
+        Transition("revise", frozenset({PUBLISHED}), DRAFT, frozenset({AUTHOR}), "修正"),
+    ]
+}
+
+
+class TransitionRefused(Exception):
+    """An action that the plan's state or the user's capacity does not allow; the message says which."""
+
+
+def check_transition(action: str, state: str, capacities: frozenset[str] | set[str]) -> Transition:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise TransitionRefused(f"未知的動作「{action}」。")
+    if state not in transition.sources:
+        raise TransitionRefused(f"計畫目前的狀態不能「{transition.label}」。")
+    if not transition.capacities & set(capacities):
+        raise TransitionRefused(f"您沒有「{transition.label}」這份計畫的權限。")
+    return transition
+
+
+def allowed_actions(state: str, capacities: frozenset[str] | set[str]) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if state in t.sources and t.capacities & set(capacities)]
+
+
+def may_edit_plan(state: str, capacities: frozenset[str] | set[str]) -> bool:
+    return state in EDITABLE_STATES and AUTHOR in capacities
+
+
+def may_edit_item(
+    state: str, capacities: frozenset[str] | set[str], item_unit_paths: list[str], user_unit_paths: list[str]
+) -> bool:
+    """Authors edit every item; unit staff only items assigned to their own unit."""
+    if state not in EDITABLE_STATES:
+        return False
+    if AUTHOR in capacities:
+        return True
+    return UNIT_STAFF in capacities and bool(set(item_unit_paths) & set(user_unit_paths))

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from servq.core.models import AuditEntry
+from servq.plans import services
+from servq.plans.models import PlanStatus
+from tests.factories import FrameworkNodeFactory, PlanFactory, PlanItemFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(agency_tree):
+    return PlanFactory(agency=agency_tree["mof"], status="draft", first_year=2026, last_year=2028)
+
+
+@pytest.fixture
+def coordinator(agency_tree, user_with_role):
+    return user_with_role(agency_tree["mof"], "coordinator", username="lin")
+
+
+def test_second_save_of_the_same_item_is_refused_and_shows_the_first(
+    draft, coordinator, agency_tree, user_with_role
+):
+    colleague = user_with_role(agency_tree["mof"], "coordinator", username="chen")
+    item = services.add_item(by=coordinator, plan=draft, text="建置常見問題集", deadline_raw="經常辦理")
+    seen_by_both = item.lock_version
+    services.update_item(by=colleague, item=item, expected_lock=seen_by_both, text="建置並每季更新常見問題集")
+    stale = type(item).objects.get(pk=item.pk)
+    with pytest.raises(services.EditConflict) as conflict:
+        services.update_item(by=coordinator, item=stale, expected_lock=seen_by_both, text="我的版本")
+    assert conflict.value.latest.actor_name == "chen"
+    assert conflict.value.latest.changes["text"] == ["建置常見問題集", "建置並每季更新常見問題集"]
+    assert "chen" in str(conflict.value)
+    stale.refresh_from_db()
+    assert stale.text == "建置並每季更新常見問題集"
+
+
+def test_stale_plan_header_is_refused(draft, coordinator):
+    services.update_plan(by=coordinator, plan=draft, expected_lock=0, goals="提升便民服務")
+    with pytest.raises(services.EditConflict):
+        services.update_plan(by=coordinator, plan=draft, expected_lock=0, goals="覆蓋別人的修改")
+    draft.refresh_from_db()
+    assert draft.goals == "提升便民服務"
+
+
+def test_unit_staff_edit_only_their_units_items(draft, coordinator, agency_tree, user_with_role):
+    staff = user_with_role(agency_tree["mof_unit"], "unit_staff")
+    mine = services.add_item(by=coordinator, plan=draft, text="秘書處項目", unit_names=["秘書處"])
+    theirs = services.add_item(by=coordinator, plan=draft, text="他單位項目", unit_names=["資訊處"])
+    services.update_item(
+        by=staff, item=mine, expected_lock=mine.lock_version, text="秘書處項目（修）", unit_names=["秘書處"]
+    )
+    with pytest.raises(services.PlanError):
+        services.update_item(by=staff, item=theirs, expected_lock=theirs.lock_version, text="越權")
+    with pytest.raises(services.PlanError):
+        services.add_item(by=staff, plan=draft, text="新增")
+
+
+def test_units_link_to_the_agencys_units_where_names_match(draft, coordinator, agency_tree):
+    item = services.add_item(by=coordinator, plan=draft, text="x", unit_names=["秘書處", "不存在的科"])
+    units = {u.name: u.unit for u in item.units.all()}
+    assert units == {"秘書處": agency_tree["mof_unit"], "不存在的科": None}
+
+
+def test_item_cannot_move_under_another_plans_framework(draft, coordinator, agency_tree):
+    foreign = FrameworkNodeFactory(plan=PlanFactory(agency=agency_tree["moea"]), position=0)
+    with pytest.raises(services.PlanError, match="架構"):
+        services.add_item(by=coordinator, plan=draft, text="x", node=foreign)
+    assert draft.items.count() == 0
+
+
+def test_indicator_target_outside_the_plan_years_is_refused(draft, coordinator):
+    with pytest.raises(services.PlanError, match="119年"):
+        services.save_indicator(
+            by=coordinator,
+            plan=draft,
+            name="開放資料集累計數",
+            unit="項",
+            direction="higher",
+            cumulative=True,
+            baseline=None,
+            targets={2026: Decimal(10), 2030: Decimal(40)},
+        )
+    assert draft.indicators.count() == 0
+    indicator = services.save_indicator(
+        by=coordinator,
+        plan=draft,
+        name="開放資料集累計數",
+        unit="項",
+        direction="higher",
+        cumulative=True,
+        baseline=Decimal(5),
+        targets={2026: Decimal(10), 2027: Decimal(20)},
+    )
+    assert [(t.year, t.value) for t in indicator.targets.all()] == [(2026, 10), (2027, 20)]
+
+
+def test_reorder_swaps_neighbours(draft, coordinator):
+    first = services.add_item(by=coordinator, plan=draft, text="第一")
+    second = services.add_item(by=coordinator, plan=draft, text="第二")
+    services.move_item(by=coordinator, item=second, offset=-1)
+    assert list(draft.items.order_by("position").values_list("text", flat=True)) == ["第二", "第一"]
+    services.move_item(by=coordinator, item=first, offset=-5)  # past the top: nothing moves
+    assert list(draft.items.order_by("position").values_list("text", flat=True)) == ["第二", "第一"]
+
+
+def test_every_edit_is_audited_in_its_transaction(draft, coordinator):
+    item = services.add_item(by=coordinator, plan=draft, text="項目", deadline_raw="115年6月30日")
+    services.update_item(by=coordinator, item=item, expected_lock=item.lock_version, text="項目（修）")
+    services.delete_item(by=coordinator, item=item, expected_lock=item.lock_version)
+    actions = list(AuditEntry.objects.filter(object_type="plans.planitem").values_list("action", flat=True))
+    assert sorted(actions) == ["item.add", "item.delete", "item.edit"]
+
+
+def test_publishing_a_revision_supersedes_the_old_version_and_keeps_history(
+    agency_tree, coordinator, user_with_role
+):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    PlanItemFactory(plan=plan, text="原項目")
+    for actor, action in [(coordinator, "submit"), (boss, "approve"), (coordinator, "publish")]:
+        services.transition(by=actor, plan=plan, action=action)
+    v2 = services.transition(by=coordinator, plan=plan, action="revise", revision_note="配合行政院新方案")
+    assert v2.version == 2 and v2.first_version_id == plan.pk
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLISHED  # the public keeps seeing v1 while v2 is drafted
+    for actor, action in [(coordinator, "submit"), (boss, "approve"), (coordinator, "publish")]:
+        services.transition(by=actor, plan=v2, action=action)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUPERSEDED
+    labels = list(v2.revisions.values_list("label", flat=True))
+    assert labels[0].endswith("訂定") and "修訂（配合行政院新方案）" in labels[1]
+
+
+def test_returning_needs_a_comment_and_keeps_item_comments(agency_tree, coordinator, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    plan = PlanFactory(agency=agency_tree["mof"], status="submitted")
+    item = PlanItemFactory(plan=plan)
+    with pytest.raises(services.PlanError):
+        services.transition(by=boss, plan=plan, action="return")
+    services.transition(by=boss, plan=plan, action="return", item_comments={item.pk: "期限請具體化"})
+    assert item.comments.get().body == "期限請具體化"
+
+
+def test_open_cycle_and_start_from_last_years_plan(agency_tree, coordinator, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    program = ProgramFactory()
+    cycle = services.open_cycle(
+        by=boss,
+        program=program,
+        agency=agency_tree["root"],
+        year=2026,
+        title="115年度提升服務品質",
+        submit_by=dt.date(2026, 1, 31),
+        review_by=dt.date(2026, 2, 27),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["mof"], agency_tree["moea"]],
+    )
+    last_year = PlanFactory(agency=agency_tree["mof"], first_year=2025, last_year=2025)
+    PlanItemFactory(plan=last_year, text="去年的項目")
+    plan = services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"], copy_from=last_year)
+    assert plan.title == "財政部115年度提升服務品質執行計畫"
+    assert list(plan.items.values_list("text", flat=True)) == ["去年的項目"]
+    with pytest.raises(services.PlanError, match="已經有計畫"):
+        services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
+    with pytest.raises(services.PlanError, match="參與機關"):
+        services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["ntbt"])
+
+
+def test_cycle_participants_must_be_below_the_supervising_body(agency_tree, user_with_role):
+    boss = user_with_role(agency_tree["mof"], "supervisor")
+    with pytest.raises(services.PlanError, match="經濟部"):
+        services.open_cycle(
+            by=boss,
+            program=ProgramFactory(),
+            agency=agency_tree["mof"],
+            year=2026,
+            title="x",
+            submit_by=dt.date(2026, 1, 31),
+            review_by=dt.date(2026, 2, 27),
+            approve_by=dt.date(2026, 3, 31),
+            participants=[agency_tree["moea"]],
+        )
