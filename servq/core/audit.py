@@ -48,6 +48,7 @@ def record(
     before: Snapshot | None = None,
     after: Snapshot | None = None,
     extra: dict[str, Any] | None = None,
+    within: models.Model | None = None,
 ) -> AuditEntry:
     """Write one audit entry; must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -66,4 +67,6 @@ def record(
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
         changes=changes,
+        within_type=within._meta.label_lower if within is not None else "",
+        within_id=str(within.pk) if within is not None else "",
     )

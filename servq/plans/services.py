@@ -246,7 +246,9 @@ def add_item(
     )
     _set_units(item, unit_names)
     _touch(plan)
-    audit.record(by=by, action="item.add", obj=item, agency=plan.agency, after=_item_snapshot(item))
+    audit.record(
+        by=by, action="item.add", obj=item, agency=plan.agency, within=plan, after=_item_snapshot(item)
+    )
     return item
 
 
@@ -276,7 +278,13 @@ def update_item(
     _set_units(item, unit_names)
     _touch(plan)
     audit.record(
-        by=by, action="item.edit", obj=item, agency=plan.agency, before=before, after=_item_snapshot(item)
+        by=by,
+        action="item.edit",
+        obj=item,
+        agency=plan.agency,
+        within=plan,
+        before=before,
+        after=_item_snapshot(item),
     )
     return item
 
@@ -292,7 +300,9 @@ def delete_item(*, by: Any, item: PlanItem, expected_lock: int) -> None:
     capacities = _require_editable(by, plan)
     _require(rules.AUTHOR in capacities, "只有機關聯絡人可以刪除項目。")
     _claim(PlanItem, item, expected_lock)
-    audit.record(by=by, action="item.delete", obj=item, agency=plan.agency, before=_item_snapshot(item))
+    audit.record(
+        by=by, action="item.delete", obj=item, agency=plan.agency, within=plan, before=_item_snapshot(item)
+    )
     item.delete()
     _touch(plan)
 
@@ -311,7 +321,14 @@ def move_item(*, by: Any, item: PlanItem, offset: int) -> PlanItem:
     ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(plan, ordered)
     _touch(plan)
-    audit.record(by=by, action="item.move", obj=item, agency=plan.agency, extra={"from": index, "to": target})
+    audit.record(
+        by=by,
+        action="item.move",
+        obj=item,
+        agency=plan.agency,
+        within=plan,
+        extra={"from": index, "to": target},
+    )
     item.refresh_from_db()
     return item
 
@@ -367,6 +384,7 @@ def save_indicator(
         action="indicator.save",
         obj=indicator,
         agency=plan.agency,
+        within=plan,
         before=before,
         after=_indicator_snapshot(indicator),
     )
@@ -389,6 +407,7 @@ def delete_indicator(*, by: Any, indicator: Indicator) -> None:
         action="indicator.delete",
         obj=indicator,
         agency=plan.agency,
+        within=plan,
         before=_indicator_snapshot(indicator),
     )
     indicator.delete()

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from servq.core.access import access
-from servq.plans import selectors
+from servq.plans import rules, selectors
 from servq.plans.models import Program
 
 
@@ -36,8 +36,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @access(public=True)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    capacities = selectors.capacities_for(request.user, plan)
     context = {
         "plan": plan,
+        "can_edit": bool(capacities & {rules.AUTHOR, rules.UNIT_STAFF})
+        and plan.status in rules.EDITABLE_STATES,
+        "can_review": rules.REVIEWER in capacities and plan.status == "submitted",
+        "actions": [t for t in rules.allowed_actions(plan.status, capacities) if t.action not in ("return",)],
+        "has_versions": plan.version > 1 or plan.later_versions.exists(),
         "groups": selectors.items_grouped_by_framework(plan),
         "indicators": selectors.indicators_of(plan),
         "revisions": plan.revisions.all(),

@@ -65,7 +65,8 @@ def test_plan_page_query_count_is_fixed(client, agency_tree, django_assert_num_q
     node = FrameworkNodeFactory(plan=plan, position=0)
     for n in range(30):
         PlanItemFactory(plan=plan, node=node, position=n + 1)
-    with django_assert_num_queries(6):
+    # plan, nodes, items, units, indicators, revisions, later versions: 7 whatever the item count
+    with django_assert_num_queries(7):
         client.get(reverse("plans:detail", args=[plan.pk]))
 
 

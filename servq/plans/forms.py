@@ -1,0 +1,184 @@
+"""Forms for authoring and review: each bad value gets a message at its field."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.core.rules import parse_deadline
+from servq.core.validators import no_markup
+from servq.plans.models import FrameworkNode, IndicatorDirection, Plan, PlanItem, Program
+
+ROC_OFFSET = 1911
+UNITS_HELP = _("以頓號、逗號或換行分隔多個單位")
+
+
+def text_field(
+    label: str, *, required: bool = False, rows: int = 2, max_length: int = 4000
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        validators=[no_markup],
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def split_units(raw: str) -> list[str]:
+    import re
+
+    return [part.strip() for part in re.split(r"[、，,;；\n]+", raw) if part.strip()]
+
+
+class PlanHeaderForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("計畫名稱"), max_length=300, validators=[no_markup])
+    basis = text_field(_("計畫依據"))
+    goals = text_field(_("計畫目標"), rows=3)
+    scope = text_field(_("實施對象"))
+    oversight = text_field(_("管制考核"), rows=3)
+
+
+class ItemForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    node = forms.ModelChoiceField(label=_("架構"), queryset=FrameworkNode.objects.none(), required=False)
+    text = text_field(_("項目內容"), required=True)
+    actions = text_field(_("推動作法"))
+    deadline_raw = forms.CharField(
+        label=_("完成期限"),
+        max_length=500,
+        validators=[no_markup],
+        help_text=_("例如「每年1月底前」、「115年6月30日」、「經常辦理」"),
+    )
+    units = forms.CharField(
+        label=_("承辦單位"), max_length=1000, required=False, validators=[no_markup], help_text=UNITS_HELP
+    )
+    expected_benefit = text_field(_("預期效益"))
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        node_plans = [pk for pk in (plan.pk, plan.parent_id) if pk]
+        self.fields["node"].queryset = FrameworkNode.objects.filter(plan_id__in=node_plans).order_by(
+            "plan", "position"
+        )
+        self.fields["node"].label_from_instance = lambda n: ("　" * n.depth) + n.title
+        # Show what the deadline field understood while the user types (htmx; the form works without).
+        self.fields["deadline_raw"].widget.attrs.update(
+            {
+                "hx-get": reverse("plans:deadline_preview", args=[plan.pk]),
+                "hx-trigger": "input changed delay:300ms, load",
+                "hx-target": "next output",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def clean_deadline_raw(self) -> str:
+        raw = self.cleaned_data["deadline_raw"].strip()
+        if parse_deadline(raw, years=(self.plan.first_year, self.plan.last_year)).kind == "text":
+            raise forms.ValidationError(
+                _(
+                    "看不懂「%(raw)s」這個期限。請寫成日期（115年6月30日、115年底前）、期間（115-117年）、"
+                    "定期（每年1月底前、每季、每月）或「經常辦理」。"
+                ),
+                params={"raw": raw},
+                code="deadline",
+            )
+        return raw
+
+    def clean_units(self) -> list[str]:
+        return split_units(self.cleaned_data.get("units", ""))
+
+    @staticmethod
+    def initial_for(item: PlanItem) -> dict[str, Any]:
+        return {
+            "lock_version": item.lock_version,
+            "node": item.node_id,
+            "text": item.text,
+            "actions": item.actions,
+            "deadline_raw": item.deadline_raw,
+            "units": "、".join(u.name for u in item.units.all()),
+            "expected_benefit": item.expected_benefit,
+        }
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("指標名稱"), max_length=300, validators=[no_markup])
+    unit = forms.CharField(label=_("單位"), max_length=40, required=False, validators=[no_markup])
+    direction = forms.ChoiceField(label=_("方向"), choices=IndicatorDirection.choices)
+    cumulative = forms.BooleanField(label=_("累計值"), required=False)
+    baseline = forms.DecimalField(label=_("基準值"), required=False, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for year in range(plan.first_year, plan.last_year + 1):
+            self.fields[f"target_{year}"] = forms.CharField(
+                label=_("%(year)s年目標值") % {"year": year - ROC_OFFSET},
+                required=False,
+                max_length=20,
+            )
+
+    def target_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("target_")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        targets: dict[int, Decimal] = {}
+        for name in [n for n in self.fields if n.startswith("target_")]:
+            raw = (self.data.get(self.add_prefix(name)) or "").replace(",", "").strip()
+            if not raw:
+                continue
+            try:
+                value = Decimal(raw)
+                if not value.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.add_error(name, _("目標值必須是數字，例如 95 或 1,200。"))
+                continue
+            targets[int(name.removeprefix("target_"))] = value
+        data["targets"] = targets
+        return data
+
+
+class TransitionForm(forms.Form):
+    comment = text_field(_("審查意見"), rows=3)
+    revision_note = forms.CharField(
+        label=_("修正理由"), max_length=300, required=False, validators=[no_markup]
+    )
+
+
+class CycleForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("方案"), queryset=Program.objects.all())
+    year = forms.IntegerField(label=_("年度（民國）"), min_value=90, max_value=200)
+    title = forms.CharField(label=_("名稱"), max_length=200, validators=[no_markup])
+    framework = forms.ModelChoiceField(
+        label=_("實施計畫（架構）"), queryset=Plan.objects.none(), required=False
+    )
+    submit_by = forms.DateField(label=_("計畫送審期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_by = forms.DateField(label=_("審查期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    approve_by = forms.DateField(label=_("核定期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.ModelMultipleChoiceField(
+        label=_("參與機關"),
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from servq.agencies.selectors import subtree_of
+
+        self.fields["participants"].queryset = subtree_of(agency).exclude(pk=agency.pk).exclude(kind="unit")
+        self.fields["framework"].queryset = Plan.objects.filter(agency=agency, kind="implementation")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        dates = [data.get(k) for k in ("submit_by", "review_by", "approve_by")]
+        if all(dates) and not dates[0] <= dates[1] <= dates[2]:
+            raise forms.ValidationError(_("期限順序應為：送審 ≤ 審查 ≤ 核定。"))
+        return data

@@ -1,0 +1,278 @@
+"""Authoring a plan in the browser: header, items (inline with htmx, plain forms without), indicators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from servq.agencies.models import Role
+from servq.core.access import access
+from servq.core.rules import parse_deadline
+from servq.core.selectors import history_of
+from servq.plans import rules, selectors, services
+from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm
+from servq.plans.models import Indicator, Plan, PlanItem
+
+STAFF = [Role.COORDINATOR, Role.SUPERVISOR, Role.UNIT_STAFF]
+HISTORY_SHOWN = 30
+
+
+def _plan_for_editing(request: HttpRequest, pk: int) -> tuple[Plan, frozenset[str]]:
+    """The plan if the user may see it (else 404) and stands to it as author or unit staff (else 403)."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    capacities = selectors.capacities_for(request.user, plan)
+    if not capacities & {rules.AUTHOR, rules.UNIT_STAFF}:
+        raise PermissionDenied
+    return plan, capacities
+
+
+def _edit_url(plan: Plan) -> str:
+    return reverse("plans:edit", args=[plan.pk])
+
+
+def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str], **extra: Any) -> dict:
+    rows = selectors.edit_rows(plan)
+    user_units = selectors.unit_paths_of(request.user)
+    for row in rows:
+        row.editable = rules.may_edit_item(plan.status, capacities, row.unit_paths, user_units)
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "is_author": rules.AUTHOR in capacities,
+        "editable": rules.may_edit_plan(plan.status, capacities),
+        "actions": rules.allowed_actions(plan.status, capacities),
+        "header_form": PlanHeaderForm(
+            initial={
+                "lock_version": plan.lock_version,
+                **{f: getattr(plan, f) for f in ("title", "basis", "goals", "scope", "oversight")},
+            }
+        ),
+        "item_form": ItemForm(plan=plan, prefix="new"),
+        "indicators": selectors.indicators_of(plan),
+        "indicator_form": IndicatorForm(plan=plan, prefix="ind"),
+        "comments": plan.comments.select_related("author", "item"),
+        "history": history_of(plan)[:HISTORY_SHOWN],
+    }
+    context.update(extra)
+    return context
+
+
+@access(roles=STAFF)
+def edit_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    return render(request, "plans/edit.html", _editing_context(request, plan, capacities))
+
+
+@access(roles=STAFF)
+@require_POST
+def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    form = PlanHeaderForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_plan(by=request.user, plan=plan, expected_lock=data.pop("lock_version"), **data)
+            messages.success(request, "計畫本文已儲存。")
+            return redirect(_edit_url(plan))
+        except services.EditConflict as conflict:
+            form.add_error(None, str(conflict))
+            return render(
+                request,
+                "plans/edit.html",
+                _editing_context(request, plan, capacities, header_form=form, conflict=conflict.latest),
+                status=409,
+            )
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+    return render(
+        request, "plans/edit.html", _editing_context(request, plan, capacities, header_form=form), status=400
+    )
+
+
+def _item_row(request: HttpRequest, plan: Plan, capacities: frozenset[str], item: PlanItem) -> HttpResponse:
+    row = selectors.edit_row(plan, item)
+    row.editable = rules.may_edit_item(
+        plan.status, capacities, row.unit_paths, selectors.unit_paths_of(request.user)
+    )
+    return render(
+        request, "plans/_item_row.html", {"plan": plan, "row": row, "is_author": rules.AUTHOR in capacities}
+    )
+
+
+def _item_form_response(
+    request: HttpRequest,
+    plan: Plan,
+    item: PlanItem,
+    form: ItemForm,
+    *,
+    conflict: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    template = "plans/_item_form_row.html" if request.htmx else "plans/item_form.html"
+    # htmx swaps only 2xx answers by default; the error is in the markup, announced by role=alert.
+    return render(
+        request,
+        template,
+        {"plan": plan, "item": item, "form": form, "conflict": conflict},
+        status=200 if request.htmx else status,
+    )
+
+
+@access(roles=STAFF)
+def edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    item = get_object_or_404(plan.items.prefetch_related("units"), pk=item_pk)
+    if request.method != "POST":
+        if request.htmx and request.GET.get("cancel"):
+            return _item_row(request, plan, capacities, item)
+        return _item_form_response(
+            request, plan, item, ItemForm(plan=plan, initial=ItemForm.initial_for(item))
+        )
+    form = ItemForm(request.POST, plan=plan)
+    if not form.is_valid():
+        return _item_form_response(request, plan, item, form, status=400)
+    data = form.cleaned_data
+    try:
+        item = services.update_item(
+            by=request.user,
+            item=item,
+            expected_lock=data["lock_version"] or 0,
+            text=data["text"],
+            node=data["node"],
+            actions=data["actions"],
+            deadline_raw=data["deadline_raw"],
+            unit_names=data["units"],
+            expected_benefit=data["expected_benefit"],
+        )
+    except services.EditConflict as conflict:
+        form.add_error(None, str(conflict))
+        return _item_form_response(request, plan, item, form, conflict=conflict.latest, status=409)
+    except services.PlanError as error:
+        form.add_error(None, str(error))
+        return _item_form_response(request, plan, item, form, status=403)
+    if request.htmx:
+        return _item_row(request, plan, capacities, item)
+    messages.success(request, "項目已儲存。")
+    return redirect(f"{_edit_url(plan)}#item-{item.pk}")
+
+
+def _items_table(request: HttpRequest, plan: Plan, capacities: frozenset[str], **extra: Any) -> HttpResponse:
+    if request.htmx:
+        context = _editing_context(request, plan, capacities, **extra)
+        return render(request, "plans/_edit_items.html", context)
+    return redirect(_edit_url(plan))
+
+
+@access(roles=STAFF)
+@require_POST
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    form = ItemForm(request.POST, plan=plan, prefix="new")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_item(
+                by=request.user,
+                plan=plan,
+                text=data["text"],
+                node=data["node"],
+                actions=data["actions"],
+                deadline_raw=data["deadline_raw"],
+                unit_names=data["units"],
+                expected_benefit=data["expected_benefit"],
+            )
+            plan.refresh_from_db()
+            return _items_table(request, plan, capacities, added=True)
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+    context = _editing_context(request, plan, capacities, item_form=form)
+    template = "plans/_edit_items.html" if request.htmx else "plans/edit.html"
+    return render(request, template, context, status=200 if request.htmx else 400)
+
+
+@access(roles=STAFF)
+@require_POST
+def move_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    item = get_object_or_404(plan.items, pk=item_pk)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.move_item(by=request.user, item=item, offset=offset)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+    plan.refresh_from_db()
+    return _items_table(request, plan, capacities)
+
+
+@access(roles=STAFF)
+@require_POST
+def delete_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    item = get_object_or_404(plan.items, pk=item_pk)
+    try:
+        services.delete_item(
+            by=request.user, item=item, expected_lock=int(request.POST.get("lock_version", -1))
+        )
+    except (services.PlanError, ValueError) as error:
+        messages.error(request, str(error))
+    plan.refresh_from_db()
+    return _items_table(request, plan, capacities)
+
+
+@access(roles=STAFF)
+def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the deadline field understood, shown while the user types."""
+    plan, _ = _plan_for_editing(request, pk)
+    raw = next((v for k, v in request.GET.items() if k.endswith("deadline_raw")), "")[:500]
+    deadline = parse_deadline(raw, years=(plan.first_year, plan.last_year)) if raw.strip() else None
+    return render(request, "plans/_deadline_preview.html", {"deadline": deadline})
+
+
+@access(roles=STAFF)
+@require_POST
+def save_indicator(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+    plan, capacities = _plan_for_editing(request, pk)
+    indicator = get_object_or_404(Indicator, pk=indicator_pk, plan=plan) if indicator_pk else None
+    form = IndicatorForm(request.POST, plan=plan, prefix="ind")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_indicator(
+                by=request.user,
+                plan=plan,
+                indicator=indicator,
+                name=data["name"],
+                unit=data["unit"],
+                direction=data["direction"],
+                cumulative=data["cumulative"],
+                baseline=data["baseline"],
+                targets=data["targets"],
+            )
+            messages.success(request, "指標已儲存。")
+            return redirect(f"{_edit_url(plan)}#indicators")
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "plans/edit.html",
+        _editing_context(request, plan, capacities, indicator_form=form),
+        status=400,
+    )
+
+
+@access(roles=STAFF)
+@require_POST
+def delete_indicator(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    plan, _ = _plan_for_editing(request, pk)
+    indicator = get_object_or_404(Indicator, pk=indicator_pk, plan=plan)
+    try:
+        services.delete_indicator(by=request.user, indicator=indicator)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+    return redirect(f"{_edit_url(plan)}#indicators")

@@ -1,0 +1,228 @@
+"""Cycles, the supervisor's board, review transitions, versions and their differences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from servq.agencies.models import Agency, Role
+from servq.agencies.selectors import agencies_for, grants_of
+from servq.core.access import access
+from servq.plans import rules, selectors, services, tasks
+from servq.plans.forms import CycleForm, TransitionForm
+from servq.plans.models import PlanCycle
+
+ROC_OFFSET = 1911
+
+
+def _cycles_for(user: Any) -> QuerySet[PlanCycle]:
+    """Cycles the user runs (supervisor reach) or takes part in (own agency)."""
+    reachable = agencies_for(user)
+    own_paths = [g.path for g in grants_of(user)]
+    return (
+        PlanCycle.objects.filter(Q(agency__in=reachable) | Q(participants__path__in=own_paths))
+        .distinct()
+        .select_related("program", "agency")
+    )
+
+
+def _supervised_cycle(request: HttpRequest, pk: int) -> PlanCycle:
+    cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
+    if not any(
+        g.role == "supervisor" and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
+    ):
+        raise PermissionDenied
+    return cycle
+
+
+@access(signed_in=True)
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/cycle_list.html", {"cycles": _cycles_for(request.user)})
+
+
+@access(roles=[Role.SUPERVISOR])
+def cycle_new(request: HttpRequest) -> HttpResponse:
+    agency = next(
+        (
+            a
+            for a in Agency.objects.filter(
+                path__in=[g.path for g in grants_of(request.user) if g.role == "supervisor"]
+            )
+        ),
+        None,
+    )
+    if agency is None:
+        raise PermissionDenied
+    form = CycleForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cycle = services.open_cycle(
+                by=request.user,
+                program=data["program"],
+                agency=agency,
+                year=data["year"] + ROC_OFFSET,
+                title=data["title"],
+                framework=data["framework"],
+                participants=data["participants"],
+                submit_by=data["submit_by"],
+                review_by=data["review_by"],
+                approve_by=data["approve_by"],
+            )
+            return redirect("plans:cycle", cycle.pk)
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "plans/cycle_new.html",
+        {"form": form, "agency": agency},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@access(signed_in=True)
+def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
+    supervising = any(
+        g.role == "supervisor" and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
+    )
+    rows = selectors.board_rows(cycle, today=timezone.localdate(), user=request.user, supervising=supervising)
+    state = request.GET.get("state", "")
+    if state:
+        rows = [r for r in rows if r.state == state]
+    if request.GET.get("overdue"):
+        rows = [r for r in rows if r.overdue_days > 0]
+    own_agencies = [
+        a for a in cycle.participants.all() if a.path in {g.path for g in grants_of(request.user)}
+    ]
+    return render(
+        request,
+        "plans/cycle_board.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "supervising": supervising,
+            "state": state,
+            "overdue_only": bool(request.GET.get("overdue")),
+            "states": selectors.BOARD_STATES,
+            "own_agencies": own_agencies,
+        },
+    )
+
+
+@access(roles=[Role.SUPERVISOR])
+@require_POST
+def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _supervised_cycle(request, pk)
+    tasks.remind_unsubmitted.enqueue(cycle_id=cycle.pk, sender_id=request.user.pk)
+    messages.success(request, "已排定寄送提醒給尚未送審的機關。")
+    return redirect("plans:cycle", cycle.pk)
+
+
+@access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
+@require_POST
+def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
+    agency = get_object_or_404(
+        cycle.participants.filter(
+            path__in=[g.path for g in grants_of(request.user) if g.role == "coordinator"]
+        ),
+        pk=request.POST.get("agency"),
+    )
+    copy_from = None
+    if request.POST.get("copy_from"):
+        copy_from = get_object_or_404(
+            selectors.plans_visible_to(request.user).filter(agency=agency), pk=request.POST["copy_from"]
+        )
+    try:
+        plan = services.start_plan(by=request.user, cycle=cycle, agency=agency, copy_from=copy_from)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+        return redirect("plans:cycle", cycle.pk)
+    return redirect("plans:edit", plan.pk)
+
+
+@access(signed_in=True)
+@require_POST
+def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    if action not in rules.TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(request.POST.get("next") or reverse("plans:detail", args=[plan.pk]))
+    item_comments = {
+        int(key.removeprefix("item_comment_")): value
+        for key, value in request.POST.items()
+        if key.startswith("item_comment_") and key.removeprefix("item_comment_").isdigit()
+    }
+    try:
+        result = services.transition(
+            by=request.user,
+            plan=plan,
+            action=action,
+            comment=form.cleaned_data["comment"],
+            item_comments=item_comments,
+            revision_note=form.cleaned_data["revision_note"],
+        )
+    except (rules.TransitionRefused, services.PlanError) as error:
+        messages.error(request, str(error))
+        return redirect(request.POST.get("next") or reverse("plans:detail", args=[plan.pk]))
+    messages.success(request, f"已{rules.TRANSITIONS[action].label}。")
+    if action == "revise":
+        return redirect("plans:edit", result.pk)
+    return redirect(reverse("plans:detail", args=[plan.pk]))
+
+
+@access(roles=[Role.SUPERVISOR])
+def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    capacities = selectors.capacities_for(request.user, plan)
+    if rules.REVIEWER not in capacities:
+        raise PermissionDenied
+    return render(
+        request,
+        "plans/review.html",
+        {
+            "plan": plan,
+            "rows": selectors.edit_rows(plan),
+            "actions": rules.allowed_actions(plan.status, capacities),
+            "comments": plan.comments.select_related("author", "item"),
+        },
+    )
+
+
+@access(public=True)
+def plan_versions(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    versions = selectors.versions_visible_to(request.user, plan)
+    return render(request, "plans/versions.html", {"plan": plan, "versions": versions})
+
+
+@access(public=True)
+def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    versions = {str(v.pk): v for v in selectors.versions_visible_to(request.user, plan)}
+    left, right = versions.get(request.GET.get("a", "")), versions.get(request.GET.get("b", ""))
+    if left is None or right is None:
+        raise Http404
+    return render(
+        request,
+        "plans/diff.html",
+        {
+            "plan": plan,
+            "left": left,
+            "right": right,
+            "rows": rules.side_by_side(selectors.plan_lines(left), selectors.plan_lines(right)),
+        },
+    )

@@ -1,0 +1,132 @@
+"""One plan from draft to published, as a coordinator and a supervisor would do it, in Chromium.
+
+Every page on the way is checked with axe-core (WCAG 2.1 A/AA).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from servq.plans import services
+from servq.plans.models import Plan
+from tests.factories import ProgramFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cycle(agency_tree, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor", username="boss", first_name="陳督導")
+    user_with_role(agency_tree["mof"], "coordinator", username="lin", first_name="林聯絡人")
+    return services.open_cycle(
+        by=boss,
+        program=ProgramFactory(),
+        agency=agency_tree["root"],
+        year=2026,
+        title="115年度提升服務品質",
+        submit_by=dt.date(2026, 1, 30),
+        review_by=dt.date(2026, 2, 27),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["mof"], agency_tree["moea"]],
+    )
+
+
+def add_item(page, text, deadline, units):
+    form = page.locator("form.item-form").last
+    form.get_by_label("項目內容").fill(text)
+    form.get_by_label("完成期限").fill(deadline)
+    form.get_by_label("承辦單位").fill(units)
+    form.get_by_role("button", name="新增項目").click()
+    page.get_by_role("cell", name=text, exact=True).wait_for()
+
+
+def test_plan_from_draft_to_published(page, live_server, login, cycle, axe_violations):
+    # The coordinator opens the cycle and starts the agency's draft.
+    login("lin")
+    page.goto(f"{live_server.url}/plans/cycles/{cycle.pk}/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="建立財政部的計畫草稿").click()
+    page.wait_for_url("**/edit/")
+    assert axe_violations(page) == []
+
+    # Items are added inline; the deadline field says what it understood while typing.
+    form = page.locator("form.item-form").last
+    form.get_by_label("完成期限").fill("經常辦理")
+    expect(form.locator("output")).to_contain_text("系統理解為")
+    form.get_by_label("完成期限").fill("等長官決定")
+    expect(form.locator("output")).to_contain_text("看不懂這個期限")
+    add_item(page, "網站提供正確之連結資訊", "經常辦理", "秘書處")
+    add_item(page, "建置常見問題集", "每季", "秘書處、資訊處")
+    assert page.url.endswith("/edit/"), "adding an item must not reload the page"
+
+    # Inline edit of one row.
+    row = page.locator("tr", has_text="建置常見問題集")
+    row.get_by_role("link", name="編輯").click()
+    editor = page.locator("form.item-form", has=page.get_by_role("button", name="儲存"))
+    editor.get_by_label("項目內容").fill("建置並每季更新常見問題集")
+    editor.get_by_role("button", name="儲存").click()
+    page.get_by_role("cell", name="建置並每季更新常見問題集", exact=True).wait_for()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="送審").click()
+    page.wait_for_load_state()
+    assert "已送審" in page.inner_text("main")
+    page.get_by_role("button", name="登出").click()
+
+    # The supervisor sees it on the board, reviews, and returns it with a comment on one item.
+    login("boss")
+    page.goto(f"{live_server.url}/plans/cycles/{cycle.pk}/")
+    assert "已送審" in page.inner_text("main")
+    page.get_by_role("link", name="審查").first.click()
+    page.wait_for_url("**/review/")
+    assert axe_violations(page) == []
+    page.get_by_label("對此項目的意見：網站提供正確之連結資訊").fill("請寫明檢查頻率")
+    page.get_by_label("整體審查意見").fill("請補充量化指標")
+    page.get_by_role("button", name="退回修正").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="登出").click()
+
+    # The coordinator sees the comments, resubmits.
+    login("lin")
+    plan = Plan.objects.get(agency__code="mof")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/edit/")
+    assert "請寫明檢查頻率" in page.inner_text("main")
+    page.get_by_role("button", name="送審").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="登出").click()
+
+    # The supervisor approves; the coordinator publishes.
+    login("boss")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/review/")
+    page.get_by_role("button", name="核定").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="登出").click()
+    login("lin")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.get_by_role("button", name="公告").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="登出").click()
+
+    # A citizen reads it.
+    page.goto(f"{live_server.url}/plans/")
+    page.get_by_role("link", name=plan.title).click()
+    assert "建置並每季更新常見問題集" in page.inner_text("main")
+    assert axe_violations(page) == []
+
+
+def test_keyboard_reaches_the_item_editor(page, live_server, login, cycle, agency_tree):
+    plan = services.start_plan(by=None, cycle=cycle, agency=agency_tree["mof"])
+    login("lin")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/edit/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "跳到主要內容"
+
+
+def test_cycle_pages_pass_axe(page, live_server, login, cycle, axe_violations):
+    login("boss")
+    for path in ["/plans/cycles/", "/plans/cycles/new/"]:
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path

@@ -1,0 +1,194 @@
+"""Authoring and review in the browser's terms: requests, fields' messages, nothing changed on refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from servq.plans import services
+from servq.plans.models import PlanItem
+from tests.factories import PlanFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def draft(agency_tree):
+    return PlanFactory(agency=agency_tree["mof"], status="draft", first_year=2026, last_year=2026)
+
+
+@pytest.fixture
+def coordinator(agency_tree, user_with_role):
+    return user_with_role(agency_tree["mof"], "coordinator", username="lin")
+
+
+def item_post(**overrides):
+    data = {
+        "new-text": "建置常見問題集",
+        "new-deadline_raw": "每季",
+        "new-units": "秘書處、資訊處",
+        "new-actions": "",
+        "new-expected_benefit": "減少重複詢問",
+        "new-node": "",
+    }
+    data.update({f"new-{k}": v for k, v in overrides.items()})
+    return data
+
+
+def test_coordinator_adds_an_item_inline(client, draft, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("plans:add_item", args=[draft.pk]), item_post(), **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "建置常見問題集" in html and "<html" not in html  # a fragment for htmx, not a page
+    item = draft.items.get()
+    assert item.deadline_raw == "每季"
+    assert [u.name for u in item.units.all()] == ["秘書處", "資訊處"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("text", "<script>alert(1)</script>", "HTML"),
+        ("deadline_raw", "等長官決定", "看不懂"),
+        ("text", "", "必須"),
+        ("units", "<img src=x onerror=alert(1)>", "HTML"),
+    ],
+)
+def test_bad_item_input_gets_a_message_at_the_field_and_changes_nothing(
+    client, draft, coordinator, field, value, message
+):
+    client.force_login(coordinator)
+    response = client.post(reverse("plans:add_item", args=[draft.pk]), item_post(**{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert draft.items.count() == 0
+
+
+def test_indicator_target_must_be_a_number(client, draft, coordinator):
+    client.force_login(coordinator)
+    data = {"ind-name": "滿意度", "ind-unit": "%", "ind-direction": "higher", "ind-target_2026": "九十"}
+    response = client.post(reverse("plans:add_indicator", args=[draft.pk]), data)
+    assert response.status_code == 400
+    assert "目標值必須是數字" in response.content.decode()
+    assert draft.indicators.count() == 0
+    data["ind-target_2026"] = "1,200"
+    assert client.post(reverse("plans:add_indicator", args=[draft.pk]), data).status_code == 302
+    assert draft.indicators.get().targets.get().value == 1200
+
+
+def test_second_editor_sees_the_first_editors_change_and_keeps_their_input(
+    client, draft, coordinator, agency_tree, user_with_role
+):
+    item = services.add_item(by=coordinator, plan=draft, text="原文", deadline_raw="經常辦理")
+    seen = item.lock_version
+    colleague = user_with_role(agency_tree["mof"], "coordinator", username="chen")
+    services.update_item(
+        by=colleague, item=item, expected_lock=item.lock_version, text="陳的版本", deadline_raw="經常辦理"
+    )
+    client.force_login(coordinator)
+    data = {
+        "lock_version": seen,
+        "text": "林的版本",
+        "deadline_raw": "經常辦理",
+        "units": "",
+        "actions": "",
+        "expected_benefit": "",
+        "node": "",
+    }
+    response = client.post(reverse("plans:edit_item", args=[draft.pk, item.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "chen" in html and "陳的版本" in html and "林的版本" in html
+    assert PlanItem.objects.get(pk=item.pk).text == "陳的版本"
+
+
+def test_other_agencies_cannot_even_see_the_edit_page(client, draft, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    assert client.get(reverse("plans:edit", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("plans:add_item", args=[draft.pk]), item_post()).status_code == 404
+
+
+def test_head_of_the_agency_may_read_but_not_edit(client, draft, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["mof"], "head"))
+    assert client.get(reverse("plans:detail", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("plans:edit", args=[draft.pk])).status_code == 403
+
+
+def test_deadline_preview_says_what_it_understood(client, draft, coordinator):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("plans:deadline_preview", args=[draft.pk]), {"new-deadline_raw": "隨便寫寫"}
+    )
+    assert "看不懂" in response.content.decode()
+
+
+def test_edit_page_query_count_does_not_grow_with_items(
+    client, draft, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    for n in range(3):
+        services.add_item(by=coordinator, plan=draft, text=f"項目{n}", unit_names=["秘書處"])
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("plans:edit", args=[draft.pk]))
+    for n in range(30):
+        services.add_item(by=coordinator, plan=draft, text=f"更多項目{n}", unit_names=["秘書處"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("plans:edit", args=[draft.pk]))
+
+
+def test_refused_transition_says_why_and_changes_nothing(client, draft, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), follow=True)
+    assert "計畫目前的狀態不能「核定」" in response.content.decode()
+    draft.status = "submitted"
+    draft.save()
+    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), follow=True)
+    assert "您沒有「核定」這份計畫的權限" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
+def test_supervisor_board_shows_state_and_working_days_overdue_and_reminds(
+    client, agency_tree, coordinator, user_with_role
+):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    coordinator.email = "lin@mof.gov.tw"
+    coordinator.save()
+    cycle = services.open_cycle(
+        by=boss,
+        program=ProgramFactory(),
+        agency=agency_tree["root"],
+        year=2026,
+        title="115年度提升服務品質",
+        submit_by=dt.date(2026, 1, 30),
+        review_by=dt.date(2026, 2, 27),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["mof"], agency_tree["moea"]],
+    )
+    client.force_login(boss)
+    page = client.get(reverse("plans:cycle", args=[cycle.pk])).content.decode()
+    assert "財政部" in page and "經濟部" in page and "尚未建立" in page
+    client.post(reverse("plans:cycle_remind", args=[cycle.pk]))
+    assert [m.to for m in mail.outbox] == [["lin@mof.gov.tw"]]
+    assert "115年度提升服務品質" in mail.outbox[0].subject
+    assert "115年1月30日" in mail.outbox[0].body
+
+
+def test_versions_and_side_by_side_diff(client, agency_tree, coordinator, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    plan = PlanFactory(agency=agency_tree["mof"], status="approved")
+    services.transition(by=coordinator, plan=plan, action="publish")
+    v2 = services.transition(by=coordinator, plan=plan, action="revise", revision_note="新增項目")
+    services.add_item(by=coordinator, plan=v2, text="新增的網站無障礙項目", deadline_raw="經常辦理")
+    for actor, action in [(coordinator, "submit"), (boss, "approve"), (coordinator, "publish")]:
+        services.transition(by=actor, plan=v2, action=action)
+    client.logout()
+    versions = client.get(reverse("plans:versions", args=[v2.pk])).content.decode()
+    assert "第 1 版" in versions and "第 2 版" in versions
+    diff = client.get(reverse("plans:diff", args=[v2.pk]), {"a": plan.pk, "b": v2.pk}).content.decode()
+    assert "新增的網站無障礙項目" in diff and 'class="added"' in diff
