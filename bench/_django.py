@@ -1,0 +1,52 @@
+"""Shared set-up for benchmarks: Django on a throwaway database unless DATABASE_URL is given."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(default_sqlite_name: str = "bench.sqlite3") -> str:
+    """Configure and migrate; returns a description of the database used."""
+    sys.path.insert(0, str(ROOT))
+    if "DATABASE_URL" not in os.environ:
+        tmp = Path(tempfile.mkdtemp(prefix="servq-bench-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / default_sqlite_name}"
+    else:
+        ensure_postgres_database(os.environ["DATABASE_URL"])
+    os.environ.setdefault("SERVQ_ENV", "test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "servq.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        user=cfg["USER"] or None,
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
