@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django  # noqa: E402
+from _django import setup_django
 
 ITEMS = 300
 RUNS = 20
