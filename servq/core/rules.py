@@ -1,39 +1,309 @@
-"""TEMPORARY interface placeholder until the rules branch lands (replaced wholesale at merge)."""
+"""Pure rules about dates the way Taiwanese offices write them, with no Django.
+
+- ROC (民國) dates: 「104年9月24日」 is 2015-09-24; spaces and full-width digits are allowed.
+- Deadlines: what staff write in a plan's 完成期限 column, turned into a value that says what it
+  means (a date, a range of years, a recurrence, 「經常辦理」, or dated milestones) while always
+  keeping the words as written.
+- Working days by the government office calendar: weekends rest unless they are make-up working
+  days (補行上班); holidays and typhoon days off rest even on weekdays.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
+
+ROC_OFFSET: Final = 1911
+# The ROC calendar starts in 1912 (民國元年); a plan never names a year past 民國 300.
+ROC_YEAR_RANGE: Final = range(1, 300)
+
+DATE: Final = "date"
+RANGE: Final = "range"
+RECURRING: Final = "recurring"
+CONTINUOUS: Final = "continuous"
+MILESTONES: Final = "milestones"
+TEXT: Final = "text"
+KINDS: Final = (DATE, RANGE, RECURRING, CONTINUOUS, MILESTONES, TEXT)
+
+EVERY_LABELS: Final = {
+    "year": "每年",
+    "half_year": "每半年",
+    "quarter": "每季",
+    "month": "每月",
+    "week": "每週",
+}
+CONTINUOUS_WORDS: Final = ("經常辦理", "持續辦理", "隨時辦理", "隨時", "持續", "經常性", "常態辦理")
+
+
+# --- ROC dates ----------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Full-width digits and letters to ASCII (NFKC) and no spaces around numbers: 「１０６ 年 １２ 月」→「106年12月」."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\d)\s+(?=[年月日至到\-~－–])|(?<=[年月日至到\-~－–])\s+(?=\d)", "", text)
+    return re.sub(r"[－–~～]", "-", text).replace("民國", "")
+
+
+def to_gregorian_year(roc_year: int) -> int:
+    if roc_year not in ROC_YEAR_RANGE:
+        raise ValueError(f"民國 {roc_year} 年不是合理的年份")
+    return roc_year + ROC_OFFSET
+
+
+def last_day_of_month(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+ROC_DATE = re.compile(r"(\d{1,3})年(\d{1,2})月(\d{1,2})日")
+ROC_MONTH = re.compile(r"(\d{1,3})年(\d{1,2})月")
+
+
+def parse_roc_date(text: str) -> dt.date:
+    """「104年9月24日」, 「民國104年9月24日」, 「１０４年９月２４日」, 「104 年 9 月 24 日」 → date(2015, 9, 24)."""
+    match = ROC_DATE.fullmatch(normalize(text).strip())
+    if not match:
+        raise ValueError(f"「{text}」不是民國日期（例如 104年9月24日）")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(to_gregorian_year(year), month, day)
+    except ValueError as exc:
+        raise ValueError(f"「{text}」不是存在的日期") from exc
+
+
+def parse_roc_month(text: str) -> tuple[int, int]:
+    """「106 年 12 月」 → (2017, 12)."""
+    match = ROC_MONTH.fullmatch(normalize(text).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"「{text}」不是民國年月（例如 106年12月）")
+    return to_gregorian_year(int(match.group(1))), int(match.group(2))
+
+
+def format_roc_date(day: dt.date) -> str:
+    return f"{day.year - ROC_OFFSET}年{day.month}月{day.day}日"
+
+
+def format_roc_month(day: dt.date) -> str:
+    return f"{day.year - ROC_OFFSET}年{day.month}月"
+
+
+def format_roc_year(year: int) -> str:
+    return f"{year - ROC_OFFSET}年"
+
+
+def find_roc_dates(text: str) -> list[dt.date]:
+    """Every full ROC date in a piece of text, e.g. the 訂定/修訂 lines of a plan."""
+    found = []
+    for match in ROC_DATE.finditer(normalize(text)):
+        try:
+            found.append(parse_roc_date(match.group(0)))
+        except ValueError:
+            continue
+    return found
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Milestone:
+    due: dt.date
+    text: str
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """A deadline as written (``raw``) and as understood (``kind`` and the dates)."""
+
     raw: str
-    kind: str = "text"
+    kind: str
     due: dt.date | None = None
     start: dt.date | None = None
     every: str | None = None
-    milestones: tuple = field(default_factory=tuple)
+    # For recurrences: the (month, day) each period is due by, e.g. (1, 31) for 「每年1月底前」.
+    anchor: tuple[int, int] | None = None
+    milestones: tuple[Milestone, ...] = field(default_factory=tuple)
 
     @property
     def meaning(self) -> str:
-        return self.raw
+        return describe(self)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"raw": self.raw, "kind": self.kind, "due": self.due.isoformat() if self.due else None}
+        return {
+            "raw": self.raw,
+            "kind": self.kind,
+            "due": self.due.isoformat() if self.due else None,
+            "start": self.start.isoformat() if self.start else None,
+            "every": self.every,
+            "anchor": list(self.anchor) if self.anchor else None,
+            "milestones": [{"due": m.due.isoformat(), "text": m.text} for m in self.milestones],
+            "meaning": self.meaning,
+        }
+
+
+def describe(deadline: Deadline) -> str:
+    """A short zh-Hant sentence a coordinator can check against what they meant."""
+    if deadline.kind == DATE and deadline.due:
+        return f"{format_roc_date(deadline.due)}前"
+    if deadline.kind == RANGE and deadline.start and deadline.due:
+        span = f"{format_roc_year(deadline.start.year)}至{format_roc_year(deadline.due.year)}"
+        return f"{span}{'每年辦理' if deadline.every == 'year' else ''}（至{format_roc_date(deadline.due)}）"
+    if deadline.kind == RECURRING:
+        return _describe_recurrence(deadline)
+    if deadline.kind == CONTINUOUS:
+        return "經常辦理（無固定期限）"
+    if deadline.kind == MILESTONES:
+        return "；".join(f"{format_roc_date(m.due)}前：{m.text}" for m in deadline.milestones)
+    return "無法辨識的期限（保留原文）"
+
+
+def _describe_recurrence(deadline: Deadline) -> str:
+    label = EVERY_LABELS.get(deadline.every or "", "定期")
+    if deadline.anchor:
+        month, day = deadline.anchor
+        return f"{label}{month}月{day}日前"
+    return f"{label}辦理"
+
+
+def _year_end(roc_year: int) -> dt.date:
+    return dt.date(to_gregorian_year(roc_year), 12, 31)
+
+
+# Patterns over normalised text. Order matters: the most specific first.
+P_FULL_DATE = re.compile(r"(\d{1,3})年(\d{1,2})月(\d{1,2})日(?:前|止|以前)?")
+P_MONTH_END = re.compile(r"(\d{1,3})年(\d{1,2})月(?:底|底前|前|止|以前)?")
+P_YEAR_END = re.compile(r"(\d{1,3})年(?:底|底前|年底前|12月底前|度|度內|內)?(?:前)?")
+P_HALF_OF_YEAR = re.compile(r"(\d{1,3})?年?([上下])半年(?:度)?(?:前|底前)?")
+P_RANGE = re.compile(r"(\d{1,3})(?:年)?[-至到](\d{1,3})年(度)?(每年)?")
+P_EVERY_YEAR_BY = re.compile(r"每年(?:度)?(\d{1,2})月(?:(\d{1,2})日|底)?(?:前|止|以前)?")
+P_EVERY = re.compile(r"每(年|半年|季|月|週|周)(?:辦理)?(?:1次|一次)?")
+EVERY_WORDS: Final = {
+    "年": "year",
+    "半年": "half_year",
+    "季": "quarter",
+    "月": "month",
+    "週": "week",
+    "周": "week",
+}
+# Commas split clauses, except inside numbers such as 1,200.
+CLAUSE_SPLIT = re.compile(r"[；;。\n]+|(?<!\d),|,(?!\d)")
+YEAR_AT_START = re.compile(r"^(?:並於|並|於|預計|自)?(\d{1,3})(?:年)?(?:[-至到](\d{1,3}))?年")
 
 
 def parse_deadline(raw: str, *, years: tuple[int, int] | None = None) -> Deadline:
-    text = raw.strip()
-    kind = {"經常辦理": "continuous", "每季": "recurring", "115年6月30日": "date"}.get(text, "text")
-    return Deadline(raw=text, kind=kind, due=dt.date(2026, 6, 30) if kind == "date" else None)
+    """Understand a 完成期限 as written; anything unrecognised is kind ``text``, never an error."""
+    raw = (raw or "").strip()
+    text = _compact(raw)
+    if not text:
+        return Deadline(raw=raw, kind=TEXT)
+    try:
+        return _parse_whole(raw, text, years) or _parse_milestones(raw, years) or Deadline(raw=raw, kind=TEXT)
+    except ValueError:
+        # A year or month out of range ("民國 999 年", "13月"): keep the words, say we could not read them.
+        return Deadline(raw=raw, kind=TEXT)
+
+
+def _compact(raw: str) -> str:
+    """Normalised, without spaces and trailing punctuation, a repeated phrase once (「106年12月 106年12月」)."""
+    text = re.sub(r"\s+", "", normalize(raw)).strip("。.,；;")
+    repeated = re.fullmatch(r"(.+?)\1+", text)
+    return repeated.group(1) if repeated else text
+
+
+def _parse_whole(raw: str, text: str, years: tuple[int, int] | None) -> Deadline | None:
+    """The whole phrase is one recognised form."""
+    if text in CONTINUOUS_WORDS or text.rstrip("辦理") in CONTINUOUS_WORDS:
+        return Deadline(raw=raw, kind=CONTINUOUS)
+    if m := P_FULL_DATE.fullmatch(text):
+        due = dt.date(to_gregorian_year(int(m[1])), int(m[2]), int(m[3]))
+        return Deadline(raw=raw, kind=DATE, due=due)
+    if m := P_MONTH_END.fullmatch(text):
+        if not 1 <= int(m[2]) <= 12:
+            return None
+        return Deadline(raw=raw, kind=DATE, due=last_day_of_month(to_gregorian_year(int(m[1])), int(m[2])))
+    if m := P_YEAR_END.fullmatch(text):
+        return Deadline(raw=raw, kind=DATE, due=_year_end(int(m[1])))
+    if m := P_RANGE.fullmatch(text):
+        first, last = to_gregorian_year(int(m[1])), to_gregorian_year(int(m[2]))
+        if first > last:
+            return None
+        return Deadline(
+            raw=raw,
+            kind=RANGE,
+            start=dt.date(first, 1, 1),
+            due=dt.date(last, 12, 31),
+            every="year" if m[4] else None,
+        )
+    if m := P_HALF_OF_YEAR.fullmatch(text):
+        return _half_of_year(raw, m, years)
+    if m := P_EVERY_YEAR_BY.fullmatch(text):
+        month = int(m[1])
+        if not 1 <= month <= 12:
+            return None
+        day = int(m[2]) if m[2] else calendar.monthrange(2001, month)[1]
+        return _recurring(raw, "year", (month, day), years)
+    if m := P_EVERY.fullmatch(text):
+        return _recurring(raw, EVERY_WORDS[m[1]], None, years)
+    return None
+
+
+def _half_of_year(raw: str, m: re.Match[str], years: tuple[int, int] | None) -> Deadline:
+    month = 6 if m[2] == "上" else 12
+    if m[1]:
+        year = to_gregorian_year(int(m[1]))
+        return Deadline(raw=raw, kind=DATE, due=last_day_of_month(year, month))
+    # 「上半年」 alone: the first half of every year of the plan.
+    return _recurring(raw, "year", (month, 30 if month == 6 else 31), years)
+
+
+def _recurring(
+    raw: str, every: str, anchor: tuple[int, int] | None, years: tuple[int, int] | None
+) -> Deadline:
+    due = None
+    start = None
+    if years:
+        first, last = years
+        start = dt.date(first, 1, 1)
+        due = dt.date(last, anchor[0], anchor[1]) if anchor else dt.date(last, 12, 31)
+    return Deadline(raw=raw, kind=RECURRING, due=due, start=start, every=every, anchor=anchor)
+
+
+def _parse_milestones(raw: str, years: tuple[int, int] | None) -> Deadline | None:
+    """「104年完成3項…，105-107年每年至少增加1項…」 → one milestone per year named, each with its words."""
+    milestones: list[Milestone] = []
+    for clause in CLAUSE_SPLIT.split(normalize(raw)):
+        clause = clause.strip()
+        m = YEAR_AT_START.match(clause)
+        if not m:
+            continue
+        what = clause[m.end() :].lstrip("底前度")
+        first = int(m[1])
+        last = int(m[2]) if m[2] else first
+        if last < first:
+            continue
+        for roc_year in range(first, last + 1):
+            milestones.append(Milestone(due=_year_end(roc_year), text=what or clause))
+    if not milestones:
+        return None
+    milestones.sort(key=lambda ms: ms.due)
+    return Deadline(
+        raw=raw, kind=MILESTONES, due=milestones[-1].due, start=None, milestones=tuple(milestones)
+    )
+
+
+# --- working days -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class OfficeCalendar:
-    holidays: frozenset = frozenset()
-    makeup_workdays: frozenset = frozenset()
+    """The days the government office calendar differs from 'weekdays work, weekends rest'."""
+
+    holidays: frozenset[dt.date] = frozenset()
+    makeup_workdays: frozenset[dt.date] = frozenset()
 
 
 def is_working_day(day: dt.date, cal: OfficeCalendar) -> bool:
@@ -42,7 +312,34 @@ def is_working_day(day: dt.date, cal: OfficeCalendar) -> bool:
     return day.weekday() < 5 and day not in cal.holidays
 
 
+def add_working_days(start: dt.date, n: int, cal: OfficeCalendar) -> dt.date:
+    """The n-th working day after ``start`` (counting starts the next day, as 「5個工作日內」 does).
+
+    n = 0 gives ``start`` itself when it is a working day, else the next working day; a negative n
+    counts backwards from ``start``.
+    """
+    step = 1 if n >= 0 else -1
+    day = start
+    if n == 0:
+        while not is_working_day(day, cal):
+            day += dt.timedelta(days=1)
+        return day
+    remaining = abs(n)
+    while remaining:
+        day += dt.timedelta(days=step)
+        if is_working_day(day, cal):
+            remaining -= 1
+    return day
+
+
 def working_days_between(start: dt.date, end: dt.date, cal: OfficeCalendar) -> int:
+    """Working days after ``start`` up to and including ``end``; negative when ``end`` is before ``start``.
+
+    So ``add_working_days(start, working_days_between(start, end, cal), cal) == end`` whenever ``end``
+    is a working day.
+    """
     if end < start:
         return -working_days_between(end, start, cal)
-    return sum(1 for n in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(n), cal))
+    return sum(
+        1 for offset in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(offset), cal)
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 
 from servq.agencies.rules import reach_prefixes
 from servq.agencies.selectors import grants_of
-from servq.core.models import AuditEntry
+from servq.core.models import AuditEntry, OfficeDay, OfficeDayKind
+from servq.core.rules import OfficeCalendar
 
 
 def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
@@ -41,7 +43,13 @@ def history_of(obj: Any) -> QuerySet[AuditEntry]:
     ).order_by("-at", "-id")
 
 
-def office_calendar(years: tuple[int, int] | None = None):  # TEMPORARY until the rules branch lands
-    from servq.core.rules import OfficeCalendar
-
-    return OfficeCalendar()
+def office_calendar(years: tuple[int, int] | None = None) -> OfficeCalendar:
+    """The government office calendar from the database (a few hundred rows a decade)."""
+    days = OfficeDay.objects.all()
+    if years:
+        days = days.filter(date__year__gte=years[0], date__year__lte=years[1])
+    rest: set[dt.date] = set()
+    work: set[dt.date] = set()
+    for day, kind in days.values_list("date", "kind"):
+        (work if kind == OfficeDayKind.MAKEUP_WORKDAY else rest).add(day)
+    return OfficeCalendar(holidays=frozenset(rest), makeup_workdays=frozenset(work))

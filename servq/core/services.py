@@ -1,0 +1,55 @@
+"""Writes to core data (the office calendar): atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from servq.core import audit
+from servq.core.calendar_sources import CalendarRow
+from servq.core.models import OfficeDay, OfficeDayKind
+
+OPERATOR = "operator"
+
+
+@transaction.atomic
+def record_office_day(*, by: Any, date: dt.date, kind: str, name: str) -> OfficeDay:
+    """An operator's entry, e.g. a typhoon day off (停止上班) announced the evening before."""
+    day, _ = OfficeDay.objects.update_or_create(
+        date=date, defaults={"kind": OfficeDayKind(kind), "name": name, "source": OPERATOR}
+    )
+    audit.record(by=by, action="calendar.record", obj=day, after=audit.snapshot(day))
+    return day
+
+
+@transaction.atomic
+def load_office_calendar(*, by: Any, rows: Iterable[CalendarRow], source: str, years: tuple[int, int]) -> int:
+    """Replace the calendar of those years from one source, all or nothing; operator entries stay."""
+    rows = [r for r in rows if years[0] <= r.date.year <= years[1]]
+    stale = OfficeDay.objects.filter(date__year__gte=years[0], date__year__lte=years[1]).exclude(
+        source=OPERATOR
+    )
+    removed = stale.count()
+    stale.delete()
+    operator_days = set(
+        OfficeDay.objects.filter(date__year__gte=years[0], date__year__lte=years[1]).values_list(
+            "date", flat=True
+        )
+    )
+    fresh = [
+        OfficeDay(date=r.date, kind=r.kind, name=r.name[:120], source=source)
+        for r in {r.date: r for r in rows}.values()
+        if r.date not in operator_days
+    ]
+    OfficeDay.objects.bulk_create(fresh)
+    if fresh or removed:
+        audit.record(
+            by=by,
+            action="calendar.load",
+            obj=fresh[0] if fresh else OfficeDay(pk=0, date=dt.date(years[0], 1, 1)),
+            extra={"source": source, "years": list(years), "days": len(fresh), "replaced": removed},
+        )
+    return len(fresh)
