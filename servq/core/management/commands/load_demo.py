@@ -17,6 +17,7 @@ class Command(BaseCommand):
         report = demo.DemoReport()
         demo.load_agencies_and_users(report)
         demo.load_plans(report, log=self.stdout.write)
+        demo.ensure_demo_cycle(report)
         self.stdout.write(
             f"demo: {report.agencies_created} agencies and {report.users_created} users created, "
             f"{report.plans_imported} plans imported, {report.plans_skipped} already there"

@@ -1,0 +1,603 @@
+"""Read a plan's structure out of its lines: title, history, sections, and the items of its plan table.
+
+Three layouts occur in the plans agencies write (see shared/seeds):
+- a *column table* with 完成期限 / 承辦單位 / 預期效益 columns, one row a line (cells split by tabs) or one
+  cell a line (each starting with a tab, rows of a fixed width), headers repeated on every page;
+- a *framework table* (面向 → 實施要項 → 方法) whose cells the PDF extraction scattered across lines and
+  <p> fragments: read as a stream of numbered fragments;
+- an *outline*: 一、 headings with (一) bullets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from servq.core.rules import ROC_OFFSET, find_roc_dates, normalize
+from servq.plans.importing.model import ParsedIndicator, ParsedItem, ParsedPlan, ParseWarning, PlanFileError
+
+TOP_ROC = re.compile(r"^(壹|貳|參|肆|伍|陸|柒|捌|玖|拾)[、．.]\s*(.*)$")
+TOP_NUM = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
+CN_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+CN_ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+# 「1. 」, 「1、」, and 「2 網站…」 where the extraction lost the period.
+NUM_ITEM = re.compile(r"^(\d{1,2})(?:\s*[.、．]\s*|\s+(?=[\u4e00-\u9fff]))")
+SUB_ITEM = re.compile(r"^[(（]\d{1,2}[)）]")
+BULLET = re.compile(r"^[-•●‧・]\s+")
+P_FRAGMENT = re.compile(r"<p>(.*?)</p>", re.S)
+REVISION_WORDS = re.compile(r"訂定|修訂|修正|函頒|核定|發布|頒")
+SENTENCE_END = ("。", "！", "？", "」", ".", "；")
+
+DEADLINE = "deadline"
+UNITS = "units"
+BENEFIT = "benefit"
+PATH = "path"
+TEXT = "text"
+ACTIONS = "actions"
+REPORT = "report"
+CALENDAR = "calendar"
+
+HEADER_ROLES = {
+    "完成期限": DEADLINE,
+    "承辦單位": UNITS,
+    "承辦機關(單位)": UNITS,
+    "承辦機關（單位）": UNITS,
+    "主(協)辦單位": UNITS,
+    "預期效益": BENEFIT,
+    "辦理情形及成效": REPORT,
+    "序號": CALENDAR,
+    "作業項目": CALENDAR,
+    "時程": CALENDAR,
+    "面向": PATH,
+    "計畫要項": PATH,
+    "執行策略": PATH,
+    "實施要項": TEXT,
+    "推動作法": TEXT,
+    "執行方法": TEXT,
+    "工作項目": TEXT,
+    "實施(參考)方法": ACTIONS,
+    "實施（參考）方法": ACTIONS,
+    "執行重點": ACTIONS,
+    "": PATH,
+}
+CONTENT_SECTION = re.compile(
+    r"計畫內容|具體措施|執行策略|策略方法|實施內容|執行構面|推動策略|工作項目|實施項目"
+)
+KIND_WORDS = (("工作計畫", "work"), ("執行計畫", "execution"), ("實施計畫", "implementation"))
+PROGRAM = re.compile(r"「([^」]{2,30}方案)」")
+TARGETS = re.compile(
+    r"(\d{2,3})\s*[-至]\s*(\d{2,3})年.{0,8}?(?:完成)?([^\s，。、；\d]{2,20}?)累計(?:分別)?(?:達|為)?"
+    r"((?:\d[\d,]*\s*[、,及]\s*)+\d[\d,]*)\s*(項|件|個|處|場|人次|%)"
+)
+
+
+@dataclass
+class Line:
+    number: int
+    text: str
+
+
+@dataclass
+class Section:
+    title: str
+    heading_line: int
+    lines: list[Line] = field(default_factory=list)
+
+    def body(self) -> str:
+        return "\n".join(line.text.strip() for line in self.lines if line.text.strip()).strip()
+
+
+def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
+    # Trailing tabs are empty cells (seed 000 writes one cell a line), so only spaces are stripped.
+    lines = [Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)]
+    title_line = next((line for line in lines if line.text.strip()), None)
+    if title_line is None:
+        raise PlanFileError(f"{name}: no text in the file")
+    title = re.sub(r"\s+", " ", title_line.text.strip())
+    preamble, sections = split_sections(lines, after=title_line.number)
+    revisions = [
+        (dates[0], line.text.strip())
+        for line in preamble
+        if REVISION_WORDS.search(line.text) and (dates := find_roc_dates(line.text))
+    ]
+    plan = ParsedPlan(
+        title=title,
+        agency_name=agency_from_title(title),
+        kind=kind_from_title(title),
+        first_year=0,
+        last_year=0,
+        revisions=revisions,
+    )
+    fill_sections(plan, sections)
+    plan.first_year, plan.last_year = plan_years(title, sections, revisions, name)
+    content = next((s for s in sections if CONTENT_SECTION.search(s.title)), None)
+    if content is None:
+        raise PlanFileError(f"{name}: no plan content section (計畫內容, 具體措施, 執行策略…) found")
+    read_items(plan, content)
+    warn_about_other_tables(plan, [s for s in sections if s is not content])
+    if not plan.items:
+        raise PlanFileError(
+            f"{name}, line {content.heading_line}: the section 「{content.title}」 has no items"
+        )
+    plan.indicators = find_indicators(plan)
+    return plan
+
+
+def agency_from_title(title: str) -> str:
+    match = re.match(r"^(.*?)\s*(?:\d+\s*年度?)?\s*(?:提升|推動|辦理)", normalize(title))
+    return (match.group(1) if match else title).strip()
+
+
+def kind_from_title(title: str) -> str:
+    return next((kind for word, kind in KIND_WORDS if word in title), "execution")
+
+
+def split_sections(lines: list[Line], *, after: int) -> tuple[list[Line], list[Section]]:
+    """Top-level headings (壹、貳、… or, without those, 一、二、…) and the lines under each."""
+    body = [line for line in lines if line.number > after]
+    heading = TOP_ROC if any(TOP_ROC.match(line.text) for line in body) else TOP_NUM
+    preamble: list[Line] = []
+    sections: list[Section] = []
+    for line in body:
+        match = heading.match(line.text) if not line.text.startswith(("\t", " ", "-")) else None
+        if match:
+            title, _, inline = match.group(2).partition("：")
+            sections.append(Section(title=title.strip(), heading_line=line.number))
+            if inline.strip():
+                sections[-1].lines.append(Line(line.number, inline.strip()))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            preamble.append(line)
+    return preamble, sections
+
+
+def fill_sections(plan: ParsedPlan, sections: list[Section]) -> None:
+    for section in sections:
+        text = section.body()
+        if "依據" in section.title and not plan.basis:
+            plan.basis = _without_bullets(text)
+        elif "目標" in section.title and not plan.goals:
+            plan.goals = _without_bullets(text)
+        elif re.search(r"實施對象|實施機關|適用對象", section.title) and not plan.scope:
+            plan.scope = _without_bullets(text)
+        elif re.search(r"管制考核|考核作業", section.title) and not plan.oversight:
+            plan.oversight = _without_bullets(text)
+    program = PROGRAM.search(plan.basis)
+    plan.program_name = program.group(1) if program else ""
+
+
+def _without_bullets(text: str) -> str:
+    return "\n".join(BULLET.sub("", line) for line in text.split("\n"))
+
+
+def plan_years(title: str, sections: list[Section], revisions: list, name: str) -> tuple[int, int]:
+    for section in sections:
+        if "期程" in section.title:
+            match = re.search(r"(\d{2,3})\s*[至到\-~]\s*(\d{2,3})\s*年", normalize(section.body()))
+            if match:
+                return int(match.group(1)) + ROC_OFFSET, int(match.group(2)) + ROC_OFFSET
+    match = re.search(r"(\d{2,3})\s*年度", normalize(title))
+    if match:
+        year = int(match.group(1)) + ROC_OFFSET
+        return year, year
+    if revisions:
+        year = revisions[0][0].year
+        return year, year
+    raise PlanFileError(
+        f"{name}: no plan years found (計畫期程, 「115年度」 in the title, or an issuing date)"
+    )
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def header_cells(text: str) -> list[str] | None:
+    """The cells of a header row, or None when the line is not a header."""
+    cells = [c.strip() for c in text.split("\t")]
+    named = [c for c in cells if c]
+    if len(named) >= 2 and all(c in HEADER_ROLES for c in named):
+        while cells and not cells[-1]:
+            cells.pop()
+        return cells
+    return None
+
+
+def roles_of(header: list[str]) -> list[str]:
+    """What each column holds. An unnamed column before 執行方法 is the method's title (seed 003)."""
+    roles = [HEADER_ROLES.get(name, TEXT) for name in header]
+    if "推動作法" in header:
+        roles = [PATH if name == "實施要項" else role for name, role in zip(header, roles, strict=True)]
+    for i, name in enumerate(header):
+        if name.startswith("執行方法") and i > 0 and header[i - 1] == "" and i - 1 > 0:
+            roles[i - 1], roles[i] = TEXT, ACTIONS
+    return roles
+
+
+def cell_per_line_header(lines: list[Line], start: int) -> tuple[list[str], int] | None:
+    """A header written one cell a line (each line a tab and a name), as in seed 000."""
+    names: list[str] = []
+    i = start
+    while i < len(lines) and lines[i].text.startswith("\t") and "\t" not in lines[i].text[1:]:
+        name = lines[i].text.strip()
+        if name not in HEADER_ROLES or not name:
+            break
+        names.append(name)
+        i += 1
+    return (names, i) if len(names) >= 3 else None
+
+
+def read_items(plan: ParsedPlan, section: Section) -> None:
+    lines = section.lines
+    for index, line in enumerate(lines):
+        single = cell_per_line_header(lines, index) if line.text.startswith("\t") else None
+        if single:
+            names, next_index = single
+            rows = cell_per_line_rows(lines[next_index:], len(names), plan)
+            ColumnTable(plan, names).read(rows)
+            return
+        header = header_cells(line.text)
+        if header:
+            rows = row_per_line_rows(lines[index + 1 :], header)
+            if "<p>" in "".join(line.text for line in lines) and DEADLINE not in roles_of(header):
+                FragmentStream(plan).read(lines[index + 1 :])
+            else:
+                ColumnTable(plan, header).read(rows)
+            return
+    read_outline(plan, section)
+
+
+def cell_per_line_rows(lines: list[Line], width: int, plan: ParsedPlan) -> list[tuple[int, list[str]]]:
+    """Cells one a line; a line without a leading tab continues the cell above (a wrapped cell)."""
+    cells: list[tuple[int, str]] = []
+    for line in lines:
+        if line.text.startswith("\t"):
+            cells.append((line.number, line.text[1:].strip()))
+        elif line.text.strip() and cells:
+            number, text = cells[-1]
+            cells[-1] = (number, f"{text}\n{line.text.strip()}".strip())
+    if len(cells) % width:
+        plan.warnings.append(
+            ParseWarning(cells[-1][0], f"the table ends with an incomplete row of {len(cells) % width} cells")
+        )
+    return [
+        (cells[i][0], [text for _, text in cells[i : i + width]] + [""] * (width - len(cells[i : i + width])))
+        for i in range(0, len(cells), width)
+    ]
+
+
+def row_per_line_rows(lines: list[Line], header: list[str]) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    for line in lines:
+        if not line.text.strip() or header_cells(line.text):
+            continue
+        if "\t" in line.text:
+            cells = [c.strip() for c in line.text.split("\t")]
+            rows.append((line.number, cells))
+        elif rows:
+            # A line with no tab continues the last non-empty cell of the row above.
+            cells = rows[-1][1]
+            last = max((i for i, c in enumerate(cells) if c), default=0)
+            cells[last] = f"{cells[last]}\n{line.text.strip()}"
+    return rows
+
+
+def fragments(cell: str) -> list[str]:
+    found = [f.strip() for f in P_FRAGMENT.findall(cell)]
+    if found:
+        return [f for f in found if f]
+    return [cell.strip()] if cell.strip() else []
+
+
+def split_units(text: str) -> list[str]:
+    names = re.split(r"[、，,；;\n]+|\s+", text)
+    return list(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def split_benefit(text: str) -> tuple[str, list[str]]:
+    """A benefit cell: the words before the first ◎ (a cell continued from the previous page) and each ◎ part."""
+    if "◎" not in text:
+        return "", [text] if text else []
+    head, _, rest = text.partition("◎")
+    return head.strip(), [f"◎{part.strip()}" for part in rest.split("◎") if part.strip()]
+
+
+class ColumnTable:
+    """A plan table with one item a row (possibly several items a row as <p> fragments)."""
+
+    def __init__(self, plan: ParsedPlan, header: list[str]) -> None:
+        self.plan = plan
+        self.header = header
+        self.roles = roles_of(header)
+        self.path: list[str] = []
+
+    def column(self, role: str) -> list[int]:
+        return [i for i, r in enumerate(self.roles) if r == role]
+
+    def read(self, rows: list[tuple[int, list[str]]]) -> None:
+        if REPORT in self.roles or CALENDAR in self.roles:
+            raise PlanFileError("the plan table is a report or calendar template, not plan items")
+        for number, cells in rows:
+            cells = cells + [""] * (len(self.roles) - len(cells))
+            if len(cells) > len(self.roles) and any(cells[len(self.roles) :]):
+                self.plan.warnings.append(
+                    ParseWarning(
+                        number,
+                        f"{len(cells)} cells where the header has {len(self.roles)}; extra cells kept in the last column",
+                    )
+                )
+                cells = [
+                    *cells[: len(self.roles) - 1],
+                    " ".join(c for c in cells[len(self.roles) - 1 :] if c),
+                ]
+            self.read_row(number, cells[: len(self.roles)])
+
+    def path_for(self, cells: list[str]) -> list[str]:
+        levels = self.column(PATH)
+        new_path = []
+        changed = False
+        for depth, col in enumerate(levels):
+            value = " ".join(fragments(cells[col])).strip()
+            if value:
+                changed = True
+            elif not changed and depth < len(self.path):
+                value = self.path[depth]
+            if value:
+                new_path.append(value)
+        return new_path
+
+    def read_row(self, number: int, cells: list[str]) -> None:
+        self.path = self.path_for(cells)
+        text_col = self.column(TEXT)
+        texts = fragments(cells[text_col[0]]) if text_col else []
+        actions_col = self.column(ACTIONS)
+        actions = " ".join(fragments(cells[actions_col[0]])) if actions_col else ""
+        deadlines = self.cell_fragments(cells, DEADLINE)
+        units = self.cell_fragments(cells, UNITS)
+        head, benefits = split_benefit(" ".join(self.cell_fragments(cells, BENEFIT)))
+        if head:
+            self.continue_previous_benefit(number, head, benefits)
+        if not texts and not actions:
+            if deadlines or units or benefits:
+                self.merge_into_previous(number, deadlines, units, benefits)
+            return
+        if not texts:
+            texts, actions = [actions], ""
+        for k, text in enumerate(texts):
+            self.plan.items.append(
+                ParsedItem(
+                    path=list(self.path),
+                    text=text,
+                    line=number,
+                    actions=format_actions(actions) if k == 0 else "",
+                    deadline_raw=_nth(deadlines, k, len(texts)),
+                    units=split_units(_nth(units, k, len(texts))),
+                    expected_benefit=_nth(benefits, k, len(texts)),
+                )
+            )
+
+    def cell_fragments(self, cells: list[str], role: str) -> list[str]:
+        cols = self.column(role)
+        return fragments(cells[cols[0]]) if cols else []
+
+    def continue_previous_benefit(self, number: int, head: str, benefits: list[str]) -> None:
+        previous = self.plan.items[-1] if self.plan.items else None
+        if previous is not None and not previous.expected_benefit.endswith(SENTENCE_END):
+            previous.expected_benefit = f"{previous.expected_benefit}{head}"
+        else:
+            benefits.insert(0, head)
+
+    def merge_into_previous(
+        self, number: int, deadlines: list[str], units: list[str], benefits: list[str]
+    ) -> None:
+        """A row with no item text adds a unit, date and benefit to the item above (seed 002, (六))."""
+        if not self.plan.items:
+            self.plan.warnings.append(
+                ParseWarning(number, "a row with no item text before any item; skipped")
+            )
+            return
+        item = self.plan.items[-1]
+        for deadline in deadlines:
+            if deadline and deadline not in item.deadline_raw:
+                item.deadline_raw = f"{item.deadline_raw} {deadline}".strip()
+        for unit_text in units:
+            item.units = list(dict.fromkeys([*item.units, *split_units(unit_text)]))
+        extra = " ".join(benefits)
+        item.expected_benefit = f"{item.expected_benefit} {extra}".strip()
+
+
+def _nth(values: list[str], k: int, count: int) -> str:
+    """The k-th of ``count`` items' values: one each when they match, else all of them for every item."""
+    if len(values) == count:
+        return values[k]
+    if len(values) > count and k == count - 1:
+        return " ".join(values[k:])
+    if k < len(values) and len(values) > 1:
+        return values[k]
+    return " ".join(values)
+
+
+def format_actions(text: str) -> str:
+    """Put each numbered point of an actions cell on its own line: 「(1) … (2) …」."""
+    return re.sub(r"\s+(?=[(（]\d{1,2}[)）])", "\n", text.strip())
+
+
+class FragmentStream:
+    """Seed 004's framework table, whose cells the extraction scattered: read numbered fragments in order.
+
+    一、 starts a framework node, (一) an item, 1. / (1) an action of an item; unnumbered words continue
+    the text before them. Actions that appear before their item (a lost cell) wait for the next item.
+    """
+
+    def __init__(self, plan: ParsedPlan) -> None:
+        self.plan = plan
+        self.node = ""
+        self.item: ParsedItem | None = None
+        self.previous: ParsedItem | None = None
+        self.item_node = ""
+        self.last_number: dict[int, int] = {}
+        self.waiting: list[tuple[int, str]] = []
+        self.last_was_item_text = False
+
+    def read(self, lines: list[Line]) -> None:
+        for line in lines:
+            if not line.text.strip() or header_cells(line.text):
+                continue
+            for cell in line.text.split("\t"):
+                for fragment in fragments(cell):
+                    self.take(line.number, fragment)
+        if self.waiting:
+            self.plan.warnings.append(
+                ParseWarning(
+                    self.waiting[0][0],
+                    f"{len(self.waiting)} methods after the last item could not be placed: {self.waiting[0][1][:30]}…",
+                )
+            )
+
+    def take(self, number: int, fragment: str) -> None:
+        if CN_HEADING.match(fragment):
+            self.node = fragment
+            self.last_was_item_text = False
+        elif CN_ITEM.match(fragment):
+            self.start_item(number, fragment)
+        elif match := NUM_ITEM.match(fragment):
+            self.add_method(number, int(match.group(1)), fragment)
+        elif SUB_ITEM.match(fragment):
+            self.add_action(number, fragment)
+        else:
+            self.continue_text(number, fragment)
+
+    def start_item(self, number: int, text: str) -> None:
+        self.previous = self.item
+        self.item = ParsedItem(path=[self.node] if self.node else [], text=text, line=number)
+        self.item_node = self.node
+        self.plan.items.append(self.item)
+        self.last_was_item_text = True
+        if self.waiting:
+            first = self.waiting[0][0]
+            self.plan.warnings.append(
+                ParseWarning(
+                    first,
+                    f"{len(self.waiting)} methods (lines {first}–{self.waiting[-1][0]}) came before their item in the file; attached to 「{text[:20]}」 — check them",
+                )
+            )
+            for _, waiting_text in self.waiting:
+                self.add_action(number, waiting_text)
+            self.waiting = []
+
+    def add_method(self, number: int, n: int, text: str) -> None:
+        """A numbered method goes to its item; numbering tells which when a page break scattered them."""
+        target = self.method_target(n)
+        if target is None:
+            self.waiting.append((number, text))
+            return
+        self.last_number[id(target)] = n
+        target.actions = f"{target.actions}\n{text}".strip()
+
+    def method_target(self, n: int) -> ParsedItem | None:
+        item, previous = self.item, self.previous
+        if item is None:
+            return None
+        continues_previous = previous is not None and n > 1 and self.last_number.get(id(previous), 0) == n - 1
+        if self.item_node == self.node:
+            # 「3.」 right after a new item that has no methods yet continues the item before it.
+            if self.last_number.get(id(item), 0) == 0 and continues_previous:
+                return previous
+            return item
+        if n > 1 and self.last_number.get(id(item), 0) == n - 1:
+            return item
+        return None
+
+    def add_action(self, number: int, text: str) -> None:
+        if self.item is None:
+            self.waiting.append((number, text))
+            return
+        self.item.actions = f"{self.item.actions}\n{text}".strip()
+        self.last_was_item_text = False
+
+    def continue_text(self, number: int, text: str) -> None:
+        item = self.item
+        if item is None:
+            self.plan.warnings.append(ParseWarning(number, f"text before any item: 「{text[:30]}」"))
+            return
+        if not item.text.endswith(SENTENCE_END):
+            item.text = f"{item.text}{text}"
+        elif item.actions and not item.actions.endswith(SENTENCE_END):
+            item.actions = f"{item.actions}{text}"
+        else:
+            item.actions = f"{item.actions}\n{text}".strip()
+
+
+def read_outline(plan: ParsedPlan, section: Section) -> None:
+    """一、 headings with (一) bullets; a line without a marker continues the bullet above."""
+    node = ""
+    current: ParsedItem | None = None
+    for line in section.lines:
+        text = BULLET.sub("", line.text.strip())
+        if not text:
+            continue
+        if CN_HEADING.match(text):
+            node, current = text, None
+        elif CN_ITEM.match(text) or NUM_ITEM.match(text):
+            current = ParsedItem(path=[node] if node else [], text=text, line=line.number)
+            plan.items.append(current)
+        elif current is not None:
+            current.text = f"{current.text}{text}"
+        elif plan.items or node:
+            plan.warnings.append(ParseWarning(line.number, f"text outside any item: 「{text[:30]}」"))
+
+
+def warn_about_other_tables(plan: ParsedPlan, sections: list[Section]) -> None:
+    """Tables outside the plan content (a report template, a calendar) are named, not imported."""
+    for section in sections:
+        lines = section.lines
+        for index, line in enumerate(lines):
+            header = header_cells(line.text)
+            single = cell_per_line_header(lines, index) if line.text.startswith("\t") else None
+            names = header or (single[0] if single else None)
+            if not names:
+                continue
+            roles = roles_of(names)
+            what = (
+                "a reporting template (辦理情形及成效)"
+                if REPORT in roles
+                else ("a calendar (作業時程)" if CALENDAR in roles else "a table outside the plan content")
+            )
+            plan.warnings.append(
+                ParseWarning(line.number, f"{what} under 「{section.title}」 is not plan items; not imported")
+            )
+            break
+
+
+def find_indicators(plan: ParsedPlan) -> list[ParsedIndicator]:
+    """Yearly targets written in an item, e.g. 「104-107年完成開放資料集累計分別達720、960、1,200、1,440項」."""
+    found: list[ParsedIndicator] = []
+    for index, item in enumerate(plan.items):
+        for source in (item.deadline_raw, item.text, item.expected_benefit):
+            match = TARGETS.search(normalize(source))
+            if not match:
+                continue
+            first, last = int(match.group(1)) + ROC_OFFSET, int(match.group(2)) + ROC_OFFSET
+            values = [
+                Decimal(v.replace(",", ""))
+                for v in re.split(r"\s*[、及]\s*|,\s+", match.group(4))
+                if v.strip()
+            ]
+            if len(values) != last - first + 1:
+                continue
+            name = f"{match.group(3)}累計數"
+            if any(existing.name == name for existing in found):
+                continue
+            targets = dict(zip(range(first, last + 1), values, strict=True))
+            found.append(
+                ParsedIndicator(
+                    name=name,
+                    unit=match.group(5),
+                    cumulative=True,
+                    targets=targets,
+                    line=item.line,
+                    item_index=index,
+                )
+            )
+    return found

@@ -1,0 +1,153 @@
+"""Turn a plan file (.txt, .docx, .odt, .pdf) into numbered lines of text, refusing what is not a plan.
+
+Tables come out the way the seed extractions look: one row a line, cells separated by tabs, several
+paragraphs of one cell as <p>…</p> fragments.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from servq.plans.importing.model import PlanFileError
+
+TEXT_SUFFIXES = {".txt", ".text", ".tsv", ""}
+BINARY_SAMPLE = 8192
+
+
+def read_lines(path: Path, *, max_bytes: int) -> list[str]:
+    """The file's text as lines; raises PlanFileError naming the file for anything unreadable."""
+    if not path.exists():
+        raise PlanFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise PlanFileError(f"{path}: not a file")
+    size = path.stat().st_size
+    if size == 0:
+        raise PlanFileError(f"{path.name}: the file is empty")
+    if size > max_bytes:
+        raise PlanFileError(
+            f"{path.name}: {size:,} bytes is larger than the {max_bytes:,} bytes a plan may have"
+        )
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        text = _docx_text(path.name, data)
+    elif suffix == ".odt":
+        text = _odt_text(path.name, data)
+    elif suffix == ".pdf":
+        text = _pdf_text(path.name, data)
+    else:
+        text = decode_text(path.name, data)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(line.strip() for line in lines):
+        raise PlanFileError(f"{path.name}: no text in the file")
+    return lines
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Big5/CP950 — anything else is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise PlanFileError(f"{name}: broken UTF-16 text at byte {exc.start}") from exc
+    if b"\x00" in data[:BINARY_SAMPLE]:
+        raise PlanFileError(f"{name}: a binary file, not plan text (.txt, .docx, .odt or .pdf)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp950")
+        except UnicodeDecodeError:
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise PlanFileError(
+                f"{name}, line {line}: not UTF-8 or Big5 text (byte {utf8_error.start})"
+            ) from utf8_error
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            raise PlanFileError(
+                f"{name}: not UTF-8 text, and not Chinese text in Big5 either"
+            ) from utf8_error
+        return text
+
+
+def _open_zip(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive.testzip()
+        return archive
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise PlanFileError(f"{name}: truncated or damaged {kind} file ({exc})") from exc
+
+
+def _cell_text(paragraphs: list[str]) -> str:
+    parts = [p.strip() for p in paragraphs if p.strip()]
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return " ".join(f"<p>{p}</p>" for p in parts)
+
+
+def _docx_text(name: str, data: bytes) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _open_zip(name, data, ".docx")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for a broken package
+        raise PlanFileError(f"{name}: not a readable .docx file ({exc.__class__.__name__})") from exc
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            lines.append("")
+            for row in Table(block, document).rows:
+                lines.append("\t".join(_cell_text([p.text for p in cell.paragraphs]) for cell in row.cells))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _odt_text(name: str, data: bytes) -> str:
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import H, P
+
+    _open_zip(name, data, ".odt")
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy raises XML and KeyErrors for broken files
+        raise PlanFileError(f"{name}: not a readable .odt file ({exc.__class__.__name__})") from exc
+    lines: list[str] = []
+    for element in document.text.childNodes:
+        if element.qname in (P().qname, H(outlinelevel=1).qname):
+            lines.append(teletype.extractText(element))
+        elif element.qname == Table().qname:
+            lines.append("")
+            for row in element.getElementsByType(TableRow):
+                cells = [
+                    _cell_text([teletype.extractText(p) for p in cell.getElementsByType(P)])
+                    for cell in row.getElementsByType(TableCell)
+                ]
+                lines.append("\t".join(cells))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _pdf_text(name: str, data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise PlanFileError(f"{name}: the PDF is encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError as exc:
+        raise PlanFileError(f"{name}: truncated or damaged PDF ({exc})") from exc
+    if not any(p.strip() for p in pages):
+        raise PlanFileError(f"{name}: the PDF has no text layer (a scan?); export it with text or use .docx")
+    return "\n".join(pages)
