@@ -165,3 +165,7 @@ if SERVQ_ENV == "test":
     # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# PDF exports embed this CJK font (Debian's fonts-noto-cjk); the directory is searched recursively.
+SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")
+SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", "Noto Sans CJK TC")

@@ -140,7 +140,9 @@ def split_sections(lines: list[Line], *, after: int) -> tuple[list[Line], list[S
     preamble: list[Line] = []
     sections: list[Section] = []
     for line in body:
-        match = heading.match(line.text) if not line.text.startswith(("\t", " ", "-")) else None
+        # A table row (it has tabs) is never a heading, even when its first cell reads 「一、…」.
+        is_text_line = "\t" not in line.text and not line.text.startswith((" ", "-"))
+        match = heading.match(line.text) if is_text_line else None
         if match:
             title, _, inline = match.group(2).partition("：")
             sections.append(Section(title=title.strip(), heading_line=line.number))

@@ -81,7 +81,8 @@ def _open_zip(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
 
 
 def _cell_text(paragraphs: list[str]) -> str:
-    parts = [p.strip() for p in paragraphs if p.strip()]
+    """A table cell on one line: line breaks inside a paragraph become spaces, paragraphs <p> fragments."""
+    parts = [" ".join(p.split()) for p in paragraphs if p.strip()]
     if len(parts) <= 1:
         return parts[0] if parts else ""
     return " ".join(f"<p>{p}</p>" for p in parts)

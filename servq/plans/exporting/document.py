@@ -1,0 +1,127 @@
+"""One plan, laid out once as the seed documents lay it out; every format renders this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from servq.core.rules import format_roc_year
+from servq.plans.models import Plan
+from servq.plans.selectors import indicators_of, items_grouped_by_framework
+
+# Column names the importer recognises, so an exported document imports back (see importing/layout.py).
+PATH_COLUMNS = ("計畫要項", "執行策略")
+SECTION_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass
+class ItemRow:
+    path: list[str]
+    text: str
+    actions: str
+    deadline: str
+    units: str
+    benefit: str
+    deadline_kind: str = ""
+    due: str = ""
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    unit: str
+    direction: str
+    baseline: str
+    targets: list[tuple[str, str]]
+
+
+@dataclass
+class PlanDocument:
+    title: str
+    agency: str
+    revisions: list[str]
+    sections: list[tuple[str, str]]
+    depth: int
+    rows: list[ItemRow]
+    indicators: list[IndicatorRow]
+    oversight: str
+    has_actions: bool = False
+    has_benefits: bool = False
+    columns: list[str] = field(default_factory=list)
+
+    def section_heading(self, index: int, title: str) -> str:
+        return f"{SECTION_NUMBERS[index]}、{title}"
+
+    def table_heading_index(self) -> int:
+        return len(self.sections)
+
+    def row_cells(self, row: ItemRow, previous: ItemRow | None) -> list[str]:
+        """One table row; a framework cell is written only where it changes, as plans print them."""
+        cells = []
+        for level in range(self.depth):
+            value = row.path[level] if level < len(row.path) else ""
+            same = previous is not None and previous.path[: level + 1] == row.path[: level + 1]
+            cells.append("" if same else value)
+        cells.append(row.text)
+        if self.has_actions:
+            cells.append(row.actions)
+        cells += [row.deadline, row.units]
+        if self.has_benefits:
+            cells.append(row.benefit)
+        return cells
+
+
+def build(plan: Plan) -> PlanDocument:
+    rows = [
+        ItemRow(
+            path=group.path,
+            text=item.text,
+            actions=item.actions,
+            deadline=item.deadline_raw,
+            units="、".join(u.name for u in item.units.all()),
+            benefit=item.expected_benefit,
+            deadline_kind=item.deadline_kind,
+            due=item.deadline_due.isoformat() if item.deadline_due else "",
+        )
+        for group in items_grouped_by_framework(plan)
+        for item in group.items
+    ]
+    years = format_roc_year(plan.first_year).removesuffix("年")
+    last = format_roc_year(plan.last_year).removesuffix("年")
+    sections = [
+        ("依據", plan.basis),
+        ("目標", plan.goals),
+        ("計畫期程", f"本計畫期程為{years}至{last}年。"),
+        ("實施對象", plan.scope),
+    ]
+    depth = max((len(r.path) for r in rows), default=0)
+    document = PlanDocument(
+        title=plan.title,
+        agency=plan.agency.name,
+        revisions=[r.label for r in plan.revisions.all()],
+        sections=[(title, text) for title, text in sections if text.strip()],
+        depth=depth,
+        rows=rows,
+        indicators=[
+            IndicatorRow(
+                name=i.name,
+                unit=i.unit,
+                direction=i.get_direction_display(),
+                baseline="" if i.baseline is None else f"{i.baseline:g}",
+                targets=[(format_roc_year(t.year), f"{t.value:,g}") for t in i.targets.all()],
+            )
+            for i in indicators_of(plan)
+        ],
+        oversight=plan.oversight,
+        has_actions=any(r.actions for r in rows),
+        has_benefits=any(r.benefit for r in rows),
+    )
+    path_names = [PATH_COLUMNS[level] if level < len(PATH_COLUMNS) else "" for level in range(depth)]
+    document.columns = [
+        *path_names,
+        "執行方法",
+        *(["執行重點"] if document.has_actions else []),
+        "完成期限",
+        "承辦單位",
+        *(["預期效益"] if document.has_benefits else []),
+    ]
+    return document

@@ -1,0 +1,102 @@
+"""The plan as data: one row an item, in CSV (UTF-8 with BOM, which Excel opens right), XLSX and ODS.
+
+A cell that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) is
+written with a leading apostrophe, the convention OWASP recommends: it shows as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from servq.plans.exporting.document import PlanDocument
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATA_COLUMNS = [
+    "計畫",
+    "機關",
+    "架構",
+    "項目",
+    "推動作法",
+    "完成期限",
+    "期限類別",
+    "到期日",
+    "承辦單位",
+    "預期效益",
+]
+
+
+def neutralise(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def data_rows(document: PlanDocument) -> list[list[str]]:
+    return [
+        [
+            neutralise(v)
+            for v in (
+                document.title,
+                document.agency,
+                " › ".join(row.path),
+                row.text,
+                row.actions,
+                row.deadline,
+                row.deadline_kind,
+                row.due,
+                row.units,
+                row.benefit,
+            )
+        ]
+        for row in document.rows
+    ]
+
+
+def to_csv(document: PlanDocument) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(DATA_COLUMNS)
+    writer.writerows(data_rows(document))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(document: PlanDocument) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "計畫項目"
+    sheet.append(DATA_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data_rows(document):
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # everything is text: no formula, no number guessing
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_ods(document: PlanDocument) -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    spreadsheet = OpenDocumentSpreadsheet()
+    table = Table(name="計畫項目")
+    for values in [DATA_COLUMNS, *data_rows(document)]:
+        row = TableRow()
+        for value in values:
+            cell = TableCell(valuetype="string")
+            for line in value.split("\n") or [""]:
+                cell.addElement(P(text=line))
+            row.addElement(cell)
+        table.addElement(row)
+    spreadsheet.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    spreadsheet.write(buffer)
+    return buffer.getvalue()
