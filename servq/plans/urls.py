@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/export/<slug:fmt>/", views.plan_export, name="export"),
     path("<int:pk>/edit/", views_edit.edit_plan, name="edit"),
     path("<int:pk>/edit/header/", views_edit.edit_header, name="edit_header"),
     path("<int:pk>/items/new/", views_edit.add_item, name="add_item"),

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from servq.core.access import access
 from servq.plans import rules, selectors
+from servq.plans.exporting import FORMATS as EXPORT_FORMATS
 from servq.plans.models import Program
 
 
@@ -47,5 +48,26 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": selectors.items_grouped_by_framework(plan),
         "indicators": selectors.indicators_of(plan),
         "revisions": plan.revisions.all(),
+        "export_formats": list(EXPORT_FORMATS.items()),
     }
     return render(request, "plans/detail.html", context)
+
+
+@access(public=True)
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A plan as a document or data file; drafts only for those who may see them (else 404)."""
+    from urllib.parse import quote
+
+    from servq.plans.exporting import export
+
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    chosen = EXPORT_FORMATS.get(fmt)
+    if chosen is None:
+        raise Http404
+    response = HttpResponse(export(plan, fmt), content_type=chosen.content_type)
+    filename = f"{plan.title}.{chosen.extension}"
+    ascii_name = f"plan-{plan.pk}.{chosen.extension}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
