@@ -45,7 +45,7 @@ def plan(agency_tree):
         expected_benefit="◎處理一致。",
     )
     item.units.create(name="秘書處", position=0)
-    for n, text in enumerate(HOSTILE + ["<script>alert(1)</script>"], start=1):
+    for n, text in enumerate([*HOSTILE, "<script>alert(1)</script>"], start=1):
         PlanItemFactory(plan=plan, node=inner, position=n, text=text, deadline_raw="經常辦理")
     indicator = plan.indicators.create(name="線上申辦件數", unit="件")
     indicator.targets.create(year=2026, value=1200)
