@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "servq.core",
     "servq.agencies",
     "servq.plans",
+    "servq.search",
 ]
 
 MIDDLEWARE = [

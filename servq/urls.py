@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("servq.core.urls")),
     path("agencies/", include("servq.agencies.urls")),
     path("plans/", include("servq.plans.urls")),
+    path("search/", include("servq.search.urls")),
 ]

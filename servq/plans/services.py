@@ -35,6 +35,8 @@ from servq.plans.models import (
     Program,
     ReviewComment,
 )
+from servq.search import services as search_services
+from servq.search.models import SearchDocument
 
 PLAN_HEADER_FIELDS = ["title", "basis", "goals", "scope", "oversight"]
 ITEM_FIELDS = ["node_id", "position", "text", "actions", "deadline_raw", "expected_benefit"]
@@ -152,6 +154,7 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
     )
     if copy_from is not None:
         _copy_contents(copy_from, plan, shift_years=cycle.year - copy_from.first_year)
+        search_services.reindex_plan(plan=plan)
     audit.record(
         by=by,
         action="plan.start",
@@ -339,8 +342,14 @@ def _renumber(plan: Plan, ordered_ids: list[int]) -> None:
 
 
 def _touch(plan: Plan) -> None:
-    """Any item change is a change of the plan: bump its lock so a stale header form is refused too."""
+    """Any item change is a change of the plan: bump its lock so a stale header form is refused too,
+    and bring the plan's search documents up to date in the same transaction."""
     Plan.objects.filter(pk=plan.pk).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
+    search_services.reindex_plan(plan=plan)
+
+
+def _sync_search_status(plan: Plan) -> None:
+    SearchDocument.objects.filter(plan=plan).update(status=plan.status)
 
 
 @transaction.atomic
@@ -442,6 +451,7 @@ def transition(
         _add_revision_line(locked, now)
     locked.lock_version += 1
     locked.save()
+    _sync_search_status(locked)
     _save_comments(by, locked, comment, item_comments or {})
     audit.record(
         by=by,
@@ -469,6 +479,7 @@ def _retire_earlier_versions(by: Any, plan: Plan) -> None:
     for older in selectors.versions_of(plan).filter(status=PlanStatus.PUBLISHED).exclude(pk=plan.pk):
         older.status = PlanStatus.SUPERSEDED
         older.save(update_fields=["status", "updated_at"])
+        _sync_search_status(older)
         audit.record(
             by=by,
             action="plan.supersede",
@@ -515,6 +526,7 @@ def _new_version(*, by: Any, plan: Plan, note: str) -> Plan:
         PlanRevision(plan=new, date=r.date, label=r.label) for r in plan.revisions.all()
     )
     _copy_contents(plan, new, shift_years=0)
+    search_services.reindex_plan(plan=new)
     audit.record(
         by=by,
         action="plan.revise",
@@ -656,6 +668,7 @@ def import_plan(
     )
     items = _save_items(plan, parsed.items)
     _save_indicators(plan, parsed.indicators, items)
+    search_services.reindex_plan(plan=plan)
     audit.record(
         by=by,
         action="plan.replace" if before else "plan.import",

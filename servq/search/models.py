@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """One plan item as the search index sees it: its terms and what the filters need.
+
+    The full-text index itself is database-specific and made by migration 0002: a GIN index over
+    to_tsvector('simple', ...) on PostgreSQL, an FTS5 table kept in step by triggers on SQLite.
+    """
+
+    item = models.OneToOneField("plans.PlanItem", on_delete=models.CASCADE, related_name="search_document")
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey("plans.Program", on_delete=models.CASCADE, related_name="+")
+    node = models.ForeignKey("plans.FrameworkNode", null=True, on_delete=models.SET_NULL, related_name="+")
+    first_year = models.PositiveSmallIntegerField()
+    last_year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20)
+    unit_names = models.CharField(max_length=1000, blank=True)
+    # Space-separated terms (search/rules.py): the item's own words rank above its context's.
+    terms = models.TextField()
+    context_terms = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "first_year"], name="search_status_year_idx")]
+
+    def __str__(self) -> str:
+        return f"search document of item {self.item_id}"

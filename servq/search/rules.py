@@ -1,0 +1,66 @@
+"""Chinese-aware terms for full-text search, with no Django.
+
+Short Chinese queries (「網站」, 「開放」, even one character) must find every item containing them, which
+trigram indexes cannot do. So each text becomes space-separated *terms*: every CJK character and every
+pair of neighbouring CJK characters, and ASCII words lower-cased. The database's own full-text engine
+(PostgreSQL tsvector with the 'simple' configuration, SQLite FTS5) indexes those terms as they are.
+Why not jieba words: docs/decisions/0004-chinese-search.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{CJK}]+")
+ASCII_WORD = re.compile(r"[a-z0-9]+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_QUERY_LENGTH = 100
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, control characters out: 「ＦＡＱ」 and 「faq」 are one term."""
+    return CONTROL.sub(" ", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def cjk_grams(run: str) -> list[str]:
+    return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_terms(text: str) -> list[str]:
+    """Every term a text is found by, repeated as often as it occurs (for term frequency)."""
+    text = normalise(text)
+    terms: list[str] = []
+    for run in CJK_RUN.findall(text):
+        terms += cjk_grams(run)
+    terms += ASCII_WORD.findall(text)
+    return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """The terms every hit must contain: a one-character run as itself, longer runs as their pairs."""
+    text = normalise(query)
+    terms: list[str] = []
+    for run in CJK_RUN.findall(text):
+        terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    terms += ASCII_WORD.findall(text)
+    return list(dict.fromkeys(terms))
+
+
+def as_document(parts: Iterable[str]) -> str:
+    return " ".join(term for part in parts for term in index_terms(part))
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the query's words occur in ``text`` (for <mark>), longest first, not overlapping."""
+    lowered = normalise(text)
+    needles = sorted({n for n in re.split(r"\s+", normalise(query)) if n}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        for match in re.finditer(re.escape(needle), lowered):
+            span = match.span()
+            if not any(a < span[1] and span[0] < b for a, b in spans):
+                spans.append(span)
+    return sorted(spans)

@@ -1,0 +1,48 @@
+"""Keep the search index in step with plans: called by the plan services inside their transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from servq.plans.models import Plan, PlanItem
+from servq.plans.selectors import framework_paths
+from servq.search.models import SearchDocument
+from servq.search.rules import as_document
+
+
+def _document(item: PlanItem, plan: Plan, path: list[str]) -> SearchDocument:
+    units = [u.name for u in item.units.all()]
+    return SearchDocument(
+        item=item,
+        plan=plan,
+        agency_id=plan.agency_id,
+        program_id=plan.program_id,
+        node_id=item.node_id,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        status=plan.status,
+        unit_names="、".join(units)[:1000],
+        terms=as_document([item.text, item.actions, item.expected_benefit]),
+        context_terms=as_document([plan.title, *path, *units, item.deadline_raw]),
+    )
+
+
+@transaction.atomic
+def reindex_plan(*, plan: Plan) -> int:
+    """Replace the plan's documents; returns how many items it indexed."""
+    SearchDocument.objects.filter(plan=plan).delete()
+    nodes = framework_paths(list(plan.nodes.all()) + (list(plan.parent.nodes.all()) if plan.parent else []))
+    items = plan.items.prefetch_related("units")
+    documents = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
+    SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    return len(documents)
+
+
+def reindex_plans(plans: Iterable[Plan]) -> int:
+    return sum(reindex_plan(plan=plan) for plan in plans)
+
+
+def reindex_all() -> int:
+    return reindex_plans(Plan.objects.select_related("parent").order_by("pk"))
