@@ -19,8 +19,9 @@ POSTGRES_VECTOR = (
     "setweight(to_tsvector('simple'::regconfig, search_searchdocument.terms), 'A') || "
     "setweight(to_tsvector('simple'::regconfig, search_searchdocument.context_terms), 'D')"
 )
+# Constant SQL (no user text in it): the query is always a bound parameter.
 POSTGRES_MATCHING = (
-    "SELECT id FROM search_searchdocument WHERE (" + POSTGRES_VECTOR + ") @@ to_tsquery('simple', %s)"
+    "SELECT id FROM search_searchdocument WHERE (" + POSTGRES_VECTOR + ") @@ to_tsquery('simple', %s)"  # noqa: S608
 )
 POSTGRES_RANK = "ts_rank_cd(" + POSTGRES_VECTOR + ", to_tsquery('simple', %s))"
 
