@@ -6,24 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from servq.plans.selectors import plans_visible_to
+from servq.agencies.selectors import reach_q
+from servq.plans.models import PlanStatus
 from servq.search.models import SearchDocument
 from servq.search.rules import highlight_spans, query_terms
 
-POSTGRES_VECTOR = (
-    "setweight(to_tsvector('simple'::regconfig, search_searchdocument.terms), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, search_searchdocument.context_terms), 'D')"
-)
-# Constant SQL (no user text in it): the query is always a bound parameter.
-POSTGRES_MATCHING = (
-    "SELECT id FROM search_searchdocument WHERE (" + POSTGRES_VECTOR + ") @@ to_tsquery('simple', %s)"  # noqa: S608
-)
-POSTGRES_RANK = "ts_rank_cd(" + POSTGRES_VECTOR + ", to_tsquery('simple', %s))"
+# Constant SQL (no user text in it): the query is always a bound parameter. `vector` is the stored,
+# weighted tsvector (migration 0003): item words weigh A, context words D.
+POSTGRES_MATCHING = "SELECT id FROM search_searchdocument WHERE vector @@ to_tsquery('simple', %s)"
+POSTGRES_RANK = "ts_rank(search_searchdocument.vector, to_tsquery('simple', %s))"
 
 
 @dataclass
@@ -55,13 +51,21 @@ def _matching(terms: list[str]) -> QuerySet[SearchDocument]:
     ).filter(id__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match]))
 
 
+def _visible(user: Any) -> Q:
+    """Published items for everyone; drafts too inside the user's agency reach (as plans_visible_to)."""
+    visible = Q(status=PlanStatus.PUBLISHED)
+    if getattr(user, "is_authenticated", False):
+        visible |= reach_q(user, "agency")
+    return visible
+
+
 def search(user: Any, query: str, filters: Filters | None = None) -> QuerySet[SearchDocument]:
     """Items matching every term of the query that the user may see, best first."""
     terms = query_terms(query)
     if not terms:
         return SearchDocument.objects.none()
     filters = filters or Filters()
-    documents = _matching(terms).filter(plan__in=plans_visible_to(user).values("pk"))
+    documents = _matching(terms).filter(_visible(user))
     if filters.program:
         documents = documents.filter(program__slug=filters.program)
     if filters.year:
