@@ -28,3 +28,19 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"search document of item {self.item_id}"
+
+
+class SearchPosting(models.Model):
+    """A term's weight in one document, ordered by weight in the index: a one-term query (every
+    one- or two-character query) reads its best documents straight off the index, however common
+    the term."""
+
+    term = models.CharField(max_length=40)
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "-score"], name="search_posting_term_score")]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.score:.2f}"

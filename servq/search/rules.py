@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{CJK}]+")
@@ -49,10 +48,6 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def as_document(parts: Iterable[str]) -> str:
-    return " ".join(term for part in parts for term in index_terms(part))
-
-
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where the query's words occur in ``text`` (for <mark>), longest first, not overlapping."""
     lowered = normalise(text)
@@ -64,3 +59,24 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
             if not any(a < span[1] and span[0] < b for a, b in spans):
                 spans.append(span)
     return sorted(spans)
+
+
+# BM25's term-frequency saturation and length normalisation, with the field weights of the index:
+# a document's own words count ten times its context (plan title, framework, units).
+K1 = 1.2
+B = 0.75
+TYPICAL_LENGTH = 80
+FIELD_WEIGHTS = (10.0, 1.0)
+
+
+def term_scores(fields: list[list[str]]) -> dict[str, float]:
+    """Each term's BM25-style weight in one document (idf left out: it is the same for every document
+    a single-term query ranks, and multi-term queries are ranked by the database's own engine)."""
+    from collections import Counter
+
+    scores: dict[str, float] = {}
+    for weight, terms in zip(FIELD_WEIGHTS, fields, strict=False):
+        length_factor = K1 * (1 - B + B * len(terms) / TYPICAL_LENGTH)
+        for term, tf in Counter(terms).items():
+            scores[term] = scores.get(term, 0.0) + weight * tf * (K1 + 1) / (tf + length_factor)
+    return scores

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,6 +34,9 @@ class Filters:
 def _matching(terms: list[str]) -> QuerySet[SearchDocument]:
     """Documents holding every term, annotated with a relevance ``rank`` (higher is better)."""
     documents = SearchDocument.objects.all()
+    if len(terms) == 1:
+        # One term (every one- or two-character query): its postings, best first, off the index.
+        return documents.filter(postings__term=terms[0]).annotate(rank=F("postings__score"))
     if connection.vendor == "postgresql":
         # The query travels as a bound parameter; only the constant vector expression is in the SQL text.
         tsquery = " & ".join("'" + t.replace("'", "''") + "'" for t in terms)

@@ -8,13 +8,15 @@ from django.db import transaction
 
 from servq.plans.models import Plan, PlanItem
 from servq.plans.selectors import framework_paths
-from servq.search.models import SearchDocument
-from servq.search.rules import as_document
+from servq.search.models import SearchDocument, SearchPosting
+from servq.search.rules import index_terms, term_scores
 
 
-def _document(item: PlanItem, plan: Plan, path: list[str]) -> SearchDocument:
+def _document(item: PlanItem, plan: Plan, path: list[str]) -> tuple[SearchDocument, dict[str, float]]:
     units = [u.name for u in item.units.all()]
-    return SearchDocument(
+    own = [t for part in (item.text, item.actions, item.expected_benefit) for t in index_terms(part)]
+    context = [t for part in (plan.title, *path, *units, item.deadline_raw) for t in index_terms(part)]
+    document = SearchDocument(
         item=item,
         plan=plan,
         agency_id=plan.agency_id,
@@ -24,19 +26,28 @@ def _document(item: PlanItem, plan: Plan, path: list[str]) -> SearchDocument:
         last_year=plan.last_year,
         status=plan.status,
         unit_names="、".join(units)[:1000],
-        terms=as_document([item.text, item.actions, item.expected_benefit]),
-        context_terms=as_document([plan.title, *path, *units, item.deadline_raw]),
+        terms=" ".join(own),
+        context_terms=" ".join(context),
     )
+    return document, term_scores([own, context])
 
 
 @transaction.atomic
 def reindex_plan(*, plan: Plan) -> int:
-    """Replace the plan's documents; returns how many items it indexed."""
+    """Replace the plan's documents and postings; returns how many items it indexed."""
     SearchDocument.objects.filter(plan=plan).delete()
     nodes = framework_paths(list(plan.nodes.all()) + (list(plan.parent.nodes.all()) if plan.parent else []))
     items = plan.items.prefetch_related("units")
-    documents = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
-    SearchDocument.objects.bulk_create(documents, batch_size=1000)
+    built = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
+    documents = SearchDocument.objects.bulk_create([document for document, _ in built], batch_size=1000)
+    SearchPosting.objects.bulk_create(
+        (
+            SearchPosting(document=document, term=term, score=score)
+            for document, (_, scores) in zip(documents, built, strict=True)
+            for term, score in scores.items()
+        ),
+        batch_size=5000,
+    )
     return len(documents)
 
 
