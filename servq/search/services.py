@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from servq.plans.models import Plan, PlanItem
 from servq.plans.selectors import framework_paths
@@ -40,15 +40,30 @@ def reindex_plan(*, plan: Plan) -> int:
     items = plan.items.prefetch_related("units")
     built = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
     documents = SearchDocument.objects.bulk_create([document for document, _ in built], batch_size=1000)
-    SearchPosting.objects.bulk_create(
-        (
-            SearchPosting(document=document, term=term, score=score)
-            for document, (_, scores) in zip(documents, built, strict=True)
-            for term, score in scores.items()
-        ),
-        batch_size=5000,
+    _insert_postings(
+        (term, document.pk, score)
+        for document, (_, scores) in zip(documents, built, strict=True)
+        for term, score in scores.items()
     )
     return len(documents)
+
+
+POSTINGS_BATCH = 10_000
+
+
+def _insert_postings(rows: Iterable[tuple[str, int, float]]) -> None:
+    """Postings as plain rows in batches: a 5,000-item plan has ~500,000, too many for model instances."""
+    table = SearchPosting._meta.db_table
+    sql = f"INSERT INTO {table} (term, document_id, score) VALUES (%s, %s, %s)"  # noqa: S608 — constant
+    batch: list[tuple[str, int, float]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) == POSTINGS_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def reindex_plans(plans: Iterable[Plan]) -> int:
