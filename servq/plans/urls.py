@@ -28,4 +28,5 @@ urlpatterns = [
     path("cycles/<int:pk>/", views_review.cycle_board, name="cycle"),
     path("cycles/<int:pk>/remind/", views_review.cycle_remind, name="cycle_remind"),
     path("cycles/<int:pk>/start/", views_review.cycle_start_plan, name="cycle_start"),
+    path("cycles/<int:pk>/import/", views_review.cycle_import_plan, name="cycle_import"),
 ]

@@ -150,6 +150,71 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:edit", plan.pk)
 
 
+PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf")
+
+
+@access(roles=[Role.COORDINATOR])
+@require_POST
+def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the agency's draft from a plan file (Word, ODF, PDF or text) through the importer."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from servq.plans.importing import PlanFileError, parse_file
+
+    cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
+    agency = get_object_or_404(
+        cycle.participants.filter(
+            path__in=[g.path for g in grants_of(request.user) if g.role == "coordinator"]
+        ),
+        pk=request.POST.get("agency"),
+    )
+    upload = request.FILES.get("plan_file")
+    if upload is None:
+        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf 或 .txt）。")
+        return redirect("plans:cycle", cycle.pk)
+    name = Path(upload.name).name
+    if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
+        messages.error(request, f"{name}：只接受 .docx、.odt、.pdf 或 .txt 檔。")
+        return redirect("plans:cycle", cycle.pk)
+    if upload.size > settings.SERVQ_IMPORT_MAX_BYTES:
+        messages.error(
+            request, f"{name}：檔案 {upload.size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
+        )
+        return redirect("plans:cycle", cycle.pk)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"upload{Path(name).suffix.lower()}"
+        with path.open("wb") as stream:
+            for chunk in upload.chunks():
+                stream.write(chunk)
+        try:
+            parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+        except PlanFileError as error:
+            messages.error(request, str(error).replace(path.name, name))
+            return redirect("plans:cycle", cycle.pk)
+    try:
+        plan = services.import_plan(
+            by=request.user,
+            parsed=parsed,
+            agency=agency,
+            program=cycle.program,
+            cycle=cycle,
+            source_name=name,
+        )
+        services.link_plan_to_cycle(by=request.user, plan=plan, cycle=cycle)
+    except services.PlanError as error:
+        messages.error(request, f"{name}：{error}")
+        return redirect("plans:cycle", cycle.pk)
+    messages.success(
+        request, f"已由 {name} 匯入 {len(parsed.items)} 個項目為草稿；{len(parsed.warnings)} 則提醒。"
+    )
+    for warning in parsed.warnings[:5]:
+        messages.warning(request, f"第 {warning.line} 行：{warning.message}")
+    return redirect("plans:edit", plan.pk)
+
+
 @access(signed_in=True)
 @require_POST
 def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:

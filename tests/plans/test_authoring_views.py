@@ -191,3 +191,71 @@ def test_versions_and_side_by_side_diff(client, agency_tree, coordinator, user_w
     assert "第 1 版" in versions and "第 2 版" in versions
     diff = client.get(reverse("plans:diff", args=[v2.pk]), {"a": plan.pk, "b": v2.pk}).content.decode()
     assert "新增的網站無障礙項目" in diff and 'class="added"' in diff
+
+
+@pytest.fixture
+def cycle(agency_tree, user_with_role):
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    return services.open_cycle(
+        by=boss,
+        program=ProgramFactory(),
+        agency=agency_tree["root"],
+        year=2026,
+        title="115年度提升服務品質",
+        submit_by=dt.date(2026, 1, 30),
+        review_by=dt.date(2026, 2, 27),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["mof"], agency_tree["moea"]],
+    )
+
+
+def test_coordinator_starts_the_draft_from_a_word_file(client, cycle, coordinator, agency_tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servq.plans.exporting import export
+    from tests.plans.importing.test_bad_input import SMALL_PLAN
+
+    source = PlanFactory(agency=agency_tree["moea"], status="published")
+    source.items.create(
+        position=0, text="建置常見問題集", deadline_raw="經常辦理", deadline_kind="continuous"
+    )
+    document = SimpleUploadedFile("去年計畫.docx", export(source, "docx"))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:cycle_import", args=[cycle.pk]),
+        {"agency": agency_tree["mof"].pk, "plan_file": document},
+    )
+    plan = cycle.plans.get(agency=agency_tree["mof"])
+    assert response["Location"] == reverse("plans:edit", args=[plan.pk])
+    assert plan.status == "draft" and list(plan.items.values_list("text", flat=True)) == ["建置常見問題集"]
+    text = SimpleUploadedFile("plan.txt", SMALL_PLAN.encode())
+    assert (
+        client.post(
+            reverse("plans:cycle_import", args=[cycle.pk]),
+            {"agency": agency_tree["moea"].pk, "plan_file": text},
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.exe", b"MZ\x90\x00", "只接受"),
+        ("plan.docx", b"PK\x03\x04broken", "truncated or damaged"),
+        ("plan.txt", b"", "the file is empty"),
+    ],
+)
+def test_bad_plan_files_say_why_and_create_nothing(
+    client, cycle, coordinator, agency_tree, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("plans:cycle_import", args=[cycle.pk]),
+        {"agency": agency_tree["mof"].pk, "plan_file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    assert not cycle.plans.exists()
