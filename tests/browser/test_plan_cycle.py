@@ -130,3 +130,37 @@ def test_cycle_pages_pass_axe(page, live_server, login, cycle, axe_violations):
     for path in ["/plans/cycles/", "/plans/cycles/new/"]:
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
+
+
+def test_review_versions_diff_search_and_item_pages_pass_axe(
+    page, live_server, login, cycle, agency_tree, axe_violations
+):
+    from servq.plans.models import PlanItem
+
+    coordinator = cycle.participants.get(code="mof").memberships.get(role="coordinator").user
+    boss = cycle.agency.memberships.get(role="supervisor").user
+    plan = services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
+    services.add_item(
+        by=coordinator, plan=plan, text="網站無障礙檢測", deadline_raw="經常辦理", unit_names=["秘書處"]
+    )
+    services.transition(by=coordinator, plan=plan, action="submit")
+    login("boss")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/review/")
+    assert axe_violations(page) == [], "review"
+    services.transition(by=boss, plan=plan, action="approve")
+    services.transition(by=coordinator, plan=plan, action="publish")
+    v2 = services.transition(by=coordinator, plan=plan, action="revise", revision_note="新增項目")
+    services.add_item(by=coordinator, plan=v2, text="新增電話禮貌測試", deadline_raw="每季")
+    for path in [
+        f"/plans/{v2.pk}/versions/",
+        f"/plans/{v2.pk}/diff/?a={plan.pk}&b={v2.pk}",
+        "/search/?q=網站",
+        "/search/?q=" + "網" * 200,
+    ]:
+        page.goto(f"{live_server.url}{path}")
+        assert axe_violations(page) == [], path
+    page.get_by_role("button", name="登出").click()
+    login("lin")
+    item = PlanItem.objects.filter(plan=v2).first()
+    page.goto(f"{live_server.url}/plans/{v2.pk}/items/{item.pk}/edit/")
+    assert axe_violations(page) == [], "item form page"
