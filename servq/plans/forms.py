@@ -94,6 +94,18 @@ class ItemForm(forms.Form):
     def clean_units(self) -> list[str]:
         return split_units(self.cleaned_data.get("units", ""))
 
+    def item_fields(self) -> dict[str, Any]:
+        """The cleaned values as the item services take them (add_item, update_item)."""
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "node": data["node"],
+            "actions": data["actions"],
+            "deadline_raw": data["deadline_raw"],
+            "unit_names": data["units"],
+            "expected_benefit": data["expected_benefit"],
+        }
+
     @staticmethod
     def initial_for(item: PlanItem) -> dict[str, Any]:
         return {

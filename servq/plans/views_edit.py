@@ -140,15 +140,7 @@ def edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         item = services.update_item(
-            by=request.user,
-            item=item,
-            expected_lock=data["lock_version"] or 0,
-            text=data["text"],
-            node=data["node"],
-            actions=data["actions"],
-            deadline_raw=data["deadline_raw"],
-            unit_names=data["units"],
-            expected_benefit=data["expected_benefit"],
+            by=request.user, item=item, expected_lock=data["lock_version"] or 0, **form.item_fields()
         )
     except services.EditConflict as conflict:
         form.add_error(None, str(conflict))
@@ -175,18 +167,8 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     plan, capacities = _plan_for_editing(request, pk)
     form = ItemForm(request.POST, plan=plan, prefix="new")
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.add_item(
-                by=request.user,
-                plan=plan,
-                text=data["text"],
-                node=data["node"],
-                actions=data["actions"],
-                deadline_raw=data["deadline_raw"],
-                unit_names=data["units"],
-                expected_benefit=data["expected_benefit"],
-            )
+            services.add_item(by=request.user, plan=plan, **form.item_fields())
             plan.refresh_from_db()
             return _items_table(request, plan, capacities, added=True)
         except services.PlanError as error:
