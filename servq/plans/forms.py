@@ -170,11 +170,24 @@ class CycleForm(forms.Form):
     year = forms.IntegerField(label=_("年度（民國）"), min_value=90, max_value=200)
     title = forms.CharField(label=_("名稱"), max_length=200, validators=[no_markup])
     framework = forms.ModelChoiceField(
-        label=_("實施計畫（架構）"), queryset=Plan.objects.none(), required=False
+        label=_("實施計畫（架構）"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_("今年的實施計畫已匯入時選它"),
+    )
+    copy_framework_from = forms.ModelChoiceField(
+        label=_("或沿用去年的架構"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_("複製一份為今年的實施計畫草稿"),
     )
     submit_by = forms.DateField(label=_("計畫送審期限"), widget=forms.DateInput(attrs={"type": "date"}))
-    review_by = forms.DateField(label=_("審查期限"), widget=forms.DateInput(attrs={"type": "date"}))
-    approve_by = forms.DateField(label=_("核定期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_days = forms.IntegerField(
+        label=_("審查期限：送審後幾個工作日"), min_value=1, max_value=120, initial=20
+    )
+    approve_days = forms.IntegerField(
+        label=_("核定期限：審查後幾個工作日"), min_value=1, max_value=120, initial=20
+    )
     participants = forms.ModelMultipleChoiceField(
         label=_("參與機關"),
         queryset=None,  # type: ignore[arg-type]
@@ -186,11 +199,20 @@ class CycleForm(forms.Form):
         from servq.agencies.selectors import subtree_of
 
         self.fields["participants"].queryset = subtree_of(agency).exclude(pk=agency.pk).exclude(kind="unit")
-        self.fields["framework"].queryset = Plan.objects.filter(agency=agency, kind="implementation")
+        implementation_plans = Plan.objects.filter(agency=agency, kind="implementation")
+        self.fields["framework"].queryset = implementation_plans
+        self.fields["copy_framework_from"].queryset = implementation_plans
 
     def clean(self) -> dict[str, Any]:
+        """Review and approval are due a number of working days after the step before (office calendar)."""
+        from servq.core.rules import add_working_days
+        from servq.core.selectors import office_calendar
+
         data = super().clean()
-        dates = [data.get(k) for k in ("submit_by", "review_by", "approve_by")]
-        if all(dates) and not dates[0] <= dates[1] <= dates[2]:
-            raise forms.ValidationError(_("期限順序應為：送審 ≤ 審查 ≤ 核定。"))
+        if data.get("framework") and data.get("copy_framework_from"):
+            raise forms.ValidationError(_("請選擇今年的實施計畫，或沿用去年的架構，二者擇一。"))
+        if data.get("submit_by") and data.get("review_days") and data.get("approve_days"):
+            calendar = office_calendar()
+            data["review_by"] = add_working_days(data["submit_by"], data["review_days"], calendar)
+            data["approve_by"] = add_working_days(data["review_by"], data["approve_days"], calendar)
         return data

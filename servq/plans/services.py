@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -103,7 +104,9 @@ def open_cycle(
     approve_by: dt.date,
     participants: Iterable[Agency],
     framework: Plan | None = None,
+    copy_framework_from: Plan | None = None,
 ) -> PlanCycle:
+    """Open a program's year; its framework is an implementation plan, or a copy of last year's."""
     members = list(participants)
     outside = [a.name for a in members if not a.path.startswith(agency.path) or a.pk == agency.pk]
     if outside:
@@ -112,6 +115,8 @@ def open_cycle(
         raise PlanError("年度作業的架構必須是一份實施計畫。")
     if not submit_by <= review_by <= approve_by:
         raise PlanError("期限順序應為：送審 ≤ 審查 ≤ 核定。")
+    if copy_framework_from is not None:
+        framework = _copy_framework(copy_framework_from, agency=agency, program=program, year=year)
     cycle = PlanCycle.objects.create(
         program=program,
         agency=agency,
@@ -132,6 +137,31 @@ def open_cycle(
         extra={"participants": [a.code for a in members]},
     )
     return cycle
+
+
+def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int) -> Plan:
+    """This year's implementation plan as a draft copy of an earlier one (framework, items, indicators)."""
+    if source.kind != PlanKind.IMPLEMENTATION:
+        raise PlanError("只能沿用實施計畫的架構。")
+    roc_year = year - ROC_OFFSET
+    title = re.sub(r"\d{2,3}\s*年度", f"{roc_year}年度", source.title)
+    if title == source.title:
+        title = f"{source.title}（{roc_year}年度）"
+    plan = Plan.objects.create(
+        program=program,
+        agency=agency,
+        kind=PlanKind.IMPLEMENTATION,
+        title=title,
+        first_year=year,
+        last_year=year,
+        basis=source.basis,
+        goals=source.goals,
+        scope=source.scope,
+        oversight=source.oversight,
+    )
+    _copy_contents(source, plan, shift_years=year - source.first_year)
+    search_services.reindex_plan(plan=plan)
+    return plan
 
 
 @transaction.atomic

@@ -73,6 +73,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 framework=data["framework"],
                 participants=data["participants"],
+                copy_framework_from=data["copy_framework_from"],
                 submit_by=data["submit_by"],
                 review_by=data["review_by"],
                 approve_by=data["approve_by"],

@@ -28,6 +28,7 @@ class Filters:
     year: int | None = None
     agency: str = ""
     node: int | None = None
+    framework: str = ""
     unit: str = ""
 
 
@@ -77,6 +78,11 @@ def search(user: Any, query: str, filters: Filters | None = None) -> QuerySet[Se
         documents = documents.filter(agency__code=filters.agency)
     if filters.node:
         documents = documents.filter(node_id=filters.node)
+    if filters.framework:
+        # A framework node by its words (「基礎服務」), at the item's node or the node above it.
+        documents = documents.filter(
+            Q(node__title__contains=filters.framework) | Q(node__parent__title__contains=filters.framework)
+        )
     if filters.unit:
         documents = documents.filter(unit_names__contains=filters.unit)
     return documents.select_related("item", "plan", "agency").order_by("-rank", "plan_id", "item__position")

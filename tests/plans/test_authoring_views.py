@@ -259,3 +259,43 @@ def test_bad_plan_files_say_why_and_create_nothing(
     )
     assert message in response.content.decode()
     assert not cycle.plans.exists()
+
+
+def test_supervisor_opens_a_cycle_copying_last_years_framework_with_working_day_due_dates(
+    client, agency_tree, user_with_role
+):
+    from servq.plans.models import PlanCycle
+
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    last_year = PlanFactory(
+        agency=agency_tree["root"],
+        kind="implementation",
+        title="行政院114年度提升服務品質實施計畫",
+        first_year=2025,
+        last_year=2025,
+    )
+    last_year.items.create(
+        position=0, text="推動單一窗口", deadline_raw="經常辦理", deadline_kind="continuous"
+    )
+    client.force_login(boss)
+    response = client.post(
+        reverse("plans:cycle_new"),
+        {
+            "program": last_year.program.pk,
+            "year": "115",
+            "title": "115年度提升服務品質",
+            "copy_framework_from": last_year.pk,
+            "submit_by": "2026-02-13",
+            "review_days": "1",
+            "approve_days": "5",
+            "participants": [agency_tree["mof"].pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cycle = PlanCycle.objects.get()
+    # 2026-02-13 is the Friday before the Lunar New Year break: one working day later is Monday 2/23;
+    # five more skip Friday 2/27 (和平紀念日, observed) and end on Tuesday 3/3.
+    assert (cycle.review_by, cycle.approve_by) == (dt.date(2026, 2, 23), dt.date(2026, 3, 3))
+    assert cycle.framework.title == "行政院115年度提升服務品質實施計畫"
+    assert list(cycle.framework.items.values_list("text", flat=True)) == ["推動單一窗口"]
+    assert cycle.framework.pk != last_year.pk

@@ -94,6 +94,8 @@ def test_filters(plans, agency_tree):
     assert texts(anyone, "網站", program="service-leap") == ["網站提供正確之連結資訊並即時更新"]
     node = plans["published"].nodes.get()
     assert texts(anyone, "網站", node=node.pk) == ["網站提供正確之連結資訊並即時更新"]
+    assert texts(anyone, "網站", framework="基礎服務") == ["網站提供正確之連結資訊並即時更新"]
+    assert texts(anyone, "網站", framework="開放創新") == []
 
 
 def test_index_follows_item_edits_and_publication(agency_tree, user_with_role):
