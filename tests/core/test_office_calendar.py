@@ -78,3 +78,10 @@ def test_a_missing_file_is_named(tmp_path):
 def test_sync_refuses_a_bad_span():
     with pytest.raises(CommandError, match="--years"):
         call_command("sync_office_calendar", "--years", "2030-2020")
+
+
+def test_operator_command_records_a_typhoon_day():
+    call_command("record_office_day", "2026-08-04", "--name", "颱風停止上班（全市）")
+    assert dt.date(2026, 8, 4) in office_calendar().holidays
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("record_office_day", "115/8/4")
