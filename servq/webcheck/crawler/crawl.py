@@ -1,0 +1,222 @@
+"""Crawl a site from its start pages within its hosts and check every link on it once."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib import robotparser
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+
+from servq.webcheck.crawler.fetch import AddressGuard, Fetched, Limits, fetch
+from servq.webcheck.crawler.model import LinkResult, Report, Source
+from servq.webcheck.crawler.parse import parse_page, scheme_of, syntax_error, without_fragment
+
+
+@dataclass
+class Options:
+    concurrency: int = 32
+    per_host: int = 8
+    delay: float = 0.0
+    max_pages: int = 5000
+    # A crawler trap (a calendar, ever-new query strings) shows as one path with endless queries.
+    max_queries_per_path: int = 50
+    max_seconds: float = 600.0
+    excludes: list[str] = field(default_factory=list)
+    respect_robots: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+
+def normalise_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+class Crawler:
+    def __init__(self, start_urls: list[str], options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.start_urls = [normalise_url(u) for u in start_urls]
+        self.hosts = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        self.excludes = [re.compile(pattern) for pattern in self.options.excludes]
+        self.report = Report()
+        self.anchor_refs: list[tuple[str, str, Source]] = []
+        self.ids: dict[str, set[str]] = {}
+        self.queued: set[str] = set()
+        self.queries_per_path: dict[str, int] = defaultdict(int)
+        self.host_locks: dict[str, asyncio.Semaphore] = {}
+        self.host_last: dict[str, float] = {}
+        self.robots: dict[str, robotparser.RobotFileParser | None] = {}
+        self.guard = AddressGuard(
+            self.options.limits.allow_private, {urlsplit(u).hostname or "" for u in self.start_urls}
+        )
+
+    async def run(self) -> Report:
+        started = time.perf_counter()
+        connector = aiohttp.TCPConnector(
+            limit=self.options.concurrency, limit_per_host=self.options.per_host, ttl_dns_cache=300
+        )
+        async with aiohttp.ClientSession(connector=connector) as session:
+            self.session = session
+            self.pages: asyncio.Queue[str] = asyncio.Queue()
+            self.checks: dict[str, asyncio.Task[Fetched]] = {}
+            for url in self.start_urls:
+                self.enqueue_page(url)
+            workers = [asyncio.create_task(self.page_worker()) for _ in range(self.options.concurrency)]
+            try:
+                await asyncio.wait_for(self.pages.join(), timeout=self.options.max_seconds)
+            except TimeoutError:
+                self.report.notes.append(f"stopped after {self.options.max_seconds:g} s")
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*self.checks.values(), return_exceptions=True)
+        self.resolve_anchors()
+        self.report.links = len(self.report.results)
+        self.report.seconds = round(time.perf_counter() - started, 3)
+        return self.report
+
+    # --- pages ---
+
+    def is_internal(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() in self.hosts and scheme_of(url) in ("http", "https")
+
+    def enqueue_page(self, url: str) -> None:
+        if url in self.queued or self.report.pages + self.pages.qsize() >= self.options.max_pages:
+            return
+        parts = urlsplit(url)
+        if parts.query:
+            self.queries_per_path[parts.path] += 1
+            if self.queries_per_path[parts.path] > self.options.max_queries_per_path:
+                if self.queries_per_path[parts.path] == self.options.max_queries_per_path + 1:
+                    self.report.notes.append(
+                        f"crawler trap suspected: more than "
+                        f"{self.options.max_queries_per_path} query strings on {parts.path}"
+                    )
+                return
+        self.queued.add(url)
+        self.pages.put_nowait(url)
+
+    async def page_worker(self) -> None:
+        while True:
+            url = await self.pages.get()
+            try:
+                await self.crawl_page(url)
+            except Exception as error:  # one bad page must not end the run
+                self.result(url).error = f"check failed: {error.__class__.__name__}"
+            finally:
+                self.pages.task_done()
+
+    async def crawl_page(self, url: str) -> None:
+        if not await self.allowed_by_robots(url):
+            return
+        fetched = await self.check(url, want_body=True)
+        if fetched.body is None:
+            return
+        self.report.pages += 1
+        final = fetched.redirects[-1] if fetched.redirects else url
+        page = parse_page(fetched.body, final)
+        self.ids[url] = page.ids
+        self.ids[final] = page.ids
+        for link in page.links:
+            self.take_link(link.url, Source(page=url, line=link.line))
+
+    def take_link(self, raw: str, source: Source) -> None:
+        if any(pattern.search(raw) for pattern in self.excludes):
+            return
+        scheme = scheme_of(raw)
+        if scheme in ("mailto", "tel"):
+            result = self.result(raw)
+            result.sources.append(source)
+            result.error = syntax_error(raw)
+            return
+        if scheme not in ("http", "https"):
+            result = self.result(raw)
+            result.sources.append(source)
+            result.error = f"unsupported scheme {scheme or '(none)'}:"
+            return
+        target, fragment = without_fragment(raw)
+        target = normalise_url(target)
+        self.result(target).sources.append(source)
+        if fragment:
+            self.anchor_refs.append((target, fragment, source))
+        if self.is_internal(target):
+            self.enqueue_page(target)
+        elif target not in self.checks:
+            self.checks[target] = asyncio.create_task(self.check(target, want_body=False))
+
+    # --- checks ---
+
+    def result(self, url: str) -> LinkResult:
+        if url not in self.report.results:
+            self.report.results[url] = LinkResult(url=url)
+        return self.report.results[url]
+
+    async def check(self, url: str, *, want_body: bool) -> Fetched:
+        host = urlsplit(url).netloc.lower()
+        lock = self.host_locks.setdefault(host, asyncio.Semaphore(self.options.per_host))
+        async with lock:
+            await self.polite_pause(host)
+            fetched = await fetch(
+                self.session, url, want_body=want_body, limits=self.options.limits, guard=self.guard
+            )
+        result = self.result(url)
+        result.status, result.error, result.redirects = fetched.status, fetched.error, fetched.redirects
+        return fetched
+
+    async def polite_pause(self, host: str) -> None:
+        if self.options.delay <= 0:
+            return
+        wait = self.host_last.get(host, 0.0) + self.options.delay - time.monotonic()
+        self.host_last[host] = time.monotonic() + max(wait, 0.0)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def allowed_by_robots(self, url: str) -> bool:
+        if not self.options.respect_robots:
+            return True
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self.robots:
+            self.robots[origin] = None
+            fetched = await self._robots_text(f"{origin}/robots.txt")
+            if fetched.status == 200 and fetched.body is not None:
+                rules = robotparser.RobotFileParser()
+                rules.parse(fetched.body.splitlines())
+                self.robots[origin] = rules
+        found = self.robots[origin]
+        return found is None or found.can_fetch(self.options.limits.user_agent, url)
+
+    async def _robots_text(self, url: str) -> Fetched:
+        """robots.txt is text/plain, which `fetch` does not read as a page."""
+        result = Fetched(url=url)
+        result.error = await self.guard.refusal(url)
+        if result.error:
+            return result
+        try:
+            async with self.session.get(
+                url, timeout=aiohttp.ClientTimeout(total=self.options.limits.timeout)
+            ) as r:
+                result.status = r.status
+                result.body = (await r.content.read(512 * 1024)).decode("utf-8", errors="replace")
+        except (TimeoutError, aiohttp.ClientError) as error:
+            result.error = str(error)
+        return result
+
+    def resolve_anchors(self) -> None:
+        """A #fragment is broken when its page was read and has no element with that id."""
+        for target, fragment, source in self.anchor_refs:
+            ids = self.ids.get(target)
+            if ids is None or fragment in ids or fragment == "top":
+                continue
+            key = f"{target}#{fragment}"
+            result = self.result(key)
+            result.sources.append(source)
+            result.error = f"no element with id {fragment!r} on the page"
+
+
+async def check_site(start_urls: list[str], options: Options | None = None) -> Report:
+    return await Crawler(start_urls, options).run()

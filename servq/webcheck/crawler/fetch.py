@@ -1,0 +1,161 @@
+"""One HTTP check with the manners a public site deserves: HEAD first, GET when HEAD is refused,
+redirects followed one hop at a time (each hop's address checked), 429 and Retry-After honoured,
+time and size caps."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+
+HEAD_REFUSED = {400, 403, 405, 501}
+MAX_REDIRECTS = 10
+MAX_RETRY_AFTER = 30.0
+
+
+@dataclass
+class Limits:
+    timeout: float = 15.0
+    retries: int = 2
+    max_page_bytes: int = 5 * 1024 * 1024
+    allow_private: bool = False
+    user_agent: str = "servq-webcheck/1.0 (+https://servq.example; link checker for government sites)"
+
+
+@dataclass
+class Fetched:
+    url: str
+    status: int | None = None
+    error: str | None = None
+    redirects: list[str] = field(default_factory=list)
+    content_type: str = ""
+    body: str | None = None
+
+
+class AddressGuard:
+    """Refuses hosts that resolve to private, loopback or link-local addresses unless allowed."""
+
+    def __init__(self, allow_private: bool, trusted_hosts: set[str]) -> None:
+        self.allow_private = allow_private
+        self.trusted_hosts = trusted_hosts
+        self.cache: dict[str, str | None] = {}
+
+    async def refusal(self, url: str) -> str | None:
+        host = (urlsplit(url).hostname or "").lower()
+        if not host:
+            return "malformed URL (no host)"
+        if self.allow_private or host in self.trusted_hosts:
+            return None
+        if host not in self.cache:
+            self.cache[host] = await self._check(host)
+        return self.cache[host]
+
+    async def _check(self, host: str) -> str | None:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror:
+            return f"host {host} does not resolve"
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
+                return f"refused: {host} is a private or loopback address ({address})"
+        return None
+
+
+def retry_after_seconds(value: str | None) -> float:
+    if not value:
+        return 1.0
+    try:
+        return min(float(value), MAX_RETRY_AFTER)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return min(max(parsed.timestamp() - time.time(), 0.0), MAX_RETRY_AFTER) if parsed else 1.0
+
+
+async def fetch(
+    session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits, guard: AddressGuard
+) -> Fetched:
+    """Check one URL; ``want_body`` reads an HTML page (GET) to crawl it."""
+    result = Fetched(url=url)
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        refusal = await guard.refusal(current)
+        if refusal:
+            result.error = refusal
+            return result
+        response = await _request(session, current, want_body=want_body, limits=limits)
+        if isinstance(response, str):
+            result.error = response
+            return result
+        status, location, content_type, body = response
+        if status in (301, 302, 303, 307, 308) and location:
+            current = urljoin(current, location)
+            if current in result.redirects or current == url:
+                result.error = f"redirect loop at {current}"
+                return result
+            result.redirects.append(current)
+            continue
+        result.status, result.content_type, result.body = status, content_type, body
+        return result
+    result.error = f"more than {MAX_REDIRECTS} redirects"
+    return result
+
+
+async def _request(
+    session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits
+) -> tuple[int, str | None, str, str | None] | str:
+    methods = ["GET"] if want_body else ["HEAD", "GET"]
+    last_error = "no answer"
+    for method in methods:
+        for attempt in range(limits.retries + 1):
+            try:
+                async with session.request(
+                    method,
+                    url,
+                    allow_redirects=False,
+                    timeout=aiohttp.ClientTimeout(total=limits.timeout),
+                    headers={"User-Agent": limits.user_agent},
+                ) as response:
+                    if response.status == 429 and attempt < limits.retries:
+                        await asyncio.sleep(retry_after_seconds(response.headers.get("Retry-After")))
+                        continue
+                    if method == "HEAD" and response.status in HEAD_REFUSED:
+                        break  # some servers refuse HEAD: ask again with GET
+                    content_type = response.headers.get("Content-Type", "")
+                    body = None
+                    if want_body and "html" in content_type.lower() and response.status < 400:
+                        body = await _read_capped(response, limits.max_page_bytes)
+                    return response.status, response.headers.get("Location"), content_type, body
+            except TimeoutError:
+                last_error = f"timeout after {limits.timeout:g} s"
+            except aiohttp.InvalidURL:
+                return "malformed URL"
+            except aiohttp.ClientConnectorDNSError:
+                return f"host {urlsplit(url).hostname} does not resolve"
+            except aiohttp.ClientResponseError as error:
+                return f"bad response: {error.message}"
+            except aiohttp.ClientError as error:
+                last_error = f"{error.__class__.__name__}: {error}"[:200]
+            if attempt < limits.retries:
+                await asyncio.sleep(0.2 * (attempt + 1))
+        else:
+            return last_error
+    return last_error
+
+
+async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> str:
+    """The page's text, at most ``cap`` bytes (a huge page is checked, not swallowed)."""
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= cap:
+            break
+    charset = response.charset or "utf-8"
+    return b"".join(chunks)[:cap].decode(charset, errors="replace")

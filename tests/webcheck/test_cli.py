@@ -1,0 +1,78 @@
+"""`python -m servq.webcheck`: formats, options and the exit codes CI relies on (0 good, 1 broken, 2 failed)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.webcheck.conftest import html, site, status
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def served():
+    """A site on 127.0.0.1 in a background thread, for a command run as its own process."""
+    started = threading.Event()
+    stop = threading.Event()
+    holder = {}
+
+    def serve(routes):
+        async def main():
+            async with site(routes) as base:
+                holder["base"] = base
+                started.set()
+                while not stop.is_set():
+                    await asyncio.sleep(0.05)
+
+        thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
+        thread.start()
+        assert started.wait(10)
+        return holder["base"]
+
+    yield serve
+    stop.set()
+
+
+def webcheck(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "servq.webcheck", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_exit_0_when_all_links_work(served):
+    base = served({"/": html('<a href="/a">a</a>'), "/a": html("a")})
+    result = webcheck(base + "/", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["broken"] == []
+
+
+def test_exit_1_with_broken_links_and_exclude_skips_them(served):
+    base = served({"/": html('<a href="/gone">x</a>'), "/gone": status(404)})
+    broken = webcheck(base + "/", "--format", "json", "--concurrency", "4")
+    assert broken.returncode == 1
+    assert json.loads(broken.stdout)["broken"][0]["url"] == base + "/gone"
+    skipped = webcheck(base + "/", "--exclude", "/gone$")
+    assert skipped.returncode == 0
+
+
+def test_exit_2_when_the_check_itself_cannot_run(served):
+    assert webcheck("ftp://example.org/").returncode == 2
+    assert "not an http(s) URL" in webcheck("not a url").stderr
+    assert "--exclude" in webcheck("http://127.0.0.1:9/", "--exclude", "(").stderr
+    closed = webcheck("http://127.0.0.1:9/", "--timeout", "2")  # nothing listens on port 9
+    assert closed.returncode == 2 and "no page could be read" in closed.stderr
+
+
+def test_csv_and_junit_to_a_file(served, tmp_path):
+    base = served({"/": html('<a href="/gone">x</a>'), "/gone": status(404)})
+    target = tmp_path / "report.xml"
+    assert webcheck(base + "/", "--format", "junit", "-o", str(target)).returncode == 1
+    assert "<failure" in target.read_text(encoding="utf-8")
+    assert webcheck(base + "/", "--format", "csv").stdout.splitlines()[0] == "url,status,error,page,line"

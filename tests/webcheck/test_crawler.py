@@ -1,0 +1,218 @@
+"""The link checker against real HTTP servers on 127.0.0.1: what it finds, and that bad sites end cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from xml.etree import ElementTree
+
+from aiohttp import web
+
+from servq.webcheck.crawler import check_site
+from servq.webcheck.crawler.output import to_csv, to_json, to_junit
+from tests.webcheck.conftest import html, options, site, status
+
+
+def broken_urls(base, report):
+    return {r.url.replace(base, ""): (r.status, r.error) for r in report.broken}
+
+
+def test_finds_broken_pages_and_images_with_their_page_and_line(check):
+    base, report = check(
+        {
+            "/": html('<a href="/ok">ok</a>\n<a href="/missing">gone</a>\n<img src="/broken.png" alt="">'),
+            "/ok": html("fine"),
+            "/missing": html("no", status=404),
+            "/broken.png": status(500),
+        }
+    )
+    assert broken_urls(base, report) == {"/missing": (404, None), "/broken.png": (500, None)}
+    missing = next(r for r in report.broken if r.url.endswith("/missing"))
+    assert [(s.page, s.line) for s in missing.sources] == [(base + "/", 3)]
+    assert report.pages == 2
+
+
+def test_every_link_is_checked_once(check):
+    hits = {"n": 0}
+
+    async def counted(request):
+        hits["n"] += 1
+        return web.Response(text="x", content_type="text/plain")
+
+    base, report = check(
+        {
+            "/": html('<a href="/a">a</a> <a href="/file.txt">f</a>'),
+            "/a": html('<a href="/file.txt">again</a> <a href="/">home</a>'),
+            "/file.txt": counted,
+        }
+    )
+    assert hits["n"] == 1
+    assert len(report.results[base + "/file.txt"].sources) == 2
+
+
+def test_redirect_chains_are_followed_and_reported_and_loops_end(check):
+    base, report = check(
+        {
+            "/": html('<a href="/old">old</a> <a href="/loop1">loop</a>'),
+            "/old": status(301, Location="/older"),
+            "/older": status(302, Location="/new"),
+            "/new": html("here"),
+            "/loop1": status(302, Location="/loop2"),
+            "/loop2": status(302, Location="/loop1"),
+        }
+    )
+    old = report.results[base + "/old"]
+    assert old.redirects == [base + "/older", base + "/new"] and not old.broken
+    assert "redirect loop" in report.results[base + "/loop1"].error
+
+
+def test_anchors_are_checked_against_the_target_ids(check):
+    base, report = check(
+        {
+            "/": html('<a href="/doc#part2">ok</a> <a href="/doc#nowhere">bad</a> <a href="#top">top</a>'),
+            "/doc": html('<h2 id="part2">Part 2</h2>'),
+        }
+    )
+    assert list(broken_urls(base, report)) == ["/doc#nowhere"]
+
+
+def test_srcset_base_href_and_relative_urls(check):
+    base, report = check(
+        {
+            "/": html('<base href="/sub/">\n<img src="a.png" srcset="b.png 1x, /c.png 2x" alt="">'),
+            "/sub/a.png": status(200),
+            "/sub/b.png": status(404),
+            "/c.png": status(200),
+        }
+    )
+    assert set(broken_urls(base, report)) == {"/sub/b.png"}
+    assert base + "/c.png" in report.results
+
+
+def test_head_refused_falls_back_to_get(check):
+    async def get_only(request):
+        if request.method == "HEAD":
+            return web.Response(status=405)
+        return web.Response(text="x", content_type="text/plain")
+
+    base, report = check({"/": html('<a href="/f.txt">f</a>'), "/f.txt": get_only})
+    assert report.broken == []
+
+
+def test_429_is_retried_after_the_time_the_server_asks(check):
+    calls = {"n": 0}
+
+    async def busy(request):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return web.Response(status=429, headers={"Retry-After": "1"})
+        return web.Response(text="x", content_type="text/plain")
+
+    base, report = check({"/": html('<a href="/busy.txt">b</a>'), "/busy.txt": busy})
+    assert report.broken == [] and calls["n"] == 2
+
+
+def test_robots_txt_is_honoured(check):
+    async def robots(request):
+        return web.Response(text="User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+
+    base, report = check(
+        {
+            "/robots.txt": robots,
+            "/": html('<a href="/private/page">p</a>'),
+            "/private/page": html('<a href="/never-seen">x</a>'),
+        }
+    )
+    assert base + "/never-seen" not in report.results
+
+
+def test_external_links_are_checked_but_not_crawled_and_excludes_are_skipped():
+    async def scenario():
+        async with site({"/": html('<a href="/deep">d</a>'), "/deep": html("d")}, host="127.0.0.2") as other:
+            routes = {"/": html(f'<a href="{other}/">ext</a> <a href="/skip-me">s</a>')}
+            async with site(routes) as base:
+                report = await check_site([base + "/"], options(allow_private=True, excludes=["skip-me"]))
+                return base, other, report
+
+    base, other, report = asyncio.run(scenario())
+    assert report.results[other + "/"].status == 200
+    assert other + "/deep" not in report.results
+    assert base + "/skip-me" not in report.results
+
+
+def test_private_addresses_are_refused_unless_allowed():
+    async def scenario(allow):
+        async with site({"/": html("inside")}, host="127.0.0.2") as other:
+            async with site({"/": html(f'<a href="{other}/">internal host</a>')}) as base:
+                return other, await check_site([base + "/"], options(allow_private=allow))
+
+    other, refused = asyncio.run(scenario(False))
+    assert "private or loopback" in refused.results[other + "/"].error
+    other, allowed = asyncio.run(scenario(True))
+    assert not allowed.results[other + "/"].broken
+
+
+def test_mailto_and_tel_are_checked_for_their_form(check):
+    base, report = check(
+        {
+            "/": html(
+                '<a href="mailto:service@gov.tw">ok</a> <a href="mailto:nobody">bad</a> '
+                '<a href="tel:+886-2-1999">ok</a> <a href="tel:call-me">bad</a>'
+            )
+        }
+    )
+    assert {r.url for r in report.broken} == {"mailto:nobody", "tel:call-me"}
+
+
+def test_a_crawler_trap_is_bounded(check):
+    async def calendar(request):
+        month = int(request.query.get("month", "0"))
+        return web.Response(text=f'<a href="/calendar?month={month + 1}">next</a>', content_type="text/html")
+
+    base, report = check(
+        {"/": html('<a href="/calendar?month=1">cal</a>'), "/calendar": calendar}, max_queries_per_path=20
+    )
+    assert report.pages <= 22
+    assert any("crawler trap" in note for note in report.notes)
+
+
+def test_huge_pages_are_read_only_up_to_the_cap(check):
+    async def huge(request):
+        body = "<a href='/ok'>x</a>" + ("<p>filler</p>" * 200_000) + "<a href='/after-the-cap'>y</a>"
+        return web.Response(text=body, content_type="text/html")
+
+    base, report = check({"/": huge, "/ok": html("ok")}, max_page_bytes=100_000)
+    assert base + "/ok" in report.results
+    assert base + "/after-the-cap" not in report.results
+
+
+def test_garbage_answers_and_unknown_hosts_are_entries_not_crashes():
+    async def scenario():
+        async def garbage(reader, writer):
+            await reader.read(1024)
+            writer.write(b"this is not http\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        links = f'<a href="http://127.0.0.1:{port}/">junk</a> <a href="http://nonexistent.invalid/">nx</a>'
+        async with server, site({"/": html(links)}) as base:
+            return port, await check_site([base + "/"], options(allow_private=True, retries=0))
+
+    port, report = asyncio.run(scenario())
+    errors = {r.url: r.error for r in report.broken}
+    assert errors[f"http://127.0.0.1:{port}/"]
+    assert "does not resolve" in errors["http://nonexistent.invalid/"]
+
+
+def test_reports_in_json_csv_and_junit(check):
+    base, report = check({"/": html('<a href="/gone">x</a>'), "/gone": status(404)})
+    data = json.loads(to_json(report))
+    assert data["pages"] == 1 and data["links"] == 2
+    assert data["broken"] == [
+        {"url": base + "/gone", "status": 404, "error": None, "sources": [{"page": base + "/", "line": 2}]}
+    ]
+    assert to_csv(report).splitlines()[1].startswith(f"{base}/gone,404")
+    suite = ElementTree.fromstring(to_junit(report))
+    assert suite.get("failures") == "1" and len(suite.findall("testcase")) == 2
