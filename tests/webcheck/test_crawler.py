@@ -95,7 +95,7 @@ def test_head_refused_falls_back_to_get(check):
             return web.Response(status=405)
         return web.Response(text="x", content_type="text/plain")
 
-    base, report = check({"/": html('<a href="/f.txt">f</a>'), "/f.txt": get_only})
+    _base, report = check({"/": html('<a href="/f.txt">f</a>'), "/f.txt": get_only})
     assert report.broken == []
 
 
@@ -108,7 +108,7 @@ def test_429_is_retried_after_the_time_the_server_asks(check):
             return web.Response(status=429, headers={"Retry-After": "1"})
         return web.Response(text="x", content_type="text/plain")
 
-    base, report = check({"/": html('<a href="/busy.txt">b</a>'), "/busy.txt": busy})
+    _base, report = check({"/": html('<a href="/busy.txt">b</a>'), "/busy.txt": busy})
     assert report.broken == [] and calls["n"] == 2
 
 
@@ -142,9 +142,11 @@ def test_external_links_are_checked_but_not_crawled_and_excludes_are_skipped():
 
 def test_private_addresses_are_refused_unless_allowed():
     async def scenario(allow):
-        async with site({"/": html("inside")}, host="127.0.0.2") as other:
-            async with site({"/": html(f'<a href="{other}/">internal host</a>')}) as base:
-                return other, await check_site([base + "/"], options(allow_private=allow))
+        async with (
+            site({"/": html("inside")}, host="127.0.0.2") as other,
+            site({"/": html(f'<a href="{other}/">internal host</a>')}) as base,
+        ):
+            return other, await check_site([base + "/"], options(allow_private=allow))
 
     other, refused = asyncio.run(scenario(False))
     assert "private or loopback" in refused.results[other + "/"].error
@@ -153,7 +155,7 @@ def test_private_addresses_are_refused_unless_allowed():
 
 
 def test_mailto_and_tel_are_checked_for_their_form(check):
-    base, report = check(
+    _base, report = check(
         {
             "/": html(
                 '<a href="mailto:service@gov.tw">ok</a> <a href="mailto:nobody">bad</a> '
@@ -169,7 +171,7 @@ def test_a_crawler_trap_is_bounded(check):
         month = int(request.query.get("month", "0"))
         return web.Response(text=f'<a href="/calendar?month={month + 1}">next</a>', content_type="text/html")
 
-    base, report = check(
+    _base, report = check(
         {"/": html('<a href="/calendar?month=1">cal</a>'), "/calendar": calendar}, max_queries_per_path=20
     )
     assert report.pages <= 22
