@@ -60,7 +60,8 @@ test-postgres: setup
 test: lint types test-sqlite test-postgres
 
 bench: setup
-	for b in bench/*.py; do $(PY) $$b || exit 1; done
+	$(UV) sync --frozen --quiet --group bench --python $(PYTHON)
+	for b in bench/[!_]*.py; do $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test.sqlite3
