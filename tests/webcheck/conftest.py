@@ -58,13 +58,22 @@ def options(**overrides) -> Options:
     return Options(limits=limits, max_seconds=overrides.pop("max_seconds", 30.0), **overrides)
 
 
+def run_async(coroutine):
+    """Run a coroutine to the end in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in the main thread, where asyncio.run() is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_check(routes: dict[str, Handler], start: str = "/", **option_overrides):
     async def scenario():
         async with site(routes) as base:
             report = await check_site([base + start], options(**option_overrides))
             return base, report
 
-    return asyncio.run(scenario())
+    return run_async(scenario())
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from servq.webcheck.crawler import check_site
 from servq.webcheck.crawler.output import to_csv, to_json, to_junit
-from tests.webcheck.conftest import html, options, site, status
+from tests.webcheck.conftest import html, options, run_async, site, status
 
 
 def broken_urls(base, report):
@@ -134,7 +134,7 @@ def test_external_links_are_checked_but_not_crawled_and_excludes_are_skipped():
                 report = await check_site([base + "/"], options(allow_private=True, excludes=["skip-me"]))
                 return base, other, report
 
-    base, other, report = asyncio.run(scenario())
+    base, other, report = run_async(scenario())
     assert report.results[other + "/"].status == 200
     assert other + "/deep" not in report.results
     assert base + "/skip-me" not in report.results
@@ -148,9 +148,9 @@ def test_private_addresses_are_refused_unless_allowed():
         ):
             return other, await check_site([base + "/"], options(allow_private=allow))
 
-    other, refused = asyncio.run(scenario(False))
+    other, refused = run_async(scenario(False))
     assert "private or loopback" in refused.results[other + "/"].error
-    other, allowed = asyncio.run(scenario(True))
+    other, allowed = run_async(scenario(True))
     assert not allowed.results[other + "/"].broken
 
 
@@ -202,7 +202,7 @@ def test_garbage_answers_and_unknown_hosts_are_entries_not_crashes():
         async with server, site({"/": html(links)}) as base:
             return port, await check_site([base + "/"], options(allow_private=True, retries=0))
 
-    port, report = asyncio.run(scenario())
+    port, report = run_async(scenario())
     errors = {r.url: r.error for r in report.broken}
     assert errors[f"http://127.0.0.1:{port}/"]
     assert "does not resolve" in errors["http://nonexistent.invalid/"]
