@@ -1,7 +1,7 @@
 """A generated static site for bench/webcheck.py, served on 127.0.0.1 (port printed on the first line).
 
-PAGES pages; each links to 4 other pages and 16 assets of its own, so the site holds about
-PAGES × 20 unique links. Every 50th asset is missing (404), every 97th answers slowly (0.3 s), every
+PAGES pages; each links to 4 other pages and 19 assets of its own, so the site holds about
+PAGES × 20 unique links (14,000 for 700 pages). Every 50th asset is missing (404), every 97th answers slowly (0.3 s), every
 101st redirects (301) to a page. Deterministic, so every tool sees the same site.
 """
 
@@ -13,7 +13,7 @@ import sys
 from aiohttp import web
 
 PAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 700
-ASSETS_PER_PAGE = 16
+ASSETS_PER_PAGE = 19
 
 
 def asset_kind(page: int, k: int) -> str:
@@ -28,7 +28,9 @@ def asset_kind(page: int, k: int) -> str:
 
 
 def page_html(page: int) -> str:
-    links = [f'<a href="/page/{(page * 7 + j + 1) % PAGES}.html">page {j}</a>' for j in range(4)]
+    # page + 1 keeps every page reachable from the first; the others make a tangled graph.
+    targets = [(page + 1) % PAGES, (page * 7 + 3) % PAGES, (page + 37) % PAGES, (page * 3 + 11) % PAGES]
+    links = [f'<a href="/page/{target}.html">page {target}</a>' for target in targets]
     assets = []
     for k in range(ASSETS_PER_PAGE):
         url = f"/asset/{page}-{k}"
