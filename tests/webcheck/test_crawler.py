@@ -218,3 +218,13 @@ def test_reports_in_json_csv_and_junit(check):
     assert to_csv(report).splitlines()[1].startswith(f"{base}/gone,404")
     suite = ElementTree.fromstring(to_junit(report))
     assert suite.get("failures") == "1" and len(suite.findall("testcase")) == 2
+
+
+def test_past_the_page_cap_links_are_still_checked(check):
+    routes = {"/": html("\n".join(f'<a href="/p{n}">p</a>' for n in range(10)))}
+    routes.update({f"/p{n}": html(f'<a href="/deeper{n}">d</a>') for n in range(10)})
+    routes["/p3"] = html("gone", status=404)
+    base, report = check(routes, max_pages=3)
+    assert report.results[base + "/p3"].status == 404  # checked although the cap was reached
+    assert all(report.results[base + f"/p{n}"].status is not None for n in range(10))
+    assert any("page cap" in note for note in report.notes)

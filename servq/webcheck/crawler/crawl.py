@@ -51,6 +51,7 @@ class Crawler:
         self.host_locks: dict[str, asyncio.Semaphore] = {}
         self.host_last: dict[str, float] = {}
         self.robots: dict[str, robotparser.RobotFileParser | None] = {}
+        self.cap_noted = False
         self.guard = AddressGuard(
             self.options.limits.allow_private, {urlsplit(u).hostname or "" for u in self.start_urls}
         )
@@ -85,7 +86,7 @@ class Crawler:
         return urlsplit(url).netloc.lower() in self.hosts and scheme_of(url) in ("http", "https")
 
     def enqueue_page(self, url: str) -> None:
-        if url in self.queued or self.report.pages + self.pages.qsize() >= self.options.max_pages:
+        if url in self.queued:
             return
         parts = urlsplit(url)
         if parts.query:
@@ -113,7 +114,14 @@ class Crawler:
     async def crawl_page(self, url: str) -> None:
         if not await self.allowed_by_robots(url):
             return
-        fetched = await self.check(url, want_body=True)
+        # Past the page cap links are still checked, only no longer read for more links.
+        within_cap = self.report.pages < self.options.max_pages
+        if not within_cap and not self.cap_noted:
+            self.cap_noted = True
+            self.report.notes.append(
+                f"page cap of {self.options.max_pages} reached: further pages checked, not read"
+            )
+        fetched = await self.check(url, want_body=within_cap)
         if fetched.body is None:
             return
         self.report.pages += 1
