@@ -92,3 +92,22 @@ class PlanItemFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"網站提供正確之連結資訊{n}")
     deadline_raw = "經常辦理"
     deadline_kind = "continuous"
+
+
+def open_cycle(agency_tree, supervisor, *, year: int = 2026):
+    """The 115年 cycle of 行政院 with 財政部 and 經濟部 taking part, through the service."""
+    import datetime as dt
+
+    from servq.plans import services
+
+    return services.open_cycle(
+        by=supervisor,
+        program=ProgramFactory(),
+        agency=agency_tree["root"],
+        year=year,
+        title=f"{year - 1911}年度提升服務品質",
+        submit_by=dt.date(year, 1, 30),
+        review_by=dt.date(year, 2, 27),
+        approve_by=dt.date(year, 3, 31),
+        participants=[agency_tree["mof"], agency_tree["moea"]],
+    )

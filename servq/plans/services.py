@@ -81,6 +81,12 @@ def _require(capacity_ok: bool, message: str) -> None:
         raise PlanError(message)
 
 
+def _require_author(by: Any, plan: Plan, what: str) -> None:
+    """The plan is editable and the user is its author (coordinator); else PlanError naming ``what``."""
+    capacities = _require_editable(by, plan)
+    _require(rules.AUTHOR in capacities, f"只有機關聯絡人可以{what}。")
+
+
 def _require_editable(by: Any, plan: Plan) -> frozenset[str]:
     capacities = selectors.capacities_for(by, plan)
     _require(plan.status in rules.EDITABLE_STATES, "這份計畫目前不能編輯（已送審或已核定）。")
@@ -201,8 +207,7 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
 
 @transaction.atomic
 def update_plan(*, by: Any, plan: Plan, expected_lock: int, **fields: str) -> Plan:
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以修改計畫本文。")
+    _require_author(by, plan, "修改計畫本文")
     unknown = set(fields) - set(PLAN_HEADER_FIELDS)
     if unknown:
         raise PlanError(f"不能修改的欄位：{', '.join(sorted(unknown))}")
@@ -259,8 +264,7 @@ def add_item(
     unit_names: Sequence[str] = (),
     expected_benefit: str = "",
 ) -> PlanItem:
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以新增項目。")
+    _require_author(by, plan, "新增項目")
     _check_node(plan, node)
     last = plan.items.aggregate(last=Max("position"))["last"]
     item = PlanItem.objects.create(
@@ -325,8 +329,7 @@ def _may_edit_item(by: Any, item: PlanItem, capacities: frozenset[str]) -> bool:
 @transaction.atomic
 def delete_item(*, by: Any, item: PlanItem, expected_lock: int) -> None:
     plan = item.plan
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以刪除項目。")
+    _require_author(by, plan, "刪除項目")
     _claim(PlanItem, item, expected_lock)
     audit.record(
         by=by, action="item.delete", obj=item, agency=plan.agency, within=plan, before=_item_snapshot(item)
@@ -339,8 +342,7 @@ def delete_item(*, by: Any, item: PlanItem, expected_lock: int) -> None:
 def move_item(*, by: Any, item: PlanItem, offset: int) -> PlanItem:
     """Swap the item with its neighbour ``offset`` places away (−1 up, +1 down)."""
     plan = item.plan
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以調整順序。")
+    _require_author(by, plan, "調整順序")
     ordered = list(plan.items.order_by("position").values_list("pk", flat=True))
     index = ordered.index(item.pk)
     target = index + offset
@@ -396,8 +398,7 @@ def save_indicator(
     indicator: Indicator | None = None,
     item: PlanItem | None = None,
 ) -> Indicator:
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以修改指標。")
+    _require_author(by, plan, "修改指標")
     outside = sorted(y for y in targets if not plan.first_year <= y <= plan.last_year)
     if outside:
         years = "、".join(f"{y - ROC_OFFSET}年" for y in outside)
@@ -434,8 +435,7 @@ def _indicator_snapshot(indicator: Indicator) -> audit.Snapshot:
 @transaction.atomic
 def delete_indicator(*, by: Any, indicator: Indicator) -> None:
     plan = indicator.plan
-    capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, "只有機關聯絡人可以刪除指標。")
+    _require_author(by, plan, "刪除指標")
     audit.record(
         by=by,
         action="indicator.delete",

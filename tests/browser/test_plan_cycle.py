@@ -5,14 +5,12 @@ Every page on the way is checked with axe-core (WCAG 2.1 A/AA).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
 
 from servq.plans import services
 from servq.plans.models import Plan
-from tests.factories import ProgramFactory
+from tests.factories import open_cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,17 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def cycle(agency_tree, user_with_role):
     boss = user_with_role(agency_tree["root"], "supervisor", username="boss", first_name="陳督導")
     user_with_role(agency_tree["mof"], "coordinator", username="lin", first_name="林聯絡人")
-    return services.open_cycle(
-        by=boss,
-        program=ProgramFactory(),
-        agency=agency_tree["root"],
-        year=2026,
-        title="115年度提升服務品質",
-        submit_by=dt.date(2026, 1, 30),
-        review_by=dt.date(2026, 2, 27),
-        approve_by=dt.date(2026, 3, 31),
-        participants=[agency_tree["mof"], agency_tree["moea"]],
-    )
+    return open_cycle(agency_tree, boss)
 
 
 def add_item(page, text, deadline, units):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from servq.plans import services
 from servq.plans.models import PlanItem
-from tests.factories import PlanFactory, ProgramFactory
+from tests.factories import PlanFactory, open_cycle
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -158,17 +158,7 @@ def test_supervisor_board_shows_state_and_working_days_overdue_and_reminds(
     boss = user_with_role(agency_tree["root"], "supervisor")
     coordinator.email = "lin@mof.gov.tw"
     coordinator.save()
-    cycle = services.open_cycle(
-        by=boss,
-        program=ProgramFactory(),
-        agency=agency_tree["root"],
-        year=2026,
-        title="115年度提升服務品質",
-        submit_by=dt.date(2026, 1, 30),
-        review_by=dt.date(2026, 2, 27),
-        approve_by=dt.date(2026, 3, 31),
-        participants=[agency_tree["mof"], agency_tree["moea"]],
-    )
+    cycle = open_cycle(agency_tree, boss)
     client.force_login(boss)
     page = client.get(reverse("plans:cycle", args=[cycle.pk])).content.decode()
     assert "財政部" in page and "經濟部" in page and "尚未建立" in page
@@ -196,17 +186,7 @@ def test_versions_and_side_by_side_diff(client, agency_tree, coordinator, user_w
 @pytest.fixture
 def cycle(agency_tree, user_with_role):
     boss = user_with_role(agency_tree["root"], "supervisor")
-    return services.open_cycle(
-        by=boss,
-        program=ProgramFactory(),
-        agency=agency_tree["root"],
-        year=2026,
-        title="115年度提升服務品質",
-        submit_by=dt.date(2026, 1, 30),
-        review_by=dt.date(2026, 2, 27),
-        approve_by=dt.date(2026, 3, 31),
-        participants=[agency_tree["mof"], agency_tree["moea"]],
-    )
+    return open_cycle(agency_tree, boss)
 
 
 def test_coordinator_starts_the_draft_from_a_word_file(client, cycle, coordinator, agency_tree):
