@@ -170,13 +170,18 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
     return plan
 
 
+def _ensure_no_plan_yet(cycle: PlanCycle, agency: Agency) -> None:
+    """One plan per agency and cycle (its later versions aside)."""
+    if cycle.plans.filter(agency=agency).exclude(status=PlanStatus.SUPERSEDED).exists():
+        raise PlanError(f"{agency.name} 在「{cycle.title}」已經有計畫。")
+
+
 @transaction.atomic
 def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | None = None) -> Plan:
     """The agency's draft for this cycle, empty or copied from an earlier plan (e.g. last year's)."""
     if not cycle.participants.filter(pk=agency.pk).exists():
         raise PlanError(f"{agency.name} 不在「{cycle.title}」的參與機關中。")
-    if cycle.plans.filter(agency=agency).exclude(status=PlanStatus.SUPERSEDED).exists():
-        raise PlanError(f"{agency.name} 在「{cycle.title}」已經有計畫。")
+    _ensure_no_plan_yet(cycle, agency)
     roc_year = cycle.year - ROC_OFFSET
     plan = Plan.objects.create(
         program=cycle.program,
@@ -661,6 +666,8 @@ def import_plan(
     cycle: PlanCycle | None = None,
 ) -> Plan:
     """Save a parsed plan (servq.plans.importing.ParsedPlan) all or nothing, with one audit entry."""
+    if cycle is not None and not replace:
+        _ensure_no_plan_yet(cycle, agency)
     existing = find_duplicate(
         program=program, agency=agency, title=parsed.title, first_year=parsed.first_year, sha256=source_sha256
     )
@@ -668,8 +675,7 @@ def import_plan(
     if existing is not None:
         if not replace:
             raise PlanImportError(
-                f"「{parsed.title}」 of {agency.name} is already imported (plan {existing.pk}); "
-                "use --replace to replace its contents"
+                f"「{parsed.title}」 of {agency.name} is already imported as plan {existing.pk}"
             )
         before = {"items": existing.items.count(), "title": existing.title}
         plan = existing

@@ -205,6 +205,9 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
             source_name=name,
         )
         services.link_plan_to_cycle(by=request.user, plan=plan, cycle=cycle)
+    except services.PlanImportError:
+        messages.error(request, f"{name}：這份計畫已經匯入過，請到計畫頁編輯或修正它。")
+        return redirect("plans:cycle", cycle.pk)
     except services.PlanError as error:
         messages.error(request, f"{name}：{error}")
         return redirect("plans:cycle", cycle.pk)

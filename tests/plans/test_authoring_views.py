@@ -279,3 +279,22 @@ def test_supervisor_opens_a_cycle_copying_last_years_framework_with_working_day_
     assert cycle.framework.title == "行政院115年度提升服務品質實施計畫"
     assert list(cycle.framework.items.values_list("text", flat=True)) == ["推動單一窗口"]
     assert cycle.framework.pk != last_year.pk
+
+
+def test_a_second_plan_file_for_the_same_cycle_is_refused(client, cycle, coordinator, agency_tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.plans.importing.test_bad_input import SMALL_PLAN
+
+    client.force_login(coordinator)
+    for _ in range(2):
+        response = client.post(
+            reverse("plans:cycle_import", args=[cycle.pk]),
+            {
+                "agency": agency_tree["mof"].pk,
+                "plan_file": SimpleUploadedFile("plan.txt", SMALL_PLAN.encode()),
+            },
+            follow=True,
+        )
+    assert "已經" in response.content.decode()
+    assert cycle.plans.filter(agency=agency_tree["mof"]).count() == 1

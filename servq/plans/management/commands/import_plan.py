@@ -59,6 +59,8 @@ class Command(BaseCommand):
                 source_name=path.name,
                 source_sha256=file_sha256(path),
             )
+        except services.PlanImportError as error:
+            raise CommandError(f"{path.name}: {error}; use --replace to replace its contents") from error
         except services.PlanError as error:
             raise CommandError(f"{path.name}: {error}") from error
         result = {**parsed.as_json(), "id": plan.pk, "agency_code": owner.code, "program": chosen.slug}
