@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "servq.agencies",
     "servq.plans",
     "servq.search",
+    "servq.reporting",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,11 @@ STATICFILES_DIRS = [BASE_DIR / "servq" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files: outside the web root, served only through a view that checks who may see the plan.
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("SERVQ_EVIDENCE_DIR", str(VAR_DIR / "evidence")), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -166,6 +172,12 @@ if SERVQ_ENV == "test":
     # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Evidence uploads: the largest file accepted, in bytes.
+SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# Reminders go out this many working days before a report is due; escalation this many after it.
+SERVQ_REMIND_DAYS = env_int("SERVQ_REMIND_DAYS", 5)
+SERVQ_ESCALATE_DAYS = env_int("SERVQ_ESCALATE_DAYS", 5)
 
 # PDF exports embed this CJK font (Debian's fonts-noto-cjk); the directory is searched recursively.
 SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")

@@ -70,3 +70,17 @@ class OfficeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class SchedulerTick(models.Model):
+    """A claimed run of a scheduled job: the unique slot keeps two schedulers from enqueuing it twice."""
+
+    job = models.CharField(max_length=80)
+    slot = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="tick_once_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job}@{self.slot}"

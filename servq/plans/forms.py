@@ -125,10 +125,18 @@ class IndicatorForm(forms.Form):
     direction = forms.ChoiceField(label=_("方向"), choices=IndicatorDirection.choices)
     cumulative = forms.BooleanField(label=_("累計值"), required=False)
     baseline = forms.DecimalField(label=_("基準值"), required=False, max_digits=14, decimal_places=2)
+    measure_key = forms.ChoiceField(
+        label=_("實際值來源"),
+        required=False,
+        help_text=_("選擇自動量測時，各期實際值由系統計算，不需填寫"),
+    )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        from servq.core import measures
+
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.fields["measure_key"].choices = [("", _("人工填寫")), *measures.choices()]
         for year in range(plan.first_year, plan.last_year + 1):
             self.fields[f"target_{year}"] = forms.CharField(
                 label=_("%(year)s年目標值") % {"year": year - ROC_OFFSET},

@@ -291,6 +291,8 @@ class Indicator(models.Model):
     cumulative = models.BooleanField(_("累計"), default=False)
     baseline = models.DecimalField(_("基準值"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("基準年度"), null=True, blank=True)
+    # The key of a registered measure (servq.core.measures) the actual value is read from; blank = typed in.
+    measure_key = models.CharField(_("自動量測來源"), max_length=80, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -18,7 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.core import audit
+from servq.core import audit, measures
 from servq.core.models import AuditEntry
 from servq.core.rules import parse_deadline
 from servq.plans import rules, selectors
@@ -402,8 +402,14 @@ def save_indicator(
     targets: dict[int, Decimal],
     indicator: Indicator | None = None,
     item: PlanItem | None = None,
+    measure_key: str = "",
 ) -> Indicator:
     _require_author(by, plan, "修改指標")
+    if measure_key:
+        try:
+            measures.get(measure_key)
+        except measures.UnknownMeasure:
+            raise PlanError(f"沒有名為「{measure_key}」的自動量測來源。") from None
     outside = sorted(y for y in targets if not plan.first_year <= y <= plan.last_year)
     if outside:
         years = "、".join(f"{y - ROC_OFFSET}年" for y in outside)
@@ -412,6 +418,7 @@ def save_indicator(
     indicator = indicator or Indicator(plan=plan, position=plan.indicators.count())
     indicator.name, indicator.unit, indicator.direction = name, unit, direction
     indicator.cumulative, indicator.baseline, indicator.item = cumulative, baseline, item
+    indicator.measure_key = measure_key
     indicator.save()
     indicator.targets.all().delete()
     IndicatorTarget.objects.bulk_create(
@@ -432,7 +439,7 @@ def save_indicator(
 
 
 def _indicator_snapshot(indicator: Indicator) -> audit.Snapshot:
-    snap = audit.snapshot(indicator, ["name", "unit", "direction", "cumulative", "baseline"])
+    snap = audit.snapshot(indicator, ["name", "unit", "direction", "cumulative", "baseline", "measure_key"])
     snap["targets"] = {str(t.year): str(t.value) for t in indicator.targets.all()}
     return snap
 

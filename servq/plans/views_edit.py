@@ -235,6 +235,7 @@ def save_indicator(request: HttpRequest, pk: int, indicator_pk: int | None = Non
                 cumulative=data["cumulative"],
                 baseline=data["baseline"],
                 targets=data["targets"],
+                measure_key=data["measure_key"],
             )
             messages.success(request, "指標已儲存。")
             return redirect(f"{_edit_url(plan)}#indicators")

@@ -1,0 +1,300 @@
+"""Reads of the reporting cycle that views, reports, tasks and benchmarks share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from servq.agencies.models import Agency, Membership
+from servq.agencies.selectors import reach_q
+from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
+from servq.reporting import rules
+from servq.reporting.models import (
+    IndicatorActual,
+    ItemProgress,
+    ProgressStatus,
+    ReportingPeriod,
+    SelfEvaluation,
+)
+
+STATUSES = list(ProgressStatus.values)
+
+
+def periods_of(cycle: PlanCycle) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(cycle=cycle).order_by("end", "frequency")
+
+
+def current_period(cycle: PlanCycle, today: dt.date) -> ReportingPeriod | None:
+    """The period whose report is due next (or the last one, once the year is over)."""
+    periods = list(periods_of(cycle))
+    upcoming = [p for p in periods if p.due_on >= today]
+    return min(upcoming, key=lambda p: p.due_on) if upcoming else (periods[-1] if periods else None)
+
+
+def cycles_visible_to(user: Any) -> QuerySet[PlanCycle]:
+    """Cycles the user's agency runs or takes part in (or, as a supervisor, anything below)."""
+    reach = reach_q(user, "agency") | reach_q(user, "participants")
+    return (
+        PlanCycle.objects.filter(reach)
+        .distinct()
+        .select_related("agency", "program")
+        .order_by("-year", "title")
+    )
+
+
+# --- the progress form --------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    item: PlanItem
+    progress: ItemProgress | None
+    indicators: list[tuple[Indicator, IndicatorActual | None]]
+
+
+def progress_rows(plan: Plan, period: ReportingPeriod) -> list[ProgressRow]:
+    """Every item of the plan with its report for the period, its evidence and indicator values."""
+    reports = {
+        p.item_id: p
+        for p in ItemProgress.objects.filter(item__plan=plan, period=period).prefetch_related("evidence")
+    }
+    actuals = {a.indicator_id: a for a in IndicatorActual.objects.filter(indicator__plan=plan, period=period)}
+    indicators: dict[int | None, list[Indicator]] = defaultdict(list)
+    for indicator in Indicator.objects.filter(plan=plan).order_by("position"):
+        indicators[indicator.item_id].append(indicator)
+    items = plan.items.order_by("position").prefetch_related("units")
+    return [
+        ProgressRow(item, reports.get(item.pk), [(ind, actuals.get(ind.pk)) for ind in indicators[item.pk]])
+        for item in items
+    ]
+
+
+# --- achievement --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AchievementRow:
+    indicator: Indicator
+    target: Decimal | None
+    actual: Decimal | None
+    achievement: Decimal | None
+
+
+def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
+    """Each indicator's value this year against its target, cumulative ones summed from the start."""
+    indicators = (
+        Indicator.objects.filter(plan__in=plans)
+        .select_related("plan__agency")
+        .prefetch_related("targets")
+        .order_by("plan__agency__path", "position")
+    )
+    readings: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for indicator_id, end, value in IndicatorActual.objects.filter(
+        indicator__plan__in=plans, period__end__year__lte=year
+    ).values_list("indicator_id", "period__end", "value"):
+        readings[indicator_id].append((end, value))
+    rows = []
+    for indicator in indicators:
+        target = next((t.value for t in indicator.targets.all() if t.year == year), None)
+        values = [v for end, v in sorted(readings[indicator.pk]) if indicator.cumulative or end.year == year]
+        actual = rules.current_value(values, cumulative=indicator.cumulative)
+        rows.append(
+            AchievementRow(
+                indicator,
+                target,
+                actual,
+                rules.achievement(actual, target, higher_is_better=indicator.direction == "higher"),
+            )
+        )
+    return rows
+
+
+# --- year-end roll-up ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rollup:
+    """Items by status per agency, each agency's figures including everything below it."""
+
+    agencies: list[Agency]
+    totals: dict[str, Counter[str]]
+
+    def totals_of(self, path: str) -> dict[str, int]:
+        counts = self.totals.get(path, Counter())
+        return {status: counts.get(status, 0) for status in [*STATUSES, "items", "unreported"]}
+
+    def rows(self) -> list[tuple[Agency, dict[str, int]]]:
+        return [
+            (agency, self.totals_of(agency.path)) for agency in self.agencies if agency.path in self.totals
+        ]
+
+
+def last_period(cycle: PlanCycle) -> ReportingPeriod | None:
+    return periods_of(cycle).order_by("-end", "-frequency").first()
+
+
+def year_end_rollup(
+    cycle: PlanCycle, *, root: Agency | None = None, period: ReportingPeriod | None = None
+) -> Rollup:
+    """Compile the year's last reports from the items up the agency tree, in two grouped queries."""
+    period = period or last_period(cycle)
+    plans = Plan.objects.filter(cycle=cycle).exclude(status="superseded")
+    if root is not None:
+        plans = plans.filter(agency__path__startswith=root.path)
+    own: dict[str, Counter[str]] = defaultdict(Counter)
+    for path, items in plans.values_list("agency__path").annotate(items=Count("items")):
+        own[path]["items"] += items
+        own[path]["unreported"] += items
+    if period is not None:
+        reported = (
+            ItemProgress.objects.filter(period=period, item__plan__in=plans)
+            .values_list("agency__path", "status")
+            .annotate(n=Count("id"))
+        )
+        for path, status, n in reported:
+            own[path][status] += n
+            own[path]["unreported"] -= n
+    totals = rules.roll_up(own)
+    agencies = list(Agency.objects.filter(path__in=list(totals)).order_by("path"))
+    return Rollup(agencies, totals)
+
+
+# --- compliance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    agency: Agency
+    submitted_on: dt.date | None
+    state: str
+
+
+def compliance(period: ReportingPeriod, today: dt.date) -> list[ComplianceRow]:
+    """Per participating agency: report on time, late, missing or not due yet."""
+    submitted = dict(
+        ItemProgress.objects.filter(period=period)
+        .values_list("agency_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("agency_id", "last")
+    )
+    rows = []
+    for agency in period.cycle.participants.order_by("path"):
+        when = submitted.get(agency.pk)
+        day = timezone.localdate(when) if when else None
+        rows.append(ComplianceRow(agency, day, rules.compliance(day, period.due_on, today)))
+    return rows
+
+
+def unsubmitted_agencies(period: ReportingPeriod) -> list[Agency]:
+    done = ItemProgress.objects.filter(period=period, submitted_at__isnull=False).values("agency_id")
+    return list(period.cycle.participants.exclude(pk__in=done).order_by("path"))
+
+
+def notice_recipients(agencies: list[Agency], cycle: PlanCycle) -> dict[tuple[str, int], list[int]]:
+    """Who gets which notice for each late agency: coordinators; on escalation, the head and the
+    supervisors of the body that runs the cycle as well."""
+    by_agency: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for agency_id, user_id, role in Membership.objects.filter(
+        agency__in=agencies, role__in=["coordinator", "head"], user__is_active=True
+    ).values_list("agency_id", "user_id", "role"):
+        by_agency[agency_id][role].append(user_id)
+    supervisors = list(
+        Membership.objects.filter(agency=cycle.agency, role="supervisor", user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    recipients: dict[tuple[str, int], list[int]] = {}
+    for agency in agencies:
+        coordinators = by_agency[agency.pk]["coordinator"]
+        recipients[(rules.REMINDER, agency.pk)] = coordinators
+        recipients[(rules.OVERDUE, agency.pk)] = coordinators
+        recipients[(rules.ESCALATION, agency.pk)] = sorted({*by_agency[agency.pk]["head"], *supervisors})
+    return recipients
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    cycle: PlanCycle
+    period: ReportingPeriod | None
+    by_status: dict[str, int]
+    by_agency: list[tuple[Agency, dict[str, int]]]
+    overdue: list[ItemProgress]
+    achievement: list[AchievementRow]
+    trend: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+
+
+def dashboard(
+    cycle: PlanCycle, *, root: Agency, period: ReportingPeriod | None, overdue_limit: int = 50
+) -> Dashboard:
+    """What an agency (its subtree) or a supervisor (the whole cycle) sees, in a fixed number of queries."""
+    period = period or last_period(cycle)
+    rollup = year_end_rollup(cycle, root=root, period=period)
+    overall = rollup.totals_of(root.path) if root.path in rollup.totals else _sum_rows(rollup)
+    children = [(a, t) for a, t in rollup.rows() if a.parent_id == root.pk]
+    overdue: list[ItemProgress] = []
+    if period is not None:
+        overdue = list(
+            ItemProgress.objects.filter(
+                period=period,
+                agency__path__startswith=root.path,
+                status__in=[ProgressStatus.LATE, ProgressStatus.AT_RISK],
+            )
+            .select_related("item__plan", "agency")
+            .order_by("agency__path", "item__position")[:overdue_limit]
+        )
+    plans = Plan.objects.filter(cycle=cycle, agency__path__startswith=root.path).exclude(status="superseded")
+    return Dashboard(
+        cycle=cycle,
+        period=period,
+        by_status={s: overall.get(s, 0) for s in [*STATUSES, "unreported"]},
+        by_agency=children,
+        overdue=overdue,
+        achievement=achievements(plans, cycle.year),
+        trend=year_over_year(cycle, root),
+    )
+
+
+def _sum_rows(rollup: Rollup) -> dict[str, int]:
+    top = [
+        a
+        for a in rollup.agencies
+        if not any(a.path != b.path and a.path.startswith(b.path) for b in rollup.agencies)
+    ]
+    total: Counter[str] = Counter()
+    for agency in top:
+        total.update(rollup.totals[agency.path])
+    return dict(total)
+
+
+def year_over_year(cycle: PlanCycle, root: Agency) -> list[tuple[int, dict[str, int]]]:
+    """Items done and reported, by year, for the same program run by the same body: one grouped query."""
+    rows = (
+        ItemProgress.objects.filter(
+            period__cycle__program=cycle.program,
+            period__cycle__agency=cycle.agency,
+            period__frequency=rules.YEARLY,
+            agency__path__startswith=root.path,
+        )
+        .values_list("period__cycle__year")
+        .annotate(done=Count("id", filter=Q(status=ProgressStatus.DONE)), reported=Count("id"))
+        .order_by("period__cycle__year")
+    )
+    return [(year, {"done": done, "reported": reported}) for year, done, reported in rows]
+
+
+def published_self_evaluations() -> QuerySet[SelfEvaluation]:
+    return (
+        SelfEvaluation.objects.filter(submitted_at__isnull=False)
+        .select_related("plan__agency")
+        .prefetch_related(Prefetch("grades"))
+        .order_by("-year", "-half", "plan__agency__path")
+    )

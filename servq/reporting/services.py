@@ -1,0 +1,577 @@
+"""Every write of the reporting cycle: atomic, audited, refusing with a message the user can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import grants_of, may_act_on_agency
+from servq.core import audit, measures
+from servq.core.selectors import office_calendar
+from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
+from servq.plans.selectors import capacities_for, unit_paths_of
+from servq.reporting import evidence as evidence_rules
+from servq.reporting import rules, selectors
+from servq.reporting.models import (
+    Evidence,
+    Grade,
+    IndicatorActual,
+    ItemGrade,
+    ItemProgress,
+    Notice,
+    ProgressStatus,
+    ReportingPeriod,
+    ScheduleStep,
+    SelfEvaluation,
+    YearEndReport,
+)
+
+SUPERVISOR, COORDINATOR, HEAD = "supervisor", "coordinator", "head"
+
+
+class ReportingError(Exception):
+    """A reporting write refused for a reason the user can act on; the message says which."""
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ReportingError(message)
+
+
+def supervises_cycle(user: Any, cycle: PlanCycle) -> bool:
+    """The cycle is run by the user's agency (or one above it) and the user is a supervisor there."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.role == SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(user))
+
+
+def _require_supervisor(by: Any, cycle: PlanCycle) -> None:
+    _require(supervises_cycle(by, cycle), "只有主辦機關的研考人員可以設定填報期間。")
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_up_periods(*, by: Any, cycle: PlanCycle, frequency: str, due_rule: str) -> list[ReportingPeriod]:
+    """Create the cycle's periods at one frequency, each due by the rule (office calendar)."""
+    _require_supervisor(by, cycle)
+    calendar = office_calendar((cycle.year, cycle.year + 1))
+    try:
+        spans = rules.periods_of_year(frequency, cycle.year)
+        dues = [rules.due_date(due_rule, span.end, calendar) for span in spans]
+    except ValueError as error:
+        raise ReportingError(str(error)) from None
+    existing = set(cycle.periods.filter(frequency=frequency).values_list("start", flat=True))
+    _require(not existing, "這個頻率的填報期間已經設定過了。")
+    periods = ReportingPeriod.objects.bulk_create(
+        ReportingPeriod(
+            cycle=cycle,
+            frequency=frequency,
+            label=span.label,
+            start=span.start,
+            end=span.end,
+            opens_on=span.start,
+            due_rule=due_rule,
+            due_on=due,
+        )
+        for span, due in zip(spans, dues, strict=True)
+    )
+    audit.record(
+        by=by,
+        action="period.set_up",
+        obj=cycle,
+        agency=cycle.agency,
+        extra={"frequency": frequency, "due_rule": due_rule, "periods": [p.label for p in periods]},
+    )
+    return periods
+
+
+@transaction.atomic
+def close_period(*, by: Any, period: ReportingPeriod) -> ReportingPeriod:
+    _require_supervisor(by, period.cycle)
+    _require(not period.is_closed, "這個填報期間已經關閉。")
+    period.closed_at = timezone.now()
+    period.save(update_fields=["closed_at"])
+    audit.record(by=by, action="period.close", obj=period, agency=period.cycle.agency)
+    return period
+
+
+@transaction.atomic
+def reopen_period(*, by: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+    _require_supervisor(by, period.cycle)
+    _require(period.is_closed, "這個填報期間沒有關閉。")
+    _require(bool(reason.strip()), "重新開放須說明理由。")
+    period.closed_at = None
+    period.save(update_fields=["closed_at"])
+    audit.record(
+        by=by, action="period.reopen", obj=period, agency=period.cycle.agency, extra={"reason": reason}
+    )
+    return period
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+
+def may_report_on(user: Any, item: PlanItem) -> bool:
+    """The plan's coordinator reports every item; unit staff the items assigned to their unit."""
+    capacities = capacities_for(user, item.plan)
+    if "author" in capacities:
+        return True
+    item_units = [u.unit.path for u in item.units.all() if u.unit is not None]
+    user_units = unit_paths_of(user)
+    return any(path.startswith(unit) for path in item_units for unit in user_units)
+
+
+def _require_open(period: ReportingPeriod) -> None:
+    _require(not period.is_closed, f"「{period.label}」已關閉填報；如需補報，請洽研考人員重新開放。")
+
+
+def parse_actual(raw: str, indicator: Indicator) -> Decimal:
+    """An actual value as typed: a number, optionally with the indicator's own unit; anything else is refused."""
+    text = raw.replace(",", "").strip()
+    if indicator.unit and text.endswith(indicator.unit):
+        text = text[: -len(indicator.unit)].strip()
+    try:
+        value = Decimal(text)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        unit = f"（單位：{indicator.unit}）" if indicator.unit else ""
+        raise ReportingError(f"指標「{indicator.name}」的實際值「{raw}」不是數字{unit}。") from None
+    if indicator.unit == "%" and not Decimal(0) <= value <= Decimal(100):
+        raise ReportingError(f"指標「{indicator.name}」是百分比，實際值須介於 0 到 100。")
+    if abs(value) >= Decimal("1e12"):
+        raise ReportingError(f"指標「{indicator.name}」的實際值「{raw}」太大。")
+    return value
+
+
+@transaction.atomic
+def save_progress(
+    *,
+    by: Any,
+    item: PlanItem,
+    period: ReportingPeriod,
+    status: str,
+    narrative: str,
+    actuals: Mapping[int, str] | None = None,
+    expected_lock: int | None = None,
+) -> ItemProgress:
+    """Record 辦理情形及成效 for one item and period, with typed indicator values; all or nothing."""
+    _require(period.cycle_id == item.plan.cycle_id, "這個填報期間不屬於這份計畫的年度作業。")
+    _require_open(period)
+    _require(may_report_on(by, item), "您沒有填報這個項目的權限。")
+    _require(status in ProgressStatus.values, f"執行狀態「{status}」不存在。")
+    progress, created = ItemProgress.objects.select_for_update().get_or_create(
+        item=item, period=period, defaults={"agency_id": item.plan.agency_id}
+    )
+    if expected_lock is not None and not created and progress.lock_version != expected_lock:
+        raise ReportingError("有人在您開啟後修改了這筆辦理情形；您的修改沒有存入，請重新載入後再填。")
+    before = None if created else audit.snapshot(progress, ["status", "narrative"])
+    progress.status, progress.narrative = status, narrative
+    progress.lock_version = F("lock_version") + 1
+    progress.save()
+    progress.refresh_from_db(fields=["lock_version"])
+    changed_actuals = _save_typed_actuals(item, period, actuals or {})
+    audit.record(
+        by=by,
+        action="progress.save",
+        obj=progress,
+        agency=item.plan.agency,
+        within=item.plan,
+        before=before,
+        after=audit.snapshot(progress, ["status", "narrative"]),
+        extra={"actuals": changed_actuals} if changed_actuals else None,
+    )
+    return progress
+
+
+def _save_typed_actuals(
+    item: PlanItem, period: ReportingPeriod, actuals: Mapping[int, str]
+) -> dict[str, str]:
+    indicators = {ind.pk: ind for ind in Indicator.objects.filter(plan=item.plan, pk__in=list(actuals))}
+    changed = {}
+    for indicator_id, raw in actuals.items():
+        indicator = indicators.get(indicator_id)
+        _require(indicator is not None, f"指標 {indicator_id} 不屬於這份計畫。")
+        assert indicator is not None
+        if not raw.strip():
+            continue
+        _require(not indicator.measure_key, f"指標「{indicator.name}」由系統自動量測，不能手動填寫。")
+        value = parse_actual(raw, indicator)
+        IndicatorActual.objects.update_or_create(
+            indicator=indicator, period=period, defaults={"value": value, "measured": False}
+        )
+        changed[indicator.name] = str(value)
+    return changed
+
+
+@transaction.atomic
+def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
+    """Send the plan's report for the period: every item must have its status and narrative."""
+    _require_open(period)
+    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出填報。")
+    items = list(plan.items.order_by("position"))
+    reported = {
+        p.item_id: p for p in ItemProgress.objects.select_for_update().filter(period=period, item__plan=plan)
+    }
+    missing = [
+        item
+        for item in items
+        if item.pk not in reported
+        or (
+            not reported[item.pk].narrative.strip()
+            and reported[item.pk].status != ProgressStatus.NOT_APPLICABLE
+        )
+    ]
+    if missing:
+        names = "、".join(f"第{item.position + 1}項" for item in missing[:10])
+        more = f"等 {len(missing)} 項" if len(missing) > 10 else ""
+        raise ReportingError(f"尚未填寫辦理情形：{names}{more}。")
+    now = timezone.now()
+    count = ItemProgress.objects.filter(period=period, item__plan=plan, submitted_at__isnull=True).update(
+        submitted_at=now, submitted_by=by
+    )
+    audit.record(
+        by=by,
+        action="report.submit",
+        obj=plan,
+        agency=plan.agency,
+        extra={"period": period.label, "items": count},
+    )
+    return count
+
+
+# --- evidence -----------------------------------------------------------------------------------
+
+
+def _require_progress_editable(by: Any, progress: ItemProgress) -> None:
+    _require_open(progress.period)
+    _require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
+
+
+@transaction.atomic
+def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: bytes) -> Evidence:
+    """Store an uploaded file after checking its size and what its bytes say it is."""
+    _require_progress_editable(by, progress)
+    limit = settings.SERVQ_EVIDENCE_MAX_BYTES
+    _require(len(content) <= limit, f"「{name}」有 {len(content):,} 位元組，超過上限 {limit:,} 位元組。")
+    try:
+        kind = evidence_rules.identify(content, name)
+    except evidence_rules.EvidenceError as error:
+        raise ReportingError(str(error)) from None
+    clean_name = evidence_rules.safe_name(name, kind)
+    digest = hashlib.sha256(content).hexdigest()
+    item = Evidence(
+        progress=progress,
+        name=clean_name,
+        content_type=kind.content_type,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=by,
+    )
+    # The stored name is the digest, never the user's: no path tricks, and the same file twice is one file.
+    item.file.save(f"{digest}{kind.extension}", ContentFile(content), save=False)
+    item.save()
+    audit.record(
+        by=by,
+        action="evidence.add",
+        obj=item,
+        agency=progress.agency,
+        within=progress.item.plan,
+        after={"name": clean_name, "size": len(content), "sha256": digest},
+    )
+    return item
+
+
+@transaction.atomic
+def add_evidence_link(*, by: Any, progress: ItemProgress, url: str, title: str = "") -> Evidence:
+    _require_progress_editable(by, progress)
+    _require(
+        url.lower().startswith(("https://", "http://")), f"連結「{url[:80]}」須以 http:// 或 https:// 開頭。"
+    )
+    _require(len(url) <= 1000, "連結太長（上限 1000 字元）。")
+    item = Evidence.objects.create(progress=progress, url=url, name=title[:200], uploaded_by=by)
+    audit.record(
+        by=by,
+        action="evidence.add",
+        obj=item,
+        agency=progress.agency,
+        within=progress.item.plan,
+        after={"url": url},
+    )
+    return item
+
+
+@transaction.atomic
+def delete_evidence(*, by: Any, evidence: Evidence) -> None:
+    _require_progress_editable(by, evidence.progress)
+    audit.record(
+        by=by,
+        action="evidence.delete",
+        obj=evidence,
+        agency=evidence.progress.agency,
+        within=evidence.progress.item.plan,
+        before={"name": evidence.name, "url": evidence.url, "sha256": evidence.sha256},
+    )
+    stored = evidence.file.name if evidence.file else ""
+    shared = stored and Evidence.objects.filter(file=stored).exclude(pk=evidence.pk).exists()
+    evidence.delete()
+    if stored and not shared:
+        storage = Evidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- measured actuals ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refresh_measured_actuals(*, period: ReportingPeriod) -> int:
+    """Read every measure-bound indicator of the cycle's plans for the period; the count stored."""
+    indicators = (
+        Indicator.objects.filter(plan__cycle=period.cycle)
+        .exclude(measure_key="")
+        .select_related("plan__agency")
+    )
+    stored = 0
+    for indicator in indicators:
+        scope = measures.Scope(indicator.plan.agency.path, period.start, period.end)
+        try:
+            value = measures.get(indicator.measure_key).value(scope)
+        except measures.UnknownMeasure:
+            continue
+        if value is None:
+            continue
+        IndicatorActual.objects.update_or_create(
+            indicator=indicator, period=period, defaults={"value": value, "measured": True}
+        )
+        stored += 1
+    return stored
+
+
+# --- self-evaluation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_self_evaluation(
+    *,
+    by: Any,
+    plan: Plan,
+    year: int,
+    half: int,
+    overall: str,
+    summary: str,
+    grades: Mapping[int, tuple[str, str]],
+) -> SelfEvaluation:
+    """Grade each item and the whole plan for one half-year; a submitted evaluation is final."""
+    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以填寫自行考核。")
+    _require(half in (1, 2), "請選擇上半年或下半年。")
+    _require(plan.first_year <= year <= plan.last_year, f"{year - 1911}年不在計畫期程內。")
+    _require(not overall or overall in Grade.values, f"整體評等「{overall}」不存在。")
+    evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(plan=plan, year=year, half=half)
+    _require(evaluation.submitted_at is None, "這份自行考核已送出公告，不能再修改。")
+    item_ids = set(plan.items.values_list("pk", flat=True))
+    for item_id, (grade, _remark) in grades.items():
+        _require(item_id in item_ids, f"項目 {item_id} 不屬於這份計畫。")
+        _require(grade in Grade.values, f"評等「{grade}」不存在；請選 優、甲、乙 或 丙。")
+    before = audit.snapshot(evaluation, ["overall", "summary"])
+    evaluation.overall, evaluation.summary = overall, summary
+    evaluation.save()
+    for item_id, (grade, remark) in grades.items():
+        ItemGrade.objects.update_or_create(
+            evaluation=evaluation, item_id=item_id, defaults={"grade": grade, "remark": remark}
+        )
+    audit.record(
+        by=by,
+        action="selfeval.save",
+        obj=evaluation,
+        agency=plan.agency,
+        within=plan,
+        before=before,
+        after=audit.snapshot(evaluation, ["overall", "summary"]),
+        extra={"grades": {str(k): v[0] for k, v in grades.items()}},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvaluation:
+    """Submit and publish: the public page shows it from now on."""
+    plan = evaluation.plan
+    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出自行考核。")
+    _require(evaluation.submitted_at is None, "這份自行考核已經送出。")
+    _require(bool(evaluation.overall), "請先填寫整體評等。")
+    graded = set(evaluation.grades.values_list("item_id", flat=True))
+    ungraded = plan.items.exclude(pk__in=graded).count()
+    _require(ungraded == 0, f"還有 {ungraded} 個項目沒有評等。")
+    evaluation.submitted_at, evaluation.submitted_by = timezone.now(), by
+    evaluation.save(update_fields=["submitted_at", "submitted_by"])
+    audit.record(by=by, action="selfeval.submit", obj=evaluation, agency=plan.agency, within=plan)
+    return evaluation
+
+
+# --- year-end report ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def compile_year_end(*, by: Any, cycle: PlanCycle, agency: Agency, summary: str = "") -> YearEndReport:
+    """Compile the agency's year from its items and every agency below it; signing comes after."""
+    _require(may_act_on_agency(by, agency), "您沒有彙整這個機關成果的權限。")
+    _require(
+        any(g.role in (SUPERVISOR, COORDINATOR) for g in grants_of(by)) or by.is_superuser,
+        "只有機關聯絡人或研考人員可以彙整年度成果。",
+    )
+    report, _ = YearEndReport.objects.select_for_update().get_or_create(cycle=cycle, agency=agency)
+    _require(report.signed_at is None, "年度執行成果已經首長核定，不能再重新彙整。")
+    rollup = selectors.year_end_rollup(cycle, root=agency)
+    before = {"totals": report.totals, "summary": report.summary}
+    report.totals = rollup.totals_of(agency.path)
+    report.summary = summary or report.summary
+    report.compiled_at = timezone.now()
+    report.save()
+    audit.record(
+        by=by,
+        action="yearend.compile",
+        obj=report,
+        agency=agency,
+        before=before,
+        after={"totals": report.totals, "summary": report.summary},
+    )
+    return report
+
+
+@transaction.atomic
+def sign_year_end(*, by: Any, report: YearEndReport) -> YearEndReport:
+    """The agency head signs the compiled report off."""
+    is_head = any(g.role == HEAD and g.path == report.agency.path for g in grants_of(by))
+    _require(is_head, "只有機關首長可以核定年度執行成果。")
+    _require(report.compiled_at is not None, "請先彙整年度執行成果。")
+    _require(report.signed_at is None, "已經核定過了。")
+    report.signed_at, report.signed_by = timezone.now(), by
+    report.save(update_fields=["signed_at", "signed_by"])
+    audit.record(by=by, action="yearend.sign", obj=report, agency=report.agency)
+    return report
+
+
+# --- the calendar (作業時程) --------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_schedule(*, by: Any, cycle: PlanCycle, steps: Sequence[tuple[str, str, str]]) -> list[ScheduleStep]:
+    """Replace the cycle's calendar with (action, actor, when) rows; a row that cannot be read names its line."""
+    _require_supervisor(by, cycle)
+    built = []
+    for line, (action, actor, when) in enumerate(steps, start=1):
+        _require(bool(action.strip()), f"第 {line} 列沒有作業項目。")
+        try:
+            starts_on, ends_on = rules.schedule_window(when, cycle.year)
+        except ValueError as error:
+            raise ReportingError(f"第 {line} 列：{error}") from None
+        built.append(
+            ScheduleStep(
+                cycle=cycle,
+                position=line,
+                action=action.strip()[:300],
+                actor=actor.strip()[:120],
+                when_text=when.strip()[:60],
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        )
+    before = list(cycle.schedule.values_list("action", "when_text"))
+    cycle.schedule.all().delete()
+    ScheduleStep.objects.bulk_create(built)
+    audit.record(
+        by=by,
+        action="schedule.set",
+        obj=cycle,
+        agency=cycle.agency,
+        before={"steps": before},
+        after={"steps": [[s.action, s.when_text] for s in built]},
+    )
+    return built
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+
+def plan_notices(*, today: dt.date) -> int:
+    """Queue every reminder, overdue notice and escalation due today for unsubmitted reports (idempotent)."""
+    calendar = office_calendar((today.year - 1, today.year + 1))
+    wanted: list[Notice] = []
+    for period in ReportingPeriod.objects.filter(closed_at__isnull=True, opens_on__lte=today).select_related(
+        "cycle"
+    ):
+        kinds = rules.notices_due(
+            period.due_on,
+            today,
+            calendar,
+            remind_days=settings.SERVQ_REMIND_DAYS,
+            escalate_days=settings.SERVQ_ESCALATE_DAYS,
+        )
+        if not kinds:
+            continue
+        late_agencies = selectors.unsubmitted_agencies(period)
+        if not late_agencies:
+            continue
+        recipients = selectors.notice_recipients(late_agencies, period.cycle)
+        for kind in kinds:
+            for agency in late_agencies:
+                for user_id in recipients.get((kind, agency.pk), ()):
+                    wanted.append(Notice(kind=kind, period=period, agency=agency, recipient_id=user_id))
+    created = Notice.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
+    return len(created)
+
+
+NOTICE_SUBJECTS = {
+    rules.REMINDER: "[servq] 提醒：「{period}」辦理情形將於 {due} 截止",
+    rules.OVERDUE: "[servq] 逾期：「{period}」辦理情形已於 {due} 截止，尚未送出",
+    rules.ESCALATION: "[servq] 陳報：{agency}「{period}」辦理情形逾期未送",
+}
+
+
+def send_notices() -> int:
+    """Send unsent notices, one transaction each: claimed (skipping rows another worker holds), sent,
+    marked. A worker stopped mid-run leaves the rest unsent for the next run, and nothing sent twice
+    except, at worst, the one message whose transaction the stop interrupted."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            notice = (
+                Notice.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(sent_at__isnull=True)
+                .select_related("period__cycle__agency", "agency", "recipient")
+                .order_by("id")
+                .first()
+            )
+            if notice is None:
+                return sent
+            _send_one(notice)
+            Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
+            sent += 1
+
+
+def _send_one(notice: Notice) -> None:
+    from servq.core.rules import format_roc_date
+
+    period, agency, user = notice.period, notice.agency, notice.recipient
+    due = format_roc_date(period.due_on)
+    subject = NOTICE_SUBJECTS[notice.kind].format(period=period.label, due=due, agency=agency.name)
+    body = (
+        f"{user.get_full_name() or user.get_username()} 您好：\n\n"
+        f"{agency.name}「{period.cycle.title}」{period.label}的辦理情形，填報期限為 {due}，目前尚未送出。\n"
+        f"請登入 servq 填報並送出。\n\n{period.cycle.agency.name}"
+    )
+    if user.email:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
