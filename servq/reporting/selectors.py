@@ -148,9 +148,9 @@ def year_end_rollup(
     if root is not None:
         plans = plans.filter(agency__path__startswith=root.path)
     own: dict[str, Counter[str]] = defaultdict(Counter)
-    for path, items in plans.values_list("agency__path").annotate(items=Count("items")):
-        own[path]["items"] += items
-        own[path]["unreported"] += items
+    for path, item_count in plans.values_list("agency__path").annotate(item_count=Count("items")):
+        own[path]["items"] += item_count
+        own[path]["unreported"] += item_count
     if period is not None:
         reported = (
             ItemProgress.objects.filter(period=period, item__plan__in=plans)

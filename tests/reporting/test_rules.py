@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ def test_periods_cover_the_year_without_gaps(frequency, count, first_label, last
     assert len(spans) == count
     assert spans[0].label == first_label and spans[0].start == D(2026, 1, 1)
     assert spans[-1].end == last_end
-    for before, after in zip(spans, spans[1:], strict=False):
+    for before, after in itertools.pairwise(spans):
         assert after.start == before.end + dt.timedelta(days=1)
 
 
