@@ -12,4 +12,5 @@ urlpatterns = [
     path("agencies/", include("servq.agencies.urls")),
     path("plans/", include("servq.plans.urls")),
     path("search/", include("servq.search.urls")),
+    path("reporting/", include("servq.reporting.urls")),
 ]

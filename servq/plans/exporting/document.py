@@ -23,6 +23,10 @@ class ItemRow:
     benefit: str
     deadline_kind: str = ""
     due: str = ""
+    item_id: int = 0
+    # Set when a compiled report holds several agencies' items, and for year-end reports.
+    agency: str = ""
+    result: str = ""
 
 
 @dataclass
@@ -46,6 +50,7 @@ class PlanDocument:
     oversight: str
     has_actions: bool = False
     has_benefits: bool = False
+    has_results: bool = False
     columns: list[str] = field(default_factory=list)
 
     def section_heading(self, index: int, title: str) -> str:
@@ -67,6 +72,8 @@ class PlanDocument:
         cells += [row.deadline, row.units]
         if self.has_benefits:
             cells.append(row.benefit)
+        if self.has_results:
+            cells.append(row.result)
         return cells
 
 
@@ -81,6 +88,7 @@ def build(plan: Plan) -> PlanDocument:
             benefit=item.expected_benefit,
             deadline_kind=item.deadline_kind,
             due=item.deadline_due.isoformat() if item.deadline_due else "",
+            item_id=item.pk,
         )
         for group in items_grouped_by_framework(plan)
         for item in group.items

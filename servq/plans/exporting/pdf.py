@@ -30,6 +30,8 @@ def column_widths(document: PlanDocument) -> list[float]:
         "完成期限": 1.0,
         "承辦單位": 1.0,
         "預期效益": 2.2,
+        "機關": 1.2,
+        "辦理情形及成效": 3.0,
     }
     return [widths.get(name, 1.0) for name in document.columns]
 

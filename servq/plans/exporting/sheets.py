@@ -30,13 +30,20 @@ def neutralise(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
+RESULT_COLUMN = "辦理情形及成效"
+
+
+def data_columns(document: PlanDocument) -> list[str]:
+    return [*DATA_COLUMNS, RESULT_COLUMN] if document.has_results else DATA_COLUMNS
+
+
 def data_rows(document: PlanDocument) -> list[list[str]]:
     return [
         [
             neutralise(v)
             for v in (
                 document.title,
-                document.agency,
+                row.agency or document.agency,
                 " › ".join(row.path),
                 row.text,
                 row.actions,
@@ -45,6 +52,7 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
                 row.due,
                 row.units,
                 row.benefit,
+                *([row.result] if document.has_results else []),
             )
         ]
         for row in document.rows
@@ -54,7 +62,7 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
 def to_csv(document: PlanDocument) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(DATA_COLUMNS)
+    writer.writerow(data_columns(document))
     writer.writerows(data_rows(document))
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -66,7 +74,7 @@ def to_xlsx(document: PlanDocument) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "計畫項目"
-    sheet.append(DATA_COLUMNS)
+    sheet.append(data_columns(document))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data_rows(document):
@@ -88,7 +96,7 @@ def to_ods(document: PlanDocument) -> bytes:
 
     spreadsheet = OpenDocumentSpreadsheet()
     table = Table(name="計畫項目")
-    for values in [DATA_COLUMNS, *data_rows(document)]:
+    for values in [data_columns(document), *data_rows(document)]:
         row = TableRow()
         for value in values:
             cell = TableCell(valuetype="string")

@@ -1,0 +1,568 @@
+"""Pages of the reporting cycle: periods and compliance, progress and evidence, self-evaluation,
+the year-end report, the calendar, dashboards. Objects outside the user's reach are 404."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import agencies_for
+from servq.core.access import access
+from servq.core.rules import format_roc_year
+from servq.plans.exporting import FORMATS
+from servq.plans.models import Plan, PlanItem
+from servq.plans.selectors import plans_visible_to
+from servq.reporting import exporting, selectors, services
+from servq.reporting.forms import (
+    SEED_004_SCHEDULE,
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    PeriodsForm,
+    ProgressForm,
+    ReopenForm,
+    ScheduleForm,
+    SelfEvaluationForm,
+    YearEndForm,
+)
+from servq.reporting.models import (
+    Evidence,
+    ItemProgress,
+    ProgressStatus,
+    ReportingPeriod,
+    SelfEvaluation,
+    YearEndReport,
+)
+
+YEAR_END_FORMATS = ("odt", "docx", "pdf", "ods")
+
+
+def _cycle(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(selectors.cycles_visible_to(request.user), pk=pk)
+
+
+def _period(request: HttpRequest, pk: int) -> ReportingPeriod:
+    period = get_object_or_404(ReportingPeriod.objects.select_related("cycle__agency"), pk=pk)
+    if not selectors.cycles_visible_to(request.user).filter(pk=period.cycle_id).exists():
+        raise Http404
+    return period
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    return get_object_or_404(plans_visible_to(request.user).select_related("agency", "cycle"), pk=pk)
+
+
+def _refused(request: HttpRequest, error: services.ReportingError) -> None:
+    messages.error(request, str(error))
+
+
+# --- cycles, periods, compliance ----------------------------------------------------------------
+
+
+@access(signed_in=True)
+def index(request: HttpRequest) -> HttpResponse:
+    cycles = selectors.cycles_visible_to(request.user).prefetch_related("periods")
+    return render(request, "reporting/index.html", {"cycles": cycles})
+
+
+@access(signed_in=True)
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    today = timezone.localdate()
+    supervising = services.supervises_cycle(request.user, cycle)
+    plans = (
+        plans_visible_to(request.user)
+        .filter(cycle=cycle)
+        .exclude(status="superseded")
+        .select_related("agency")
+    )
+    return render(
+        request,
+        "reporting/cycle.html",
+        {
+            "cycle": cycle,
+            "periods": selectors.periods_of(cycle),
+            "current": selectors.current_period(cycle, today),
+            "plans": plans,
+            "supervising": supervising,
+            "periods_form": PeriodsForm(),
+            "schedule": cycle.schedule.all(),
+            "schedule_form": ScheduleForm(initial={"steps": SEED_004_SCHEDULE}),
+            "reports": YearEndReport.objects.filter(
+                cycle=cycle, agency__in=agencies_for(request.user)
+            ).select_related("agency"),
+            "agencies": agencies_for(request.user).exclude(kind="unit"),
+        },
+    )
+
+
+@access(roles=["supervisor"])
+@require_POST
+def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = PeriodsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_up_periods(by=request.user, cycle=cycle, **form.cleaned_data)
+            messages.success(request, "填報期間已設定。")
+        except services.ReportingError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("reporting:cycle", pk=cycle.pk)
+
+
+@access(roles=["supervisor"])
+@require_POST
+def close_period(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    try:
+        services.close_period(by=request.user, period=period)
+    except services.ReportingError as error:
+        _refused(request, error)
+    return redirect("reporting:cycle", pk=period.cycle_id)
+
+
+@access(roles=["supervisor"])
+@require_POST
+def reopen_period(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "重新開放須說明理由（純文字）。")
+    else:
+        try:
+            services.reopen_period(by=request.user, period=period, reason=form.cleaned_data["reason"])
+        except services.ReportingError as error:
+            _refused(request, error)
+    return redirect("reporting:cycle", pk=period.cycle_id)
+
+
+@access(signed_in=True)
+def compliance(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(request, pk)
+    reach = set(agencies_for(request.user).values_list("pk", flat=True))
+    rows = [r for r in selectors.compliance(period, timezone.localdate()) if r.agency.pk in reach]
+    if request.GET.get("format") == "csv":
+        return _csv(
+            f"compliance-{period.pk}.csv",
+            ["機關", "送出日期", "狀態"],
+            [
+                [r.agency.name, r.submitted_on.isoformat() if r.submitted_on else "", STATE_LABELS[r.state]]
+                for r in rows
+            ],
+        )
+    return render(
+        request,
+        "reporting/compliance.html",
+        {"period": period, "rows": rows, "labels": STATE_LABELS, "counts": _count_states(rows)},
+    )
+
+
+STATE_LABELS = {"on_time": "如期", "late": "逾期送出", "missing": "逾期未送", "pending": "尚未到期"}
+
+
+def _count_states(rows: list[selectors.ComplianceRow]) -> list[tuple[str, int]]:
+    return [(label, sum(1 for r in rows if r.state == state)) for state, label in STATE_LABELS.items()]
+
+
+# --- progress and evidence ----------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+    plan = _plan(request, plan_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
+    rows = selectors.progress_rows(plan, period)
+    forms = [
+        (
+            row,
+            ProgressForm(
+                prefix=f"i{row.item.pk}",
+                indicators=[ind for ind, _ in row.indicators],
+                initial={
+                    "status": row.progress.status if row.progress else ProgressStatus.NOT_STARTED,
+                    "narrative": row.progress.narrative if row.progress else "",
+                    "lock": row.progress.lock_version if row.progress else None,
+                    **{f"actual_{ind.pk}": actual.value for ind, actual in row.indicators if actual},
+                },
+            ),
+            services.may_report_on(request.user, row.item) and not period.is_closed,
+        )
+        for row in rows
+    ]
+    submitted = any(row.progress and row.progress.submitted_at for row in rows)
+    return render(
+        request,
+        "reporting/progress.html",
+        {
+            "plan": plan,
+            "period": period,
+            "forms": forms,
+            "submitted": submitted,
+            "file_form": EvidenceFileForm(),
+            "link_form": EvidenceLinkForm(),
+            "periods": selectors.periods_of(plan.cycle),
+        },
+    )
+
+
+def _item_and_period(request: HttpRequest, item_pk: int, period_pk: int) -> tuple[PlanItem, ReportingPeriod]:
+    item = get_object_or_404(PlanItem.objects.filter(plan__in=plans_visible_to(request.user)), pk=item_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=item.plan.cycle_id)
+    return item, period
+
+
+def _back_to(item: PlanItem, period: ReportingPeriod) -> HttpResponse:
+    url = reverse("reporting:progress", args=[item.plan_id, period.pk])
+    return redirect(f"{url}#item-{item.pk}")
+
+
+@access(signed_in=True)
+@require_POST
+def save_progress(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResponse:
+    item, period = _item_and_period(request, item_pk, period_pk)
+    form = ProgressForm(request.POST, prefix=f"i{item.pk}", indicators=list(item.indicators.all()))
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{e[0]}" for k, e in form.errors.items()))
+        return _back_to(item, period)
+    try:
+        services.save_progress(
+            by=request.user,
+            item=item,
+            period=period,
+            status=form.cleaned_data["status"],
+            narrative=form.cleaned_data["narrative"],
+            actuals=form.actuals(),
+            expected_lock=form.cleaned_data["lock"],
+        )
+        messages.success(request, f"第{item.position + 1}項辦理情形已儲存。")
+    except services.ReportingError as error:
+        _refused(request, error)
+    return _back_to(item, period)
+
+
+@access(signed_in=True)
+@require_POST
+def submit_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+    plan = _plan(request, plan_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
+    try:
+        count = services.submit_report(by=request.user, plan=plan, period=period)
+        messages.success(request, f"已送出 {count} 個項目的辦理情形。")
+    except services.ReportingError as error:
+        _refused(request, error)
+    return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
+
+
+def _progress_for(request: HttpRequest, item_pk: int, period_pk: int) -> ItemProgress:
+    item, period = _item_and_period(request, item_pk, period_pk)
+    found = (
+        ItemProgress.objects.filter(item=item, period=period).select_related("period", "item__plan").first()
+    )
+    if found is None:
+        raise services.ReportingError("請先儲存這個項目的辦理情形，再附佐證資料。")
+    return found
+
+
+@access(signed_in=True)
+@require_POST
+def add_evidence(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResponse:
+    item, period = _item_and_period(request, item_pk, period_pk)
+    try:
+        target = _progress_for(request, item_pk, period_pk)
+        if "file" in request.FILES:
+            form: EvidenceFileForm | EvidenceLinkForm = EvidenceFileForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                services.add_evidence_file(
+                    by=request.user, progress=target, name=upload.name, content=upload.read()
+                )
+        else:
+            form = EvidenceLinkForm(request.POST)
+            if form.is_valid():
+                services.add_evidence_link(by=request.user, progress=target, **form.cleaned_data)
+        if form.errors:
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        else:
+            messages.success(request, "佐證資料已加入。")
+    except services.ReportingError as error:
+        _refused(request, error)
+    return _back_to(item, period)
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(progress__item__plan__in=plans_visible_to(request.user)).select_related(
+            "progress__period", "progress__item__plan"
+        ),
+        pk=pk,
+    )
+
+
+@access(signed_in=True)
+def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file, only to those who may see the plan; always as an attachment, never rendered inline."""
+    evidence = _evidence(request, pk)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, as_attachment=True)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@access(signed_in=True)
+@require_POST
+def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = _evidence(request, pk)
+    try:
+        services.delete_evidence(by=request.user, evidence=evidence)
+        messages.success(request, "佐證資料已刪除。")
+    except services.ReportingError as error:
+        _refused(request, error)
+    return _back_to(evidence.progress.item, evidence.progress.period)
+
+
+# --- self-evaluation ----------------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def self_evaluation(request: HttpRequest, plan_pk: int, year: int, half: int) -> HttpResponse:
+    plan = _plan(request, plan_pk)
+    if half not in (1, 2) or not plan.first_year <= year <= plan.last_year:
+        raise Http404
+    evaluation = (
+        SelfEvaluation.objects.filter(plan=plan, year=year, half=half).prefetch_related("grades").first()
+    )
+    items = list(plan.items.order_by("position"))
+    if request.method == "POST":
+        form = SelfEvaluationForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                evaluation = services.save_self_evaluation(
+                    by=request.user,
+                    plan=plan,
+                    year=year,
+                    half=half,
+                    overall=form.cleaned_data["overall"],
+                    summary=form.cleaned_data["summary"],
+                    grades=form.grades(),
+                )
+                if "submit" in request.POST:
+                    services.submit_self_evaluation(by=request.user, evaluation=evaluation)
+                    messages.success(request, "自行考核已送出，並公開於自行考核公告頁。")
+                else:
+                    messages.success(request, "自行考核已儲存。")
+                return redirect(request.path)
+            except services.ReportingError as error:
+                _refused(request, error)
+    else:
+        initial: dict[str, Any] = {}
+        if evaluation:
+            initial = {"overall": evaluation.overall, "summary": evaluation.summary}
+            for grade in evaluation.grades.all():
+                initial[f"grade_{grade.item_id}"] = grade.grade
+                initial[f"remark_{grade.item_id}"] = grade.remark
+        form = SelfEvaluationForm(initial=initial, items=items)
+    rows = [(item, form[f"grade_{item.pk}"], form[f"remark_{item.pk}"]) for item in items]
+    return render(
+        request,
+        "reporting/self_evaluation.html",
+        {"plan": plan, "year": year, "half": half, "evaluation": evaluation, "form": form, "rows": rows},
+    )
+
+
+@access(public=True)
+def public_self_evaluations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "reporting/public_list.html", {"evaluations": selectors.published_self_evaluations()[:200]}
+    )
+
+
+@access(public=True)
+def public_self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = get_object_or_404(selectors.published_self_evaluations(), pk=pk)
+    grades = evaluation.grades.select_related("item").order_by("item__position")
+    return render(request, "reporting/public_detail.html", {"evaluation": evaluation, "grades": grades})
+
+
+# --- year-end -----------------------------------------------------------------------------------
+
+
+def _agency(request: HttpRequest, pk: int) -> Agency:
+    return get_object_or_404(agencies_for(request.user), pk=pk)
+
+
+@access(signed_in=True)
+def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    agency = _agency(request, agency_pk)
+    report = YearEndReport.objects.filter(cycle=cycle, agency=agency).first()
+    if request.method == "POST":
+        form = YearEndForm(request.POST)
+        try:
+            if "sign" in request.POST and report is not None:
+                services.sign_year_end(by=request.user, report=report)
+                messages.success(request, "年度執行成果已核定。")
+            elif form.is_valid():
+                services.compile_year_end(
+                    by=request.user, cycle=cycle, agency=agency, summary=form.cleaned_data["summary"]
+                )
+                messages.success(request, "年度執行成果已彙整。")
+            else:
+                messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        except services.ReportingError as error:
+            _refused(request, error)
+        return redirect(request.path)
+    rollup = selectors.year_end_rollup(cycle, root=agency)
+    return render(
+        request,
+        "reporting/year_end.html",
+        {
+            "cycle": cycle,
+            "agency": agency,
+            "report": report,
+            "rows": rollup.rows(),
+            "statuses": ProgressStatus.choices,
+            "form": YearEndForm(initial={"summary": report.summary if report else ""}),
+            "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
+            "period": selectors.last_period(cycle),
+        },
+    )
+
+
+@access(signed_in=True)
+def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    agency = _agency(request, agency_pk)
+    if fmt not in YEAR_END_FORMATS:
+        raise Http404
+    chosen = FORMATS[fmt]
+    content = exporting.export_year_end(cycle, agency, selectors.last_period(cycle), fmt)
+    name = f"{agency.name}{format_roc_year(cycle.year)}度執行成果.{chosen.extension}"
+    response = HttpResponse(content, content_type=chosen.content_type)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"year-end-{cycle.pk}-{agency.pk}.{chosen.extension}\"; filename*=UTF-8''{quote(name)}"
+    )
+    return response
+
+
+# --- the calendar -------------------------------------------------------------------------------
+
+
+@access(roles=["supervisor"])
+@require_POST
+def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_schedule(by=request.user, cycle=cycle, steps=form.cleaned_data["steps"])
+            messages.success(request, "作業時程已更新。")
+        except services.ReportingError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('reporting:cycle', args=[cycle.pk])}#schedule")
+
+
+@access(public=True)
+def calendar_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle's calendar as iCalendar; public, as the calendar is part of the published plan."""
+    from servq.reporting.calendar import feed
+    from servq.plans.models import PlanCycle
+
+    cycle = get_object_or_404(PlanCycle.objects.select_related("agency"), pk=pk)
+    response = HttpResponse(
+        feed(cycle, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="servq-cycle-{cycle.pk}.ics"'
+    return response
+
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    reachable = agencies_for(request.user)
+    chosen = request.GET.get("agency")
+    root = (
+        get_object_or_404(reachable, pk=chosen)
+        if chosen and chosen.isdigit()
+        else _default_root(request, cycle)
+    )
+    period_id = request.GET.get("period")
+    period = (
+        get_object_or_404(ReportingPeriod, pk=period_id, cycle=cycle)
+        if period_id and period_id.isdigit()
+        else None
+    )
+    data = selectors.dashboard(cycle, root=root, period=period)
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(data, root)
+    labels = dict(ProgressStatus.choices) | {"unreported": "未填報"}
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "cycle": cycle,
+            "root": root,
+            "data": data,
+            "status_rows": [(key, labels[key], value) for key, value in data.by_status.items()],
+            "status_keys": list(data.by_status),
+            "labels": labels,
+            "periods": selectors.periods_of(cycle),
+            "max_status": max(data.by_status.values(), default=0) or 1,
+        },
+    )
+
+
+def _default_root(request: HttpRequest, cycle: Any) -> Agency:
+    """A supervisor of the cycle starts from the whole cycle; others from their own agency."""
+    reachable = agencies_for(request.user)
+    if reachable.filter(pk=cycle.agency_id).exists():
+        return cycle.agency
+    own = reachable.exclude(kind="unit").order_by("depth", "path").first()
+    if own is None:
+        raise PermissionDenied
+    return own
+
+
+def _dashboard_csv(data: selectors.Dashboard, root: Agency) -> HttpResponse:
+    header = ["機關", *[str(label) for _, label in ProgressStatus.choices], "未填報", "項目數"]
+    rows = [
+        [
+            agency.name,
+            *[totals.get(key, 0) for key in ProgressStatus.values],
+            totals["unreported"],
+            totals["items"],
+        ]
+        for agency, totals in data.by_agency
+    ]
+    return _csv(f"dashboard-{data.cycle.pk}-{root.pk}.csv", header, rows)
+
+
+def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    from servq.plans.exporting.sheets import neutralise
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([[neutralise(str(value)) for value in row] for row in rows])
+    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from servq.core.models import AuditEntry
+from servq.reporting import services
+from servq.reporting.models import Evidence, ItemProgress, SelfEvaluation
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def progress_url(plan, period):
+    return reverse("reporting:progress", args=[plan.pk, period.pk])
+
+
+def test_coordinator_reports_an_item_through_the_page(client, plan, quarters, coordinator):
+    client.force_login(coordinator)
+    item = plan.items.order_by("position").first()
+    page = client.get(progress_url(plan, quarters[0]))
+    assert page.status_code == 200 and item.text in page.content.decode()
+    response = client.post(
+        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
+        {f"i{item.pk}-status": "on_track", f"i{item.pk}-narrative": "已完成第一季網站檢測"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(f"#item-{item.pk}")
+    assert ItemProgress.objects.get(item=item).narrative == "已完成第一季網站檢測"
+
+
+def test_script_in_the_narrative_is_refused_and_nothing_stored(client, plan, quarters, coordinator):
+    client.force_login(coordinator)
+    item = plan.items.first()
+    response = client.post(
+        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
+        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "<script>alert(1)</script>"},
+        follow=True,
+    )
+    assert "純文字" in response.content.decode()
+    assert not ItemProgress.objects.exists()
+
+
+def test_another_agencys_plan_and_items_are_404(client, plan, quarters, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    item = plan.items.first()
+    assert client.get(progress_url(plan, quarters[0])).status_code == 404
+    response = client.post(
+        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
+        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "x"},
+    )
+    assert response.status_code == 404
+    assert not ItemProgress.objects.exists()
+
+
+def test_evidence_is_served_only_to_those_who_see_the_plan_and_never_inline(
+    client, plan, quarters, coordinator, agency_tree, user_with_role
+):
+    item = plan.items.first()
+    progress = services.save_progress(
+        by=coordinator, item=item, period=quarters[0], status="done", narrative="x"
+    )
+    evidence = services.add_evidence_file(by=coordinator, progress=progress, name="成果.pdf", content=PDF)
+    client.force_login(coordinator)
+    response = client.get(reverse("reporting:evidence", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    assert client.get(reverse("reporting:evidence", args=[evidence.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("reporting:evidence", args=[evidence.pk])).status_code == 302
+
+
+def test_an_html_upload_named_pdf_is_refused_with_its_name(client, plan, quarters, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = plan.items.first()
+    services.save_progress(by=coordinator, item=item, period=quarters[0], status="done", narrative="x")
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile(
+        "成果.pdf", b"<!DOCTYPE html><html><body onload=alert(1)>", content_type="application/pdf"
+    )
+    response = client.post(
+        reverse("reporting:add_evidence", args=[item.pk, quarters[0].pk]), {"file": upload}, follow=True
+    )
+    assert "「成果.pdf」的內容是" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_a_closed_period_shows_no_form_and_refuses_a_post(client, plan, quarters, coordinator, supervisor):
+    services.close_period(by=supervisor, period=quarters[0])
+    client.force_login(coordinator)
+    item = plan.items.first()
+    page = client.get(progress_url(plan, quarters[0])).content.decode()
+    assert "已關閉填報" in page and 'name="i' not in page
+    response = client.post(
+        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
+        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "補報"},
+        follow=True,
+    )
+    assert "已關閉填報" in response.content.decode()
+    assert not ItemProgress.objects.exists()
+
+
+def test_supervisor_sets_periods_and_schedule_on_the_cycle_page(client, cycle, supervisor):
+    client.force_login(supervisor)
+    client.post(
+        reverse("reporting:set_up_periods", args=[cycle.pk]),
+        {"frequency": "half_yearly", "due_rule": "結束後10個工作日內"},
+    )
+    page = client.get(reverse("reporting:cycle", args=[cycle.pk])).content.decode()
+    assert "115年上半年" in page and "115年7月14日" in page
+    response = client.post(
+        reverse("reporting:set_schedule", args=[cycle.pk]),
+        {"steps": "訂定實施計畫｜研考會｜1 月\n各機關提報年度執行成果｜各機關｜12 月下旬至次年 1 月"},
+    )
+    assert response.status_code == 302
+    assert cycle.schedule.count() == 2
+
+
+def test_a_schedule_line_without_three_cells_is_named(client, cycle, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("reporting:set_schedule", args=[cycle.pk]),
+        {"steps": "訂定實施計畫｜研考會｜1 月\n只有一欄"},
+        follow=True,
+    )
+    assert "第 2 列應有三欄" in response.content.decode()
+    assert cycle.schedule.count() == 0
+
+
+def test_the_calendar_feed_is_valid_icalendar_with_steps_and_due_dates(client, cycle, supervisor, quarters):
+    services.set_schedule(
+        by=supervisor, cycle=cycle, steps=[("各機關提報年度執行成果", "各機關", "12 月下旬至次年 1 月")]
+    )
+    response = client.get(reverse("reporting:calendar_feed", args=[cycle.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    by_summary = {str(e["SUMMARY"]): e for e in events}
+    step = by_summary["各機關提報年度執行成果（各機關）"]
+    assert step.decoded("DTSTART") == dt.date(2026, 12, 21) and step.decoded("DTEND") == dt.date(2027, 2, 1)
+    assert by_summary["115年第1季辦理情形填報截止"].decoded("DTSTART") == dt.date(2026, 4, 16)
+
+
+def test_self_evaluation_submitted_appears_on_the_public_page(client, plan, coordinator):
+    client.force_login(coordinator)
+    url = reverse("reporting:self_evaluation", args=[plan.pk, 2026, 1])
+    data = {"overall": "good", "summary": "大致如期"}
+    for item in plan.items.all():
+        data[f"grade_{item.pk}"] = "good"
+    client.post(url, {**data, "submit": "1"})
+    evaluation = SelfEvaluation.objects.get()
+    assert evaluation.submitted_at is not None
+    client.logout()
+    listing = client.get(reverse("reporting:public_self_evaluations")).content.decode()
+    assert plan.agency.name in listing
+    detail = client.get(reverse("reporting:public_self_evaluation", args=[evaluation.pk]))
+    assert detail.status_code == 200 and "大致如期" in detail.content.decode()
+
+
+def test_an_unsubmitted_self_evaluation_is_not_public(client, plan, coordinator):
+    evaluation = services.save_self_evaluation(
+        by=coordinator, plan=plan, year=2026, half=1, overall="good", summary="草稿", grades={}
+    )
+    assert client.get(reverse("reporting:public_self_evaluation", args=[evaluation.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["odt", "docx", "pdf", "ods"])
+def test_year_end_exports_carry_the_results_column(client, cycle, plan, supervisor, coordinator, fmt):
+    (year,) = services.set_up_periods(
+        by=supervisor, cycle=cycle, frequency="yearly", due_rule="次年1月15日前"
+    )
+    for item in plan.items.all():
+        services.save_progress(
+            by=coordinator, item=item, period=year, status="done", narrative=f"全年完成{item.position}"
+        )
+    client.force_login(supervisor)
+    response = client.get(reverse("reporting:year_end_export", args=[cycle.pk, cycle.agency.pk, fmt]))
+    assert response.status_code == 200
+    text = extract_text(response.content, fmt)
+    assert "辦理情形及成效" in text and "全年完成2" in text and plan.agency.name in text
+
+
+def extract_text(content: bytes, fmt: str) -> str:
+    import io
+    import subprocess
+    import zipfile
+
+    if fmt == "pdf":
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+        ).stdout.decode()
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    member = "word/document.xml" if fmt == "docx" else "content.xml"
+    return archive.read(member).decode()
+
+
+def test_year_end_compile_and_sign_through_the_page(
+    client, cycle, plan, supervisor, agency_tree, user_with_role
+):
+    client.force_login(supervisor)
+    url = reverse("reporting:year_end", args=[cycle.pk, agency_tree["root"].pk])
+    client.post(url, {"summary": "本年度各機關均如期辦理"})
+    head = user_with_role(agency_tree["root"], "head")
+    client.force_login(head)
+    client.post(url, {"sign": "1"})
+    assert AuditEntry.objects.filter(action="yearend.sign").exists()
+    assert "已核定" in client.get(reverse("reporting:cycle", args=[cycle.pk])).content.decode()
+
+
+def test_dashboard_drills_down_and_exports_what_is_on_screen(
+    client, cycle, plan, supervisor, coordinator, quarters
+):
+    services.save_progress(
+        by=coordinator, item=plan.items.first(), period=quarters[0], status="late", narrative="落後"
+    )
+    client.force_login(supervisor)
+    url = reverse("reporting:dashboard", args=[cycle.pk])
+    page = client.get(url, {"period": quarters[0].pk}).content.decode()
+    assert "財政部" in page and "落後" in page and "<svg" in page
+    csv_text = client.get(url, {"period": quarters[0].pk, "format": "csv"}).content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("機關,尚未開始")
+    mof = next(line for line in lines if line.startswith("財政部"))
+    assert mof.split(",")[4] == "1"  # the 落後 column
+
+
+def test_dashboard_of_another_agency_is_404(client, cycle, plan, agency_tree, user_with_role):
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    url = reverse("reporting:dashboard", args=[cycle.pk])
+    assert client.get(url, {"agency": agency_tree["mof"].pk}).status_code == 404
+
+
+def test_supervisor_dashboard_query_count_is_fixed(
+    client, cycle, supervisor, quarters, agency_tree, django_assert_max_num_queries
+):
+    from tests.factories import PlanFactory, PlanItemFactory
+
+    for agency in (agency_tree["mof"], agency_tree["moea"]):
+        plan = PlanFactory(
+            program=cycle.program,
+            agency=agency,
+            cycle=cycle,
+            status="approved",
+            first_year=2026,
+            last_year=2026,
+        )
+        for n in range(5):
+            PlanItemFactory(plan=plan, position=n)
+    client.force_login(supervisor)
+    url = reverse("reporting:dashboard", args=[cycle.pk])
+    client.get(url)
+    with django_assert_max_num_queries(16) as captured:
+        client.get(url)
+    baseline = len(captured)
+    for agency in (agency_tree["ntbt"],):
+        cycle.participants.add(agency)
+        plan = PlanFactory(
+            program=cycle.program,
+            agency=agency,
+            cycle=cycle,
+            status="approved",
+            first_year=2026,
+            last_year=2026,
+        )
+        for n in range(20):
+            PlanItemFactory(plan=plan, position=n)
+    with django_assert_max_num_queries(baseline):
+        client.get(url)
+
+
+def test_compliance_report_by_agency(client, cycle, plan, supervisor, coordinator, quarters):
+    for item in plan.items.all():
+        services.save_progress(by=coordinator, item=item, period=quarters[0], status="done", narrative="完成")
+    services.submit_report(by=coordinator, plan=plan, period=quarters[0])
+    client.force_login(supervisor)
+    page = client.get(reverse("reporting:compliance", args=[quarters[0].pk])).content.decode()
+    assert "財政部" in page and "經濟部" in page
