@@ -21,9 +21,10 @@ from servq.agencies.selectors import agencies_for
 from servq.core.access import access
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
-from servq.plans.models import Plan, PlanItem
+from servq.plans.models import Plan, PlanCycle, PlanItem
 from servq.plans.selectors import plans_visible_to
 from servq.reporting import exporting, selectors, services
+from servq.reporting.calendar import feed
 from servq.reporting.forms import (
     SEED_004_SCHEDULE,
     EvidenceFileForm,
@@ -481,9 +482,6 @@ def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @access(public=True)
 def calendar_feed(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's calendar as iCalendar; public, as the calendar is part of the published plan."""
-    from servq.reporting.calendar import feed
-    from servq.plans.models import PlanCycle
-
     cycle = get_object_or_404(PlanCycle.objects.select_related("agency"), pk=pk)
     response = HttpResponse(
         feed(cycle, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
