@@ -25,17 +25,20 @@ setup: $(UV)
 	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
 
-## run: set up, load the demo once, start the task worker and serve http://$(HOST):$(PORT)/
+## run: set up, load the demo once, start the task worker and the scheduler and serve http://$(HOST):$(PORT)/
 run: setup
 	$(PY) manage.py load_demo
-	@echo "servq: http://$(HOST):$(PORT)/  (task worker running beside it; Ctrl-C stops both)"
+	@echo "servq: http://$(HOST):$(PORT)/  (task worker and scheduler beside it, logs in var/; Ctrl-C stops all)"
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-## worker: the background task worker, alone
+## worker: the background task worker and the scheduler that enqueues periodic tasks
 worker: setup
-	$(PY) manage.py db_worker --queue-name '*'
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py run_scheduler & \
+	  $(PY) manage.py db_worker --queue-name '*'
 
 lint: setup
 	$(VENV)/bin/ruff check servq tests bench

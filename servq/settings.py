@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -172,6 +173,8 @@ if SERVQ_ENV == "test":
     # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Uploaded evidence of a test run goes to a directory of its own.
+    STORAGES["evidence"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="servq-test-evidence-")
 
 # Evidence uploads: the largest file accepted, in bytes.
 SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)

@@ -9,6 +9,7 @@ restarted mid-minute, enqueue each slot exactly once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ class Job:
 
 
 _JOBS: dict[str, Job] = {}
+log = logging.getLogger(__name__)
 
 
 def every(minutes: int, *, name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
@@ -57,5 +59,9 @@ def run_due(now: dt.datetime) -> list[str]:
                 job.enqueue()
         except IntegrityError:
             continue  # another scheduler claimed this slot
+        except Exception:
+            # The slot stays unclaimed (its insert rolled back), so the next wake-up retries it.
+            log.exception("scheduler: could not enqueue %s", job.name)
+            continue
         started.append(job.name)
     return started

@@ -132,9 +132,7 @@ class Evidence(models.Model):
     """A file or a link that shows what a progress report says."""
 
     progress = models.ForeignKey(ItemProgress, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(
-        _("檔案"), upload_to="%Y/%m/", storage=evidence_storage, blank=True, max_length=300
-    )
+    file = models.FileField(_("檔案"), storage=evidence_storage, blank=True, max_length=300)
     name = models.CharField(_("檔名"), max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)

@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from servq.agencies.models import Agency, Membership
-from servq.agencies.selectors import reach_q
+from servq.agencies.selectors import grants_of, reach_q
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.reporting import rules
 from servq.reporting.models import (
@@ -39,7 +39,13 @@ def current_period(cycle: PlanCycle, today: dt.date) -> ReportingPeriod | None:
 
 def cycles_visible_to(user: Any) -> QuerySet[PlanCycle]:
     """Cycles the user's agency runs or takes part in (or, as a supervisor, anything below)."""
-    reach = reach_q(user, "agency") | reach_q(user, "participants")
+    # A unit's staff take part through the agency their unit belongs to.
+    own_and_above = {path for grant in grants_of(user) for path in rules.ancestors_of(grant.path)}
+    reach = (
+        reach_q(user, "agency")
+        | reach_q(user, "participants")
+        | Q(participants__path__in=sorted(own_and_above))
+    )
     return (
         PlanCycle.objects.filter(reach)
         .distinct()

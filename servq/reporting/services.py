@@ -282,7 +282,12 @@ def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: by
         uploaded_by=by,
     )
     # The stored name is the digest, never the user's: no path tricks, and the same file twice is one file.
-    item.file.save(f"{digest}{kind.extension}", ContentFile(content), save=False)
+    stored_name = f"{digest[:2]}/{digest}{kind.extension}"
+    storage = item.file.storage
+    if storage.exists(stored_name):
+        item.file.name = stored_name
+    else:
+        item.file.name = storage.save(stored_name, ContentFile(content))
     item.save()
     audit.record(
         by=by,

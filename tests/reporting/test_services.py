@@ -185,9 +185,11 @@ def test_a_pdf_is_stored_under_its_digest_with_a_safe_display_name(progress, coo
     )
     assert evidence.name == "成果 報告.pdf"
     assert evidence.content_type == "application/pdf"
-    assert evidence.file.name.endswith(f"{evidence.sha256}.pdf")
+    assert evidence.file.name == f"{evidence.sha256[:2]}/{evidence.sha256}.pdf"
     assert ".." not in evidence.file.name
     assert evidence.file.read() == PDF
+    again = services.add_evidence_file(by=coordinator, progress=progress, name="copy.pdf", content=PDF)
+    assert again.file.name == evidence.file.name  # the same bytes are stored once
 
 
 def test_an_html_file_renamed_to_pdf_is_refused(progress, coordinator):

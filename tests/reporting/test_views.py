@@ -192,9 +192,8 @@ def extract_text(content: bytes, fmt: str) -> str:
     import zipfile
 
     if fmt == "pdf":
-        return subprocess.run(
-            ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-        ).stdout.decode()
+        run = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
+        return "".join(run.stdout.decode().split())  # pdftotext puts spaces between CJK and digits
     archive = zipfile.ZipFile(io.BytesIO(content))
     member = "word/document.xml" if fmt == "docx" else "content.xml"
     return archive.read(member).decode()

@@ -18,6 +18,10 @@ class Command(BaseCommand):
         demo.load_agencies_and_users(report)
         demo.load_plans(report, log=self.stdout.write)
         demo.ensure_demo_cycle(report)
+        from servq.reporting.demo import ensure_demo_reporting
+
+        if ensure_demo_reporting():
+            self.stdout.write("demo: reporting periods, calendar, a reported quarter and a self-evaluation")
         self.stdout.write(
             f"demo: {report.agencies_created} agencies and {report.users_created} users created, "
             f"{report.plans_imported} plans imported, {report.plans_skipped} already there"
