@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -121,6 +122,36 @@ def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class AchievementSummary:
+    """One indicator name across many agencies: how many report it, how many meet the target."""
+
+    name: str
+    unit: str
+    agencies: int
+    met: int
+    median: Decimal | None
+
+
+def summarise_achievements(rows: list[AchievementRow]) -> list[AchievementSummary]:
+    groups: dict[tuple[str, str], list[AchievementRow]] = defaultdict(list)
+    for row in rows:
+        groups[(row.indicator.name, row.indicator.unit)].append(row)
+    summaries = []
+    for (name, unit), members in sorted(groups.items()):
+        scores = [r.achievement for r in members if r.achievement is not None]
+        summaries.append(
+            AchievementSummary(
+                name=name,
+                unit=unit,
+                agencies=len({r.indicator.plan.agency_id for r in members}),
+                met=sum(1 for score in scores if score >= 100),
+                median=statistics.median(scores) if scores else None,
+            )
+        )
+    return summaries
+
+
 # --- year-end roll-up ---------------------------------------------------------------------------
 
 
@@ -154,14 +185,17 @@ def year_end_rollup(
     if root is not None:
         plans = plans.filter(agency__path__startswith=root.path)
     own: dict[str, Counter[str]] = defaultdict(Counter)
-    for path, item_count in plans.values_list("agency__path").annotate(item_count=Count("items")):
+    for path, item_count in plans.values_list("agency__path").annotate(item_count=Count("items")).order_by():
         own[path]["items"] += item_count
         own[path]["unreported"] += item_count
     if period is not None:
         reported = (
-            ItemProgress.objects.filter(period=period, item__plan__in=plans)
+            ItemProgress.objects.filter(period=period, item__plan__cycle=cycle)
+            .exclude(item__plan__status="superseded")
+            .filter(agency__path__startswith=root.path if root is not None else "")
             .values_list("agency__path", "status")
             .annotate(n=Count("id"))
+            .order_by()  # no ordering joins in a grouped query
         )
         for path, status, n in reported:
             own[path][status] += n
@@ -235,7 +269,12 @@ class Dashboard:
     by_agency: list[tuple[Agency, dict[str, int]]]
     overdue: list[ItemProgress]
     achievement: list[AchievementRow]
+    achievement_summary: list[AchievementSummary]
     trend: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+
+    def agency_rows(self, keys: list[str]) -> list[tuple[Agency, list[int]]]:
+        """Each agency below with its counts in ``keys`` order, ready for the table and the CSV."""
+        return [(agency, [totals.get(key, 0) for key in keys]) for agency, totals in self.by_agency]
 
 
 def dashboard(
@@ -258,13 +297,16 @@ def dashboard(
             .order_by("agency__path", "item__position")[:overdue_limit]
         )
     plans = Plan.objects.filter(cycle=cycle, agency__path__startswith=root.path).exclude(status="superseded")
+    achievement = achievements(plans, cycle.year)
     return Dashboard(
         cycle=cycle,
         period=period,
         by_status={s: overall.get(s, 0) for s in [*STATUSES, "unreported"]},
         by_agency=children,
         overdue=overdue,
-        achievement=achievements(plans, cycle.year),
+        # Many agencies: one line per indicator name; one agency: its own indicators, one by one.
+        achievement=[] if children else achievement,
+        achievement_summary=summarise_achievements(achievement) if children else [],
         trend=year_over_year(cycle, root),
     )
 

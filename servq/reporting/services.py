@@ -535,8 +535,10 @@ def plan_notices(*, today: dt.date) -> int:
             for agency in late_agencies:
                 for user_id in recipients.get((kind, agency.pk), ()):
                     wanted.append(Notice(kind=kind, period=period, agency=agency, recipient_id=user_id))
-    created = Notice.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
-    return len(created)
+    # Rows already queued by an earlier run are skipped by the unique constraint; count only new ones.
+    before = Notice.objects.count()
+    Notice.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
+    return Notice.objects.count() - before
 
 
 NOTICE_SUBJECTS = {
