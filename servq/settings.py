@@ -114,13 +114,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "servq" / "static"]
+# Uploaded evidence of a test run goes to a directory of its own.
+EVIDENCE_DIR = (
+    tempfile.mkdtemp(prefix="servq-test-evidence-")
+    if SERVQ_ENV == "test"
+    else env_str("SERVQ_EVIDENCE_DIR", str(VAR_DIR / "evidence"))
+)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Evidence files: outside the web root, served only through a view that checks who may see the plan.
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env_str("SERVQ_EVIDENCE_DIR", str(VAR_DIR / "evidence")), "base_url": None},
+        "OPTIONS": {"location": EVIDENCE_DIR, "base_url": None},
     },
     "staticfiles": {
         "BACKEND": (
@@ -173,8 +179,6 @@ if SERVQ_ENV == "test":
     # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # Uploaded evidence of a test run goes to a directory of its own.
-    STORAGES["evidence"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="servq-test-evidence-")
 
 # Evidence uploads: the largest file accepted, in bytes.
 SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)

@@ -416,3 +416,46 @@ def test_measured_indicators_read_the_plan_cycle_measures(plan, cycle, superviso
     assert services.refresh_measured_actuals(period=q1) == 1
     actual = IndicatorActual.objects.get(indicator=indicator, period=q1)
     assert actual.measured and actual.value == Decimal("33.3")
+
+
+def test_plans_submitted_on_time_measure(cycle, agency_tree):
+    from servq.core import measures
+    from tests.factories import PlanFactory
+
+    on_time = timezone.make_aware(dt.datetime(2026, 1, 29, 17))
+    late = timezone.make_aware(dt.datetime(2026, 2, 3, 9))
+    for agency, submitted in [
+        (agency_tree["mof"], on_time),
+        (agency_tree["moea"], late),
+        (agency_tree["ntbt"], None),
+    ]:
+        PlanFactory(
+            program=cycle.program, agency=agency, cycle=cycle, status="submitted", submitted_at=submitted
+        )
+    measure = measures.get("plans.submitted_on_time")
+    everyone = measures.Scope(agency_tree["root"].path, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert measure.value(everyone) == Decimal("33.3")
+    mof_only = measures.Scope(agency_tree["mof"].path, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert measure.value(mof_only) == Decimal("50.0")  # 財政部 on time, 臺北國稅局 not submitted
+    next_year = measures.Scope(agency_tree["root"].path, dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    assert measure.value(next_year) is None
+
+
+def test_an_indicator_bound_to_an_unknown_measure_is_refused(plan, coordinator):
+    from servq.plans import services as plan_services
+    from servq.plans.services import PlanError
+
+    plan.status = "draft"
+    plan.save()
+    with pytest.raises(PlanError, match="no.such"):
+        plan_services.save_indicator(
+            by=coordinator,
+            plan=plan,
+            name="x",
+            unit="%",
+            direction="higher",
+            cumulative=False,
+            baseline=None,
+            targets={},
+            measure_key="no.such",
+        )
