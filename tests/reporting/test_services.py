@@ -447,7 +447,7 @@ def test_an_indicator_bound_to_an_unknown_measure_is_refused(plan, coordinator):
 
     plan.status = "draft"
     plan.save()
-    with pytest.raises(PlanError, match="「no.such」"):
+    with pytest.raises(PlanError, match=r"「no\.such」"):
         plan_services.save_indicator(
             by=coordinator,
             plan=plan,
