@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "servq.plans",
     "servq.search",
     "servq.reporting",
+    "servq.webcheck",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,14 @@ SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Reminders go out this many working days before a report is due; escalation this many after it.
 SERVQ_REMIND_DAYS = env_int("SERVQ_REMIND_DAYS", 5)
 SERVQ_ESCALATE_DAYS = env_int("SERVQ_ESCALATE_DAYS", 5)
+
+# Website checks: private and loopback addresses are refused unless the operator allows them here.
+SERVQ_WEBCHECK_ALLOW_PRIVATE = env_bool("SERVQ_WEBCHECK_ALLOW_PRIVATE", False)
+SERVQ_WEBCHECK_CONCURRENCY = env_int("SERVQ_WEBCHECK_CONCURRENCY", 32)
+SERVQ_WEBCHECK_MAX_SECONDS = env_int("SERVQ_WEBCHECK_MAX_SECONDS", 1800)
+# Pages of each run audited with axe-core in headless Chromium (0 turns the audit off).
+SERVQ_WEBCHECK_A11Y_PAGES = env_int("SERVQ_WEBCHECK_A11Y_PAGES", 10)
+SERVQ_CHROMIUM = env_str("SERVQ_CHROMIUM", "/usr/bin/chromium")
 
 # PDF exports embed this CJK font (Debian's fonts-noto-cjk); the directory is searched recursively.
 SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("plans/", include("servq.plans.urls")),
     path("search/", include("servq.search.urls")),
     path("reporting/", include("servq.reporting.urls")),
+    path("sites/", include("servq.webcheck.urls")),
 ]

@@ -79,3 +79,30 @@ def run_check(routes: dict[str, Handler], start: str = "/", **option_overrides):
 @pytest.fixture
 def check():
     return run_check
+
+
+@contextlib.contextmanager
+def threaded_site(routes: dict[str, Handler]):
+    """A test site served from a thread of its own, for synchronous code (services, tasks) to check."""
+    import threading
+
+    loop = asyncio.new_event_loop()
+    ready: dict[str, str] = {}
+    started = threading.Event()
+    stop = asyncio.Event()
+
+    async def serve():
+        async with site(routes) as base:
+            ready["base"] = base
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    started.wait(10)
+    try:
+        yield ready["base"]
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()

@@ -13,8 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from servq.webcheck.crawler.fetch import AddressGuard, Fetched, Limits, fetch
-from servq.webcheck.crawler.model import LinkResult, Report, Source
+from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
 from servq.webcheck.crawler.parse import parse_page, scheme_of, syntax_error, without_fragment
+from servq.webcheck.rules import shown_update_date
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Crawler:
         self.report.pages += 1
         final = fetched.redirects[-1] if fetched.redirects else url
         page = parse_page(fetched.body, final)
+        self.report.page_facts[url] = PageFacts(fetched.last_modified, shown_update_date(fetched.body))
         self.ids[url] = page.ids
         self.ids[final] = page.ids
         for link in page.links:

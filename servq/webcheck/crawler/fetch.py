@@ -36,6 +36,7 @@ class Fetched:
     redirects: list[str] = field(default_factory=list)
     content_type: str = ""
     body: str | None = None
+    last_modified: str | None = None
 
 
 class AddressGuard:
@@ -93,7 +94,7 @@ async def fetch(
         if isinstance(response, str):
             result.error = response
             return result
-        status, location, content_type, body = response
+        status, location, content_type, body, last_modified = response
         if status in (301, 302, 303, 307, 308) and location:
             current = urljoin(current, location)
             if current in result.redirects or current == url:
@@ -102,6 +103,7 @@ async def fetch(
             result.redirects.append(current)
             continue
         result.status, result.content_type, result.body = status, content_type, body
+        result.last_modified = last_modified
         return result
     result.error = f"more than {MAX_REDIRECTS} redirects"
     return result
@@ -109,7 +111,7 @@ async def fetch(
 
 async def _request(
     session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits
-) -> tuple[int, str | None, str, str | None] | str:
+) -> tuple[int, str | None, str, str | None, str | None] | str:
     methods = ["GET"] if want_body else ["HEAD", "GET"]
     last_error = "no answer"
     for method in methods:
@@ -131,7 +133,13 @@ async def _request(
                     body = None
                     if want_body and "html" in content_type.lower() and response.status < 400:
                         body = await _read_capped(response, limits.max_page_bytes)
-                    return response.status, response.headers.get("Location"), content_type, body
+                    return (
+                        response.status,
+                        response.headers.get("Location"),
+                        content_type,
+                        body,
+                        response.headers.get("Last-Modified"),
+                    )
             except TimeoutError:
                 last_error = f"timeout after {limits.timeout:g} s"
             except aiohttp.InvalidURL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -26,6 +27,14 @@ class LinkResult:
         return self.error is not None or (self.status is not None and self.status >= 400)
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page says about its own freshness: the Last-Modified header and a shown 「更新日期」."""
+
+    last_modified: str | None = None
+    shown_date: dt.date | None = None
+
+
 @dataclass
 class Report:
     pages: int = 0
@@ -33,6 +42,7 @@ class Report:
     seconds: float = 0.0
     results: dict[str, LinkResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    page_facts: dict[str, PageFacts] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[LinkResult]:

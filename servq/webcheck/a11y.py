@@ -1,0 +1,103 @@
+"""Accessibility checks: axe-core in headless Chromium, reduced to WCAG 2.1 A / AA findings.
+
+The checked site's scripts run only inside that throwaway browser — a fresh context with no servq
+cookies, downloads refused, non-web schemes blocked — never in servq's own pages.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from servq.webcheck import rules
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGE_TIMEOUT_MS = 20_000
+
+
+class BrowserMissing(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Finding:
+    page: str
+    rule: str
+    level: str
+    impact: str
+    nodes: int
+    help: str
+
+
+def audit_pages(urls: list[str]) -> list[Finding]:
+    """Findings for every page, in a thread of its own (Playwright's sync API needs a thread without a loop)."""
+    chromium = Path(settings.SERVQ_CHROMIUM)
+    if not chromium.exists():
+        raise BrowserMissing(f"{chromium} is missing (SERVQ_CHROMIUM); install Debian's chromium")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_audit, urls, str(chromium)).result()
+
+
+def _audit(urls: list[str], chromium: str) -> list[Finding]:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    axe = Axe()
+    findings: list[Finding] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for url in urls:
+                context = browser.new_context(accept_downloads=False, java_script_enabled=True)
+                context.route("**/*", _only_web)
+                page = context.new_page()
+                page.set_default_timeout(PAGE_TIMEOUT_MS)
+                try:
+                    page.goto(url, wait_until="load")
+                    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+                    findings.extend(_findings(url, results.response.get("violations", [])))
+                except Exception as error:  # one page that will not load must not end the audit
+                    findings.append(Finding(url, "page-not-checked", "", "", 0, f"{error.__class__.__name__}"[:300]))
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return findings
+
+
+def _only_web(route, request) -> None:  # type: ignore[no-untyped-def]
+    if request.url.startswith(("http://", "https://", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _findings(url: str, violations: list[dict]) -> list[Finding]:
+    found = []
+    for violation in violations:
+        level = rules.wcag_level(violation.get("tags", []))
+        if level is None:
+            continue
+        found.append(
+            Finding(
+                page=url,
+                rule=str(violation.get("id", "")),
+                level=level,
+                impact=str(violation.get("impact") or ""),
+                nodes=len(violation.get("nodes", [])),
+                help=str(violation.get("help", "")),
+            )
+        )
+    return found

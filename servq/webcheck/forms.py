@@ -1,0 +1,49 @@
+"""Registering a site and naming the units that own its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from servq.core.validators import no_markup
+from servq.webcheck import rules
+from servq.webcheck.models import Schedule
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("網站名稱"), max_length=120, validators=[no_markup])
+    start_url = forms.CharField(label=_("起始網址"), max_length=500, help_text=_("例如 https://www.example.gov.tw/"))
+    schedule = forms.ChoiceField(label=_("檢測頻率"), choices=Schedule.choices, initial=Schedule.MONTHLY)
+    max_pages = forms.IntegerField(label=_("最多讀取頁數"), min_value=1, max_value=50000, initial=2000)
+    stale_after_days = forms.IntegerField(label=_("逾期未更新天數"), min_value=1, max_value=3650, initial=365)
+    excludes = forms.CharField(
+        label=_("排除網址（正規表示式，每列一個）"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    active = forms.BooleanField(label=_("定期檢測"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if settings.SERVQ_WEBCHECK_ALLOW_PRIVATE:
+            self.fields["allow_private"] = forms.BooleanField(label=_("允許內部網址"), required=False)
+
+    def clean_start_url(self) -> str:
+        url = self.cleaned_data["start_url"].strip()
+        problem = rules.start_url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
+
+
+class OwnerForm(forms.Form):
+    prefix = forms.CharField(label=_("路徑開頭"), max_length=300, initial="/", help_text=_("例如 /news/"))
+    unit = forms.ModelChoiceField(label=_("負責單位"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

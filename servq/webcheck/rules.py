@@ -1,0 +1,125 @@
+"""Website-health rules with no Django: start URLs, schedules, freshness dates, owners, WCAG levels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
+
+WEEKLY, MONTHLY = "weekly", "monthly"
+SCHEDULE_DAYS = {WEEKLY: 7, MONTHLY: 30}
+
+# --- the sites an agency registers --------------------------------------------------------------
+
+
+def start_url_problem(url: str) -> str | None:
+    """Why a start URL cannot be checked, or None: http(s) only, a host, no credentials in it."""
+    text = url.strip()
+    if not text:
+        return "請輸入網址。"
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in text):
+        return f"網址「{text[:80]}」含有空白或控制字元。"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return f"網址「{text[:80]}」格式不正確。"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"只能檢測 http:// 或 https:// 網站，「{text[:80]}」不是。"
+    if not parts.hostname:
+        return f"網址「{text[:80]}」沒有主機名稱。"
+    if parts.username or parts.password:
+        return "網址不可含帳號密碼。"
+    if port is not None and not 0 < port < 65536:
+        return f"埠號 {port} 不正確。"
+    return None
+
+
+def next_run_due(last_queued: dt.datetime | None, schedule: str, now: dt.datetime) -> bool:
+    """A site is due when it never ran or its interval has passed since the last run was queued."""
+    if last_queued is None:
+        return True
+    return now - last_queued >= dt.timedelta(days=SCHEDULE_DAYS[schedule])
+
+
+# --- freshness ----------------------------------------------------------------------------------
+
+ROC_OFFSET = 1911
+_LABEL = r"(?:更新日期|最後更新|更新時間|資料更新|上版日期|修改日期|發布日期|Last\s*updated?|Updated)"
+_SHOWN_DATE = re.compile(
+    _LABEL + r"[^0-9]{0,12}?(\d{2,4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})",
+    re.IGNORECASE,
+)
+
+
+def shown_update_date(text: str) -> dt.date | None:
+    """The latest 「更新日期」 a page shows, ROC (113-05-01, 113年5月1日) or Gregorian (2024/05/01)."""
+    found = []
+    for match in _SHOWN_DATE.finditer(unicodedata.normalize("NFKC", text)):
+        year, month, day = (int(g) for g in match.groups())
+        if year < 1000:
+            year += ROC_OFFSET
+        try:
+            found.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return max(found) if found else None
+
+
+def http_date(value: str | None) -> dt.date | None:
+    """A Last-Modified header as a date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def last_update(shown: dt.date | None, header: dt.date | None) -> dt.date | None:
+    """What the page says beats what the server says: CMSs re-stamp Last-Modified on every render."""
+    return shown or header
+
+
+def is_stale(updated: dt.date | None, today: dt.date, max_age_days: int) -> bool:
+    return updated is not None and (today - updated).days > max_age_days
+
+
+# --- owners and rates ---------------------------------------------------------------------------
+
+
+def owner_of(url: str, prefixes: Iterable[tuple[str, int]]) -> int | None:
+    """The unit owning a page: the longest registered path prefix the page's path starts with."""
+    path = urlsplit(url).path or "/"
+    best: tuple[int, int] | None = None
+    for prefix, unit_id in prefixes:
+        if path.startswith(prefix) and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), unit_id)
+    return best[1] if best else None
+
+
+def valid_link_rate(links: int, broken: int) -> Decimal | None:
+    if links <= 0:
+        return None
+    return (Decimal(links - broken) * 100 / Decimal(links)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+_AA_TAGS = {"wcag2aa", "wcag21aa", "wcag22aa"}
+_A_TAGS = {"wcag2a", "wcag21a", "wcag22a"}
+
+
+def wcag_level(tags: Iterable[str]) -> str | None:
+    """The WCAG conformance level an axe-core rule belongs to, from its tags; None for best practices."""
+    tag_set = set(tags)
+    if tag_set & _A_TAGS:
+        return "A"
+    if tag_set & _AA_TAGS:
+        return "AA"
+    return None

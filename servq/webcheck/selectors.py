@@ -1,0 +1,120 @@
+"""Reads of website health that pages, measures and benchmarks share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import reach_q
+from servq.webcheck.models import A11yFinding, BrokenLink, CheckStatus, PageFreshness, Site, SiteCheck
+
+TREND_RUNS = 12
+
+
+def sites_for(user: Any) -> QuerySet[Site]:
+    return Site.objects.filter(reach_q(user, "agency")).select_related("agency")
+
+
+@dataclass
+class SitePage:
+    site: Site
+    latest: SiteCheck | None
+    previous: SiteCheck | None
+    pending: SiteCheck | None
+    broken: list[BrokenLink]
+    by_page: list[tuple[str, list[tuple[BrokenLink, int]]]]
+    by_unit: list[tuple[str, int]]
+    new: list[BrokenLink]
+    fixed: list[str]
+    trend: list[SiteCheck]
+    stale: list[PageFreshness]
+    a11y: list[A11yFinding]
+    a11y_by_rule: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+
+def site_page(site: Site) -> SitePage:
+    """Everything the site page shows, in a fixed number of queries."""
+    runs = list(site.checks.order_by("-queued_at", "-id")[: TREND_RUNS + 1])
+    done = [run for run in runs if run.status == CheckStatus.DONE]
+    pending = next((run for run in runs if run.status in (CheckStatus.QUEUED, CheckStatus.RUNNING)), None)
+    latest = runs[0] if runs and runs[0].status == CheckStatus.FAILED else (done[0] if done else None)
+    last_done = done[0] if done else None
+    previous = done[1] if len(done) > 1 else None
+    broken = list(last_done.broken_links.all()) if last_done else []
+    fixed: list[str] = []
+    if previous is not None:
+        now_broken = {link.url for link in broken}
+        fixed = sorted(set(previous.broken_links.values_list("url", flat=True)) - now_broken)
+    units = {a.pk: a.name for a in Agency.objects.filter(pk__in=_unit_ids(broken))}
+    stale = list(last_done.pages_seen.filter(stale=True)[:200]) if last_done else []
+    a11y = list(last_done.a11y_findings.all()) if last_done else []
+    return SitePage(
+        site=site,
+        latest=latest,
+        previous=previous,
+        pending=pending,
+        broken=broken,
+        by_page=_by_page(broken),
+        by_unit=_by_unit(broken, units),
+        new=[link for link in broken if link.is_new],
+        fixed=fixed,
+        trend=list(reversed(done[:TREND_RUNS])),
+        stale=stale,
+        a11y=a11y,
+        a11y_by_rule=_a11y_by_rule(a11y),
+    )
+
+
+def _unit_ids(broken: list[BrokenLink]) -> set[int]:
+    return {s["unit"] for link in broken for s in link.sources if s.get("unit")}
+
+
+def _by_page(broken: list[BrokenLink]) -> list[tuple[str, list[tuple[BrokenLink, int]]]]:
+    pages: dict[str, list[tuple[BrokenLink, int]]] = defaultdict(list)
+    for link in broken:
+        for source in link.sources:
+            pages[source["page"]].append((link, source["line"]))
+    return sorted(pages.items(), key=lambda item: (-len(item[1]), item[0]))
+
+
+def _by_unit(broken: list[BrokenLink], units: dict[int, str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = defaultdict(int)
+    for link in broken:
+        owners = {units.get(s.get("unit") or 0, "未指定單位") for s in link.sources} or {"未指定單位"}
+        for owner in owners:
+            counts[owner] += 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _a11y_by_rule(findings: list[A11yFinding]) -> list[tuple[str, str, int, int]]:
+    """(rule, level, pages, elements) for each rule violated, level A first."""
+    rules: dict[tuple[str, str], list[A11yFinding]] = defaultdict(list)
+    for finding in findings:
+        if finding.level:
+            rules[(finding.rule, finding.level)].append(finding)
+    return sorted(
+        ((rule, level, len(items), sum(f.nodes for f in items)) for (rule, level), items in rules.items()),
+        key=lambda row: (row[1], -row[3], row[0]),
+    )
+
+
+def latest_done_checks(agency_path: str, start: Any, end: Any) -> list[SiteCheck]:
+    """Each site's last finished run in the range, for sites of agencies in the subtree."""
+    runs = (
+        SiteCheck.objects.filter(
+            site__agency__path__startswith=agency_path,
+            status=CheckStatus.DONE,
+            finished_at__date__gte=start,
+            finished_at__date__lte=end,
+        )
+        .order_by("site_id", "-finished_at")
+        .only("site_id", "links", "broken", "stale_pages", "a11y_violations", "finished_at")
+    )
+    latest: dict[int, SiteCheck] = {}
+    for run in runs:
+        latest.setdefault(run.site_id, run)
+    return list(latest.values())

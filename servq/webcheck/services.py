@@ -1,0 +1,269 @@
+"""Every write of website health: registering sites, queuing and running checks, storing results."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import re
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import grants_of, may_act_on_agency
+from servq.core import audit
+from servq.webcheck import rules
+from servq.webcheck.crawler import Limits, Options, Report, check_site
+from servq.webcheck.models import (
+    A11yFinding,
+    BrokenLink,
+    CheckStatus,
+    PageFreshness,
+    PathOwner,
+    Site,
+    SiteCheck,
+)
+
+EDITOR_ROLES = ("coordinator", "supervisor")
+SITE_FIELDS = ["name", "start_url", "schedule", "max_pages", "stale_after_days", "excludes", "allow_private", "active"]
+T = TypeVar("T")
+
+
+class SiteError(Exception):
+    """A website-health write refused for a reason the user can act on."""
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise SiteError(message)
+
+
+def may_manage_sites(user: Any, agency: Agency) -> bool:
+    """Coordinators of the agency, and supervisors above it, register and change its sites."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return may_act_on_agency(user, agency) and any(
+        g.role in EDITOR_ROLES and agency.path.startswith(g.path) for g in grants_of(user)
+    )
+
+
+def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    problem = rules.start_url_problem(str(fields.get("start_url", "")))
+    _require(problem is None, problem or "")
+    fields["start_url"] = str(fields["start_url"]).strip()
+    for number, pattern in enumerate(str(fields.get("excludes", "")).splitlines(), start=1):
+        if not pattern.strip():
+            continue
+        try:
+            re.compile(pattern.strip())
+        except re.error as error:
+            raise SiteError(f"排除網址第 {number} 列「{pattern.strip()[:60]}」不是正確的正規表示式：{error}") from None
+    if fields.get("allow_private"):
+        _require(
+            settings.SERVQ_WEBCHECK_ALLOW_PRIVATE,
+            "這台伺服器不允許檢測內部網址（SERVQ_WEBCHECK_ALLOW_PRIVATE 未開啟）。",
+        )
+    return fields
+
+
+@transaction.atomic
+def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
+    _require(may_manage_sites(by, agency), "只有機關聯絡人或研考人員可以登錄網站。")
+    cleaned = _clean_site_fields(fields)
+    _require(
+        not Site.objects.filter(agency=agency, start_url=cleaned["start_url"]).exists(),
+        f"{agency.name} 已登錄過 {cleaned['start_url']}。",
+    )
+    site = Site.objects.create(agency=agency, **cleaned)
+    audit.record(by=by, action="site.register", obj=site, agency=agency, after=audit.snapshot(site, SITE_FIELDS))
+    return site
+
+
+@transaction.atomic
+def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
+    _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以修改網站設定。")
+    cleaned = _clean_site_fields({**audit.snapshot(site, SITE_FIELDS), **fields})
+    before = audit.snapshot(site, SITE_FIELDS)
+    for name, value in cleaned.items():
+        setattr(site, name, value)
+    site.save()
+    audit.record(
+        by=by, action="site.update", obj=site, agency=site.agency, before=before, after=audit.snapshot(site, SITE_FIELDS)
+    )
+    return site
+
+
+@transaction.atomic
+def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwner:
+    """Pages whose path starts with ``prefix`` belong to ``unit`` (a unit of the site's agency)."""
+    _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以指定負責單位。")
+    _require(prefix.startswith("/") and len(prefix) <= 300, f"路徑開頭「{prefix[:60]}」須以 / 開始。")
+    _require(unit.path.startswith(site.agency.path), f"{unit.name} 不是 {site.agency.name} 的單位。")
+    owner, _ = PathOwner.objects.update_or_create(site=site, prefix=prefix, defaults={"unit": unit})
+    audit.record(by=by, action="site.owner", obj=site, agency=site.agency, extra={"prefix": prefix, "unit": unit.code})
+    return owner
+
+
+# --- queuing and running checks -----------------------------------------------------------------
+
+
+def queue_check(*, by: Any, site: Site) -> SiteCheck:
+    """Queue a run unless one is already waiting or running (then that one is returned)."""
+    if by is not None:
+        _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。")
+    try:
+        with transaction.atomic():
+            check = SiteCheck.objects.create(site=site)
+            if by is not None:
+                audit.record(by=by, action="site.check", obj=site, agency=site.agency)
+            transaction.on_commit(lambda: _enqueue(check.pk))
+            return check
+    except IntegrityError:
+        pending = SiteCheck.objects.filter(site=site, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]).first()
+        if pending is None:  # it finished between our insert and this read: queue again
+            return queue_check(by=by, site=site)
+        return pending
+
+
+def _enqueue(check_id: int) -> None:
+    from servq.webcheck.tasks import run_site_check
+
+    run_site_check.enqueue(check_id=check_id)
+
+
+def schedule_due_checks(*, now: dt.datetime) -> int:
+    """Queue a run for every active site whose weekly or monthly interval has passed."""
+    queued = 0
+    for site in Site.objects.filter(active=True).prefetch_related("checks"):
+        latest = max((c.queued_at for c in site.checks.all()), default=None)
+        if rules.next_run_due(latest, site.schedule, now):
+            before = SiteCheck.objects.filter(site=site).count()
+            queue_check(by=None, site=site)
+            queued += SiteCheck.objects.filter(site=site).count() - before
+    return queued
+
+
+def claim(check_id: int) -> bool:
+    """Take a queued run for this worker; False when another worker has it or it is done."""
+    return bool(
+        SiteCheck.objects.filter(pk=check_id, status=CheckStatus.QUEUED).update(
+            status=CheckStatus.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def run_check(check_id: int) -> bool:
+    """Run a queued check once: claim it, crawl, store. Returns False when there was nothing to do."""
+    if not claim(check_id):
+        return False
+    check = SiteCheck.objects.select_related("site__agency").get(pk=check_id)
+    site = check.site
+    try:
+        report = run_async(check_site([site.start_url], _options(site)))
+    except Exception as error:  # the run fails, the worker goes on
+        SiteCheck.objects.filter(pk=check_id).update(
+            status=CheckStatus.FAILED, finished_at=timezone.now(), error=f"{error.__class__.__name__}: {error}"[:500]
+        )
+        return True
+    store_report(check, report, today=timezone.localdate())
+    return True
+
+
+def _options(site: Site) -> Options:
+    return Options(
+        concurrency=settings.SERVQ_WEBCHECK_CONCURRENCY,
+        per_host=8,
+        max_pages=site.max_pages,
+        max_seconds=settings.SERVQ_WEBCHECK_MAX_SECONDS,
+        excludes=site.exclude_patterns,
+        limits=Limits(allow_private=site.allow_private and settings.SERVQ_WEBCHECK_ALLOW_PRIVATE),
+    )
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, in a thread of its own if a loop is running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@transaction.atomic
+def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteCheck:
+    """Keep what the crawl found: broken links (new ones marked), page dates, counts; all or nothing."""
+    site = check.site
+    previous = (
+        SiteCheck.objects.filter(site=site, status=CheckStatus.DONE).exclude(pk=check.pk).order_by("-finished_at").first()
+    )
+    known = set(previous.broken_links.values_list("url", flat=True)) if previous else set()
+    owners = list(site.owners.values_list("prefix", "unit_id"))
+    broken = report.broken
+    BrokenLink.objects.bulk_create(
+        BrokenLink(
+            check_run=check,
+            url=result.url[:4000],
+            status=result.status,
+            error=(result.error or "")[:300],
+            sources=[
+                {"page": s.page, "line": s.line, "unit": rules.owner_of(s.page, owners)} for s in result.sources[:50]
+            ],
+            is_new=previous is not None and result.url not in known,
+        )
+        for result in broken
+    )
+    freshness = []
+    for url, facts in report.page_facts.items():
+        updated = rules.last_update(facts.shown_date, rules.http_date(facts.last_modified))
+        freshness.append(
+            PageFreshness(
+                check_run=check,
+                url=url,
+                updated_on=updated,
+                from_page=facts.shown_date is not None,
+                stale=rules.is_stale(updated, today, site.stale_after_days),
+            )
+        )
+    PageFreshness.objects.bulk_create(freshness, batch_size=1000)
+    check.status = CheckStatus.DONE
+    check.finished_at = timezone.now()
+    check.pages, check.links, check.broken = report.pages, report.links, len(broken)
+    check.stale_pages = sum(1 for page in freshness if page.stale)
+    check.seconds, check.notes = report.seconds, report.notes[:50]
+    check.save()
+    return check
+
+
+# --- accessibility ------------------------------------------------------------------------------
+
+
+def run_accessibility(*, check: SiteCheck, pages: int) -> int:
+    """Run axe-core (WCAG 2.1 A and AA rules) in headless Chromium on up to ``pages`` pages of the run."""
+    from servq.webcheck import a11y
+
+    urls = list(
+        PageFreshness.objects.filter(check_run=check).order_by("url").values_list("url", flat=True)[:pages]
+    ) or [check.site.start_url]
+    findings = a11y.audit_pages(urls)
+    with transaction.atomic():
+        A11yFinding.objects.filter(check_run=check).delete()
+        A11yFinding.objects.bulk_create(
+            A11yFinding(
+                check_run=check,
+                page=f.page,
+                rule=f.rule,
+                level=f.level,
+                impact=f.impact,
+                nodes=f.nodes,
+                help=f.help[:300],
+            )
+            for f in findings
+        )
+        check.a11y_violations = sum(f.nodes for f in findings)
+        check.save(update_fields=["a11y_violations"])
+    return len(findings)

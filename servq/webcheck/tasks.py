@@ -1,0 +1,35 @@
+"""Background work of website health: scheduled and requested checks, run by the task worker."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from servq.core import scheduler
+from servq.webcheck import services
+from servq.webcheck.models import SiteCheck
+
+
+@task()
+def run_site_check(*, check_id: int) -> str:
+    """Crawl the site of a queued run, then audit a sample of its pages; a second call does nothing."""
+    if not services.run_check(check_id):
+        return "nothing to do"
+    check = SiteCheck.objects.select_related("site").get(pk=check_id)
+    if check.status == "done" and settings.SERVQ_WEBCHECK_A11Y_PAGES > 0:
+        try:
+            services.run_accessibility(check=check, pages=settings.SERVQ_WEBCHECK_A11Y_PAGES)
+        except Exception as error:  # no browser on this worker: the link check still counts
+            SiteCheck.objects.filter(pk=check_id).update(notes=[*check.notes, f"accessibility not checked: {error}"])
+    return check.status
+
+
+@task()
+def schedule_due_site_checks() -> int:
+    return services.schedule_due_checks(now=timezone.now())
+
+
+@scheduler.every(60, name="webcheck.schedule_due_site_checks")
+def _enqueue_schedule() -> None:
+    schedule_due_site_checks.enqueue()

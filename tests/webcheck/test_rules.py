@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from servq.webcheck import rules
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>更新日期：113-05-01</p>", D(2024, 5, 1)),
+        ("更新日期:2024/05/01", D(2024, 5, 1)),
+        ("最後更新 113年5月1日", D(2024, 5, 1)),
+        ("資料更新時間：１１３．０５．０１", D(2024, 5, 1)),
+        ("Last updated: 2023-12-31", D(2023, 12, 31)),
+        ("更新日期：113-05-01 … 更新日期：112-01-01", D(2024, 5, 1)),  # the latest one
+        ("電話 02-2345-6789", None),
+        ("更新日期：113-02-30", None),  # no such day
+    ],
+)
+def test_shown_update_dates(text, expected):
+    assert rules.shown_update_date(text) == expected
+
+
+def test_http_dates():
+    assert rules.http_date("Wed, 21 Oct 2015 07:28:00 GMT") == D(2015, 10, 21)
+    assert rules.http_date("yesterday") is None
+    assert rules.http_date(None) is None
+
+
+def test_the_page_date_wins_over_the_header_and_staleness_counts_days():
+    assert rules.last_update(D(2020, 1, 1), D(2026, 1, 1)) == D(2020, 1, 1)
+    assert rules.last_update(None, D(2026, 1, 1)) == D(2026, 1, 1)
+    assert rules.is_stale(D(2025, 1, 1), D(2026, 1, 2), 365)
+    assert not rules.is_stale(D(2025, 1, 2), D(2026, 1, 2), 365)
+    assert not rules.is_stale(None, D(2026, 1, 2), 365)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://www.gov.tw/", None),
+        ("http://127.0.0.1:8080/a", None),
+        ("ftp://files.gov.tw/", "http"),
+        ("javascript:alert(1)", "http"),
+        ("https://", "主機"),
+        ("https://user:pw@gov.tw/", "帳號"),
+        ("https://gov.tw/ a", "空白"),
+        ("https://gov.tw:99999/", "格式|埠號"),
+        ("", "請輸入"),
+    ],
+)
+def test_start_url_problems(url, problem):
+    found = rules.start_url_problem(url)
+    if problem is None:
+        assert found is None
+    else:
+        import re
+
+        assert found and re.search(problem, found)
+
+
+def test_owner_is_the_longest_matching_prefix():
+    owners = [("/", 1), ("/news/", 2), ("/news/2024/", 3)]
+    assert rules.owner_of("https://a.gov.tw/news/2024/x.html", owners) == 3
+    assert rules.owner_of("https://a.gov.tw/news/y", owners) == 2
+    assert rules.owner_of("https://a.gov.tw/about", owners) == 1
+    assert rules.owner_of("https://a.gov.tw/about", []) is None
+
+
+def test_schedule_and_rates():
+    now = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    assert rules.next_run_due(None, "weekly", now)
+    assert not rules.next_run_due(now - dt.timedelta(days=6), "weekly", now)
+    assert rules.next_run_due(now - dt.timedelta(days=7), "weekly", now)
+    assert not rules.next_run_due(now - dt.timedelta(days=29), "monthly", now)
+    assert rules.valid_link_rate(200, 3) == Decimal("98.5")
+    assert rules.valid_link_rate(0, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("tags", "level"),
+    [
+        (["wcag2a", "cat.text-alternatives"], "A"),
+        (["wcag21aa"], "AA"),
+        (["best-practice"], None),
+        (["wcag2aaa"], None),
+    ],
+)
+def test_wcag_levels_from_axe_tags(tags, level):
+    assert rules.wcag_level(tags) == level

@@ -1,0 +1,296 @@
+"""Sites, scheduled runs, stored results and measures, against real sites on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from servq.core import measures
+from servq.core.models import AuditEntry
+from servq.webcheck import services, tasks
+from servq.webcheck.models import BrokenLink, Site, SiteCheck
+from tests.factories import AgencyFactory
+from tests.webcheck.conftest import html, status, threaded_site
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "/": html('<a href="/news/a.html">新聞</a>\n<a href="/gone">舊頁</a>\n<a href="/about.html">關於</a>'),
+    "/news/a.html": html('<p>更新日期：100-01-01</p>\n<img src="/news/missing.png">'),
+    "/about.html": html("<p>更新日期：2026-11-01</p>"),
+    "/gone": status(404),
+    "/news/missing.png": status(404),
+}
+
+
+@pytest.fixture
+def coordinator(agency_tree, user_with_role):
+    return user_with_role(agency_tree["mof"], "coordinator", username="lin")
+
+
+@pytest.fixture
+def allow_private(settings):
+    settings.SERVQ_WEBCHECK_ALLOW_PRIVATE = True
+    settings.SERVQ_WEBCHECK_A11Y_PAGES = 0
+
+
+def register(coordinator, agency, url, **extra):
+    fields = {
+        "name": "財政部全球資訊網",
+        "start_url": url,
+        "schedule": "weekly",
+        "max_pages": 100,
+        "stale_after_days": 365,
+        "excludes": "",
+        "allow_private": True,
+        "active": True,
+    }
+    return services.register_site(by=coordinator, agency=agency, **{**fields, **extra})
+
+
+# --- registering ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://files.mof.gov.tw/", "http"),
+        ("javascript:alert(1)", "http"),
+        ("https://", "主機"),
+        ("http://[::1", "格式"),
+    ],
+)
+def test_only_http_sites_can_be_registered(coordinator, agency_tree, url, message):
+    with pytest.raises(services.SiteError, match=message):
+        register(coordinator, agency_tree["mof"], url, allow_private=False)
+    assert not Site.objects.exists()
+
+
+def test_private_addresses_need_the_operator_setting(coordinator, agency_tree, settings):
+    settings.SERVQ_WEBCHECK_ALLOW_PRIVATE = False
+    with pytest.raises(services.SiteError, match="SERVQ_WEBCHECK_ALLOW_PRIVATE"):
+        register(coordinator, agency_tree["mof"], "http://10.0.0.5/")
+
+
+def test_a_bad_exclude_pattern_names_its_line(coordinator, agency_tree):
+    with pytest.raises(services.SiteError, match="第 2 列"):
+        register(
+            coordinator,
+            agency_tree["mof"],
+            "https://www.mof.gov.tw/",
+            allow_private=False,
+            excludes="/print/\n(unclosed",
+        )
+
+
+def test_registering_is_audited_and_only_for_the_agencys_editors(coordinator, agency_tree, user_with_role):
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    assert AuditEntry.objects.filter(action="site.register", object_id=str(site.pk)).exists()
+    staff = user_with_role(agency_tree["mof_unit"], "unit_staff")
+    with pytest.raises(services.SiteError):
+        register(staff, agency_tree["mof"], "https://other.mof.gov.tw/", allow_private=False)
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def test_a_run_stores_broken_links_by_page_and_owner_and_stale_pages(coordinator, agency_tree, allow_private):
+    with threaded_site(PAGES) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        services.set_path_owner(by=coordinator, site=site, prefix="/news/", unit=agency_tree["mof_unit"])
+        check = services.queue_check(by=coordinator, site=site)
+        assert services.run_check(check.pk)
+    check.refresh_from_db()
+    assert (check.status, check.pages, check.broken) == ("done", 3, 2)
+    assert check.stale_pages == 1
+    missing = BrokenLink.objects.get(url=base + "/news/missing.png")
+    assert missing.status == 404
+    assert missing.sources == [{"page": base + "/news/a.html", "line": 3, "unit": agency_tree["mof_unit"].pk}]
+    stale = check.pages_seen.get(stale=True)
+    assert stale.url == base + "/news/a.html" and stale.updated_on == dt.date(2011, 1, 1) and stale.from_page
+
+
+def test_the_second_run_shows_what_is_new_and_what_was_fixed(client, coordinator, agency_tree, allow_private):
+    first = dict(PAGES)
+    second = {
+        **PAGES,
+        "/gone": html("回來了"),
+        "/": html('<a href="/gone">舊頁</a>\n<a href="/new-broken">新</a>'),
+        "/new-broken": status(500),
+    }
+    with threaded_site(first) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        services.run_check(services.queue_check(by=coordinator, site=site).pk)
+    with threaded_site(second) as other_base:
+        Site.objects.filter(pk=site.pk).update(start_url=other_base + "/")
+        site.refresh_from_db()
+        services.run_check(services.queue_check(by=coordinator, site=site).pk)
+    latest = site.checks.order_by("-id").first()
+    assert [link.url for link in latest.broken_links.filter(is_new=True)] == [other_base + "/new-broken"]
+    client.force_login(coordinator)
+    page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
+    assert "新發現 1 個失效連結" in page and "/new-broken" in page
+
+
+def test_the_run_task_crawls_once_however_often_it_is_called(
+    coordinator, agency_tree, allow_private, monkeypatch
+):
+    calls = []
+    real = services.check_site
+
+    async def counting(*args, **kwargs):
+        calls.append(1)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "check_site", counting)
+    with threaded_site(PAGES) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        check = services.queue_check(by=coordinator, site=site)
+        tasks.run_site_check.call(check_id=check.pk)
+        assert tasks.run_site_check.call(check_id=check.pk) == "nothing to do"
+    assert len(calls) == 1
+
+
+def test_scheduling_twice_queues_one_run_and_the_next_after_the_interval(coordinator, agency_tree):
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    now = timezone.now()
+    assert services.schedule_due_checks(now=now) == 1
+    assert services.schedule_due_checks(now=now) == 0
+    assert SiteCheck.objects.filter(site=site).count() == 1
+    SiteCheck.objects.update(status="done", finished_at=now)
+    assert services.schedule_due_checks(now=now + dt.timedelta(days=3)) == 0
+    assert services.schedule_due_checks(now=now + dt.timedelta(days=8)) == 1
+
+
+def test_a_run_that_fails_says_why_and_the_worker_goes_on(
+    coordinator, agency_tree, allow_private, monkeypatch
+):
+    async def broken(*args, **kwargs):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(services, "check_site", broken)
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    check = services.queue_check(by=coordinator, site=site)
+    assert services.run_check(check.pk)
+    check.refresh_from_db()
+    assert check.status == "failed" and "network unreachable" in check.error
+    assert services.queue_check(by=coordinator, site=site).pk != check.pk  # a new run can be queued
+
+
+def test_a_host_that_does_not_resolve_is_a_clear_entry_in_the_report(coordinator, agency_tree, allow_private):
+    site = register(coordinator, agency_tree["mof"], "http://no-such-host.invalid/", allow_private=False)
+    check = services.queue_check(by=coordinator, site=site)
+    services.run_check(check.pk)
+    link = BrokenLink.objects.get(check_run=check)
+    assert "does not resolve" in link.error or "refused" in link.error
+
+
+# --- measures -------------------------------------------------------------------------------------
+
+
+def test_measures_read_the_last_run_of_each_site_in_the_scope(coordinator, agency_tree):
+    mof = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    other = Site.objects.create(
+        agency=agency_tree["ntbt"], name="國稅局", start_url="https://www.ntbt.gov.tw/"
+    )
+    day = timezone.make_aware(dt.datetime(2026, 3, 1, 9))
+    SiteCheck.objects.create(site=mof, status="done", finished_at=day, links=100, broken=50, stale_pages=9)
+    SiteCheck.objects.create(
+        site=mof,
+        status="done",
+        finished_at=day + dt.timedelta(days=7),
+        links=100,
+        broken=2,
+        stale_pages=4,
+        a11y_violations=3,
+    )
+    SiteCheck.objects.create(site=other, status="done", finished_at=day, links=300, broken=0, stale_pages=1)
+    scope = measures.Scope(agency_tree["mof"].path, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert measures.get("webcheck.valid_link_rate").value(scope) == Decimal("99.5")  # (98 + 300) / 400
+    assert measures.get("webcheck.stale_pages").value(scope) == Decimal(5)
+    assert measures.get("webcheck.a11y_violations").value(scope) == Decimal(3)
+    elsewhere = measures.Scope(agency_tree["moea"].path, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert measures.get("webcheck.valid_link_rate").value(elsewhere) is None
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_another_agencys_site_is_404(client, coordinator, agency_tree, user_with_role):
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    assert client.get(reverse("webcheck:site", args=[site.pk])).status_code == 404
+    assert client.post(reverse("webcheck:check_now", args=[site.pk])).status_code == 404
+    assert not SiteCheck.objects.exists()
+
+
+def test_registering_through_the_page_and_a_script_name_is_refused(client, coordinator, agency_tree):
+    client.force_login(coordinator)
+    data = {
+        "agency": agency_tree["mof"].pk,
+        "name": "<script>x</script>",
+        "start_url": "https://www.mof.gov.tw/",
+        "schedule": "monthly",
+        "max_pages": 100,
+        "stale_after_days": 365,
+        "active": "on",
+    }
+    response = client.post(reverse("webcheck:sites"), data, follow=True)
+    assert "純文字" in response.content.decode() and not Site.objects.exists()
+    response = client.post(reverse("webcheck:sites"), {**data, "name": "財政部"})
+    assert response.status_code == 302 and Site.objects.get().name == "財政部"
+
+
+def test_the_site_page_escapes_what_the_site_sent(client, coordinator, agency_tree):
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now(), links=1, broken=1)
+    BrokenLink.objects.create(
+        check_run=run,
+        url='https://x/"><script>alert(1)</script>',
+        error="<b>bad</b>",
+        sources=[{"page": "https://www.mof.gov.tw/<img onerror=alert(1)>", "line": 1, "unit": None}],
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "<img onerror" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_the_site_page_query_count_does_not_grow_with_the_findings(
+    client, coordinator, agency_tree, django_assert_num_queries
+):
+    unit = AgencyFactory(code="mof-it", name="資訊處", kind="unit", parent=agency_tree["mof"])
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+
+    def add_run(n):
+        run = SiteCheck.objects.create(
+            site=site, status="done", finished_at=timezone.now(), links=10 * n, broken=n
+        )
+        BrokenLink.objects.bulk_create(
+            BrokenLink(
+                check_run=run,
+                url=f"https://www.mof.gov.tw/x{i}",
+                status=404,
+                sources=[{"page": "https://www.mof.gov.tw/", "line": i, "unit": unit.pk}],
+            )
+            for i in range(n)
+        )
+
+    add_run(2)
+    add_run(3)
+    client.force_login(coordinator)
+    url = reverse("webcheck:site", args=[site.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    add_run(40)
+    add_run(60)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)
