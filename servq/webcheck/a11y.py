@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -69,7 +70,9 @@ def _audit(urls: list[str], chromium: str) -> list[Finding]:
                     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
                     findings.extend(_findings(url, results.response.get("violations", [])))
                 except Exception as error:  # one page that will not load must not end the audit
-                    findings.append(Finding(url, "page-not-checked", "", "", 0, f"{error.__class__.__name__}"[:300]))
+                    findings.append(
+                        Finding(url, "page-not-checked", "", "", 0, f"{error.__class__.__name__}"[:300])
+                    )
                 finally:
                     context.close()
         finally:
@@ -77,14 +80,14 @@ def _audit(urls: list[str], chromium: str) -> list[Finding]:
     return findings
 
 
-def _only_web(route, request) -> None:  # type: ignore[no-untyped-def]
+def _only_web(route: Any, request: Any) -> None:
     if request.url.startswith(("http://", "https://", "data:")):
         route.continue_()
     else:
         route.abort()
 
 
-def _findings(url: str, violations: list[dict]) -> list[Finding]:
+def _findings(url: str, violations: list[dict[str, Any]]) -> list[Finding]:
     found = []
     for violation in violations:
         level = rules.wcag_level(violation.get("tags", []))

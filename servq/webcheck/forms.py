@@ -15,7 +15,9 @@ from servq.webcheck.models import Schedule
 
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("網站名稱"), max_length=120, validators=[no_markup])
-    start_url = forms.CharField(label=_("起始網址"), max_length=500, help_text=_("例如 https://www.example.gov.tw/"))
+    start_url = forms.CharField(
+        label=_("起始網址"), max_length=500, help_text=_("例如 https://www.example.gov.tw/")
+    )
     schedule = forms.ChoiceField(label=_("檢測頻率"), choices=Schedule.choices, initial=Schedule.MONTHLY)
     max_pages = forms.IntegerField(label=_("最多讀取頁數"), min_value=1, max_value=50000, initial=2000)
     stale_after_days = forms.IntegerField(label=_("逾期未更新天數"), min_value=1, max_value=3650, initial=365)

@@ -26,5 +26,9 @@ def stale_pages(scope: Scope) -> Decimal | None:
 
 @register(key="webcheck.a11y_violations", label=_("無障礙檢測違規數"), unit="處", higher_is_better=False)
 def a11y_violations(scope: Scope) -> Decimal | None:
-    runs = [r for r in latest_done_checks(scope.agency_path, scope.start, scope.end) if r.a11y_violations is not None]
+    runs = [
+        r
+        for r in latest_done_checks(scope.agency_path, scope.start, scope.end)
+        if r.a11y_violations is not None
+    ]
     return Decimal(sum(r.a11y_violations or 0 for r in runs)) if runs else None

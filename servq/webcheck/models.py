@@ -19,7 +19,9 @@ class Site(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("網站名稱"), max_length=120)
     start_url = models.URLField(_("起始網址"), max_length=500)
-    schedule = models.CharField(_("檢測頻率"), max_length=10, choices=Schedule.choices, default=Schedule.MONTHLY)
+    schedule = models.CharField(
+        _("檢測頻率"), max_length=10, choices=Schedule.choices, default=Schedule.MONTHLY
+    )
     max_pages = models.PositiveIntegerField(_("最多讀取頁數"), default=2000)
     stale_after_days = models.PositiveIntegerField(_("逾期未更新天數"), default=365)
     excludes = models.TextField(_("排除網址（正規表示式，每列一個）"), blank=True)
@@ -34,7 +36,9 @@ class Site(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "start_url"], name="site_once_per_agency"),
             models.CheckConstraint(condition=Q(schedule__in=Schedule.values), name="site_schedule_valid"),
-            models.CheckConstraint(condition=Q(max_pages__gte=1) & Q(max_pages__lte=50000), name="site_pages_bounded"),
+            models.CheckConstraint(
+                condition=Q(max_pages__gte=1) & Q(max_pages__lte=50000), name="site_pages_bounded"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,7 +92,9 @@ class SiteCheck(models.Model):
         constraints = [
             # At most one run waiting or running per site: scheduling twice queues one run.
             models.UniqueConstraint(
-                fields=["site"], condition=Q(status__in=["queued", "running"]), name="check_one_pending_per_site"
+                fields=["site"],
+                condition=Q(status__in=["queued", "running"]),
+                name="check_one_pending_per_site",
             ),
             models.CheckConstraint(condition=Q(status__in=CheckStatus.values), name="check_status_valid"),
         ]

@@ -29,7 +29,16 @@ from servq.webcheck.models import (
 )
 
 EDITOR_ROLES = ("coordinator", "supervisor")
-SITE_FIELDS = ["name", "start_url", "schedule", "max_pages", "stale_after_days", "excludes", "allow_private", "active"]
+SITE_FIELDS = [
+    "name",
+    "start_url",
+    "schedule",
+    "max_pages",
+    "stale_after_days",
+    "excludes",
+    "allow_private",
+    "active",
+]
 T = TypeVar("T")
 
 
@@ -61,7 +70,9 @@ def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
         try:
             re.compile(pattern.strip())
         except re.error as error:
-            raise SiteError(f"排除網址第 {number} 列「{pattern.strip()[:60]}」不是正確的正規表示式：{error}") from None
+            raise SiteError(
+                f"排除網址第 {number} 列「{pattern.strip()[:60]}」不是正確的正規表示式：{error}"
+            ) from None
     if fields.get("allow_private"):
         _require(
             settings.SERVQ_WEBCHECK_ALLOW_PRIVATE,
@@ -79,7 +90,9 @@ def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
         f"{agency.name} 已登錄過 {cleaned['start_url']}。",
     )
     site = Site.objects.create(agency=agency, **cleaned)
-    audit.record(by=by, action="site.register", obj=site, agency=agency, after=audit.snapshot(site, SITE_FIELDS))
+    audit.record(
+        by=by, action="site.register", obj=site, agency=agency, after=audit.snapshot(site, SITE_FIELDS)
+    )
     return site
 
 
@@ -92,7 +105,12 @@ def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
         setattr(site, name, value)
     site.save()
     audit.record(
-        by=by, action="site.update", obj=site, agency=site.agency, before=before, after=audit.snapshot(site, SITE_FIELDS)
+        by=by,
+        action="site.update",
+        obj=site,
+        agency=site.agency,
+        before=before,
+        after=audit.snapshot(site, SITE_FIELDS),
     )
     return site
 
@@ -104,7 +122,9 @@ def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwn
     _require(prefix.startswith("/") and len(prefix) <= 300, f"路徑開頭「{prefix[:60]}」須以 / 開始。")
     _require(unit.path.startswith(site.agency.path), f"{unit.name} 不是 {site.agency.name} 的單位。")
     owner, _ = PathOwner.objects.update_or_create(site=site, prefix=prefix, defaults={"unit": unit})
-    audit.record(by=by, action="site.owner", obj=site, agency=site.agency, extra={"prefix": prefix, "unit": unit.code})
+    audit.record(
+        by=by, action="site.owner", obj=site, agency=site.agency, extra={"prefix": prefix, "unit": unit.code}
+    )
     return owner
 
 
@@ -123,7 +143,9 @@ def queue_check(*, by: Any, site: Site) -> SiteCheck:
             transaction.on_commit(lambda: _enqueue(check.pk))
             return check
     except IntegrityError:
-        pending = SiteCheck.objects.filter(site=site, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]).first()
+        pending = SiteCheck.objects.filter(
+            site=site, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]
+        ).first()
         if pending is None:  # it finished between our insert and this read: queue again
             return queue_check(by=by, site=site)
         return pending
@@ -166,7 +188,9 @@ def run_check(check_id: int) -> bool:
         report = run_async(check_site([site.start_url], _options(site)))
     except Exception as error:  # the run fails, the worker goes on
         SiteCheck.objects.filter(pk=check_id).update(
-            status=CheckStatus.FAILED, finished_at=timezone.now(), error=f"{error.__class__.__name__}: {error}"[:500]
+            status=CheckStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{error.__class__.__name__}: {error}"[:500],
         )
         return True
     store_report(check, report, today=timezone.localdate())
@@ -199,7 +223,10 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
     """Keep what the crawl found: broken links (new ones marked), page dates, counts; all or nothing."""
     site = check.site
     previous = (
-        SiteCheck.objects.filter(site=site, status=CheckStatus.DONE).exclude(pk=check.pk).order_by("-finished_at").first()
+        SiteCheck.objects.filter(site=site, status=CheckStatus.DONE)
+        .exclude(pk=check.pk)
+        .order_by("-finished_at")
+        .first()
     )
     known = set(previous.broken_links.values_list("url", flat=True)) if previous else set()
     owners = list(site.owners.values_list("prefix", "unit_id"))
@@ -211,7 +238,8 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
             status=result.status,
             error=(result.error or "")[:300],
             sources=[
-                {"page": s.page, "line": s.line, "unit": rules.owner_of(s.page, owners)} for s in result.sources[:50]
+                {"page": s.page, "line": s.line, "unit": rules.owner_of(s.page, owners)}
+                for s in result.sources[:50]
             ],
             is_new=previous is not None and result.url not in known,
         )

@@ -21,7 +21,9 @@ def run_site_check(*, check_id: int) -> str:
         try:
             services.run_accessibility(check=check, pages=settings.SERVQ_WEBCHECK_A11Y_PAGES)
         except Exception as error:  # no browser on this worker: the link check still counts
-            SiteCheck.objects.filter(pk=check_id).update(notes=[*check.notes, f"accessibility not checked: {error}"])
+            SiteCheck.objects.filter(pk=check_id).update(
+                notes=[*check.notes, f"accessibility not checked: {error}"]
+            )
     return check.status
 
 

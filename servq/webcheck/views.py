@@ -17,12 +17,18 @@ CHART_HEIGHT = 120
 
 
 def _errors(form) -> str:  # type: ignore[no-untyped-def]
-    return "；".join(f"{form.fields[k].label if k in form.fields else ''}：{e[0]}" for k, e in form.errors.items())
+    return "；".join(
+        f"{form.fields[k].label if k in form.fields else ''}：{e[0]}" for k, e in form.errors.items()
+    )
 
 
 @access(signed_in=True)
 def site_list(request: HttpRequest) -> HttpResponse:
-    agencies = [a for a in agencies_for(request.user).exclude(kind="unit") if services.may_manage_sites(request.user, a)]
+    agencies = [
+        a
+        for a in agencies_for(request.user).exclude(kind="unit")
+        if services.may_manage_sites(request.user, a)
+    ]
     form = SiteForm(request.POST or None)
     if request.method == "POST":
         agency = get_object_or_404(agencies_for(request.user), pk=request.POST.get("agency") or 0)
