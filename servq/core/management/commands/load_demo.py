@@ -22,6 +22,10 @@ class Command(BaseCommand):
 
         if ensure_demo_reporting():
             self.stdout.write("demo: reporting periods, calendar, a reported quarter and a self-evaluation")
+        from servq.webcheck.demo import ensure_demo_site
+
+        if ensure_demo_site():
+            self.stdout.write("demo: a website to check (servq's own plan pages), first run by the scheduler")
         self.stdout.write(
             f"demo: {report.agencies_created} agencies and {report.users_created} users created, "
             f"{report.plans_imported} plans imported, {report.plans_skipped} already there"
