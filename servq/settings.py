@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "servq.search",
     "servq.reporting",
     "servq.webcheck",
+    "servq.cases",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,6 @@ urlpatterns = [
     path("search/", include("servq.search.urls")),
     path("reporting/", include("servq.reporting.urls")),
     path("sites/", include("servq.webcheck.urls")),
+    path("cases/", include("servq.cases.urls")),
+    path("open311/v2/", include("servq.cases.urls_open311")),
 ]

@@ -22,7 +22,11 @@ class Command(BaseCommand):
 
         if ensure_demo_reporting():
             self.stdout.write("demo: reporting periods, calendar, a reported quarter and a self-evaluation")
+        from servq.cases.demo import ensure_demo_cases
         from servq.webcheck.demo import ensure_demo_site
+
+        if ensure_demo_cases():
+            self.stdout.write("demo: case categories, a routing rule and five citizen cases")
 
         if ensure_demo_site():
             self.stdout.write("demo: a website to check (servq's own plan pages), first run by the scheduler")

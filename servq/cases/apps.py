@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "servq.cases"
+    label = "cases"
+    verbose_name = "為民服務案件"
+
+    def ready(self) -> None:
+        # Registering the measures and periodic jobs this app provides.
+        from servq.cases import measures, tasks  # noqa: F401

@@ -1,0 +1,63 @@
+"""Case forms: the citizen's (with a honeypot), the operator's, and the workflow actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servq.cases.models import Channel, Outcome
+from servq.cases.services import MAX_DESCRIPTION
+from servq.core.validators import no_markup
+
+
+class CitizenCaseForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("類別"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    subject = forms.CharField(label=_("主旨"), max_length=120, required=False, validators=[no_markup])
+    description = forms.CharField(
+        label=_("內容"),
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[no_markup],
+        help_text=_("請說明事由、時間與地點；最多 5000 字"),
+    )
+    address = forms.CharField(label=_("地點"), max_length=200, required=False, validators=[no_markup])
+    name = forms.CharField(label=_("姓名"), max_length=60, required=False, validators=[no_markup])
+    email = forms.CharField(
+        label=_("電子郵件"), max_length=254, required=False, help_text=_("用來寄送案號、查詢密碼與回覆")
+    )
+    phone = forms.CharField(label=_("電話"), max_length=30, required=False)
+    # A field people never see; software that fills every field fills it.
+    website = forms.CharField(required=False, max_length=200, label=_("請勿填寫此欄"))
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))
+
+
+class OperatorCaseForm(CitizenCaseForm):
+    channel = forms.ChoiceField(
+        label=_("來源"),
+        choices=[(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.API)],
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(label=_("案號"), max_length=24)
+    password = forms.CharField(label=_("查詢密碼"), max_length=20, widget=forms.PasswordInput(render_value=False))
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(
+        label=_("說明"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup]
+    )
+    outcome = forms.ChoiceField(label=_("結果"), choices=Outcome.choices, required=False)
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    agency = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    days = forms.IntegerField(label=_("展期天數"), required=False, min_value=1, max_value=365)
+    score = forms.IntegerField(label=_("滿意度（1–5）"), required=False, min_value=1, max_value=5)

@@ -1,0 +1,255 @@
+"""Case rules with no Django: states and transitions, time limits on the office calendar, pauses and
+the one extension, on-time rates and percentiles, duplicates, de-identification, rising topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from servq.core.rules import OfficeCalendar, add_working_days, working_days_between
+
+# --- states and transitions ---------------------------------------------------------------------
+
+RECEIVED, ASSIGNED, IN_PROGRESS, WAITING, CLOSED, REOPENED = (
+    "received",
+    "assigned",
+    "in_progress",
+    "waiting",
+    "closed",
+    "reopened",
+)
+STATES = (RECEIVED, ASSIGNED, IN_PROGRESS, WAITING, CLOSED, REOPENED)
+OPEN_STATES = frozenset(STATES) - {CLOSED}
+
+ASSIGN, START, WAIT, RESUME, REPLY, REOPEN, TRANSFER = (
+    "assign",
+    "start",
+    "wait",
+    "resume",
+    "reply",
+    "reopen",
+    "transfer",
+)
+ACTIONS = (ASSIGN, START, WAIT, RESUME, REPLY, REOPEN, TRANSFER)
+
+# (state, action) → the state after it. Anything not listed is refused.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (RECEIVED, ASSIGN): ASSIGNED,
+    (RECEIVED, REPLY): CLOSED,  # e.g. a duplicate or not ours, answered at once
+    (RECEIVED, TRANSFER): RECEIVED,
+    (ASSIGNED, ASSIGN): ASSIGNED,
+    (ASSIGNED, START): IN_PROGRESS,
+    (ASSIGNED, REPLY): CLOSED,
+    (ASSIGNED, TRANSFER): RECEIVED,
+    (IN_PROGRESS, ASSIGN): ASSIGNED,
+    (IN_PROGRESS, WAIT): WAITING,
+    (IN_PROGRESS, REPLY): CLOSED,
+    (IN_PROGRESS, TRANSFER): RECEIVED,
+    (WAITING, RESUME): IN_PROGRESS,
+    (WAITING, REPLY): CLOSED,
+    (CLOSED, REOPEN): REOPENED,
+    (REOPENED, ASSIGN): ASSIGNED,
+    (REOPENED, START): IN_PROGRESS,
+    (REOPENED, REPLY): CLOSED,
+    (REOPENED, TRANSFER): RECEIVED,
+}
+
+
+class TransitionRefused(ValueError):
+    pass
+
+
+STATE_NAMES = {
+    RECEIVED: "已收件",
+    ASSIGNED: "已分派",
+    IN_PROGRESS: "處理中",
+    WAITING: "待民眾補充",
+    CLOSED: "已回覆結案",
+    REOPENED: "重新處理",
+}
+ACTION_NAMES = {
+    ASSIGN: "分派",
+    START: "開始處理",
+    WAIT: "請民眾補充",
+    RESUME: "繼續處理",
+    REPLY: "回覆結案",
+    REOPEN: "重新處理",
+    TRANSFER: "移文",
+}
+
+
+def next_state(state: str, action: str) -> str:
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise TransitionRefused(
+            f"案件「{STATE_NAMES.get(state, state)}」時不能「{ACTION_NAMES.get(action, action)}」。"
+        ) from None
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for action in ACTIONS if (state, action) in TRANSITIONS]
+
+
+# --- time limits --------------------------------------------------------------------------------
+
+
+def due_date(received: dt.date, limit_days: int, *, working_days: bool, cal: OfficeCalendar) -> dt.date:
+    """The last day to reply: 「6個工作日內」 counts office working days from the day after receipt."""
+    if working_days:
+        return add_working_days(received, limit_days, cal)
+    return received + dt.timedelta(days=limit_days)
+
+
+def resume_due(
+    due: dt.date, paused_from: dt.date, resumed: dt.date, *, working_days: bool, cal: OfficeCalendar
+) -> dt.date:
+    """The clock stops while the case waits for the citizen: the due date moves by the days waited."""
+    if resumed <= paused_from:
+        return due
+    if working_days:
+        return add_working_days(due, working_days_between(paused_from, resumed, cal), cal)
+    return due + (resumed - paused_from)
+
+
+class ExtensionRefused(ValueError):
+    pass
+
+
+def extended_due(
+    due: dt.date, days: int, *, already_extended: int, limit_days: int, working_days: bool, cal: OfficeCalendar
+) -> dt.date:
+    """One extension (展期), at most as long as the original limit (so the total is at most twice it)."""
+    if already_extended:
+        raise ExtensionRefused("每件案件只能展期一次。")
+    if not 1 <= days <= limit_days:
+        raise ExtensionRefused(f"展期天數須介於 1 到 {limit_days} 天（原處理期限）。")
+    return add_working_days(due, days, cal) if working_days else due + dt.timedelta(days=days)
+
+
+def closed_on_time(closed: dt.date, due: dt.date) -> bool:
+    return closed <= due
+
+
+# --- measures -----------------------------------------------------------------------------------
+
+
+def on_time_rate(closed_on_time: int, closed: int, open_overdue: int) -> Decimal | None:
+    """Cases closed on time ÷ (cases closed + open cases already overdue), in percent."""
+    whole = closed + open_overdue
+    if whole == 0:
+        return None
+    return (Decimal(closed_on_time) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percentile_from_histogram(histogram: Mapping[int, int], fraction: float) -> int | None:
+    """The value below which ``fraction`` of the counted values fall (nearest rank), from value → count."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    rank = max(1, -(-int(fraction * total * 1000) // 1000))  # ceil without float drift
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return max(histogram)
+
+
+# --- input --------------------------------------------------------------------------------------
+
+EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
+PHONE_CHARS = re.compile(r"[\s\-()#]")
+
+
+def clean_phone(raw: str) -> str | None:
+    """A Taiwanese phone number as digits (09xxxxxxxx, 0x-xxxxxxx, +886…), or None when it is not one."""
+    text = PHONE_CHARS.sub("", unicodedata.normalize("NFKC", raw))
+    if text.startswith("+886"):
+        text = "0" + text[4:]
+    if re.fullmatch(r"09\d{8}|0\d{8,9}|1999", text):
+        return text
+    return None
+
+
+def valid_email(raw: str) -> bool:
+    return bool(EMAIL.match(raw.strip()))
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+def bigrams(text: str) -> set[str]:
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character bigrams: robust for Chinese without segmentation."""
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+# --- de-identification --------------------------------------------------------------------------
+
+ID_NUMBER = re.compile(r"[A-Z][12489]\d{8}", re.IGNORECASE)
+EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"'，。]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE_IN_TEXT = re.compile(r"(?:\+886[\s-]?|0)\d(?:[\s-]?\d){7,9}")
+STREET = re.compile(r"^(.*?(?:路|街|大道)(?:[一二三四五六七八九十\d]+段)?)")
+
+
+def scrub(text: str, names: Iterable[str] = ()) -> str:
+    """Free text with ID numbers, e-mail addresses, phone numbers and the given names replaced."""
+    out = unicodedata.normalize("NFKC", text)
+    out = EMAIL_IN_TEXT.sub("〔電子郵件〕", out)
+    out = ID_NUMBER.sub("〔身分證號〕", out)
+    out = PHONE_IN_TEXT.sub("〔電話〕", out)
+    for name in names:
+        if name and len(name.strip()) >= 2:
+            out = out.replace(name.strip(), "〔姓名〕")
+    return out
+
+
+def coarsen_address(address: str) -> str:
+    """An address cut back to its road or street (「高雄市三民區建工路」), house numbers and floors dropped."""
+    text = unicodedata.normalize("NFKC", address).strip()
+    match = STREET.match(text)
+    if match:
+        return match.group(1)
+    district = re.match(r"^(.*?[市縣].*?[區鄉鎮市])", text)
+    return district.group(1) if district else ""
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    "我們 你們 他們 請問 希望 謝謝 因為 所以 但是 已經 這個 那個 可以 沒有 什麼 一下 現在 目前 問題 處理 "
+    "是否 以及 如果 還是 一直 非常 就是 這樣 附近 應該 造成 相關 進行 時候 不是 還有 一個 要求 反映".split()
+)
+
+
+def topic_terms(words: Iterable[str]) -> list[str]:
+    """Segmented words worth counting: two or more characters, no stopwords, no numbers."""
+    return [w for w in words if len(w) >= 2 and w not in STOPWORDS and not w.isdigit() and not w.isascii()]
+
+
+def rising_terms(
+    this_month: Counter[str], last_month: Counter[str], *, top: int = 20, min_count: int = 3
+) -> list[tuple[str, int, float]]:
+    """Terms whose share grew most since last month: (term, count, growth ratio with add-one smoothing)."""
+    total_now = sum(this_month.values()) or 1
+    total_before = sum(last_month.values()) or 1
+    scored = []
+    for term, count in this_month.items():
+        if count < min_count:
+            continue
+        share_now = count / total_now
+        share_before = (last_month.get(term, 0) + 1) / (total_before + len(this_month))
+        scored.append((term, count, round(share_now / share_before, 2)))
+    return sorted(scored, key=lambda row: (-row[2], -row[1], row[0]))[:top]

@@ -1,0 +1,195 @@
+"""Reads of cases: who sees which, unit queues, the public query, analytics from the roll-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import reach_q
+from servq.cases import rules
+from servq.cases.models import Case, CaseCategory, CaseEvent, CaseStats, CloseTime, TermCount
+from servq.core.rules import OfficeCalendar, working_days_between
+
+
+def cases_for(user: Any) -> QuerySet[Case]:
+    """Cases of the agencies the user reaches, and those assigned to the user's unit."""
+    return Case.objects.filter(reach_q(user, "agency") | reach_q(user, "unit")).select_related(
+        "agency", "unit", "category"
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case: Case
+    days_left: int
+
+
+def queue(cases: QuerySet[Case], *, today: dt.date, cal: OfficeCalendar, limit: int = 200) -> list[QueueRow]:
+    """Open cases, those with the least time left first (negative: overdue by that many working days)."""
+    open_cases = cases.filter(closed_at__isnull=True).order_by("due_on", "id")[:limit]
+    return [QueueRow(case, working_days_between(today, case.due_on, cal)) for case in open_cases]
+
+
+def public_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.filter(public=True).select_related("to_agency").order_by("at", "id")
+
+
+def duplicate_suggestions(case: Case, *, days: int = 30, threshold: float = 0.35) -> list[tuple[Case, float]]:
+    """Open or recent cases of the same person or place with similar text."""
+    since = case.received_at - dt.timedelta(days=days)
+    same_person = Q()
+    if case.citizen_email:
+        same_person |= Q(citizen_email=case.citizen_email)
+    if case.citizen_phone:
+        same_person |= Q(citizen_phone=case.citizen_phone)
+    place = rules.coarsen_address(case.address)
+    if place:
+        same_person |= Q(address__startswith=place)
+    if not same_person:
+        return []
+    candidates = (
+        Case.objects.filter(same_person, body=case.body, received_at__gte=since, duplicate_of__isnull=True)
+        .exclude(pk=case.pk)
+        .only("number", "description", "received_at", "state")[:200]
+    )
+    scored = [(other, rules.similarity(case.description, other.description)) for other in candidates]
+    return sorted([pair for pair in scored if pair[1] >= threshold], key=lambda pair: -pair[1])[:10]
+
+
+# --- analytics ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Analytics:
+    months: list[tuple[dt.date, dict[str, Any]]]
+    by_agency: list[tuple[Agency, dict[str, Any]]]
+    by_category: list[tuple[str, dict[str, Any]]]
+    by_channel: list[tuple[str, dict[str, Any]]]
+    overall: dict[str, Any]
+
+
+def _figures(received: int, closed: int, on_time: int, overdue: int) -> dict[str, Any]:
+    return {
+        "received": received,
+        "closed": closed,
+        "closed_on_time": on_time,
+        "open_overdue": overdue,
+        "on_time_rate": rules.on_time_rate(on_time, closed, overdue),
+    }
+
+
+def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> Analytics:
+    """Volumes and on-time rates by month, agency, category and channel, from the roll-ups and the
+    partial index of open cases: a handful of grouped queries whatever the number of cases."""
+    stats = CaseStats.objects.filter(agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end)
+    overdue = Case.objects.filter(
+        agency__path__startswith=root.path,
+        closed_at__isnull=True,
+        due_on__lt=today,
+        received_at__date__gte=start.replace(day=1),
+        received_at__date__lte=end,
+    )
+    sums = {"r": Sum("received"), "c": Sum("closed"), "t": Sum("closed_on_time")}
+
+    def grouped(field: str, overdue_field: str) -> dict[Any, dict[str, Any]]:
+        late = dict(overdue.values_list(overdue_field).annotate(n=Count("id")).order_by())
+        rows = stats.values_list(field).annotate(**sums).order_by()
+        return {key: _figures(r or 0, c or 0, t or 0, late.get(key, 0)) for key, r, c, t in rows}
+
+    late_by_month = {
+        dt.date(year, month, 1): n
+        for year, month, n in overdue.values_list("received_at__year", "received_at__month")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    by_month = [
+        (month, _figures(r or 0, c or 0, t or 0, late_by_month.get(month, 0)))
+        for month, r, c, t in stats.values_list("month").annotate(**sums).order_by("month")
+    ]
+    agencies = grouped("agency", "agency")
+    names = Agency.objects.in_bulk(list(agencies))
+    categories = grouped("category__name", "category__name")
+    channels = grouped("channel", "channel")
+    total = _figures(
+        sum(f["received"] for f in agencies.values()),
+        sum(f["closed"] for f in agencies.values()),
+        sum(f["closed_on_time"] for f in agencies.values()),
+        sum(f["open_overdue"] for f in agencies.values()),
+    )
+    return Analytics(
+        months=by_month,
+        by_agency=sorted(((names[k], v) for k, v in agencies.items()), key=lambda row: row[0].path),
+        by_category=sorted(categories.items(), key=lambda row: -row[1]["received"]),
+        by_channel=sorted(channels.items(), key=lambda row: -row[1]["received"]),
+        overall=total,
+    )
+
+
+def close_time_percentiles(root: Agency, start: dt.date, end: dt.date) -> dict[str, int | None]:
+    histogram: dict[int, int] = defaultdict(int)
+    for days, cases in (
+        CloseTime.objects.filter(agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end)
+        .values_list("days")
+        .annotate(n=Sum("cases"))
+        .order_by()
+    ):
+        histogram[days] += cases
+    return {
+        "median": rules.percentile_from_histogram(histogram, 0.5),
+        "p90": rules.percentile_from_histogram(histogram, 0.9),
+    }
+
+
+def on_time_rate(agency_path: str, start: dt.date, end: dt.date, *, today: dt.date) -> Decimal | None:
+    totals = CaseStats.objects.filter(
+        agency__path__startswith=agency_path, month__gte=start.replace(day=1), month__lte=end
+    ).aggregate(c=Sum("closed"), t=Sum("closed_on_time"))
+    overdue = Case.objects.filter(
+        agency__path__startswith=agency_path,
+        closed_at__isnull=True,
+        due_on__lt=today,
+        received_at__date__gte=start.replace(day=1),
+        received_at__date__lte=end,
+    ).count()
+    return rules.on_time_rate(totals["t"] or 0, totals["c"] or 0, overdue)
+
+
+def rising_topics(body: Agency, month: dt.date) -> list[tuple[str, int, float]]:
+    """Terms of this month's cases whose share grew most since last month."""
+    previous = (month - dt.timedelta(days=1)).replace(day=1)
+    this_month: Counter[str] = Counter()
+    last_month: Counter[str] = Counter()
+    for when, term, count in TermCount.objects.filter(body=body, month__in=[month, previous]).values_list(
+        "month", "term", "count"
+    ):
+        (this_month if when == month else last_month)[term] += count
+    return rules.rising_terms(this_month, last_month)
+
+
+def top_terms(body: Agency, month: dt.date, limit: int = 20) -> list[tuple[str, int]]:
+    return list(
+        TermCount.objects.filter(body=body, month=month).order_by("-count", "term").values_list("term", "count")[:limit]
+    )
+
+
+def categories_of(body: Agency) -> QuerySet[CaseCategory]:
+    return CaseCategory.objects.filter(body=body, active=True).order_by("code")
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, current = [], start.replace(day=1)
+    while current <= end:
+        months.append(current)
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()

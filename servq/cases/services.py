@@ -1,0 +1,485 @@
+"""Every write to a case: intake from any channel, routing, the guarded workflow, replies and follow-up.
+
+Each service is atomic, writes the audit log and the roll-ups in the same transaction, and sends mail
+to the citizen only once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import grants_of
+from servq.cases import rules
+from servq.cases.models import (
+    ApiClient,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseStats,
+    CloseTime,
+    Outcome,
+    RoutingRule,
+)
+from servq.core import audit
+from servq.core.rules import format_roc_date
+from servq.core.selectors import office_calendar
+
+MAX_DESCRIPTION = 5000
+TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+TOKEN_LENGTH = 8
+
+
+class CaseError(Exception):
+    """A case write refused; ``field`` names the input at fault where there is one."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _require(ok: bool, message: str, field: str = "") -> None:
+    if not ok:
+        raise CaseError(message, field)
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def token_hash(number: str, token: str) -> str:
+    """Keyed hash of the query password: a random 40-bit token needs no slow hash, the key keeps a
+    leaked table from being checked offline, and rate limits keep guessing online hopeless."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{number}:{token.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def token_matches(case: Case, token: str) -> bool:
+    return hmac.compare_digest(case.token_hash, token_hash(case.number, token))
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_client(*, by: Any, name: str, body: Agency) -> tuple[ApiClient, str]:
+    key = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, body=body, key_hash=api_key_hash(key))
+    audit.record(by=by, action="apiclient.create", obj=client, agency=body, after={"name": name})
+    return client, key
+
+
+def client_for_key(key: str) -> ApiClient | None:
+    if not key:
+        return None
+    return ApiClient.objects.filter(key_hash=api_key_hash(key), active=True).select_related("body").first()
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+def _clean_intake(
+    description: str, email: str, phone: str, lat: Any, long: Any
+) -> tuple[str, str, str, Decimal | None, Decimal | None]:
+    text = (description or "").strip()
+    _require(bool(text), "請描述您要反映的事項。", "description")
+    _require(len(text) <= MAX_DESCRIPTION, f"內容最多 {MAX_DESCRIPTION} 字，您輸入了 {len(text)} 字。", "description")
+    _require("\x00" not in text, "內容含有無法處理的字元。", "description")
+    email = (email or "").strip()
+    _require(not email or rules.valid_email(email), f"電子郵件「{email[:60]}」格式不正確。", "email")
+    cleaned_phone = ""
+    if (phone or "").strip():
+        found = rules.clean_phone(phone)
+        _require(found is not None, f"電話「{phone[:30]}」不是有效的號碼。", "phone")
+        cleaned_phone = found or ""
+    return text, email, cleaned_phone, _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
+
+
+def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise CaseError(f"座標 {field}「{str(value)[:20]}」不是數字。", field) from None
+    _require(number.is_finite() and -bound <= number <= bound, f"座標 {field} 須介於 -{bound} 與 {bound}。", field)
+    return number.quantize(Decimal("0.000001"))
+
+
+def route(body: Agency, category: CaseCategory, address: str) -> tuple[Agency, Agency | None]:
+    """The agency and unit a new case goes to: the first routing rule that matches, else the category's."""
+    for rule in RoutingRule.objects.filter(body=body).select_related("agency", "unit"):
+        if rule.category_id not in (None, category.pk):
+            continue
+        if rule.area and rule.area not in address:
+            continue
+        return rule.agency, rule.unit
+    return category.agency or body, category.unit
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    channel: str,
+    body: Agency,
+    category: CaseCategory,
+    description: str,
+    subject: str = "",
+    address: str = "",
+    lat: Any = None,
+    long: Any = None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    by: Any = None,
+) -> tuple[Case, str]:
+    """File a case from any channel; returns it with its query password (shown once, e-mailed)."""
+    _require(category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category")
+    text, email, phone, lat_value, long_value = _clean_intake(description, email, phone, lat, long)
+    agency, unit = route(body, category, address)
+    now = timezone.now()
+    received = timezone.localdate(now)
+    calendar = office_calendar((received.year, received.year + 1))
+    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    case = Case.objects.create(
+        number=f"tmp-{secrets.token_hex(8)}",
+        token_hash="",
+        channel=channel,
+        body=body,
+        category=category,
+        agency=agency,
+        unit=unit,
+        subject=subject.strip()[:120],
+        description=text,
+        address=address.strip()[:200],
+        lat=lat_value,
+        long=long_value,
+        citizen_name=name.strip()[:60],
+        citizen_email=email,
+        citizen_phone=phone,
+        received_at=now,
+        due_on=rules.due_date(received, category.limit_days, working_days=category.working_days, cal=calendar),
+    )
+    case.number = f"{received.year - 1911:03d}{received:%m%d}{case.pk:07d}"
+    case.token_hash = token_hash(case.number, token)
+    case.save(update_fields=["number", "token_hash"])
+    _event(case, "received", by=by, note=f"{category.name}，由{agency.name}辦理", to_agency=agency)
+    _bump_stats(case, agency, received=1)
+    audit.record(by=by, action="case.receive", obj=case, agency=agency, after={"channel": channel, "category": category.code})
+    if email:
+        _mail_on_commit(
+            email,
+            f"[{body.name}] 已收到您的案件 {case.number}",
+            f"您的案件已收件，案號 {case.number}，查詢密碼 {token}。\n"
+            f"處理期限：{format_roc_date(case.due_on)}。請以案號與查詢密碼查詢辦理情形。",
+        )
+    return case, token
+
+
+# --- the workflow -------------------------------------------------------------------------------
+
+
+def may_handle(user: Any, case: Case) -> bool:
+    """The handling agency's coordinators, the handling unit's staff, and supervisors above them."""
+    if getattr(user, "is_superuser", False):
+        return True
+    agency_path = case.agency.path
+    unit_path = case.unit.path if case.unit_id else None
+    for grant in grants_of(user):
+        if grant.role == "supervisor" and agency_path.startswith(grant.path):
+            return True
+        if grant.role == "coordinator" and grant.path == agency_path:
+            return True
+        if grant.role == "unit_staff" and unit_path and unit_path.startswith(grant.path):
+            return True
+    return False
+
+
+def may_see_personal_data(user: Any, case: Case) -> bool:
+    """The handling unit and its supervisors; the agency's coordinator only while no unit has it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    unit_path = case.unit.path if case.unit_id else None
+    for grant in grants_of(user):
+        if grant.role == "supervisor" and case.agency.path.startswith(grant.path):
+            return True
+        if grant.role == "unit_staff" and unit_path and unit_path.startswith(grant.path):
+            return True
+        if grant.role == "coordinator" and unit_path is None and grant.path == case.agency.path:
+            return True
+    return False
+
+
+def _locked(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("agency", "unit", "category", "body").get(pk=case.pk)
+
+
+def _advance(by: Any, case: Case, action: str) -> tuple[Case, str]:
+    fresh = _locked(case)
+    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    try:
+        target = rules.next_state(fresh.state, action)
+    except rules.TransitionRefused as error:
+        raise CaseError(str(error), "state") from None
+    before = fresh.state
+    fresh.state = target
+    return fresh, before
+
+
+def _record(by: Any, case: Case, action: str, before: str, **extra: Any) -> None:
+    audit.record(
+        by=by,
+        action=f"case.{action}",
+        obj=case,
+        agency=case.agency,
+        before={"state": before},
+        after={"state": case.state},
+        extra=extra or None,
+    )
+
+
+@transaction.atomic
+def assign(*, by: Any, case: Case, unit: Agency, assignee: Any = None) -> Case:
+    fresh, before = _advance(by, case, rules.ASSIGN)
+    _require(
+        unit.path.startswith(fresh.agency.path) and unit.kind == "unit",
+        f"{unit.name} 不是 {fresh.agency.name} 的單位。",
+        "unit",
+    )
+    fresh.unit, fresh.assignee = unit, assignee
+    fresh.save()
+    _event(fresh, "assigned", by=by, note=f"分派至{unit.name}")
+    _record(by, fresh, "assign", before, unit=unit.code)
+    return fresh
+
+
+@transaction.atomic
+def start(*, by: Any, case: Case) -> Case:
+    fresh, before = _advance(by, case, rules.START)
+    fresh.save()
+    _event(fresh, "started", by=by, note="開始處理")
+    _record(by, fresh, "start", before)
+    return fresh
+
+
+@transaction.atomic
+def ask_citizen(*, by: Any, case: Case, question: str) -> Case:
+    """Ask the citizen for more; the clock stops until the case resumes."""
+    _require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
+    fresh, before = _advance(by, case, rules.WAIT)
+    fresh.paused_since = timezone.localdate()
+    fresh.save()
+    _event(fresh, "waiting", by=by, note=f"請補充：{question.strip()}")
+    _record(by, fresh, "wait", before)
+    if fresh.citizen_email:
+        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 需要您補充資料", question.strip())
+    return fresh
+
+
+def _unpause(case: Case, today: dt.date) -> None:
+    if case.paused_since is None:
+        return
+    calendar = office_calendar((case.paused_since.year, today.year + 1))
+    case.due_on = rules.resume_due(
+        case.due_on, case.paused_since, today, working_days=case.category.working_days, cal=calendar
+    )
+    case.paused_since = None
+
+
+@transaction.atomic
+def resume(*, by: Any, case: Case, note: str = "") -> Case:
+    fresh, before = _advance(by, case, rules.RESUME)
+    _unpause(fresh, timezone.localdate())
+    fresh.save()
+    _event(fresh, "resumed", by=by, note=note.strip() or "民眾已補充，繼續處理")
+    _record(by, fresh, "resume", before)
+    return fresh
+
+
+@transaction.atomic
+def reply(*, by: Any, case: Case, outcome: str, text: str) -> Case:
+    """Answer the citizen and close the case; on time is judged against the (paused, extended) due date."""
+    _require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
+    _require(bool(text.strip()), "請填寫回覆內容。", "reply")
+    _require(len(text) <= 10000, "回覆最多 10000 字。", "reply")
+    fresh, before = _advance(by, case, rules.REPLY)
+    now = timezone.now()
+    _unpause(fresh, timezone.localdate(now))
+    fresh.outcome, fresh.reply, fresh.closed_at = outcome, text.strip(), now
+    fresh.closed_on_time = rules.closed_on_time(timezone.localdate(now), fresh.due_on)
+    fresh.save()
+    _event(fresh, "replied", by=by, note=fresh.reply)
+    _count_close(fresh, +1)
+    _record(by, fresh, "reply", before, outcome=outcome, on_time=fresh.closed_on_time)
+    if fresh.citizen_email:
+        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 回覆", fresh.reply)
+    return fresh
+
+
+@transaction.atomic
+def reopen(*, by: Any, case: Case, reason: str) -> Case:
+    """Work a closed case again; its close is taken back out of the roll-ups and a new limit starts."""
+    _require(bool(reason.strip()), "請說明重新處理的理由。", "reason")
+    fresh, before = _advance(by, case, rules.REOPEN)
+    _count_close(fresh, -1)
+    today = timezone.localdate()
+    calendar = office_calendar((today.year, today.year + 1))
+    fresh.closed_at, fresh.closed_on_time, fresh.extended_days = None, None, 0
+    fresh.due_on = rules.due_date(today, fresh.category.limit_days, working_days=fresh.category.working_days, cal=calendar)
+    fresh.save()
+    _event(fresh, "reopened", by=by, note=reason.strip())
+    _record(by, fresh, "reopen", before, reason=reason.strip())
+    return fresh
+
+
+@transaction.atomic
+def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
+    """移文: hand the case to another agency of the same body, with the reason in the public timeline."""
+    _require(bool(reason.strip()), "移文須說明理由。", "reason")
+    fresh, before = _advance(by, case, rules.TRANSFER)
+    _require(to.pk != fresh.agency_id, "不能移文給原承辦機關。", "agency")
+    _require(to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency")
+    previous = fresh.agency
+    _bump_stats(fresh, previous, received=-1)
+    fresh.agency, fresh.unit, fresh.assignee = to, None, None
+    fresh.save()
+    _bump_stats(fresh, to, received=1)
+    _event(fresh, "transferred", by=by, note=f"移文至{to.name}：{reason.strip()}", from_agency=previous, to_agency=to)
+    _record(by, fresh, "transfer", before, from_agency=previous.code, to_agency=to.code, reason=reason.strip())
+    return fresh
+
+
+@transaction.atomic
+def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
+    """展期 once, with a notice to the citizen."""
+    _require(bool(reason.strip()), "展期須說明理由。", "reason")
+    fresh = _locked(case)
+    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    _require(fresh.state in rules.OPEN_STATES, "已結案的案件不能展期。", "state")
+    calendar = office_calendar((fresh.due_on.year, fresh.due_on.year + 1))
+    try:
+        new_due = rules.extended_due(
+            fresh.due_on,
+            days,
+            already_extended=fresh.extended_days,
+            limit_days=fresh.category.limit_days,
+            working_days=fresh.category.working_days,
+            cal=calendar,
+        )
+    except rules.ExtensionRefused as error:
+        raise CaseError(str(error), "days") from None
+    before_due = fresh.due_on
+    fresh.due_on, fresh.extended_days = new_due, days
+    fresh.save()
+    _event(fresh, "extended", by=by, note=f"展期至{format_roc_date(new_due)}：{reason.strip()}")
+    audit.record(
+        by=by,
+        action="case.extend",
+        obj=fresh,
+        agency=fresh.agency,
+        before={"due_on": before_due},
+        after={"due_on": new_due},
+        extra={"reason": reason.strip()},
+    )
+    if fresh.citizen_email:
+        _mail_on_commit(
+            fresh.citizen_email,
+            f"案件 {fresh.number} 展期通知",
+            f"您的案件處理期限延至 {format_roc_date(new_due)}。理由：{reason.strip()}",
+        )
+    return fresh
+
+
+@transaction.atomic
+def record_satisfaction(*, by: Any, case: Case, score: int, note: str = "") -> Case:
+    """外撥滿意度: the follow-up call after closing, 1 (very dissatisfied) to 5 (very satisfied)."""
+    fresh = _locked(case)
+    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    _require(fresh.state == rules.CLOSED, "結案後才能記錄滿意度。", "state")
+    _require(1 <= score <= 5, "滿意度須為 1 到 5。", "score")
+    fresh.satisfaction, fresh.satisfaction_note = score, note.strip()[:300]
+    fresh.save()
+    _event(fresh, "satisfaction", by=by, public=False, note=f"滿意度 {score}")
+    audit.record(by=by, action="case.satisfaction", obj=fresh, agency=fresh.agency, after={"score": score})
+    return fresh
+
+
+@transaction.atomic
+def merge_duplicate(*, by: Any, case: Case, into: Case) -> Case:
+    """Close ``case`` as a duplicate of ``into``; the citizen is told which case carries on."""
+    _require(case.pk != into.pk, "不能與自己併案。")
+    _require(into.body_id == case.body_id, "只能與同一受理機關的案件併案。")
+    closed = reply(
+        by=by, case=case, outcome=Outcome.DUPLICATE, text=f"本案與案號 {into.number} 內容相同，併該案辦理。"
+    )
+    Case.objects.filter(pk=closed.pk).update(duplicate_of=into)
+    closed.duplicate_of = into
+    return closed
+
+
+def read_personal_data(*, by: Any, case: Case) -> dict[str, str]:
+    """The citizen's name and contacts, for those who may see them; every read is in the audit log."""
+    _require(may_see_personal_data(by, case), "您沒有檢視民眾個人資料的權限。")
+    with transaction.atomic():
+        audit.record(by=by, action="case.read_personal_data", obj=case, agency=case.agency)
+    return {"name": case.citizen_name, "email": case.citizen_email, "phone": case.citizen_phone}
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _event(case: Case, kind: str, *, by: Any, note: str = "", public: bool = True, **agencies: Agency) -> None:
+    CaseEvent.objects.create(
+        case=case, at=timezone.now(), kind=kind, note=note, public=public, by=by if getattr(by, "pk", None) else None,
+        **agencies,
+    )
+
+
+def _month(case: Case) -> dt.date:
+    return timezone.localdate(case.received_at).replace(day=1)
+
+
+def _bump_stats(case: Case, agency: Agency, **deltas: int) -> None:
+    """Add to the month's roll-up row, creating it on first use (race-safe)."""
+    key = {"month": _month(case), "agency": agency, "category_id": case.category_id, "channel": case.channel}
+    increments = {name: F(name) + delta for name, delta in deltas.items()}
+    if CaseStats.objects.filter(**key).update(**increments):
+        return
+    try:
+        with transaction.atomic():
+            CaseStats.objects.create(**key, **{name: max(delta, 0) for name, delta in deltas.items()})
+    except IntegrityError:
+        CaseStats.objects.filter(**key).update(**increments)
+
+
+def _count_close(case: Case, sign: int) -> None:
+    """Count (or, on reopening, uncount) a close in the month it was received, and its duration."""
+    assert case.closed_at is not None
+    _bump_stats(case, case.agency, closed=sign, closed_on_time=sign if case.closed_on_time else 0)
+    days = max((timezone.localdate(case.closed_at) - timezone.localdate(case.received_at)).days, 0)
+    key = {"month": _month(case), "agency": case.agency, "category_id": case.category_id, "days": days}
+    if CloseTime.objects.filter(**key).update(cases=F("cases") + sign):
+        return
+    if sign > 0:
+        try:
+            with transaction.atomic():
+                CloseTime.objects.create(**key, cases=1)
+        except IntegrityError:
+            CloseTime.objects.filter(**key).update(cases=F("cases") + 1)
+
+
+def _mail_on_commit(to: str, subject: str, body: str) -> None:
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
+    )

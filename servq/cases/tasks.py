@@ -1,0 +1,39 @@
+"""Background work of cases: this month's term counts for the analytics' topics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from servq.cases import topics
+from servq.cases.models import Case, TermCount
+from servq.core import scheduler
+
+TERMS_KEPT = 500
+
+
+@task()
+def refresh_topics(*, month: str = "") -> int:
+    """Recount the terms of one month's cases (default: this month) per body; the rows stored."""
+    first = dt.date.fromisoformat(month) if month else timezone.localdate().replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    stored = 0
+    cases = Case.objects.filter(received_at__date__gte=first, received_at__date__lt=following)
+    for body_id in cases.values_list("body_id", flat=True).distinct().order_by():
+        texts = cases.filter(body_id=body_id).values_list("description", flat=True).iterator(chunk_size=2000)
+        counts = topics.count_terms(texts).most_common(TERMS_KEPT)
+        with transaction.atomic():
+            TermCount.objects.filter(month=first, body_id=body_id).delete()
+            TermCount.objects.bulk_create(
+                TermCount(month=first, body_id=body_id, term=term[:40], count=n) for term, n in counts
+            )
+        stored += len(counts)
+    return stored
+
+
+@scheduler.every(60, name="cases.refresh_topics")
+def _enqueue_topics() -> None:
+    refresh_topics.enqueue()

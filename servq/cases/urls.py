@@ -1,0 +1,15 @@
+from django.urls import path
+
+from servq.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_queue, name="queue"),
+    path("new/", views.new_case, name="new"),
+    path("track/", views.track, name="track"),
+    path("intake/", views.intake, name="intake"),
+    path("analytics/", views.analytics, name="analytics"),
+    path("open-data.<slug:fmt>", views.open_data, name="open_data"),
+    path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/do/<slug:action>/", views.case_action, name="action"),
+]

@@ -1,0 +1,327 @@
+"""Case pages: the citizen's form and query (public, rate-limited), the staff's queue, case page,
+operator intake and analytics, and the de-identified open data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import agencies_for, subtree_of
+from servq.cases import rules, selectors, services
+from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
+from servq.cases.models import Case, CaseCategory, Channel
+from servq.core.access import access
+from servq.core.selectors import office_calendar
+from servq.plans.exporting.sheets import neutralise
+
+STAFF_ROLES = ["supervisor", "coordinator", "unit_staff"]
+
+
+def _limited(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def default_body() -> Agency | None:
+    """The body whose public form is shown: the one that defines case categories."""
+    category = CaseCategory.objects.filter(active=True).select_related("body").order_by("body__path").first()
+    return category.body if category else None
+
+
+def _form_errors(error: services.CaseError, form: Any) -> None:
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, str(error))
+    else:
+        form.add_error(None, str(error))
+
+
+# --- the citizen's side -------------------------------------------------------------------------
+
+
+@access(public=True)
+@never_cache
+def new_case(request: HttpRequest) -> HttpResponse:
+    body = default_body()
+    if body is None:
+        raise Http404
+    form = CitizenCaseForm(request.POST or None, categories=selectors.categories_of(body))
+    if request.method == "POST":
+        if _limited(request, "cases.new", "5/10m"):
+            return render(request, "cases/limited.html", status=429)
+        if form.is_bot():
+            return render(request, "cases/limited.html", status=400)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case, token = services.submit_case(
+                    channel=Channel.WEB,
+                    body=body,
+                    category=data["category"],
+                    description=data["description"],
+                    subject=data["subject"],
+                    address=data["address"],
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                )
+                return render(request, "cases/received.html", {"case": case, "token": token})
+            except services.CaseError as error:
+                _form_errors(error, form)
+    return render(request, "cases/new.html", {"form": form, "body": body}, status=400 if form.errors else 200)
+
+
+@access(public=True)
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    """Case number + query password → state, public timeline and reply; no personal data."""
+    form = TrackForm(request.POST or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        by_ip = _limited(request, "cases.track.ip", "20/10m")
+        by_case = is_ratelimited(
+            request, group="cases.track.case", key=lambda _group, _request: number, rate="5/10m", method="POST",
+            increment=True,
+        )
+        if by_ip or by_case:
+            return render(request, "cases/limited.html", status=429)
+        case = Case.objects.filter(number=number).select_related("agency", "category").first()
+        if case is None or not services.token_matches(case, form.cleaned_data["password"]):
+            form.add_error(None, "案號或查詢密碼不正確。")
+        else:
+            context.update({"case": case, "timeline": selectors.public_timeline(case)})
+    return render(request, "cases/track.html", context, status=400 if form.errors else 200)
+
+
+@access(public=True)
+def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    """De-identified cases of one month as CSV or JSON: no names, contacts or ID numbers; addresses cut
+    to the street; free text scrubbed of the same patterns."""
+    month_text = request.GET.get("month") or (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    try:
+        month = dt.date.fromisoformat(f"{month_text}-01")
+    except ValueError:
+        return HttpResponse(f"month「{month_text[:20]}」須為 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8")
+    following = (month + dt.timedelta(days=32)).replace(day=1)
+    cases = (
+        Case.objects.filter(received_at__date__gte=month, received_at__date__lt=following)
+        .select_related("agency", "category")
+        .order_by("id")
+    )
+    rows = (_open_row(case) for case in cases.iterator(chunk_size=2000))
+    if fmt == "json":
+        response = StreamingHttpResponse(_json_lines(rows), content_type="application/json; charset=utf-8")
+    elif fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="servq-cases-{month:%Y-%m}.{fmt}"'
+    return response
+
+
+OPEN_FIELDS = ["case", "category", "channel", "agency", "received", "closed", "state", "outcome", "on_time", "area", "description"]
+
+
+def _open_row(case: Case) -> dict[str, Any]:
+    names = [case.citizen_name]
+    return {
+        "case": case.number,
+        "category": case.category.name,
+        "channel": case.channel,
+        "agency": case.agency.name,
+        "received": timezone.localdate(case.received_at).isoformat(),
+        "closed": timezone.localdate(case.closed_at).isoformat() if case.closed_at else "",
+        "state": case.state,
+        "outcome": case.outcome,
+        "on_time": "" if case.closed_on_time is None else case.closed_on_time,
+        "area": rules.coarsen_address(case.address),
+        "description": rules.scrub(case.description, names),
+    }
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff".encode()
+    writer.writerow(OPEN_FIELDS)
+    for row in rows:
+        writer.writerow([neutralise(str(row[f])) for f in OPEN_FIELDS])
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _json_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+    yield b"["
+    for index, row in enumerate(rows):
+        yield (b"," if index else b"") + json.dumps(row, ensure_ascii=False).encode()
+    yield b"]"
+
+
+# --- the staff's side ---------------------------------------------------------------------------
+
+
+@access(roles=STAFF_ROLES)
+def case_queue(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for(request.user)
+    unit = request.GET.get("unit")
+    if unit and unit.isdigit():
+        cases = cases.filter(unit_id=int(unit))
+    today = timezone.localdate()
+    rows = selectors.queue(cases, today=today, cal=office_calendar((today.year - 1, today.year + 1)))
+    return render(request, "cases/queue.html", {"rows": rows, "today": today})
+
+
+def _case(request: HttpRequest, number: str) -> Case:
+    return get_object_or_404(selectors.cases_for(request.user).select_related("body", "assignee"), number=number)
+
+
+@access(roles=STAFF_ROLES)
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    personal = None
+    if request.GET.get("personal") == "1":
+        try:
+            personal = services.read_personal_data(by=request.user, case=case)
+        except services.CaseError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "events": case.events.select_related("by").order_by("at", "id"),
+            "actions": [(a, rules.ACTION_NAMES[a]) for a in rules.allowed_actions(case.state)],
+            "may_handle": services.may_handle(request.user, case),
+            "may_see_personal": services.may_see_personal_data(request.user, case),
+            "personal": personal,
+            "units": subtree_of(case.agency).filter(kind="unit"),
+            "agencies": subtree_of(case.body).exclude(kind="unit").exclude(pk=case.agency_id),
+            "duplicates": selectors.duplicate_suggestions(case) if case.state != "closed" else [],
+            "form": ActionForm(),
+        },
+    )
+
+
+@access(roles=STAFF_ROLES)
+@require_POST
+def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = _case(request, number)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{e[0]}" for k, e in form.errors.items()))
+        return redirect("cases:detail", number=case.number)
+    data = form.cleaned_data
+    note = data["note"] or ""
+    try:
+        _perform(request, case, action, data, note)
+        messages.success(request, "已更新案件。")
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    return redirect("cases:detail", number=case.number)
+
+
+def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any], note: str) -> None:
+    by = request.user
+    if action == "assign":
+        unit = get_object_or_404(subtree_of(case.agency).filter(kind="unit"), pk=data["unit"] or 0)
+        services.assign(by=by, case=case, unit=unit)
+    elif action == "start":
+        services.start(by=by, case=case)
+    elif action == "wait":
+        services.ask_citizen(by=by, case=case, question=note)
+    elif action == "resume":
+        services.resume(by=by, case=case, note=note)
+    elif action == "reply":
+        services.reply(by=by, case=case, outcome=data["outcome"] or "", text=note)
+    elif action == "reopen":
+        services.reopen(by=by, case=case, reason=note)
+    elif action == "transfer":
+        to = get_object_or_404(subtree_of(case.body).exclude(kind="unit"), pk=data["agency"] or 0)
+        services.transfer(by=by, case=case, to=to, reason=note)
+    elif action == "extend":
+        services.extend(by=by, case=case, days=data["days"] or 0, reason=note)
+    elif action == "satisfaction":
+        services.record_satisfaction(by=by, case=case, score=data["score"] or 0, note=note)
+    elif action == "merge":
+        into = get_object_or_404(selectors.cases_for(by), number=request.POST.get("into", ""))
+        services.merge_duplicate(by=by, case=case, into=into)
+    else:
+        raise Http404
+
+
+@access(roles=STAFF_ROLES)
+def intake(request: HttpRequest) -> HttpResponse:
+    """Operator entry for phone, 1999, mailbox and walk-in cases."""
+    body = default_body()
+    if body is None:
+        raise Http404
+    if not agencies_for(request.user).filter(path__startswith=body.path).exists():
+        raise PermissionDenied
+    form = OperatorCaseForm(request.POST or None, categories=selectors.categories_of(body))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, token = services.submit_case(
+                channel=data["channel"],
+                body=body,
+                category=data["category"],
+                description=data["description"],
+                subject=data["subject"],
+                address=data["address"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                by=request.user,
+            )
+            return render(request, "cases/received.html", {"case": case, "token": token, "operator": True})
+        except services.CaseError as error:
+            _form_errors(error, form)
+    return render(request, "cases/intake.html", {"form": form, "body": body}, status=400 if form.errors else 200)
+
+
+@access(roles=STAFF_ROLES)
+def analytics(request: HttpRequest) -> HttpResponse:
+    reachable = agencies_for(request.user).exclude(kind="unit")
+    chosen = request.GET.get("agency")
+    root = (
+        get_object_or_404(reachable, pk=chosen)
+        if chosen and chosen.isdigit()
+        else reachable.order_by("depth", "path").first()
+    )
+    if root is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=365)).replace(day=1)
+    data = selectors.analytics(root, start, today, today=today)
+    body = default_body()
+    month = today.replace(day=1)
+    return render(
+        request,
+        "cases/analytics.html",
+        {
+            "root": root,
+            "data": data,
+            "start": start,
+            "today": today,
+            "percentiles": selectors.close_time_percentiles(root, start, today),
+            "top": selectors.top_terms(body, month) if body else [],
+            "rising": selectors.rising_topics(body, month) if body else [],
+            "channels": dict(Channel.choices),
+            "last_month": (month - dt.timedelta(days=1)).strftime("%Y-%m"),
+        },
+    )
