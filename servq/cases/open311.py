@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servq.cases import rules, services
 from servq.cases.models import Case, CaseCategory, Channel
@@ -85,12 +86,16 @@ def _service(category: CaseCategory) -> dict[str, Any]:
     }
 
 
+@csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
 @access(public=True)
+@require_GET
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, "services", "service", [_service(c) for c in _categories().select_related("body")])
 
 
+@csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
 @access(public=True)
+@require_GET
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     category = _categories().filter(code=code).first()
     if category is None:
@@ -146,49 +151,55 @@ def _parse_time(value: str, name: str) -> dt.datetime:
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
+def _days_before(end: dt.datetime) -> dt.datetime:
+    try:
+        return end - dt.timedelta(days=DEFAULT_DAYS)
+    except OverflowError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 def _cases() -> Any:
     body = default_body()
     return Case.objects.filter(body=body).select_related("category", "agency")
 
 
 def _query(request: HttpRequest) -> Any:
+    """Every parameter is checked first; service_request_id then overrides the others, as GeoReport says."""
     params = request.GET
+    end = _parse_time(params["end_date"], "end_date") if "end_date" in params else timezone.now()
+    start = _parse_time(params["start_date"], "start_date") if "start_date" in params else _days_before(end)
+    status = params.get("status")
+    wanted = set(status.split(",")) if status is not None else {"open", "closed"}
+    if not wanted or not wanted <= {"open", "closed"}:
+        raise ApiError(400, f"status「{(status or '')[:40]}」只能是 open、closed 或 open,closed。")
     cases = _cases()
     if ids := params.get("service_request_id"):
         return cases.filter(number__in=[i.strip() for i in ids.split(",")[:MAX_RESULTS]])
-    end = _parse_time(params["end_date"], "end_date") if params.get("end_date") else timezone.now()
-    start = _parse_time(params["start_date"], "start_date") if params.get("start_date") else end - dt.timedelta(days=DEFAULT_DAYS)
-    if start > end:
-        raise ApiError(400, "start_date 晚於 end_date。")
-    cases = cases.filter(received_at__gte=start, received_at__lte=end)
+    cases = cases.filter(received_at__gte=start, received_at__lte=end)  # start after end: nothing
     if codes := params.get("service_code"):
         cases = cases.filter(category__code__in=codes.split(","))
-    status = params.get("status")
-    if status:
-        wanted = set(status.split(","))
-        if not wanted <= {"open", "closed"}:
-            raise ApiError(400, f"status「{status[:40]}」只能是 open 或 closed。")
-        if wanted == {"open"}:
-            cases = cases.filter(closed_at__isnull=True)
-        elif wanted == {"closed"}:
-            cases = cases.filter(closed_at__isnull=False)
+    if wanted == {"open"}:
+        cases = cases.filter(closed_at__isnull=True)
+    elif wanted == {"closed"}:
+        cases = cases.filter(closed_at__isnull=False)
     return cases.order_by("-received_at")[:MAX_RESULTS]
 
 
 @csrf_exempt
 @access(public=True)
+@require_http_methods(["GET", "POST"])
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         if request.method == "POST":
             return _post_request(request, fmt)
-        if request.method != "GET":
-            raise ApiError(405, "只接受 GET 與 POST。")
         return _respond(fmt, "service_requests", "request", [_request_row(c) for c in _query(request)])
     except ApiError as error:
         return _error(fmt, error)
 
 
+@csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
 @access(public=True)
+@require_GET
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     case = _cases().filter(number=number).first()
     if case is None:
@@ -249,7 +260,9 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     return _respond(fmt, "service_requests", "request", [row], status=201)
 
 
+@csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
 @access(public=True)
+@require_GET
 def openapi(request: HttpRequest) -> HttpResponse:
     from servq.cases.openapi import SPEC
 

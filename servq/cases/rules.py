@@ -201,7 +201,7 @@ def similarity(a: str, b: str) -> float:
 ID_NUMBER = re.compile(r"[A-Z][12489]\d{8}", re.IGNORECASE)
 EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"'，。]{1,64}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PHONE_IN_TEXT = re.compile(r"(?:\+886[\s-]?|0)\d(?:[\s-]?\d){7,9}")
-STREET = re.compile(r"^(.*?(?:路|街|大道)(?:[一二三四五六七八九十\d]+段)?)")
+STREET = re.compile(r"^(.*?(?:路|街|大道)(?:[東西南北]?[一二三四五六七八九十\d]+段)?)")
 
 
 def scrub(text: str, names: Iterable[str] = ()) -> str:

@@ -388,8 +388,8 @@ def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
         action="case.extend",
         obj=fresh,
         agency=fresh.agency,
-        before={"due_on": before_due},
-        after={"due_on": new_due},
+        before={"due_on": before_due.isoformat()},
+        after={"due_on": new_due.isoformat()},
         extra={"reason": reason.strip()},
     )
     if fresh.citizen_email:

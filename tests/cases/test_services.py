@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from servq.cases import selectors, services, tasks
+from servq.cases.models import Case, CaseEvent, CaseStats, CloseTime, TermCount
+from servq.core import measures
+from servq.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_case_is_numbered_routed_timed_and_mailed(
+    file_case, agency_tree, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case, token = file_case(
+            "repair", "臺北市中正區路燈不亮", address="臺北市中正區重慶南路一段", email="ming@example.tw"
+        )
+    today = timezone.localdate()
+    assert case.number.startswith(f"{today.year - 1911:03d}{today:%m%d}")
+    assert case.agency == agency_tree["ntbt"]  # routed by the address
+    assert case.due_on > today
+    assert services.token_matches(case, token) and not services.token_matches(case, "WRONG123")
+    (message,) = mail.outbox
+    assert case.number in message.body and token in message.body
+    assert CaseStats.objects.get().received == 1
+    assert AuditEntry.objects.filter(action="case.receive", object_id=str(case.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"description": "   "}, "description", "描述"),
+        ({"description": "字" * 100_000}, "description", "5000"),
+        ({"email": "not-an-email"}, "email", "電子郵件"),
+        ({"phone": "123"}, "phone", "電話"),
+        ({"lat": "north"}, "lat", "座標"),
+        ({"lat": "91"}, "lat", "-90"),
+    ],
+)
+def test_bad_input_names_the_field_and_makes_no_case(file_case, fields, field, message):
+    with pytest.raises(services.CaseError) as error:
+        file_case(**{"text": fields.pop("description", "路燈壞了")}, **fields)
+    assert error.value.field == field and message in str(error.value)
+    assert not Case.objects.exists() and not CaseStats.objects.exists()
+
+
+def test_an_inactive_or_foreign_category_is_refused(file_case, categories, agency_tree):
+    categories["report"].active = False
+    categories["report"].save()
+    with pytest.raises(services.CaseError, match="不受理"):
+        file_case("report")
+    with pytest.raises(services.CaseError, match="不受理"):
+        services.submit_case(
+            channel="web", body=agency_tree["mof"], category=categories["petition"], description="x"
+        )
+
+
+def test_the_workflow_with_a_pause_and_an_on_time_reply(file_case, handler, agency_tree):
+    case, _ = file_case()
+    case = services.assign(by=handler, case=case, unit=agency_tree["mof_unit"])
+    case = services.start(by=handler, case=case)
+    due = case.due_on
+    case = services.ask_citizen(by=handler, case=case, question="請提供發生地點")
+    Case.objects.filter(pk=case.pk).update(paused_since=timezone.localdate() - dt.timedelta(days=7))
+    case = services.resume(by=handler, case=Case.objects.get(pk=case.pk))
+    assert case.due_on > due  # the week waited does not count
+    case = services.reply(by=handler, case=case, outcome="resolved", text="已延長服務時間")
+    assert case.state == "closed" and case.closed_on_time
+    stats = CaseStats.objects.get()
+    assert (stats.received, stats.closed, stats.closed_on_time) == (1, 1, 1)
+    assert CloseTime.objects.get().cases == 1
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == ["received", "assigned", "started", "waiting", "resumed", "replied"]
+
+
+def test_a_reply_to_a_closed_case_is_refused_and_reopening_uncounts_the_close(file_case, handler):
+    case, _ = file_case()
+    case = services.reply(by=handler, case=case, outcome="explained", text="說明")
+    with pytest.raises(services.CaseError, match="已回覆結案"):
+        services.reply(by=handler, case=case, outcome="explained", text="再說明")
+    case = services.reopen(by=handler, case=case, reason="民眾不滿意回覆")
+    stats = CaseStats.objects.get()
+    assert (stats.closed, stats.closed_on_time) == (0, 0)
+    assert CloseTime.objects.get().cases == 0
+    services.reply(by=handler, case=case, outcome="resolved", text="已處理")
+    assert CaseStats.objects.get().closed == 1
+
+
+def test_transfer_moves_the_case_and_its_count_with_a_public_reason(file_case, handler, agency_tree):
+    case, _ = file_case()
+    case = services.transfer(by=handler, case=case, to=agency_tree["moea"], reason="屬經濟部權責")
+    assert case.agency == agency_tree["moea"] and case.state == "received"
+    event = CaseEvent.objects.get(kind="transferred")
+    assert event.public and "屬經濟部權責" in event.note
+    counts = dict(CaseStats.objects.values_list("agency__code", "received"))
+    assert counts == {"mof": 0, "moea": 1}
+    with pytest.raises(services.CaseError, match="權限"):
+        services.start(by=handler, case=case)  # no longer 財政部's
+
+
+def test_one_extension_with_a_notice(file_case, handler, django_capture_on_commit_callbacks):
+    case, _ = file_case(email="ming@example.tw")
+    with django_capture_on_commit_callbacks(execute=True):
+        extended = services.extend(by=handler, case=case, days=3, reason="需會勘現場")
+    assert extended.due_on > case.due_on
+    assert any("展期" in m.subject for m in mail.outbox)
+    with pytest.raises(services.CaseError, match="一次"):
+        services.extend(by=handler, case=extended, days=1, reason="再延")
+
+
+def test_another_agency_cannot_handle_and_personal_data_reads_are_logged(
+    file_case, handler, agency_tree, user_with_role
+):
+    case, _ = file_case(name="王小明", phone="0912345678")
+    outsider = user_with_role(agency_tree["moea"], "coordinator")
+    with pytest.raises(services.CaseError, match="權限"):
+        services.assign(by=outsider, case=case, unit=agency_tree["mof_unit"])
+    with pytest.raises(services.CaseError, match="個人資料"):
+        services.read_personal_data(by=outsider, case=case)
+    assert services.read_personal_data(by=handler, case=case)["name"] == "王小明"
+    assert AuditEntry.objects.filter(action="case.read_personal_data", actor=handler).count() == 1
+    services.assign(by=handler, case=case, unit=agency_tree["mof_unit"])
+    with pytest.raises(services.CaseError):
+        services.read_personal_data(by=handler, case=Case.objects.get(pk=case.pk))  # the unit has it now
+
+
+def test_duplicates_are_suggested_and_merged(file_case, handler):
+    first, _ = file_case("repair", "中山路二段的路燈壞了好幾天", email="ming@example.tw")
+    second, _ = file_case("repair", "中山路二段路燈壞了一週", email="ming@example.tw")
+    file_case("repair", "公園溜滑梯斷裂", email="ming@example.tw")
+    suggestions = selectors.duplicate_suggestions(second)
+    assert [case.pk for case, _ in suggestions] == [first.pk]
+    merged = services.merge_duplicate(by=handler, case=second, into=first)
+    assert merged.state == "closed" and merged.outcome == "duplicate" and merged.duplicate_of == first
+
+
+def test_satisfaction_only_after_closing_and_within_1_to_5(file_case, handler):
+    case, _ = file_case()
+    with pytest.raises(services.CaseError, match="結案後"):
+        services.record_satisfaction(by=handler, case=case, score=5)
+    case = services.reply(by=handler, case=case, outcome="resolved", text="已處理")
+    with pytest.raises(services.CaseError, match="1 到 5"):
+        services.record_satisfaction(by=handler, case=case, score=6)
+    assert services.record_satisfaction(by=handler, case=case, score=4).satisfaction == 4
+
+
+def test_the_on_time_measure_counts_overdue_open_cases(file_case, handler, agency_tree):
+    on_time, _ = file_case()
+    services.reply(by=handler, case=on_time, outcome="resolved", text="ok")
+    late_closed, _ = file_case()
+    Case.objects.filter(pk=late_closed.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    services.reply(by=handler, case=Case.objects.get(pk=late_closed.pk), outcome="resolved", text="ok")
+    overdue_open, _ = file_case()
+    Case.objects.filter(pk=overdue_open.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    file_case()  # open, not yet due
+    today = timezone.localdate()
+    scope = measures.Scope(agency_tree["root"].path, today.replace(day=1), today)
+    # 1 on time ÷ (2 closed + 1 overdue)
+    assert measures.get("cases.on_time_rate").value(scope) == Decimal("33.3")
+    assert measures.get("cases.median_days_to_close").value(scope) == Decimal(0)
+
+
+def test_topics_are_counted_once_per_case(file_case, body):
+    file_case("repair", "路燈不亮，路燈很暗")
+    file_case("repair", "路燈閃爍")
+    file_case("report", "違規停車擋住人行道")
+    assert tasks.refresh_topics.call() > 0
+    counts = dict(TermCount.objects.values_list("term", "count"))
+    assert counts["路燈"] == 2 and counts["違規停車"] == 1

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from servq.cases import services
+from servq.cases.models import Case
+from servq.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(categories, **extra):
+    return {
+        "category": categories["repair"].pk,
+        "description": "路燈不亮",
+        "address": "臺北市中正區",
+        **extra,
+    }
+
+
+def test_a_citizen_files_a_case_and_sees_number_and_password(client, categories):
+    response = client.post(reverse("cases:new"), form_data(categories, email="ming@example.tw"))
+    case = Case.objects.get()
+    page = response.content.decode()
+    assert response.status_code == 200 and case.number in page and "查詢密碼" in page
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_honeypot_and_the_rate_limit_stop_bots(client, categories):
+    assert client.post(reverse("cases:new"), form_data(categories, website="http://spam")).status_code == 400
+    assert not Case.objects.exists()
+    statuses = [client.post(reverse("cases:new"), form_data(categories)).status_code for _ in range(5)]
+    assert statuses == [200] * 4 + [429]  # five posts in ten minutes per address, the bot's included
+    assert Case.objects.count() == 4
+
+
+def test_script_in_the_text_is_refused_naming_the_field(client, categories):
+    response = client.post(
+        reverse("cases:new"), form_data(categories, description="<script>alert(1)</script>")
+    )
+    assert response.status_code == 400 and "純文字" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_tracking_shows_the_public_timeline_without_personal_data(client, file_case, handler):
+    case, token = file_case(name="王小明", email="ming@example.tw", phone="0912345678")
+    services.reply(by=handler, case=case, outcome="resolved", text="已修復")
+    page = client.post(reverse("cases:track"), {"number": case.number, "password": token}).content.decode()
+    assert "已回覆結案" in page and "已修復" in page
+    for secret in ("王小明", "ming@example.tw", "0912345678"):
+        assert secret not in page
+
+
+def test_wrong_passwords_are_refused_then_rate_limited(client, file_case):
+    case, token = file_case()
+    statuses = [
+        client.post(reverse("cases:track"), {"number": case.number, "password": "WRONG234"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [400] * 5
+    assert client.post(reverse("cases:track"), {"number": case.number, "password": token}).status_code == 429
+
+
+def test_staff_of_another_agency_get_404_and_personal_data_reads_are_logged(
+    client, file_case, handler, agency_tree, user_with_role
+):
+    case, _ = file_case(name="王小明")
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
+    client.force_login(handler)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "王小明" not in page
+    page = client.get(reverse("cases:detail", args=[case.number]), {"personal": "1"}).content.decode()
+    assert "王小明" in page
+    assert AuditEntry.objects.filter(action="case.read_personal_data").count() == 1
+
+
+def test_staff_act_on_a_case_through_the_page(client, file_case, handler, agency_tree):
+    case, _ = file_case()
+    client.force_login(handler)
+    client.post(reverse("cases:action", args=[case.number, "assign"]), {"unit": agency_tree["mof_unit"].pk})
+    client.post(
+        reverse("cases:action", args=[case.number, "reply"]), {"outcome": "resolved", "note": "已處理"}
+    )
+    case.refresh_from_db()
+    assert case.state == "closed" and case.unit == agency_tree["mof_unit"]
+    response = client.post(
+        reverse("cases:action", args=[case.number, "reply"]),
+        {"outcome": "resolved", "note": "x"},
+        follow=True,
+    )
+    assert "不能" in response.content.decode()
+
+
+def test_operator_intake_records_the_channel(client, categories, handler):
+    client.force_login(handler)
+    response = client.post(reverse("cases:intake"), {**form_data(categories), "channel": "1999"})
+    assert response.status_code == 200
+    assert Case.objects.get().channel == "1999"
+
+
+def test_open_data_is_de_identified_and_safe_in_spreadsheets(client, file_case):
+    file_case(
+        text='=HYPERLINK("http://evil") 我是王小明，電話0912-345-678，身分證A123456789',
+        name="王小明",
+        email="ming@example.tw",
+        address="臺北市中正區重慶南路一段122號5樓",
+    )
+    from django.utils import timezone
+
+    month = timezone.localdate().strftime("%Y-%m")
+    csv_text = b"".join(
+        client.get(reverse("cases:open_data", args=["csv"]), {"month": month}).streaming_content
+    ).decode("utf-8-sig")
+    rows = json.loads(
+        b"".join(client.get(reverse("cases:open_data", args=["json"]), {"month": month}).streaming_content)
+    )
+    for secret in ("王小明", "0912-345-678", "A123456789", "ming@example.tw", "122號"):
+        assert secret not in csv_text and secret not in json.dumps(rows, ensure_ascii=False)
+    assert rows[0]["area"] == "臺北市中正區重慶南路一段"
+    assert "'=HYPERLINK" in csv_text  # a formula is written as text
+    assert client.get(reverse("cases:open_data", args=["csv"]), {"month": "2026-13"}).status_code == 400
+
+
+def test_analytics_from_the_roll_ups(client, file_case, handler, agency_tree):
+    case, _ = file_case()
+    services.reply(by=handler, case=case, outcome="resolved", text="ok")
+    file_case("inquiry")
+    client.force_login(handler)
+    page = client.get(reverse("cases:analytics")).content.decode()
+    assert "財政部" in page and "100.0" in page
+
+
+def test_the_queue_orders_by_time_left(client, file_case, handler):
+    later, _ = file_case("report")  # 30 calendar days
+    sooner, _ = file_case("inquiry")  # 3 working days
+    client.force_login(handler)
+    page = client.get(reverse("cases:queue")).content.decode()
+    assert page.index(sooner.number) < page.index(later.number)
