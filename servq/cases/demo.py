@@ -11,10 +11,20 @@ from servq.cases.defaults import load_default_categories
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 
 DEMO_CASES = [
-    ("repair", "北區中山路二段的路燈壞了好幾天，晚上很暗很危險。", "示範市北區中山路二段100號", Channel.HOTLINE),
+    (
+        "repair",
+        "北區中山路二段的路燈壞了好幾天，晚上很暗很危險。",
+        "示範市北區中山路二段100號",
+        Channel.HOTLINE,
+    ),
     ("petition", "希望戶政事務所延長週三的服務時間，上班族很難請假辦理。", "", Channel.WEB),
     ("inquiry", "請問換發身分證需要帶哪些證件？可以線上預約嗎？", "", Channel.PHONE),
-    ("report", "北區民生路人行道常有機車違規停放，行人只能走到車道。", "示範市北區民生路45號", Channel.MAILBOX),
+    (
+        "report",
+        "北區民生路人行道常有機車違規停放，行人只能走到車道。",
+        "示範市北區民生路45號",
+        Channel.MAILBOX,
+    ),
     ("repair", "中山路二段路燈仍然不亮，已經一週了。", "示範市北區中山路二段102號", Channel.WEB),
 ]
 
@@ -29,7 +39,9 @@ def ensure_demo_cases() -> bool:
     civil = Agency.objects.get(code="demo-civil")
     north = Agency.objects.get(code="demo-north")
     CaseCategory.objects.filter(body=body).update(agency=civil)
-    RoutingRule.objects.create(body=body, area="北區", agency=north, unit=Agency.objects.get(code="demo-north-civ"))
+    RoutingRule.objects.create(
+        body=body, area="北區", agency=north, unit=Agency.objects.get(code="demo-north-civ")
+    )
     categories = {c.code: c for c in CaseCategory.objects.filter(body=body)}
     made = []
     for code, text, address, channel in DEMO_CASES:
@@ -44,7 +56,12 @@ def ensure_demo_cases() -> bool:
             phone="0912-345-678",
         )
         made.append(case)
-    services.start(by=supervisor, case=services.assign(by=supervisor, case=made[0], unit=made[0].unit or Agency.objects.get(code="demo-north-civ")))
+    services.start(
+        by=supervisor,
+        case=services.assign(
+            by=supervisor, case=made[0], unit=made[0].unit or Agency.objects.get(code="demo-north-civ")
+        ),
+    )
     services.reply(
         by=supervisor,
         case=made[2],

@@ -7,13 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servq.cases.models import Channel, Outcome
+from servq.cases.models import CaseCategory, Channel, Outcome
 from servq.cases.services import MAX_DESCRIPTION
 from servq.core.validators import no_markup
 
 
 class CitizenCaseForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("類別"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    category: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("類別"), queryset=CaseCategory.objects.none(), empty_label=None
+    )
     subject = forms.CharField(label=_("主旨"), max_length=120, required=False, validators=[no_markup])
     description = forms.CharField(
         label=_("內容"),
@@ -33,7 +35,7 @@ class CitizenCaseForm(forms.Form):
 
     def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def is_bot(self) -> bool:
@@ -49,12 +51,18 @@ class OperatorCaseForm(CitizenCaseForm):
 
 class TrackForm(forms.Form):
     number = forms.CharField(label=_("案號"), max_length=24)
-    password = forms.CharField(label=_("查詢密碼"), max_length=20, widget=forms.PasswordInput(render_value=False))
+    password = forms.CharField(
+        label=_("查詢密碼"), max_length=20, widget=forms.PasswordInput(render_value=False)
+    )
 
 
 class ActionForm(forms.Form):
     note = forms.CharField(
-        label=_("說明"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_markup]
+        label=_("說明"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[no_markup],
     )
     outcome = forms.ChoiceField(label=_("結果"), choices=Outcome.choices, required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -42,17 +42,29 @@ class Outcome(models.TextChoices):
 class CaseCategory(models.Model):
     """A kind of case (陳情, 諮詢, 報修, 檢舉 …) with its time limit, defined by a body for its tree."""
 
-    body = models.ForeignKey(Agency, verbose_name=_("訂定機關"), on_delete=models.PROTECT, related_name="case_categories")
+    body = models.ForeignKey(
+        Agency, verbose_name=_("訂定機關"), on_delete=models.PROTECT, related_name="case_categories"
+    )
     code = models.SlugField(_("代碼"), max_length=40)
     name = models.CharField(_("類別"), max_length=60)
     description = models.CharField(_("說明"), max_length=300, blank=True)
     limit_days = models.PositiveSmallIntegerField(_("處理期限（日）"))
     working_days = models.BooleanField(_("以工作日計"), default=True)
     agency = models.ForeignKey(
-        Agency, verbose_name=_("預設承辦機關"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Agency,
+        verbose_name=_("預設承辦機關"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     unit = models.ForeignKey(
-        Agency, verbose_name=_("預設承辦單位"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Agency,
+        verbose_name=_("預設承辦單位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     active = models.BooleanField(default=True)
 
@@ -62,7 +74,9 @@ class CaseCategory(models.Model):
         ordering = ["body", "code"]
         constraints = [
             models.UniqueConstraint(fields=["body", "code"], name="category_code_per_body"),
-            models.CheckConstraint(condition=Q(limit_days__gte=1) & Q(limit_days__lte=365), name="category_limit_sane"),
+            models.CheckConstraint(
+                condition=Q(limit_days__gte=1) & Q(limit_days__lte=365), name="category_limit_sane"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,7 +87,9 @@ class RoutingRule(models.Model):
     """Cases of a category (or any) whose address mentions ``area`` go to this agency and unit."""
 
     body = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="routing_rules")
-    category = models.ForeignKey(CaseCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        CaseCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     area = models.CharField(_("地區"), max_length=60, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -91,13 +107,27 @@ class Case(models.Model):
     token_hash = models.CharField(max_length=64)
     channel = models.CharField(_("來源"), max_length=10, choices=Channel.choices)
     body = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey(CaseCategory, verbose_name=_("類別"), on_delete=models.PROTECT, related_name="cases")
-    agency = models.ForeignKey(Agency, verbose_name=_("承辦機關"), on_delete=models.PROTECT, related_name="cases")
+    category = models.ForeignKey(
+        CaseCategory, verbose_name=_("類別"), on_delete=models.PROTECT, related_name="cases"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("承辦機關"), on_delete=models.PROTECT, related_name="cases"
+    )
     unit = models.ForeignKey(
-        Agency, verbose_name=_("承辦單位"), null=True, blank=True, on_delete=models.PROTECT, related_name="unit_cases"
+        Agency,
+        verbose_name=_("承辦單位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit_cases",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承辦人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承辦人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     state = models.CharField(_("狀態"), max_length=12, choices=State.choices, default=State.RECEIVED)
     outcome = models.CharField(_("結果"), max_length=16, choices=Outcome.choices, blank=True)
@@ -119,7 +149,9 @@ class Case(models.Model):
     reply = models.TextField(_("回覆"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("滿意度"), null=True, blank=True)
     satisfaction_note = models.CharField(_("滿意度說明"), max_length=300, blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -129,7 +161,8 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(state__in=State.values), name="case_state_valid"),
             models.CheckConstraint(
-                condition=Q(state=rules.CLOSED, closed_at__isnull=False) | (~Q(state=rules.CLOSED) & Q(closed_at__isnull=True)),
+                condition=Q(state=rules.CLOSED, closed_at__isnull=False)
+                | (~Q(state=rules.CLOSED) & Q(closed_at__isnull=True)),
                 name="case_closed_iff_closed_at",
             ),
             models.CheckConstraint(
@@ -140,8 +173,12 @@ class Case(models.Model):
         ]
         indexes = [
             # The overdue count and the unit queues read open cases by due date.
-            models.Index(fields=["agency", "due_on"], name="case_open_due", condition=Q(closed_at__isnull=True)),
-            models.Index(fields=["unit", "due_on"], name="case_unit_queue", condition=Q(closed_at__isnull=True)),
+            models.Index(
+                fields=["agency", "due_on"], name="case_open_due", condition=Q(closed_at__isnull=True)
+            ),
+            models.Index(
+                fields=["unit", "due_on"], name="case_unit_queue", condition=Q(closed_at__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,8 +193,12 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=20)
     public = models.BooleanField(default=True)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    from_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     to_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -180,7 +221,9 @@ class CaseStats(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "agency", "category", "channel"], name="stats_one_per_key"),
+            models.UniqueConstraint(
+                fields=["month", "agency", "category", "channel"], name="stats_one_per_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,7 +241,9 @@ class CloseTime(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "agency", "category", "days"], name="closetime_one_per_key"),
+            models.UniqueConstraint(
+                fields=["month", "agency", "category", "days"], name="closetime_one_per_key"
+            ),
         ]
 
     def __str__(self) -> str:

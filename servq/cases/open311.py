@@ -63,7 +63,9 @@ def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status:
 
 
 def _error(fmt: str, error: ApiError) -> HttpResponse:
-    return _respond(fmt, "errors", "error", [{"code": error.status, "description": error.description}], error.status)
+    return _respond(
+        fmt, "errors", "error", [{"code": error.status, "description": error.description}], error.status
+    )
 
 
 def _categories() -> Any:
@@ -107,7 +109,8 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
         body = '<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="unicode")
         return HttpResponse(body, content_type=FORMATS["xml"])
     return HttpResponse(
-        json.dumps({"service_code": category.code, "attributes": []}, ensure_ascii=False), content_type=FORMATS["json"]
+        json.dumps({"service_code": category.code, "attributes": []}, ensure_ascii=False),
+        content_type=FORMATS["json"],
     )
 
 
@@ -147,7 +150,9 @@ def _parse_time(value: str, name: str) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise ApiError(400, f"{name}「{value[:40]}」須為 ISO 8601 日期時間（例如 2026-11-25T09:00:00+08:00）。") from None
+        raise ApiError(
+            400, f"{name}「{value[:40]}」須為 ISO 8601 日期時間（例如 2026-11-25T09:00:00+08:00）。"
+        ) from None
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
@@ -247,7 +252,13 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             phone=data.get("phone", ""),
         )
     except services.CaseError as error:
-        field = {"description": "description", "email": "email", "phone": "phone", "lat": "lat", "long": "long"}
+        field = {
+            "description": "description",
+            "email": "email",
+            "phone": "phone",
+            "lat": "lat",
+            "long": "long",
+        }
         raise ApiError(400, f"{field.get(error.field, error.field or 'request')}: {error}") from None
     except DatabaseError:
         raise ApiError(503, "暫時無法受理，請稍後再試。") from None

@@ -55,12 +55,19 @@ SPEC: dict[str, Any] = {
             "get": {
                 "summary": "Service definition",
                 "parameters": [
-                    {"name": "service_code", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,40}$"}}
+                    {
+                        "name": "service_code",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[a-z0-9-]{1,40}$"},
+                    }
                 ],
                 "responses": {
                     "200": {
                         "description": "Attributes of a service (servq's have none)",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceDefinition"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/ServiceDefinition"}}
+                        },
                     },
                     "404": ERRORS,
                 },
@@ -72,9 +79,17 @@ SPEC: dict[str, Any] = {
                 "parameters": [
                     {"name": "service_request_id", "in": "query", "schema": {"type": "string"}},
                     {"name": "service_code", "in": "query", "schema": {"type": "string"}},
-                    {"name": "start_date", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+                    {
+                        "name": "start_date",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date-time"},
+                    },
                     {"name": "end_date", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed", "open,closed"]}},
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["open", "closed", "open,closed"]},
+                    },
                 ],
                 "responses": {
                     "200": {
@@ -102,7 +117,10 @@ SPEC: dict[str, Any] = {
                         "description": "The new request's id and query password",
                         "content": {
                             "application/json": {
-                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/PostResult"}}
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/PostResult"},
+                                }
                             }
                         },
                     },
@@ -117,7 +135,12 @@ SPEC: dict[str, Any] = {
             "get": {
                 "summary": "One request",
                 "parameters": [
-                    {"name": "service_request_id", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[0-9]{1,24}$"}}
+                    {
+                        "name": "service_request_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{1,24}$"},
+                    }
                 ],
                 "responses": {
                     "200": {
@@ -159,7 +182,10 @@ SPEC: dict[str, Any] = {
             "ServiceDefinition": {
                 "type": "object",
                 "required": ["service_code", "attributes"],
-                "properties": {"service_code": {"type": "string"}, "attributes": {"type": "array", "items": {"type": "object"}}},
+                "properties": {
+                    "service_code": {"type": "string"},
+                    "attributes": {"type": "array", "items": {"type": "object"}},
+                },
             },
             "Request": {
                 "type": "object",

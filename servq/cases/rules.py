@@ -121,7 +121,13 @@ class ExtensionRefused(ValueError):
 
 
 def extended_due(
-    due: dt.date, days: int, *, already_extended: int, limit_days: int, working_days: bool, cal: OfficeCalendar
+    due: dt.date,
+    days: int,
+    *,
+    already_extended: int,
+    limit_days: int,
+    working_days: bool,
+    cal: OfficeCalendar,
 ) -> dt.date:
     """One extension (展期), at most as long as the original limit (so the total is at most twice it)."""
     if already_extended:
@@ -229,8 +235,47 @@ def coarsen_address(address: str) -> str:
 # --- topics -------------------------------------------------------------------------------------
 
 STOPWORDS = frozenset(
-    "我們 你們 他們 請問 希望 謝謝 因為 所以 但是 已經 這個 那個 可以 沒有 什麼 一下 現在 目前 問題 處理 "
-    "是否 以及 如果 還是 一直 非常 就是 這樣 附近 應該 造成 相關 進行 時候 不是 還有 一個 要求 反映".split()
+    [
+        "我們",
+        "你們",
+        "他們",
+        "請問",
+        "希望",
+        "謝謝",
+        "因為",
+        "所以",
+        "但是",
+        "已經",
+        "這個",
+        "那個",
+        "可以",
+        "沒有",
+        "什麼",
+        "一下",
+        "現在",
+        "目前",
+        "問題",
+        "處理",
+        "是否",
+        "以及",
+        "如果",
+        "還是",
+        "一直",
+        "非常",
+        "就是",
+        "這樣",
+        "附近",
+        "應該",
+        "造成",
+        "相關",
+        "進行",
+        "時候",
+        "不是",
+        "還有",
+        "一個",
+        "要求",
+        "反映",
+    ]
 )
 
 

@@ -88,7 +88,9 @@ def _figures(received: int, closed: int, on_time: int, overdue: int) -> dict[str
 def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> Analytics:
     """Volumes and on-time rates by month, agency, category and channel, from the roll-ups and the
     partial index of open cases: a handful of grouped queries whatever the number of cases."""
-    stats = CaseStats.objects.filter(agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end)
+    stats = CaseStats.objects.filter(
+        agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end
+    )
     overdue = Case.objects.filter(
         agency__path__startswith=root.path,
         closed_at__isnull=True,
@@ -135,7 +137,9 @@ def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> 
 def close_time_percentiles(root: Agency, start: dt.date, end: dt.date) -> dict[str, int | None]:
     histogram: dict[int, int] = defaultdict(int)
     for days, cases in (
-        CloseTime.objects.filter(agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end)
+        CloseTime.objects.filter(
+            agency__path__startswith=root.path, month__gte=start.replace(day=1), month__lte=end
+        )
         .values_list("days")
         .annotate(n=Sum("cases"))
         .order_by()
@@ -175,7 +179,9 @@ def rising_topics(body: Agency, month: dt.date) -> list[tuple[str, int, float]]:
 
 def top_terms(body: Agency, month: dt.date, limit: int = 20) -> list[tuple[str, int]]:
     return list(
-        TermCount.objects.filter(body=body, month=month).order_by("-count", "term").values_list("term", "count")[:limit]
+        TermCount.objects.filter(body=body, month=month)
+        .order_by("-count", "term")
+        .values_list("term", "count")[:limit]
     )
 
 

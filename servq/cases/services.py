@@ -37,7 +37,7 @@ from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
 
 MAX_DESCRIPTION = 5000
-TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 — an alphabet; no 0/O, 1/I: read over the phone
 TOKEN_LENGTH = 8
 
 
@@ -94,7 +94,11 @@ def _clean_intake(
 ) -> tuple[str, str, str, Decimal | None, Decimal | None]:
     text = (description or "").strip()
     _require(bool(text), "請描述您要反映的事項。", "description")
-    _require(len(text) <= MAX_DESCRIPTION, f"內容最多 {MAX_DESCRIPTION} 字，您輸入了 {len(text)} 字。", "description")
+    _require(
+        len(text) <= MAX_DESCRIPTION,
+        f"內容最多 {MAX_DESCRIPTION} 字，您輸入了 {len(text)} 字。",
+        "description",
+    )
     _require("\x00" not in text, "內容含有無法處理的字元。", "description")
     email = (email or "").strip()
     _require(not email or rules.valid_email(email), f"電子郵件「{email[:60]}」格式不正確。", "email")
@@ -113,7 +117,9 @@ def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise CaseError(f"座標 {field}「{str(value)[:20]}」不是數字。", field) from None
-    _require(number.is_finite() and -bound <= number <= bound, f"座標 {field} 須介於 -{bound} 與 {bound}。", field)
+    _require(
+        number.is_finite() and -bound <= number <= bound, f"座標 {field} 須介於 -{bound} 與 {bound}。", field
+    )
     return number.quantize(Decimal("0.000001"))
 
 
@@ -169,14 +175,22 @@ def submit_case(
         citizen_email=email,
         citizen_phone=phone,
         received_at=now,
-        due_on=rules.due_date(received, category.limit_days, working_days=category.working_days, cal=calendar),
+        due_on=rules.due_date(
+            received, category.limit_days, working_days=category.working_days, cal=calendar
+        ),
     )
     case.number = f"{received.year - 1911:03d}{received:%m%d}{case.pk:07d}"
     case.token_hash = token_hash(case.number, token)
     case.save(update_fields=["number", "token_hash"])
     _event(case, "received", by=by, note=f"{category.name}，由{agency.name}辦理", to_agency=agency)
     _bump_stats(case, agency, received=1)
-    audit.record(by=by, action="case.receive", obj=case, agency=agency, after={"channel": channel, "category": category.code})
+    audit.record(
+        by=by,
+        action="case.receive",
+        obj=case,
+        agency=agency,
+        after={"channel": channel, "category": category.code},
+    )
     if email:
         _mail_on_commit(
             email,
@@ -195,7 +209,7 @@ def may_handle(user: Any, case: Case) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     agency_path = case.agency.path
-    unit_path = case.unit.path if case.unit_id else None
+    unit_path = case.unit.path if case.unit is not None else None
     for grant in grants_of(user):
         if grant.role == "supervisor" and agency_path.startswith(grant.path):
             return True
@@ -210,7 +224,7 @@ def may_see_personal_data(user: Any, case: Case) -> bool:
     """The handling unit and its supervisors; the agency's coordinator only while no unit has it."""
     if getattr(user, "is_superuser", False):
         return True
-    unit_path = case.unit.path if case.unit_id else None
+    unit_path = case.unit.path if case.unit is not None else None
     for grant in grants_of(user):
         if grant.role == "supervisor" and case.agency.path.startswith(grant.path):
             return True
@@ -222,7 +236,9 @@ def may_see_personal_data(user: Any, case: Case) -> bool:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("agency", "unit", "category", "body").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update().select_related("agency", "unit", "category", "body").get(pk=case.pk)
+    )
 
 
 def _advance(by: Any, case: Case, action: str) -> tuple[Case, str]:
@@ -336,7 +352,9 @@ def reopen(*, by: Any, case: Case, reason: str) -> Case:
     today = timezone.localdate()
     calendar = office_calendar((today.year, today.year + 1))
     fresh.closed_at, fresh.closed_on_time, fresh.extended_days = None, None, 0
-    fresh.due_on = rules.due_date(today, fresh.category.limit_days, working_days=fresh.category.working_days, cal=calendar)
+    fresh.due_on = rules.due_date(
+        today, fresh.category.limit_days, working_days=fresh.category.working_days, cal=calendar
+    )
     fresh.save()
     _event(fresh, "reopened", by=by, note=reason.strip())
     _record(by, fresh, "reopen", before, reason=reason.strip())
@@ -349,14 +367,25 @@ def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
     _require(bool(reason.strip()), "移文須說明理由。", "reason")
     fresh, before = _advance(by, case, rules.TRANSFER)
     _require(to.pk != fresh.agency_id, "不能移文給原承辦機關。", "agency")
-    _require(to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency")
+    _require(
+        to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency"
+    )
     previous = fresh.agency
     _bump_stats(fresh, previous, received=-1)
     fresh.agency, fresh.unit, fresh.assignee = to, None, None
     fresh.save()
     _bump_stats(fresh, to, received=1)
-    _event(fresh, "transferred", by=by, note=f"移文至{to.name}：{reason.strip()}", from_agency=previous, to_agency=to)
-    _record(by, fresh, "transfer", before, from_agency=previous.code, to_agency=to.code, reason=reason.strip())
+    _event(
+        fresh,
+        "transferred",
+        by=by,
+        note=f"移文至{to.name}：{reason.strip()}",
+        from_agency=previous,
+        to_agency=to,
+    )
+    _record(
+        by, fresh, "transfer", before, from_agency=previous.code, to_agency=to.code, reason=reason.strip()
+    )
     return fresh
 
 
@@ -439,9 +468,16 @@ def read_personal_data(*, by: Any, case: Case) -> dict[str, str]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _event(case: Case, kind: str, *, by: Any, note: str = "", public: bool = True, **agencies: Agency) -> None:
+def _event(
+    case: Case, kind: str, *, by: Any, note: str = "", public: bool = True, **agencies: Agency
+) -> None:
     CaseEvent.objects.create(
-        case=case, at=timezone.now(), kind=kind, note=note, public=public, by=by if getattr(by, "pk", None) else None,
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        note=note,
+        public=public,
+        by=by if getattr(by, "pk", None) else None,
         **agencies,
     )
 

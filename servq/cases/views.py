@@ -93,7 +93,11 @@ def track(request: HttpRequest) -> HttpResponse:
         number = form.cleaned_data["number"].strip()
         by_ip = _limited(request, "cases.track.ip", "20/10m")
         by_case = is_ratelimited(
-            request, group="cases.track.case", key=lambda _group, _request: number, rate="5/10m", method="POST",
+            request,
+            group="cases.track.case",
+            key=lambda _group, _request: number,
+            rate="5/10m",
+            method="POST",
             increment=True,
         )
         if by_ip or by_case:
@@ -107,14 +111,18 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @access(public=True)
-def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
+def open_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """De-identified cases of one month as CSV or JSON: no names, contacts or ID numbers; addresses cut
     to the street; free text scrubbed of the same patterns."""
-    month_text = request.GET.get("month") or (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    month_text = request.GET.get("month") or (
+        timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    ).strftime("%Y-%m")
     try:
         month = dt.date.fromisoformat(f"{month_text}-01")
     except ValueError:
-        return HttpResponse(f"month「{month_text[:20]}」須為 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            f"month「{month_text[:20]}」須為 YYYY-MM。", status=400, content_type="text/plain; charset=utf-8"
+        )
     following = (month + dt.timedelta(days=32)).replace(day=1)
     cases = (
         Case.objects.filter(received_at__date__gte=month, received_at__date__lt=following)
@@ -122,6 +130,7 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
         .order_by("id")
     )
     rows = (_open_row(case) for case in cases.iterator(chunk_size=2000))
+    response: StreamingHttpResponse
     if fmt == "json":
         response = StreamingHttpResponse(_json_lines(rows), content_type="application/json; charset=utf-8")
     elif fmt == "csv":
@@ -132,7 +141,19 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-OPEN_FIELDS = ["case", "category", "channel", "agency", "received", "closed", "state", "outcome", "on_time", "area", "description"]
+OPEN_FIELDS = [
+    "case",
+    "category",
+    "channel",
+    "agency",
+    "received",
+    "closed",
+    "state",
+    "outcome",
+    "on_time",
+    "area",
+    "description",
+]
 
 
 def _open_row(case: Case) -> dict[str, Any]:
@@ -187,7 +208,9 @@ def case_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _case(request: HttpRequest, number: str) -> Case:
-    return get_object_or_404(selectors.cases_for(request.user).select_related("body", "assignee"), number=number)
+    return get_object_or_404(
+        selectors.cases_for(request.user).select_related("body", "assignee"), number=number
+    )
 
 
 @access(roles=STAFF_ROLES)
@@ -291,7 +314,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/received.html", {"case": case, "token": token, "operator": True})
         except services.CaseError as error:
             _form_errors(error, form)
-    return render(request, "cases/intake.html", {"form": form, "body": body}, status=400 if form.errors else 200)
+    return render(
+        request, "cases/intake.html", {"form": form, "body": body}, status=400 if form.errors else 200
+    )
 
 
 @access(roles=STAFF_ROLES)

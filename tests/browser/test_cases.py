@@ -1,0 +1,42 @@
+"""Citizen and staff case pages in Chromium, with axe-core."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from servq.cases.defaults import load_default_categories
+from servq.cases.models import Case, CaseCategory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
+    page, live_server, login, agency_tree, user_with_role, axe_violations
+):
+    cache.clear()
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.update(agency=agency_tree["mof"])
+    page.goto(f"{live_server.url}/cases/new/")
+    assert axe_violations(page) == []
+    page.get_by_label("類別").select_option(label="報修")
+    page.get_by_label("內容").fill("中山路二段路燈不亮")
+    page.get_by_label("電子郵件").fill("ming@example.tw")
+    page.get_by_role("button", name="送出").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert case.number in page.content()
+    password = page.locator("code").first.inner_text()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/cases/track/")
+    page.get_by_label("案號").fill(case.number)
+    page.get_by_label("查詢密碼").fill(password)
+    page.get_by_role("button", name="查詢").click()
+    page.wait_for_load_state()
+    assert "已收件" in page.content()
+    assert axe_violations(page) == []
+    user_with_role(agency_tree["mof"], "coordinator", username="lin")
+    login("lin")
+    for path in ["/cases/", f"/cases/{case.number}/", "/cases/analytics/", "/cases/intake/"]:
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path
