@@ -153,7 +153,11 @@ def _parse_time(value: str, name: str) -> dt.datetime:
         raise ApiError(
             400, f"{name}「{value[:40]}」須為 ISO 8601 日期時間（例如 2026-11-25T09:00:00+08:00）。"
         ) from None
-    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+    try:
+        aware = parsed if parsed.tzinfo else timezone.make_aware(parsed)
+        return aware.astimezone(dt.UTC)  # PostgreSQL takes offsets only up to ±15:59
+    except (OverflowError, ValueError):
+        raise ApiError(400, f"{name}「{value[:40]}」超出可處理的日期範圍。") from None
 
 
 def _days_before(end: dt.datetime) -> dt.datetime:
@@ -171,6 +175,7 @@ def _cases() -> Any:
 def _query(request: HttpRequest) -> Any:
     """Every parameter is checked first; service_request_id then overrides the others, as GeoReport says."""
     params = request.GET
+    _refuse_nul(params.items())
     end = _parse_time(params["end_date"], "end_date") if "end_date" in params else timezone.now()
     start = _parse_time(params["start_date"], "start_date") if "start_date" in params else _days_before(end)
     status = params.get("status")
@@ -220,8 +225,18 @@ def _post_data(request: HttpRequest) -> dict[str, str]:
             raise ApiError(400, "JSON 格式錯誤。") from None
         if not isinstance(data, dict):
             raise ApiError(400, "JSON 須為物件。")
-        return {str(k): "" if v is None else str(v) for k, v in data.items()}
-    return {key: request.POST.get(key, "") for key in request.POST}
+        fields = {str(k): "" if v is None else str(v) for k, v in data.items()}
+    else:
+        fields = {key: request.POST.get(key, "") for key in request.POST}
+    _refuse_nul(fields.items())
+    return fields
+
+
+def _refuse_nul(items: Any) -> None:
+    """PostgreSQL text cannot hold NUL; a parameter carrying one is refused, naming it."""
+    for name, value in items:
+        if "\x00" in str(name) or "\x00" in str(value):
+            raise ApiError(400, f"參數 {str(name)[:40]!r} 含有 NUL 字元。")
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:

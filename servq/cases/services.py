@@ -237,7 +237,9 @@ def may_see_personal_data(user: Any, case: Case) -> bool:
 
 def _locked(case: Case) -> Case:
     return (
-        Case.objects.select_for_update().select_related("agency", "unit", "category", "body").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit", "category", "body")
+        .get(pk=case.pk)
     )
 
 

@@ -1,0 +1,184 @@
+"""Benchmark case intake through the Open311 API under a bounded loopback load.
+
+Run: .venv/bin/python bench/cases_load.py       (SECONDS=60 CLIENTS=50 WORKERS=4 by default)
+Starts gunicorn serving servq on 127.0.0.1 against PostgreSQL (DATABASE_URL, else
+postgres://postgres@127.0.0.1:5432/servq_bench_load), then CLIENTS concurrent clients post requests
+for SECONDS seconds. Reports accepted cases per second and latency percentiles, and checks that the
+number of cases in the database equals the number of accepted (201) answers: nothing lost, nothing
+counted twice. The last line is one JSON object. Aim: ≥ 200 cases/s, p95 < 200 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import ROOT, setup_django
+
+SECONDS = float(os.environ.get("SECONDS", "60"))
+CLIENTS = int(os.environ.get("CLIENTS", "50"))
+WORKERS = int(os.environ.get("WORKERS", "4"))
+DESCRIPTIONS = [
+    "路燈不亮請派員修理",
+    "人行道機車違規停放",
+    "公園廁所髒亂",
+    "路面坑洞積水",
+    "垃圾車未依時收運",
+]
+
+
+def prepare() -> tuple[str, int]:
+    from django.core.management import call_command
+
+    from servq.agencies import services as agencies
+    from servq.cases import services
+    from servq.cases.defaults import load_default_categories
+    from servq.cases.models import CaseCategory
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)  # the office calendar's data migration again after the flush
+    body = agencies.create_agency(by=None, code="load-city", name="壓力測試市政府", kind="parent_body")
+    bureau = agencies.create_agency(
+        by=None, code="load-works", name="工務局", kind="first_level", parent=body
+    )
+    load_default_categories(by=None, body=body)
+    CaseCategory.objects.filter(body=body).update(agency=bureau)
+    _client, key = services.create_api_client(by=None, name="壓力測試", body=body)
+    return key, body.pk
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "SERVQ_ENV": "production",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnop",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "servq.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+async def load(url: str, key: str) -> tuple[int, int, list[float]]:
+    import aiohttp
+
+    accepted = refused = 0
+    latencies: list[float] = []
+    stop_at = time.perf_counter() + SECONDS
+
+    async def client(number: int, session: aiohttp.ClientSession) -> None:
+        nonlocal accepted, refused
+        sent = 0
+        while time.perf_counter() < stop_at:
+            body = {
+                "api_key": key,
+                "service_code": "repair",
+                "description": f"{DESCRIPTIONS[sent % len(DESCRIPTIONS)]}（{number}-{sent}）",
+                "lat": "22.6273",
+                "long": "120.3014",
+                "email": f"c{number}@example.tw",
+            }
+            sent += 1
+            start = time.perf_counter()
+            try:
+                async with session.post(url, json=body) as response:
+                    await response.read()
+                    if response.status == 201:
+                        accepted += 1
+                        latencies.append(time.perf_counter() - start)
+                    else:
+                        refused += 1
+            except aiohttp.ClientError:
+                refused += 1
+
+    connector = aiohttp.TCPConnector(limit=CLIENTS)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
+        await asyncio.gather(*(client(n, session) for n in range(CLIENTS)))
+    return accepted, refused, latencies
+
+
+def main() -> None:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servq_bench_load")
+    vendor = setup_django("load.sqlite3")
+    if vendor != "postgresql":
+        sys.exit("bench/cases_load.py needs PostgreSQL (set DATABASE_URL)")
+    key, body_id = prepare()
+    port = free_port()
+    server = start_server(port)
+    try:
+        started = time.perf_counter()
+        accepted, refused, latencies = asyncio.run(
+            load(f"http://127.0.0.1:{port}/open311/v2/requests.json", key)
+        )
+        wall = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    from servq.cases.models import Case, CaseStats
+
+    stored = Case.objects.filter(body_id=body_id).count()
+    counted = sum(CaseStats.objects.values_list("received", flat=True))
+    latencies.sort()
+    figures = {
+        "database": vendor,
+        "clients": CLIENTS,
+        "workers": WORKERS,
+        "seconds": round(wall, 1),
+        "accepted": accepted,
+        "refused": refused,
+        "cases_per_second": round(accepted / wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000, 1) if latencies else None,
+        "cases_stored": stored,
+        "cases_counted_in_rollups": counted,
+    }
+    print(
+        f"{CLIENTS} clients for {wall:.0f} s against {WORKERS} gunicorn workers: {accepted:,} accepted "
+        f"({figures['cases_per_second']}/s), {refused} refused, p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms "
+        f"(aim: ≥ 200/s, p95 < 200 ms); {stored:,} cases stored, {counted:,} counted "
+        f"({'equal' if stored == accepted == counted else 'MISMATCH'})"
+    )
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
