@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from servq.cases import services
 from servq.cases.models import Case
