@@ -27,6 +27,7 @@ from _django import ROOT, setup_django
 SECONDS = float(os.environ.get("SECONDS", "60"))
 CLIENTS = int(os.environ.get("CLIENTS", "50"))
 WORKERS = int(os.environ.get("WORKERS", "4"))
+THREADS = int(os.environ.get("THREADS", "4"))
 DESCRIPTIONS = [
     "路燈不亮請派員修理",
     "人行道機車違規停放",
@@ -130,7 +131,9 @@ async def load(url: str, key: str) -> tuple[int, int, list[float]]:
             except aiohttp.ClientError:
                 refused += 1
 
-    connector = aiohttp.TCPConnector(limit=CLIENTS)
+    # A new connection per request, as separate citizens and apps make: kept-alive connections would
+    # all stick to the first gunicorn worker that accepted them.
+    connector = aiohttp.TCPConnector(limit=CLIENTS, force_close=True)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         await asyncio.gather(*(client(n, session) for n in range(CLIENTS)))
     return accepted, refused, latencies

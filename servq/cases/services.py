@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -183,7 +182,6 @@ def submit_case(
     case.token_hash = token_hash(case.number, token)
     case.save(update_fields=["number", "token_hash"])
     _event(case, "received", by=by, note=f"{category.name}，由{agency.name}辦理", to_agency=agency)
-    _bump_stats(case, agency, received=1)
     audit.record(
         by=by,
         action="case.receive",
@@ -191,6 +189,8 @@ def submit_case(
         agency=agency,
         after={"channel": channel, "category": category.code},
     )
+    # Last before commit: every case of the month shares this roll-up row, so its lock is held briefly.
+    _bump_stats(case, agency, received=1)
     if email:
         _mail_on_commit(
             email,
@@ -518,6 +518,8 @@ def _count_close(case: Case, sign: int) -> None:
 
 
 def _mail_on_commit(to: str, subject: str, body: str) -> None:
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True)
-    )
+    """Mail the citizen through the task worker once the change has committed: a slow or down mail
+    server neither delays the answer nor loses the case."""
+    from servq.cases.tasks import send_citizen_mail
+
+    transaction.on_commit(lambda: send_citizen_mail.enqueue(to=to, subject=subject, body=body))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -32,6 +34,11 @@ def refresh_topics(*, month: str = "") -> int:
             )
         stored += len(counts)
     return stored
+
+
+@task()
+def send_citizen_mail(*, to: str, subject: str, body: str) -> int:
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
 
 
 @scheduler.every(60, name="cases.refresh_topics")
