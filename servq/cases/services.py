@@ -523,3 +523,92 @@ def _mail_on_commit(to: str, subject: str, body: str) -> None:
     from servq.cases.tasks import send_citizen_mail
 
     transaction.on_commit(lambda: send_citizen_mail.enqueue(to=to, subject=subject, body=body))
+
+
+# --- configuration: categories and routing, by the body's supervisors ---------------------------
+
+
+def may_configure(user: Any, body: Agency) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(g.role == "supervisor" and body.path.startswith(g.path) for g in grants_of(user))
+
+
+def _check_handler(body: Agency, agency: Agency | None, unit: Agency | None) -> None:
+    if agency is not None:
+        _require(
+            agency.path.startswith(body.path) and agency.kind != "unit",
+            f"{agency.name} 不在受理範圍內。",
+            "agency",
+        )
+    if unit is not None:
+        _require(
+            agency is not None and unit.path.startswith(agency.path),
+            f"{unit.name} 不是承辦機關的單位。",
+            "unit",
+        )
+
+
+@transaction.atomic
+def update_category(
+    *,
+    by: Any,
+    category: CaseCategory,
+    name: str,
+    limit_days: int,
+    working_days: bool,
+    agency: Agency | None,
+    unit: Agency | None,
+    active: bool,
+) -> CaseCategory:
+    """Change a category's time limit or default handler; cases already filed keep their due dates."""
+    _require(may_configure(by, category.body), "只有受理機關的研考人員可以設定案件類別。")
+    _require(bool(name.strip()) and len(name) <= 60, "類別名稱須為 1 到 60 字。", "name")
+    _require(1 <= limit_days <= 365, "處理期限須介於 1 到 365 日。", "limit_days")
+    _check_handler(category.body, agency, unit)
+    before = audit.snapshot(
+        category, ["name", "limit_days", "working_days", "agency_id", "unit_id", "active"]
+    )
+    category.name, category.limit_days, category.working_days = name.strip(), limit_days, working_days
+    category.agency, category.unit, category.active = agency, unit, active
+    category.save()
+    audit.record(
+        by=by,
+        action="category.update",
+        obj=category,
+        agency=category.body,
+        before=before,
+        after=audit.snapshot(
+            category, ["name", "limit_days", "working_days", "agency_id", "unit_id", "active"]
+        ),
+    )
+    return category
+
+
+@transaction.atomic
+def add_routing_rule(
+    *, by: Any, body: Agency, category: CaseCategory | None, area: str, agency: Agency, unit: Agency | None
+) -> RoutingRule:
+    _require(may_configure(by, body), "只有受理機關的研考人員可以設定分案規則。")
+    _require(category is None or category.body_id == body.pk, "類別不屬於這個受理機關。", "category")
+    _require(len(area.strip()) <= 60, "地區最多 60 字。", "area")
+    _require(bool(area.strip()) or category is not None, "請指定類別或地區（或兩者）。", "area")
+    _check_handler(body, agency, unit)
+    rule = RoutingRule.objects.create(
+        body=body, category=category, area=area.strip(), agency=agency, unit=unit
+    )
+    audit.record(
+        by=by,
+        action="routing.add",
+        obj=rule,
+        agency=body,
+        after={"category": category.code if category else None, "area": rule.area, "agency": agency.code},
+    )
+    return rule
+
+
+@transaction.atomic
+def delete_routing_rule(*, by: Any, rule: RoutingRule) -> None:
+    _require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
+    audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
+    rule.delete()

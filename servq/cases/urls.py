@@ -10,6 +10,10 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("analytics/", views.analytics, name="analytics"),
     path("open-data.<slug:fmt>", views.open_data, name="open_data"),
+    path("configuration/", views.configuration, name="configuration"),
+    path("configuration/categories/<int:pk>/", views.configure_category, name="configure_category"),
+    path("configuration/rules/", views.add_rule, name="add_rule"),
+    path("configuration/rules/<int:pk>/delete/", views.delete_rule, name="delete_rule"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/do/<slug:action>/", views.case_action, name="action"),
 ]

@@ -23,7 +23,7 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
-from servq.cases.models import Case, CaseCategory, Channel
+from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.access import access
 from servq.core.selectors import office_calendar
 from servq.plans.exporting.sheets import neutralise
@@ -350,3 +350,96 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "last_month": (month - dt.timedelta(days=1)).strftime("%Y-%m"),
         },
     )
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+
+def _configurable_body(request: HttpRequest) -> Agency:
+    body = default_body()
+    if body is None or not services.may_configure(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+@access(roles=["supervisor"])
+def configuration(request: HttpRequest) -> HttpResponse:
+    body = _configurable_body(request)
+    return render(
+        request,
+        "cases/configuration.html",
+        {
+            "body": body,
+            "categories": CaseCategory.objects.filter(body=body)
+            .select_related("agency", "unit")
+            .order_by("code"),
+            "rules": RoutingRule.objects.filter(body=body).select_related("category", "agency", "unit"),
+            "agencies": subtree_of(body).exclude(kind="unit"),
+            "units": subtree_of(body).filter(kind="unit").select_related("parent"),
+        },
+    )
+
+
+def _optional_agency(body: Agency, value: str | None) -> Agency | None:
+    if not value:
+        return None
+    return get_object_or_404(subtree_of(body), pk=value) if value.isdigit() else None
+
+
+@access(roles=["supervisor"])
+@require_POST
+def configure_category(request: HttpRequest, pk: int) -> HttpResponse:
+    body = _configurable_body(request)
+    category = get_object_or_404(CaseCategory, pk=pk, body=body)
+    limit = request.POST.get("limit_days", "")
+    try:
+        if not limit.isdigit():
+            raise services.CaseError(f"處理期限「{limit[:10]}」須為整數日數。", "limit_days")
+        services.update_category(
+            by=request.user,
+            category=category,
+            name=request.POST.get("name", ""),
+            limit_days=int(limit),
+            working_days=request.POST.get("working_days") == "on",
+            agency=_optional_agency(body, request.POST.get("agency")),
+            unit=_optional_agency(body, request.POST.get("unit")),
+            active=request.POST.get("active") == "on",
+        )
+        messages.success(request, f"已更新類別「{category.name}」。")
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    return redirect("cases:configuration")
+
+
+@access(roles=["supervisor"])
+@require_POST
+def add_rule(request: HttpRequest) -> HttpResponse:
+    body = _configurable_body(request)
+    category_id = request.POST.get("category") or ""
+    category = get_object_or_404(CaseCategory, pk=category_id, body=body) if category_id.isdigit() else None
+    agency = _optional_agency(body, request.POST.get("agency"))
+    try:
+        if agency is None:
+            raise services.CaseError("請選擇承辦機關。", "agency")
+        services.add_routing_rule(
+            by=request.user,
+            body=body,
+            category=category,
+            area=request.POST.get("area", ""),
+            agency=agency,
+            unit=_optional_agency(body, request.POST.get("unit")),
+        )
+        messages.success(request, "已新增分案規則。")
+    except services.CaseError as error:
+        messages.error(request, str(error))
+    return redirect("cases:configuration")
+
+
+@access(roles=["supervisor"])
+@require_POST
+def delete_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    body = _configurable_body(request)
+    rule = get_object_or_404(RoutingRule, pk=pk, body=body)
+    services.delete_routing_rule(by=request.user, rule=rule)
+    messages.success(request, "已刪除分案規則。")
+    return redirect("cases:configuration")

@@ -40,3 +40,9 @@ def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
     for path in ["/cases/", f"/cases/{case.number}/", "/cases/analytics/", "/cases/intake/"]:
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
+    user_with_role(agency_tree["root"], "supervisor", username="rdec")
+    page.context.clear_cookies()
+    login("rdec")
+    page.goto(live_server.url + "/cases/configuration/")
+    assert "處理期限" in page.content()
+    assert axe_violations(page) == []

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from servq.cases import services
+from servq.cases.models import RoutingRule
+from servq.core.models import AuditEntry
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def supervisor(agency_tree, user_with_role):
+    return user_with_role(agency_tree["root"], "supervisor", username="rdec")
+
+
+def test_a_new_limit_applies_to_new_cases_only(client, supervisor, categories, file_case):
+    before, _ = file_case("inquiry")
+    client.force_login(supervisor)
+    client.post(
+        reverse("cases:configure_category", args=[categories["inquiry"].pk]),
+        {"name": "諮詢", "limit_days": "10", "working_days": "on", "active": "on"},
+    )
+    categories["inquiry"].refresh_from_db()
+    after, _ = file_case("inquiry")
+    before.refresh_from_db()
+    assert after.due_on > before.due_on
+    assert AuditEntry.objects.filter(action="category.update").exists()
+
+
+@pytest.mark.parametrize(("limit", "message"), [("0", "1 到 365"), ("abc", "整數"), ("400", "1 到 365")])
+def test_a_limit_out_of_range_is_refused(client, supervisor, categories, limit, message):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("cases:configure_category", args=[categories["inquiry"].pk]),
+        {"name": "諮詢", "limit_days": limit, "active": "on"},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    categories["inquiry"].refresh_from_db()
+    assert categories["inquiry"].limit_days == 3
+
+
+def test_only_the_bodys_supervisors_configure(client, categories, handler, agency_tree):
+    client.force_login(handler)
+    assert client.get(reverse("cases:configuration")).status_code == 403
+    with pytest.raises(services.CaseError, match="研考人員"):
+        services.add_routing_rule(
+            by=handler,
+            body=agency_tree["root"],
+            category=None,
+            area="北區",
+            agency=agency_tree["mof"],
+            unit=None,
+        )
+
+
+def test_routing_rules_send_cases_by_area_and_refuse_agencies_outside(
+    supervisor, body, categories, file_case, agency_tree
+):
+    outsider = AgencyFactory(code="other-city", name="他市政府", kind="parent_body", parent=None)
+    with pytest.raises(services.CaseError, match="不在受理範圍"):
+        services.add_routing_rule(
+            by=supervisor, body=body, category=None, area="他市", agency=outsider, unit=None
+        )
+    with pytest.raises(services.CaseError, match="類別或地區"):
+        services.add_routing_rule(
+            by=supervisor, body=body, category=None, area=" ", agency=agency_tree["moea"], unit=None
+        )
+    RoutingRule.objects.all().delete()
+    services.add_routing_rule(
+        by=supervisor,
+        body=body,
+        category=categories["repair"],
+        area="信義區",
+        agency=agency_tree["moea"],
+        unit=agency_tree["moea_unit"],
+    )
+    case, _ = file_case("repair", address="臺北市信義區市府路1號")
+    assert (case.agency, case.unit) == (agency_tree["moea"], agency_tree["moea_unit"])
+    other, _ = file_case("petition", address="臺北市信義區市府路1號")
+    assert other.agency == agency_tree["mof"]  # the rule is for 報修 only
+
+
+def test_the_configuration_page_lists_categories_and_rules(client, supervisor, categories):
+    client.force_login(supervisor)
+    page = client.get(reverse("cases:configuration")).content.decode()
+    assert "報修" in page and "臺北" in page
