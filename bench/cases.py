@@ -45,10 +45,10 @@ LATERAL (SELECT now() - make_interval(secs => (g::double precision / %(n)s) * %(
 """
 
 ROLL_UP = """
-INSERT INTO cases_casestats (month, agency_id, category_id, channel, received, closed, closed_on_time)
-SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei')::date, agency_id, category_id, channel,
+INSERT INTO cases_casestats (month, agency_id, unit_id, category_id, channel, received, closed, closed_on_time)
+SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei')::date, agency_id, unit_id, category_id, channel,
        count(*), count(closed_at), count(*) FILTER (WHERE closed_on_time)
-FROM cases_case GROUP BY 1, 2, 3, 4;
+FROM cases_case GROUP BY 1, 2, 3, 4, 5;
 INSERT INTO cases_closetime (month, agency_id, category_id, days, cases)
 SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei')::date, agency_id, category_id,
        ((closed_at AT TIME ZONE 'Asia/Taipei')::date - (received_at AT TIME ZONE 'Asia/Taipei')::date), count(*)

@@ -213,16 +213,21 @@ class CaseStats(models.Model):
 
     month = models.DateField()
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(CaseCategory, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=10)
-    received = models.PositiveIntegerField(default=0)
-    closed = models.PositiveIntegerField(default=0)
-    closed_on_time = models.PositiveIntegerField(default=0)
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
+            # Every reader sums these rows, so a duplicate row (possible where NULLs count as distinct,
+            # i.e. not on PostgreSQL) would cost space, never correctness.
             models.UniqueConstraint(
-                fields=["month", "agency", "category", "channel"], name="stats_one_per_key"
+                fields=["month", "agency", "unit", "category", "channel"],
+                name="stats_one_per_key",
+                nulls_distinct=False,
             ),
         ]
 

@@ -70,6 +70,7 @@ def duplicate_suggestions(case: Case, *, days: int = 30, threshold: float = 0.35
 class Analytics:
     months: list[tuple[dt.date, dict[str, Any]]]
     by_agency: list[tuple[Agency, dict[str, Any]]]
+    by_unit: list[tuple[Agency, dict[str, Any]]]
     by_category: list[tuple[str, dict[str, Any]]]
     by_channel: list[tuple[str, dict[str, Any]]]
     overall: dict[str, Any]
@@ -116,7 +117,8 @@ def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> 
         for month, r, c, t in stats.values_list("month").annotate(**sums).order_by("month")
     ]
     agencies = grouped("agency", "agency")
-    names = Agency.objects.in_bulk(list(agencies))
+    units = {key: value for key, value in grouped("unit", "unit").items() if key is not None}
+    names = Agency.objects.in_bulk([*agencies, *units])
     categories = grouped("category__name", "category__name")
     channels = grouped("channel", "channel")
     total = _figures(
@@ -128,6 +130,7 @@ def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> 
     return Analytics(
         months=by_month,
         by_agency=sorted(((names[k], v) for k, v in agencies.items()), key=lambda row: row[0].path),
+        by_unit=sorted(((names[k], v) for k, v in units.items()), key=lambda row: row[0].path),
         by_category=sorted(categories.items(), key=lambda row: -row[1]["received"]),
         by_channel=sorted(channels.items(), key=lambda row: -row[1]["received"]),
         overall=total,

@@ -190,7 +190,7 @@ def submit_case(
         after={"channel": channel, "category": category.code},
     )
     # Last before commit: every case of the month shares this roll-up row, so its lock is held briefly.
-    _bump_stats(case, agency, received=1)
+    _bump_stats(case, received=1)
     if email:
         _mail_on_commit(
             email,
@@ -275,8 +275,10 @@ def assign(*, by: Any, case: Case, unit: Agency, assignee: Any = None) -> Case:
         f"{unit.name} 不是 {fresh.agency.name} 的單位。",
         "unit",
     )
+    _bump_stats(fresh, received=-1)  # the count follows the case to its unit
     fresh.unit, fresh.assignee = unit, assignee
     fresh.save()
+    _bump_stats(fresh, received=1)
     _event(fresh, "assigned", by=by, note=f"分派至{unit.name}")
     _record(by, fresh, "assign", before, unit=unit.code)
     return fresh
@@ -373,10 +375,10 @@ def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
         to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency"
     )
     previous = fresh.agency
-    _bump_stats(fresh, previous, received=-1)
+    _bump_stats(fresh, received=-1)
     fresh.agency, fresh.unit, fresh.assignee = to, None, None
     fresh.save()
-    _bump_stats(fresh, to, received=1)
+    _bump_stats(fresh, received=1)
     _event(
         fresh,
         "transferred",
@@ -488,15 +490,21 @@ def _month(case: Case) -> dt.date:
     return timezone.localdate(case.received_at).replace(day=1)
 
 
-def _bump_stats(case: Case, agency: Agency, **deltas: int) -> None:
-    """Add to the month's roll-up row, creating it on first use (race-safe)."""
-    key = {"month": _month(case), "agency": agency, "category_id": case.category_id, "channel": case.channel}
+def _bump_stats(case: Case, **deltas: int) -> None:
+    """Add to the roll-up row of the case's month, agency, unit, category and channel (race-safe)."""
+    key = {
+        "month": _month(case),
+        "agency_id": case.agency_id,
+        "unit_id": case.unit_id,
+        "category_id": case.category_id,
+        "channel": case.channel,
+    }
     increments = {name: F(name) + delta for name, delta in deltas.items()}
     if CaseStats.objects.filter(**key).update(**increments):
         return
     try:
         with transaction.atomic():
-            CaseStats.objects.create(**key, **{name: max(delta, 0) for name, delta in deltas.items()})
+            CaseStats.objects.create(**key, **deltas)
     except IntegrityError:
         CaseStats.objects.filter(**key).update(**increments)
 
@@ -504,7 +512,7 @@ def _bump_stats(case: Case, agency: Agency, **deltas: int) -> None:
 def _count_close(case: Case, sign: int) -> None:
     """Count (or, on reopening, uncount) a close in the month it was received, and its duration."""
     assert case.closed_at is not None
-    _bump_stats(case, case.agency, closed=sign, closed_on_time=sign if case.closed_on_time else 0)
+    _bump_stats(case, closed=sign, closed_on_time=sign if case.closed_on_time else 0)
     days = max((timezone.localdate(case.closed_at) - timezone.localdate(case.received_at)).days, 0)
     key = {"month": _month(case), "agency": case.agency, "category_id": case.category_id, "days": days}
     if CloseTime.objects.filter(**key).update(cases=F("cases") + sign):

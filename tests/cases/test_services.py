@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db.models import Sum
 from django.utils import timezone
 
 from servq.cases import selectors, services, tasks
@@ -73,8 +74,9 @@ def test_the_workflow_with_a_pause_and_an_on_time_reply(file_case, handler, agen
     assert case.due_on > due  # the week waited does not count
     case = services.reply(by=handler, case=case, outcome="resolved", text="已延長服務時間")
     assert case.state == "closed" and case.closed_on_time
-    stats = CaseStats.objects.get()
-    assert (stats.received, stats.closed, stats.closed_on_time) == (1, 1, 1)
+    stats = CaseStats.objects.aggregate(r=Sum("received"), c=Sum("closed"), t=Sum("closed_on_time"))
+    assert (stats["r"], stats["c"], stats["t"]) == (1, 1, 1)
+    assert CaseStats.objects.get(unit=agency_tree["mof_unit"]).received == 1  # counted where it is handled
     assert CloseTime.objects.get().cases == 1
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds == ["received", "assigned", "started", "waiting", "resumed", "replied"]
@@ -174,3 +176,14 @@ def test_topics_are_counted_once_per_case(file_case, body):
     assert tasks.refresh_topics.call() > 0
     counts = dict(TermCount.objects.values_list("term", "count"))
     assert counts["路燈"] == 2 and counts["違規停車"] == 1
+
+
+def test_counts_follow_the_case_to_its_unit_and_analytics_show_units(file_case, handler, agency_tree):
+    case, _ = file_case()
+    services.assign(by=handler, case=case, unit=agency_tree["mof_unit"])
+    rows = {unit: received for unit, received in CaseStats.objects.values_list("unit__code", "received")}
+    assert rows == {None: 0, "mof-sec": 1}
+    today = timezone.localdate()
+    data = selectors.analytics(agency_tree["root"], today.replace(day=1), today, today=today)
+    assert [(unit.code, figures["received"]) for unit, figures in data.by_unit] == [("mof-sec", 1)]
+    assert data.overall["received"] == 1
