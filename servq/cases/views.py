@@ -25,6 +25,7 @@ from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.access import access
+from servq.core.forms import error_summary
 from servq.core.selectors import office_calendar
 from servq.plans.exporting.sheets import neutralise
 
@@ -39,6 +40,13 @@ def default_body() -> Agency | None:
     """The body whose public form is shown: the one that defines case categories."""
     category = CaseCategory.objects.filter(active=True).select_related("body").order_by("body__path").first()
     return category.body if category else None
+
+
+def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Any) -> tuple[Case, str]:
+    fields = ("category", "description", "subject", "address", "name", "email", "phone")
+    return services.submit_case(
+        channel=channel, body=body, by=by, **{f: form.cleaned_data[f] for f in fields}
+    )
 
 
 def _form_errors(error: services.CaseError, form: Any) -> None:
@@ -64,19 +72,8 @@ def new_case(request: HttpRequest) -> HttpResponse:
         if form.is_bot():
             return render(request, "cases/limited.html", status=400)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                case, token = services.submit_case(
-                    channel=Channel.WEB,
-                    body=body,
-                    category=data["category"],
-                    description=data["description"],
-                    subject=data["subject"],
-                    address=data["address"],
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                )
+                case, token = _submit(form, body, Channel.WEB, by=None)
                 return render(request, "cases/received.html", {"case": case, "token": token})
             except services.CaseError as error:
                 _form_errors(error, form)
@@ -246,7 +243,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     case = _case(request, number)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{e[0]}" for k, e in form.errors.items()))
+        messages.error(request, error_summary(form))
         return redirect("cases:detail", number=case.number)
     data = form.cleaned_data
     note = data["note"] or ""
@@ -297,20 +294,8 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OperatorCaseForm(request.POST or None, categories=selectors.categories_of(body))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            case, token = services.submit_case(
-                channel=data["channel"],
-                body=body,
-                category=data["category"],
-                description=data["description"],
-                subject=data["subject"],
-                address=data["address"],
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                by=request.user,
-            )
+            case, token = _submit(form, body, form.cleaned_data["channel"], by=request.user)
             return render(request, "cases/received.html", {"case": case, "token": token, "operator": True})
         except services.CaseError as error:
             _form_errors(error, form)

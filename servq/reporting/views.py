@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.models import Agency
 from servq.agencies.selectors import agencies_for
 from servq.core.access import access
+from servq.core.forms import error_summary
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.models import Plan, PlanCycle, PlanItem
@@ -119,7 +120,7 @@ def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReportingError as error:
             _refused(request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, error_summary(form))
     return redirect("reporting:cycle", pk=cycle.pk)
 
 
@@ -235,7 +236,7 @@ def save_progress(request: HttpRequest, item_pk: int, period_pk: int) -> HttpRes
     item, period = _item_and_period(request, item_pk, period_pk)
     form = ProgressForm(request.POST, prefix=f"i{item.pk}", indicators=list(item.indicators.all()))
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{e[0]}" for k, e in form.errors.items()))
+        messages.error(request, error_summary(form))
         return _back_to(item, period)
     try:
         services.save_progress(
@@ -294,7 +295,7 @@ def add_evidence(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResp
             if form.is_valid():
                 services.add_evidence_link(by=request.user, progress=target, **form.cleaned_data)
         if form.errors:
-            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, error_summary(form))
         else:
             messages.success(request, "佐證資料已加入。")
     except services.ReportingError as error:
@@ -423,7 +424,7 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
                 )
                 messages.success(request, "年度執行成果已彙整。")
             else:
-                messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+                messages.error(request, error_summary(form))
         except services.ReportingError as error:
             _refused(request, error)
         return redirect(request.path)
@@ -475,7 +476,7 @@ def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReportingError as error:
             _refused(request, error)
     else:
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, error_summary(form))
     return redirect(f"{reverse('reporting:cycle', args=[cycle.pk])}#schedule")
 
 

@@ -9,17 +9,12 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.core.access import access
+from servq.core.forms import error_summary
 from servq.webcheck import selectors, services
 from servq.webcheck.forms import OwnerForm, SiteForm
 from servq.webcheck.models import Site
 
 CHART_HEIGHT = 120
-
-
-def _errors(form) -> str:  # type: ignore[no-untyped-def]
-    return "；".join(
-        f"{form.fields[k].label if k in form.fields else ''}：{e[0]}" for k, e in form.errors.items()
-    )
 
 
 @access(signed_in=True)
@@ -40,7 +35,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             except services.SiteError as error:
                 messages.error(request, str(error))
         else:
-            messages.error(request, _errors(form))
+            messages.error(request, error_summary(form))
     sites = selectors.sites_for(request.user).prefetch_related("checks")
     return render(request, "webcheck/site_list.html", {"sites": sites, "form": form, "agencies": agencies})
 
@@ -96,5 +91,5 @@ def set_owner(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SiteError as error:
             messages.error(request, str(error))
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, error_summary(form))
     return redirect("webcheck:site", pk=site.pk)

@@ -11,18 +11,11 @@ from pathlib import Path
 
 import pytest
 
+# The same browser flags and WCAG 2.1 A/AA tags as servq's own accessibility audit.
+from servq.webcheck.a11y import CHROMIUM_ARGS
+from servq.webcheck.a11y import WCAG_TAGS as WCAG_AA_TAGS
+
 CHROMIUM = Path(os.environ.get("SERVQ_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# axe-core tags for WCAG 2.1 A and AA, the level Taiwan's 無障礙 check asks for.
-WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
 # synchronous, so Django's async-safety guard is lifted for browser tests only.
