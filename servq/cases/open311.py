@@ -247,11 +247,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     code = data.get("service_code", "")
     if not code:
         raise ApiError(400, "缺少 service_code。")
-    category = (
-        CaseCategory.objects.filter(body=client.body, code=code, active=True)
-        .select_related("agency", "unit")
-        .first()
-    )
+    category = services.category_for_code(client.body, code)
+
     if category is None:
         raise ApiError(404, f"service_code「{code[:40]}」不存在。")
     if not (data.get("lat") and data.get("long")) and not data.get("address_string"):

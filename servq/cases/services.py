@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,6 +29,7 @@ from servq.cases.models import (
     CaseCategory,
     CaseEvent,
     CaseStats,
+    CitizenMail,
     CloseTime,
     Outcome,
     RoutingRule,
@@ -79,10 +82,60 @@ def create_api_client(*, by: Any, name: str, body: Agency) -> tuple[ApiClient, s
     return client, key
 
 
+# Reference data every intake reads, cached briefly: a change made on another process is seen within
+# this many seconds (at once where the cache is shared, i.e. with REDIS_URL).
+REFERENCE_TTL = 60
+
+
+def _cached(key: str, load: Any) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, REFERENCE_TTL)
+    return value
+
+
 def client_for_key(key: str) -> ApiClient | None:
     if not key:
         return None
-    return ApiClient.objects.filter(key_hash=api_key_hash(key), active=True).select_related("body").first()
+    digest = api_key_hash(key)
+    found = _cached(
+        f"cases:client:{digest}",
+        lambda: (
+            ApiClient.objects.filter(key_hash=digest, active=True).select_related("body").first() or False
+        ),
+    )
+    return found or None
+
+
+def category_for_code(body: Agency, code: str) -> CaseCategory | None:
+    found = _cached(
+        f"cases:category:{body.pk}:{hashlib.sha256(code.encode()).hexdigest()[:32]}",
+        lambda: (
+            CaseCategory.objects.filter(body=body, code=code, active=True)
+            .select_related("agency", "unit")
+            .first()
+            or False
+        ),
+    )
+    return found or None
+
+
+def _routing_rules(body: Agency) -> list[RoutingRule]:
+    return _cached(
+        f"cases:routing:{body.pk}",
+        lambda: list(RoutingRule.objects.filter(body=body).select_related("agency", "unit")),
+    )
+
+
+def _forget_configuration(body: Agency) -> None:
+    cache.delete(f"cases:routing:{body.pk}")
+    cache.delete_many(
+        [
+            f"cases:category:{body.pk}:{hashlib.sha256(c.encode()).hexdigest()[:32]}"
+            for c in CaseCategory.objects.filter(body=body).values_list("code", flat=True)
+        ]
+    )
 
 
 # --- intake -------------------------------------------------------------------------------------
@@ -124,7 +177,7 @@ def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
 
 def route(body: Agency, category: CaseCategory, address: str) -> tuple[Agency, Agency | None]:
     """The agency and unit a new case goes to: the first routing rule that matches, else the category's."""
-    for rule in RoutingRule.objects.filter(body=body).select_related("agency", "unit"):
+    for rule in _routing_rules(body):
         if rule.category_id not in (None, category.pk):
             continue
         if rule.area and rule.area not in address:
@@ -526,11 +579,27 @@ def _count_close(case: Case, sign: int) -> None:
 
 
 def _mail_on_commit(to: str, subject: str, body: str) -> None:
-    """Mail the citizen through the task worker once the change has committed: a slow or down mail
-    server neither delays the answer nor loses the case."""
-    from servq.cases.tasks import send_citizen_mail
+    """Queue mail to the citizen in this transaction (the outbox); the worker sends it within a minute."""
+    CitizenMail.objects.create(to=to, subject=subject[:200], body=body)
 
-    transaction.on_commit(lambda: send_citizen_mail.enqueue(to=to, subject=subject, body=body))
+
+def send_pending_mail() -> int:
+    """Send queued citizen mail, one transaction each (claimed with SKIP LOCKED, sent, marked): two
+    workers never send the same message, a stopped worker leaves the rest for the next run."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            mail = (
+                CitizenMail.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True)
+                .order_by("id")
+                .first()
+            )
+            if mail is None:
+                return sent
+            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
+            CitizenMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
+            sent += 1
 
 
 # --- configuration: categories and routing, by the body's supervisors ---------------------------
@@ -580,6 +649,8 @@ def update_category(
     category.name, category.limit_days, category.working_days = name.strip(), limit_days, working_days
     category.agency, category.unit, category.active = agency, unit, active
     category.save()
+    transaction.on_commit(lambda: _forget_configuration(category.body))
+    _forget_configuration(category.body)
     audit.record(
         by=by,
         action="category.update",
@@ -619,4 +690,7 @@ def add_routing_rule(
 def delete_routing_rule(*, by: Any, rule: RoutingRule) -> None:
     _require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
     audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
+    body = rule.body
     rule.delete()
+    _forget_configuration(body)
+    transaction.on_commit(lambda: _forget_configuration(body))

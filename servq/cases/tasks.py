@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from servq.cases import topics
+from servq.cases import services, topics
 from servq.cases.models import Case, TermCount
 from servq.core import scheduler
 
@@ -37,8 +35,13 @@ def refresh_topics(*, month: str = "") -> int:
 
 
 @task()
-def send_citizen_mail(*, to: str, subject: str, body: str) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+def send_citizen_mail() -> int:
+    return services.send_pending_mail()
+
+
+@scheduler.every(1, name="cases.send_citizen_mail")
+def _enqueue_mail() -> None:
+    send_citizen_mail.enqueue()
 
 
 @scheduler.every(60, name="cases.refresh_topics")

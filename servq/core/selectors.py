@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from servq.agencies.rules import reach_prefixes
@@ -43,7 +44,31 @@ def history_of(obj: Any) -> QuerySet[AuditEntry]:
     ).order_by("-at", "-id")
 
 
+CALENDAR_VERSION_KEY = "core:office-calendar:version"
+CALENDAR_TTL = 300
+
+
 def office_calendar(years: tuple[int, int] | None = None) -> OfficeCalendar:
+    """The government office calendar, cached (it changes a few times a year; writes bump the version)."""
+    version = cache.get_or_set(CALENDAR_VERSION_KEY, 1, None)
+    span = f"{years[0]}-{years[1]}" if years else "all"
+    key = f"core:office-calendar:{version}:{span}"
+    calendar = cache.get(key)
+    if calendar is None:
+        calendar = _office_calendar_from_db(years)
+        cache.set(key, calendar, CALENDAR_TTL)
+    return calendar
+
+
+def forget_office_calendar() -> None:
+    """Called by every write to the calendar, so every process reads the new days."""
+    try:
+        cache.incr(CALENDAR_VERSION_KEY)
+    except ValueError:
+        cache.set(CALENDAR_VERSION_KEY, 2, None)
+
+
+def _office_calendar_from_db(years: tuple[int, int] | None) -> OfficeCalendar:
     """The government office calendar from the database (a few hundred rows a decade)."""
     days = OfficeDay.objects.all()
     if years:

@@ -11,8 +11,16 @@ from django.db import transaction
 from servq.core import audit
 from servq.core.calendar_sources import CalendarRow
 from servq.core.models import OfficeDay, OfficeDayKind
+from servq.core.selectors import forget_office_calendar
 
 OPERATOR = "operator"
+
+
+def _forget_calendar_now_and_on_commit() -> None:
+    # Now, for this transaction's own reads; again on commit, for a process that cached the old days
+    # while this transaction was open.
+    forget_office_calendar()
+    transaction.on_commit(forget_office_calendar)
 
 
 @transaction.atomic
@@ -22,6 +30,7 @@ def record_office_day(*, by: Any, date: dt.date, kind: str, name: str) -> Office
         date=date, defaults={"kind": OfficeDayKind(kind), "name": name, "source": OPERATOR}
     )
     audit.record(by=by, action="calendar.record", obj=day, after=audit.snapshot(day))
+    _forget_calendar_now_and_on_commit()
     return day
 
 
@@ -52,4 +61,5 @@ def load_office_calendar(*, by: Any, rows: Iterable[CalendarRow], source: str, y
             obj=fresh[0] if fresh else OfficeDay(pk=0, date=dt.date(years[0], 1, 1)),
             extra={"source": source, "years": list(years), "days": len(fresh), "replaced": removed},
         )
+    _forget_calendar_now_and_on_commit()
     return len(fresh)

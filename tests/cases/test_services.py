@@ -16,13 +16,13 @@ from servq.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-def test_a_case_is_numbered_routed_timed_and_mailed(
-    file_case, agency_tree, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        case, token = file_case(
-            "repair", "臺北市中正區路燈不亮", address="臺北市中正區重慶南路一段", email="ming@example.tw"
-        )
+def test_a_case_is_numbered_routed_timed_and_mailed(file_case, agency_tree):
+    case, token = file_case(
+        "repair", "臺北市中正區路燈不亮", address="臺北市中正區重慶南路一段", email="ming@example.tw"
+    )
+    assert mail.outbox == []  # queued in the case's transaction, sent by the worker
+    assert services.send_pending_mail() == 1
+    assert services.send_pending_mail() == 0
     today = timezone.localdate()
     assert case.number.startswith(f"{today.year - 1911:03d}{today:%m%d}")
     assert case.agency == agency_tree["ntbt"]  # routed by the address
@@ -107,11 +107,11 @@ def test_transfer_moves_the_case_and_its_count_with_a_public_reason(file_case, h
         services.start(by=handler, case=case)  # no longer 財政部's
 
 
-def test_one_extension_with_a_notice(file_case, handler, django_capture_on_commit_callbacks):
+def test_one_extension_with_a_notice(file_case, handler):
     case, _ = file_case(email="ming@example.tw")
-    with django_capture_on_commit_callbacks(execute=True):
-        extended = services.extend(by=handler, case=case, days=3, reason="需會勘現場")
+    extended = services.extend(by=handler, case=case, days=3, reason="需會勘現場")
     assert extended.due_on > case.due_on
+    services.send_pending_mail()
     assert any("展期" in m.subject for m in mail.outbox)
     with pytest.raises(services.CaseError, match="一次"):
         services.extend(by=handler, case=extended, days=1, reason="再延")
@@ -187,3 +187,23 @@ def test_counts_follow_the_case_to_its_unit_and_analytics_show_units(file_case, 
     data = selectors.analytics(agency_tree["root"], today.replace(day=1), today, today=today)
     assert [(unit.code, figures["received"]) for unit, figures in data.by_unit] == [("mof-sec", 1)]
     assert data.overall["received"] == 1
+
+
+def test_mail_of_a_change_that_rolls_back_is_never_sent_and_a_stopped_sender_resumes(file_case, monkeypatch):
+    with pytest.raises(services.CaseError):
+        file_case(email="ming@example.tw", phone="not a phone")
+    file_case(email="a@example.tw")
+    file_case(email="b@example.tw")
+    real = services.send_mail
+
+    def die_on_second(*args, **kwargs):
+        if args[3] == ["b@example.tw"]:
+            raise SystemExit("worker stopped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "send_mail", die_on_second)
+    with pytest.raises(SystemExit):
+        services.send_pending_mail()
+    monkeypatch.setattr(services, "send_mail", real)
+    assert services.send_pending_mail() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.tw", "b@example.tw"]
