@@ -1,7 +1,7 @@
 """Benchmark case intake through the Open311 API under a bounded loopback load.
 
-Run: .venv/bin/python bench/cases_load.py       (SECONDS=60 CLIENTS=50 WORKERS=2 THREADS=8 by default: on 2 cores shared with PostgreSQL and the load,
-two processes beat four)
+Run: .venv/bin/python bench/cases_load.py       (SECONDS=60 CLIENTS=50 WORKERS=2 THREADS=4 by default: on 2 cores shared with PostgreSQL and
+the load, two processes beat four)
 Starts gunicorn serving servq on 127.0.0.1 against PostgreSQL (DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/servq_bench_load), then CLIENTS concurrent clients post requests
 for SECONDS seconds. Reports accepted cases per second and latency percentiles, and checks that the
@@ -28,7 +28,7 @@ from _django import ROOT, setup_django
 SECONDS = float(os.environ.get("SECONDS", "60"))
 CLIENTS = int(os.environ.get("CLIENTS", "50"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
-THREADS = int(os.environ.get("THREADS", "8"))
+THREADS = int(os.environ.get("THREADS", "4"))
 DESCRIPTIONS = [
     "路燈不亮請派員修理",
     "人行道機車違規停放",
@@ -74,20 +74,9 @@ def start_server(port: int) -> subprocess.Popen:
         "CSRF_COOKIE_SECURE": "false",
         "LOG_LEVEL": "WARNING",
     }
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "servq.wsgi",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(WORKERS),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        "4",
-        "--log-level",
-        "warning",
-    ]
+    # The repository's gunicorn.conf.py, as in production; only the process and thread counts are set.
+    env |= {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(WORKERS), "GUNICORN_THREADS": str(THREADS)}
+    command = [str(ROOT / ".venv/bin/gunicorn"), "servq.wsgi"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:

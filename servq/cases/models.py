@@ -208,6 +208,9 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.kind}"
 
 
+STATS_SHARDS = 4
+
+
 class CaseStats(models.Model):
     """Monthly roll-up kept current by the case services, so analytics never scan the cases."""
 
@@ -216,16 +219,19 @@ class CaseStats(models.Model):
     unit = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(CaseCategory, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=10)
+    # Each key's counts are spread over a few rows (shard = case id mod STATS_SHARDS): every intake of
+    # the month updates its key's row inside its transaction, and one row would make them queue on its lock.
+    shard = models.PositiveSmallIntegerField(default=0)
     received = models.IntegerField(default=0)
     closed = models.IntegerField(default=0)
     closed_on_time = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            # Every reader sums these rows, so a duplicate row (possible where NULLs count as distinct,
-            # i.e. not on PostgreSQL) would cost space, never correctness.
+            # Every reader sums these rows, so shards and a duplicate row (possible where NULLs count as
+            # distinct, i.e. not on PostgreSQL) cost space, never correctness.
             models.UniqueConstraint(
-                fields=["month", "agency", "unit", "category", "channel"],
+                fields=["month", "agency", "unit", "category", "channel", "shard"],
                 name="stats_one_per_key",
                 nulls_distinct=False,
             ),

@@ -24,6 +24,7 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of
 from servq.cases import rules
 from servq.cases.models import (
+    STATS_SHARDS,
     ApiClient,
     Case,
     CaseCategory,
@@ -186,7 +187,16 @@ def route(body: Agency, category: CaseCategory, address: str) -> tuple[Agency, A
     return category.agency or body, category.unit
 
 
-@transaction.atomic
+def new_case_number(received: dt.date) -> str:
+    """The ROC date and eight random digits, e.g. 115112504718263. Known before the insert, so filing
+    is one statement, not an insert and an update; and a number tells nobody how many cases came
+    that day or which number the next citizen got."""
+    return f"{received.year - 1911:03d}{received:%m%d}{secrets.randbelow(10**8):08d}"
+
+
+NUMBER_ATTEMPTS = 5  # a clash needs one of 10^8 numbers already given that day; five in a row, never
+
+
 def submit_case(
     *,
     channel: str,
@@ -202,17 +212,13 @@ def submit_case(
     phone: str = "",
     by: Any = None,
 ) -> tuple[Case, str]:
-    """File a case from any channel; returns it with its query password (shown once, e-mailed)."""
+    """File a case from any channel; returns it with its query password (shown once, e-mailed).
+
+    A number that clashes with one already given rolls the whole filing back, and it is filed again."""
     _require(category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category")
     text, email, phone, lat_value, long_value = _clean_intake(description, email, phone, lat, long)
     agency, unit = route(body, category, address)
-    now = timezone.now()
-    received = timezone.localdate(now)
-    calendar = office_calendar((received.year, received.year + 1))
-    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
-    case = Case.objects.create(
-        number=f"tmp-{secrets.token_hex(8)}",
-        token_hash="",
+    case = Case(
         channel=channel,
         body=body,
         category=category,
@@ -226,31 +232,47 @@ def submit_case(
         citizen_name=name.strip()[:60],
         citizen_email=email,
         citizen_phone=phone,
-        received_at=now,
-        due_on=rules.due_date(
-            received, category.limit_days, working_days=category.working_days, cal=calendar
-        ),
     )
-    case.number = f"{received.year - 1911:03d}{received:%m%d}{case.pk:07d}"
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            return _file(case, by=by)
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS or not Case.objects.filter(number=case.number).exists():
+                raise
+            case.pk = None
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _file(case: Case, *, by: Any) -> tuple[Case, str]:
+    case.received_at = timezone.now()
+    received = timezone.localdate(case.received_at)
+    calendar = office_calendar((received.year, received.year + 1))
+    category = case.category
+    case.due_on = rules.due_date(
+        received, category.limit_days, working_days=category.working_days, cal=calendar
+    )
+    token = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+    case.number = new_case_number(received)
     case.token_hash = token_hash(case.number, token)
-    case.save(update_fields=["number", "token_hash"])
-    _event(case, "received", by=by, note=f"{category.name}，由{agency.name}辦理", to_agency=agency)
+    case.save(force_insert=True)
+    _event(case, "received", by=by, note=f"{category.name}，由{case.agency.name}辦理", to_agency=case.agency)
     audit.record(
         by=by,
         action="case.receive",
         obj=case,
-        agency=agency,
-        after={"channel": channel, "category": category.code},
+        agency=case.agency,
+        after={"channel": case.channel, "category": category.code},
     )
-    # Last before commit: every case of the month shares this roll-up row, so its lock is held briefly.
-    _bump_stats(case, received=1)
-    if email:
+    if case.citizen_email:
         _mail_on_commit(
-            email,
-            f"[{body.name}] 已收到您的案件 {case.number}",
+            case.citizen_email,
+            f"[{case.body.name}] 已收到您的案件 {case.number}",
             f"您的案件已收件，案號 {case.number}，查詢密碼 {token}。\n"
             f"處理期限：{format_roc_date(case.due_on)}。請以案號與查詢密碼查詢辦理情形。",
         )
+    # Last before commit: the cases of the month share this roll-up row, so its lock is held briefly.
+    _bump_stats(case, received=1)
     return case, token
 
 
@@ -551,6 +573,7 @@ def _bump_stats(case: Case, **deltas: int) -> None:
         "unit_id": case.unit_id,
         "category_id": case.category_id,
         "channel": case.channel,
+        "shard": case.pk % STATS_SHARDS,
     }
     increments = {name: F(name) + delta for name, delta in deltas.items()}
     if CaseStats.objects.filter(**key).update(**increments):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -207,3 +208,26 @@ def test_mail_of_a_change_that_rolls_back_is_never_sent_and_a_stopped_sender_res
     monkeypatch.setattr(services, "send_mail", real)
     assert services.send_pending_mail() == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.tw", "b@example.tw"]
+
+
+def test_a_number_already_given_is_drawn_again_and_the_clash_leaves_nothing_behind(file_case, monkeypatch):
+    first, _token = file_case("repair")
+    taken = first.number
+    drawn = iter([taken, taken, taken[:7] + "00000001"])
+    monkeypatch.setattr(services, "new_case_number", lambda received: next(drawn))
+    second, token = file_case("repair", email="ming@example.tw")
+    assert second.number == taken[:7] + "00000001"
+    assert services.token_matches(second, token)
+    assert Case.objects.count() == 2
+    assert CaseEvent.objects.filter(kind="received").count() == 2
+    assert AuditEntry.objects.filter(action="case.receive").count() == 2
+    assert CaseStats.objects.aggregate(n=Sum("received"))["n"] == 2
+    assert services.send_pending_mail() == 1
+
+
+def test_the_fifth_clash_in_a_row_is_an_error_not_a_loop(file_case, monkeypatch):
+    first, _token = file_case("repair")
+    monkeypatch.setattr(services, "new_case_number", lambda received: first.number)
+    with pytest.raises(IntegrityError):
+        file_case("repair")
+    assert Case.objects.count() == 1
