@@ -41,8 +41,8 @@ worker: setup
 	  $(PY) manage.py db_worker --queue-name '*'
 
 lint: setup
-	$(VENV)/bin/ruff check servq tests bench
-	$(VENV)/bin/ruff format --check servq tests bench
+	$(VENV)/bin/ruff check servq tests bench gunicorn.conf.py
+	$(VENV)/bin/ruff format --check servq tests bench gunicorn.conf.py
 
 types: setup
 	$(VENV)/bin/mypy $(TYPED)
