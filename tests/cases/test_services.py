@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -231,3 +232,13 @@ def test_the_fifth_clash_in_a_row_is_an_error_not_a_loop(file_case, monkeypatch)
     with pytest.raises(IntegrityError):
         file_case("repair")
     assert Case.objects.count() == 1
+
+
+def test_query_passwords_use_every_letter_of_the_phone_safe_alphabet_evenly():
+    assert 256 % len(services.TOKEN_ALPHABET) == 0  # else some letters would come up more often
+    drawn = [services.new_query_password() for _ in range(2000)]
+    assert all(len(token) == services.TOKEN_LENGTH for token in drawn)
+    letters = Counter("".join(drawn))
+    assert set(letters) == set(services.TOKEN_ALPHABET)  # no 0, O, 1 or I, and none missing
+    assert max(letters.values()) < 2 * min(letters.values())
+    assert len(set(drawn)) == len(drawn)
