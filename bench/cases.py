@@ -47,7 +47,9 @@ LATERAL (SELECT now() - make_interval(secs => (g::double precision / %(n)s) * %(
 ROLL_UP = """
 INSERT INTO cases_casestats (month, agency_id, unit_id, category_id, channel, shard, received, closed, closed_on_time)
 SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei')::date, agency_id, unit_id, category_id, channel,
-       id %% %(shards)s, count(*), count(closed_at), count(*) FILTER (WHERE closed_on_time)
+       CASE WHEN date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei') = date_trunc('month', now() AT TIME ZONE 'Asia/Taipei')
+            THEN id %% %(shards)s ELSE 0 END,
+       count(*), count(closed_at), count(*) FILTER (WHERE closed_on_time)
 FROM cases_case GROUP BY 1, 2, 3, 4, 5, 6;
 INSERT INTO cases_closetime (month, agency_id, category_id, days, cases)
 SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Taipei')::date, agency_id, category_id,
@@ -87,7 +89,7 @@ def build():
             .replace("%(span)s", str(YEARS * 365 * 86400))
         )
         generated = time.perf_counter() - started
-        cursor.execute(ROLL_UP, {"shards": STATS_SHARDS})  # spread as the intake spreads them
+        cursor.execute(ROLL_UP, {"shards": STATS_SHARDS})  # this month spread by intake, past months folded
         cursor.execute("ANALYZE")
     return body, supervisor, generated, time.perf_counter() - started - generated
 

@@ -613,6 +613,29 @@ def _upsert_stats(key: dict[str, Any], counts: dict[str, int]) -> None:
         )
 
 
+def fold_stats_shards(*, before: dt.date) -> int:
+    """Fold the roll-up rows of months before ``before`` back into one row per key; the rows removed.
+
+    Intake spreads a month's counts over STATS_SHARDS rows per key so that it never queues on one
+    lock; once the month is past, hardly anything writes to it, and one row per key is a quarter of
+    what the analytics sum. One short transaction per key: a close counted meanwhile waits for that
+    key's locks and then lands in a row of its own, which the next fold takes in."""
+    spread = CaseStats.objects.filter(month__lt=before, shard__gt=0)
+    keys = sorted({tuple(row) for row in spread.values_list(*STATS_KEY[:-1]).order_by()}, key=str)
+    return sum(_fold_key(dict(zip(STATS_KEY[:-1], key, strict=True))) for key in keys)
+
+
+@transaction.atomic
+def _fold_key(key: dict[str, Any]) -> int:
+    kept, *folded = CaseStats.objects.select_for_update().filter(**key).order_by("shard", "id")
+    for name in STATS_COUNTS:
+        setattr(kept, name, sum(getattr(row, name) for row in (kept, *folded)))
+    CaseStats.objects.filter(pk__in=[row.pk for row in folded]).delete()
+    kept.shard = 0
+    kept.save(update_fields=["shard", *STATS_COUNTS])
+    return len(folded)
+
+
 def _count_close(case: Case, sign: int) -> None:
     """Count (or, on reopening, uncount) a close in the month it was received, and its duration."""
     assert case.closed_at is not None

@@ -1,4 +1,5 @@
-"""Background work of cases: this month's term counts for the analytics' topics."""
+"""Background work of cases: citizen mail, this month's term counts for the topics, and the daily
+fold of past months' roll-ups."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def refresh_topics(*, month: str = "") -> int:
 
 
 @task()
+def fold_stats_shards() -> int:
+    """Past months' roll-ups back to one row per key (see services.fold_stats_shards)."""
+    return services.fold_stats_shards(before=timezone.localdate().replace(day=1))
+
+
+@task()
 def send_citizen_mail() -> int:
     return services.send_pending_mail()
 
@@ -42,6 +49,11 @@ def send_citizen_mail() -> int:
 @scheduler.every(1, name="cases.send_citizen_mail")
 def _enqueue_mail() -> None:
     send_citizen_mail.enqueue()
+
+
+@scheduler.every(24 * 60, name="cases.fold_stats_shards")
+def _enqueue_fold() -> None:
+    fold_stats_shards.enqueue()
 
 
 @scheduler.every(60, name="cases.refresh_topics")

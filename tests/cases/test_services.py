@@ -242,3 +242,31 @@ def test_query_passwords_use_every_letter_of_the_phone_safe_alphabet_evenly():
     assert set(letters) == set(services.TOKEN_ALPHABET)  # no 0, O, 1 or I, and none missing
     assert max(letters.values()) < 2 * min(letters.values())
     assert len(set(drawn)) == len(drawn)
+
+
+def test_past_months_roll_ups_fold_back_to_one_row_per_key_and_the_counts_stay(file_case, handler):
+    cases = [file_case("repair") for _ in range(8)]
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    assert CaseStats.objects.count() == 4  # eight intakes of one key spread over four rows
+    CaseStats.objects.update(month=last_month)  # as if they had come last month
+    for _ in range(3):
+        file_case("repair")  # this month: stays spread
+    totals = CaseStats.objects.aggregate(n=Sum("received"))
+
+    assert services.fold_stats_shards(before=this_month) == 3
+    (folded,) = CaseStats.objects.filter(month=last_month)
+    assert (folded.shard, folded.received) == (0, 8)
+    assert CaseStats.objects.filter(month=this_month).count() == 3
+    assert CaseStats.objects.aggregate(n=Sum("received")) == totals
+    assert services.fold_stats_shards(before=this_month) == 0  # nothing left to fold
+
+    case = cases[1][0]  # a late close of last month's case lands in a row of its own, folded next time
+    late = timezone.make_aware(dt.datetime.combine(last_month + dt.timedelta(days=1), dt.time(12)))
+    Case.objects.filter(pk=case.pk).update(received_at=late)
+    case.refresh_from_db()
+    services.reply(by=handler, case=case, outcome="resolved", text="已修復")
+    rows = CaseStats.objects.filter(month=last_month).count()  # 2, unless the close hit shard 0
+    assert services.fold_stats_shards(before=this_month) == rows - 1
+    (row,) = CaseStats.objects.filter(month=last_month)
+    assert (row.shard, row.received, row.closed) == (0, 8, 1)
