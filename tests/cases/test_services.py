@@ -270,3 +270,17 @@ def test_past_months_roll_ups_fold_back_to_one_row_per_key_and_the_counts_stay(f
     assert services.fold_stats_shards(before=this_month) == rows - 1
     (row,) = CaseStats.objects.filter(month=last_month)
     assert (row.shard, row.received, row.closed) == (0, 8, 1)
+
+
+def test_analytics_count_an_overdue_open_case_in_each_of_its_dimensions_only(file_case, agency_tree):
+    late, _ = file_case("repair", channel="phone")
+    file_case("petition")
+    today = timezone.localdate()
+    Case.objects.filter(pk=late.pk).update(due_on=today - dt.timedelta(days=1))
+    data = selectors.analytics(agency_tree["root"], today.replace(day=1), today, today=today)
+    overdue = {name: figures["open_overdue"] for name, figures in data.by_category}
+    assert overdue == {"報修": 1, "陳情": 0}
+    assert {name: figures["open_overdue"] for name, figures in data.by_channel} == {"phone": 1, "web": 0}
+    assert [(agency.code, f["open_overdue"]) for agency, f in data.by_agency] == [("mof", 1)]
+    assert [(month, f["open_overdue"]) for month, f in data.months] == [(today.replace(day=1), 1)]
+    assert data.overall["open_overdue"] == 1
