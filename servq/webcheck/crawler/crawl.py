@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from servq.webcheck.crawler.fetch import AddressGuard, Fetched, Limits, fetch
+from servq.webcheck.crawler.fetch import AddressGuard, Fetched, GuardedResolver, Limits, fetch
 from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
 from servq.webcheck.crawler.parse import parse_page, scheme_of, syntax_error, without_fragment
 from servq.webcheck.rules import shown_update_date
@@ -60,7 +60,10 @@ class Crawler:
     async def run(self) -> Report:
         started = time.perf_counter()
         connector = aiohttp.TCPConnector(
-            limit=self.options.concurrency, limit_per_host=self.options.per_host, ttl_dns_cache=300
+            limit=self.options.concurrency,
+            limit_per_host=self.options.per_host,
+            ttl_dns_cache=300,
+            resolver=GuardedResolver(self.guard),
         )
         async with aiohttp.ClientSession(connector=connector) as session:
             self.session = session

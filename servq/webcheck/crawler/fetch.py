@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import ThreadedResolver
 
 HEAD_REFUSED = {400, 403, 405, 501}
 MAX_REDIRECTS = 10
@@ -39,6 +41,12 @@ class Fetched:
     last_modified: str | None = None
 
 
+def internal(address: str) -> bool:
+    """Private, loopback, link-local or reserved: addresses a public link must not lead a check into."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+
+
 class AddressGuard:
     """Refuses hosts that resolve to private, loopback or link-local addresses unless allowed."""
 
@@ -47,11 +55,14 @@ class AddressGuard:
         self.trusted_hosts = trusted_hosts
         self.cache: dict[str, str | None] = {}
 
+    def trusts(self, host: str) -> bool:
+        return self.allow_private or host.lower() in self.trusted_hosts
+
     async def refusal(self, url: str) -> str | None:
         host = (urlsplit(url).hostname or "").lower()
         if not host:
             return "malformed URL (no host)"
-        if self.allow_private or host in self.trusted_hosts:
+        if self.trusts(host):
             return None
         if host not in self.cache:
             self.cache[host] = await self._check(host)
@@ -63,10 +74,30 @@ class AddressGuard:
         except socket.gaierror:
             return f"host {host} does not resolve"
         for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved:
-                return f"refused: {host} is a private or loopback address ({address})"
+            if internal(str(info[4][0])):
+                return f"refused: {host} is a private or loopback address ({info[4][0]})"
         return None
+
+
+class GuardedResolver(ThreadedResolver):
+    """aiohttp's own lookup, checked again: the guard's answer names the host, but the connection
+    goes to whatever the name resolves to when aiohttp connects. A name that answered the guard with
+    a public address and aiohttp with a private one (DNS rebinding) gets no connection."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await super().resolve(host, port, family)
+        if self.guard.trusts(host):
+            return results
+        public = [result for result in results if not internal(result["host"])]
+        if not public:
+            raise OSError(f"refused: {host} is a private or loopback address ({results[0]['host']})")
+        return public
 
 
 def retry_after_seconds(value: str | None) -> float:
@@ -144,7 +175,9 @@ async def _request(
                 last_error = f"timeout after {limits.timeout:g} s"
             except aiohttp.InvalidURL:
                 return "malformed URL"
-            except aiohttp.ClientConnectorDNSError:
+            except aiohttp.ClientConnectorDNSError as error:
+                if str(error.os_error).startswith("refused"):
+                    return str(error.os_error)  # GuardedResolver's answer
                 return f"host {urlsplit(url).hostname} does not resolve"
             except aiohttp.ClientResponseError as error:
                 return f"bad response: {error.message}"
