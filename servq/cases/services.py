@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +38,7 @@ from servq.cases.models import (
 from servq.core import audit
 from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
+from servq.core.services import forget_now_and_on_commit
 
 MAX_DESCRIPTION = 5000
 TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 — an alphabet; no 0/O, 1/I: read over the phone
@@ -91,59 +92,51 @@ def create_api_client(*, by: Any, name: str, body: Agency) -> tuple[ApiClient, s
 
 
 # Reference data every intake reads, cached briefly: a change made on another process is seen within
-# this many seconds (at once where the cache is shared, i.e. with REDIS_URL).
+# this many seconds (at once where the cache is shared, i.e. with REDIS_URL). A lookup that found
+# nothing is cached too (as None), so a wrong API key or code cannot make every request hit the database.
 REFERENCE_TTL = 60
-
-
-def _cached(key: str, load: Any) -> Any:
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, REFERENCE_TTL)
-    return value
 
 
 def client_for_key(key: str) -> ApiClient | None:
     if not key:
         return None
     digest = api_key_hash(key)
-    found = _cached(
+    return cache.get_or_set(
         f"cases:client:{digest}",
-        lambda: (
-            ApiClient.objects.filter(key_hash=digest, active=True).select_related("body").first() or False
-        ),
+        lambda: ApiClient.objects.filter(key_hash=digest, active=True).select_related("body").first(),
+        REFERENCE_TTL,
     )
-    return found or None
 
 
 def category_for_code(body: Agency, code: str) -> CaseCategory | None:
-    found = _cached(
-        f"cases:category:{body.pk}:{hashlib.sha256(code.encode()).hexdigest()[:32]}",
+    return cache.get_or_set(
+        _category_cache_key(body, code),
         lambda: (
             CaseCategory.objects.filter(body=body, code=code, active=True)
             .select_related("agency", "unit")
             .first()
-            or False
         ),
+        REFERENCE_TTL,
     )
-    return found or None
+
+
+def _category_cache_key(body: Agency, code: str) -> str:
+    # Hashed: a code comes from the request, and cache keys must be short and plain.
+    return f"cases:category:{body.pk}:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
 
 
 def _routing_rules(body: Agency) -> list[RoutingRule]:
-    return _cached(
+    rules_of_body = cache.get_or_set(
         f"cases:routing:{body.pk}",
         lambda: list(RoutingRule.objects.filter(body=body).select_related("agency", "unit")),
+        REFERENCE_TTL,
     )
+    return cast(list[RoutingRule], rules_of_body)
 
 
 def _forget_configuration(body: Agency) -> None:
-    cache.delete(f"cases:routing:{body.pk}")
-    cache.delete_many(
-        [
-            f"cases:category:{body.pk}:{hashlib.sha256(c.encode()).hexdigest()[:32]}"
-            for c in CaseCategory.objects.filter(body=body).values_list("code", flat=True)
-        ]
-    )
+    codes = CaseCategory.objects.filter(body=body).values_list("code", flat=True)
+    cache.delete_many([f"cases:routing:{body.pk}", *(_category_cache_key(body, code) for code in codes)])
 
 
 # --- intake -------------------------------------------------------------------------------------
@@ -723,8 +716,7 @@ def update_category(
     category.name, category.limit_days, category.working_days = name.strip(), limit_days, working_days
     category.agency, category.unit, category.active = agency, unit, active
     category.save()
-    transaction.on_commit(lambda: _forget_configuration(category.body))
-    _forget_configuration(category.body)
+    forget_now_and_on_commit(lambda: _forget_configuration(category.body))
     audit.record(
         by=by,
         action="category.update",
@@ -766,5 +758,4 @@ def delete_routing_rule(*, by: Any, rule: RoutingRule) -> None:
     audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
     body = rule.body
     rule.delete()
-    _forget_configuration(body)
-    transaction.on_commit(lambda: _forget_configuration(body))
+    forget_now_and_on_commit(lambda: _forget_configuration(body))

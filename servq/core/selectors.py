@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db.models import QuerySet
@@ -52,12 +52,10 @@ def office_calendar(years: tuple[int, int] | None = None) -> OfficeCalendar:
     """The government office calendar, cached (it changes a few times a year; writes bump the version)."""
     version = cache.get_or_set(CALENDAR_VERSION_KEY, 1, None)
     span = f"{years[0]}-{years[1]}" if years else "all"
-    key = f"core:office-calendar:{version}:{span}"
-    calendar = cache.get(key)
-    if calendar is None:
-        calendar = _office_calendar_from_db(years)
-        cache.set(key, calendar, CALENDAR_TTL)
-    return calendar
+    calendar = cache.get_or_set(
+        f"core:office-calendar:{version}:{span}", lambda: _office_calendar_from_db(years), CALENDAR_TTL
+    )
+    return cast(OfficeCalendar, calendar)
 
 
 def forget_office_calendar() -> None:

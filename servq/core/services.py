@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -16,11 +16,11 @@ from servq.core.selectors import forget_office_calendar
 OPERATOR = "operator"
 
 
-def _forget_calendar_now_and_on_commit() -> None:
-    # Now, for this transaction's own reads; again on commit, for a process that cached the old days
-    # while this transaction was open.
-    forget_office_calendar()
-    transaction.on_commit(forget_office_calendar)
+def forget_now_and_on_commit(forget: Callable[[], None]) -> None:
+    """Drop cached reference data a write changes: now, for this transaction's own reads; again on
+    commit, for a process that cached the old data while this transaction was open."""
+    forget()
+    transaction.on_commit(forget)
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def record_office_day(*, by: Any, date: dt.date, kind: str, name: str) -> Office
         date=date, defaults={"kind": OfficeDayKind(kind), "name": name, "source": OPERATOR}
     )
     audit.record(by=by, action="calendar.record", obj=day, after=audit.snapshot(day))
-    _forget_calendar_now_and_on_commit()
+    forget_now_and_on_commit(forget_office_calendar)
     return day
 
 
@@ -61,5 +61,5 @@ def load_office_calendar(*, by: Any, rows: Iterable[CalendarRow], source: str, y
             obj=fresh[0] if fresh else OfficeDay(pk=0, date=dt.date(years[0], 1, 1)),
             extra={"source": source, "years": list(years), "days": len(fresh), "replaced": removed},
         )
-    _forget_calendar_now_and_on_commit()
+    forget_now_and_on_commit(forget_office_calendar)
     return len(fresh)
