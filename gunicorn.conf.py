@@ -1,7 +1,7 @@
 """gunicorn's settings for servq; gunicorn reads this file from the working directory by itself:
 `.venv/bin/gunicorn servq.wsgi`. Environment: WEB_CONCURRENCY (processes, default 2 per core),
 GUNICORN_THREADS (threads per process, default 4), BIND (default 127.0.0.1:8000).
-See docs/decisions/0006-gunicorn-takes-only-what-it-can-serve.md for the measurements behind it.
+See docs/decisions/0006-intake-under-load.md for the measurements behind it.
 """
 
 import os
