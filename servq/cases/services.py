@@ -749,6 +749,7 @@ def add_routing_rule(
         agency=body,
         after={"category": category.code if category else None, "area": rule.area, "agency": agency.code},
     )
+    forget_now_and_on_commit(lambda: _forget_configuration(body))
     return rule
 
 

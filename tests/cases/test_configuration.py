@@ -88,3 +88,16 @@ def test_the_configuration_page_lists_categories_and_rules(client, supervisor, c
     client.force_login(supervisor)
     page = client.get(reverse("cases:configuration")).content.decode()
     assert "報修" in page and "臺北" in page
+
+
+def test_a_rule_added_or_deleted_applies_to_the_next_case_at_once(supervisor, body, file_case, agency_tree):
+    before, _ = file_case("repair", address="高雄市前鎮區")  # reads, and caches, the body's rules
+    assert before.agency == agency_tree["mof"]
+    rule = services.add_routing_rule(
+        by=supervisor, body=body, category=None, area="前鎮區", agency=agency_tree["moea"], unit=None
+    )
+    added, _ = file_case("repair", address="高雄市前鎮區")
+    assert added.agency == agency_tree["moea"]
+    services.delete_routing_rule(by=supervisor, rule=rule)
+    deleted, _ = file_case("repair", address="高雄市前鎮區")
+    assert deleted.agency == agency_tree["mof"]
