@@ -41,8 +41,11 @@ def public_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(public=True).select_related("to_agency").order_by("at", "id")
 
 
-def duplicate_suggestions(case: Case, *, days: int = 30, threshold: float = 0.35) -> list[tuple[Case, float]]:
-    """Open or recent cases of the same person or place with similar text."""
+def duplicate_suggestions(
+    case: Case, *, viewer: Any, days: int = 30, threshold: float = 0.35
+) -> list[tuple[Case, float]]:
+    """Open or recent cases of the same person or place with similar text, among the cases the
+    viewer may open: a suggestion outside their reach would tell them what someone else filed."""
     since = case.received_at - dt.timedelta(days=days)
     same_person = Q()
     if case.citizen_email:
@@ -55,8 +58,10 @@ def duplicate_suggestions(case: Case, *, days: int = 30, threshold: float = 0.35
     if not same_person:
         return []
     candidates = (
-        Case.objects.filter(same_person, body=case.body, received_at__gte=since, duplicate_of__isnull=True)
+        cases_for(viewer)
+        .filter(same_person, body=case.body, received_at__gte=since, duplicate_of__isnull=True)
         .exclude(pk=case.pk)
+        .select_related(None)
         .only("number", "description", "received_at", "state")[:200]
     )
     scored = [(other, rules.similarity(case.description, other.description)) for other in candidates]

@@ -55,6 +55,21 @@ def cycles_visible_to(user: Any) -> QuerySet[PlanCycle]:
     )
 
 
+def plans_reported_to(user: Any) -> QuerySet[Plan]:
+    """Plans whose reporting (progress, evidence, self-evaluation) the user may read: their own
+    agency's, a supervisor's subtree, and for unit staff the agency their unit belongs to.
+
+    Not every published plan: a plan is public, its reporting is not (a published plan of another
+    agency would otherwise hand out its evidence files by sequential id)."""
+    unit_agencies = {
+        rules.ancestors_of(grant.path)[-2]
+        for grant in grants_of(user)
+        if grant.role == "unit_staff" and len(rules.ancestors_of(grant.path)) > 1
+    }
+    reach = reach_q(user, "agency") | Q(agency__path__in=sorted(unit_agencies))
+    return Plan.objects.filter(reach).select_related("agency", "program")
+
+
 # --- the progress form --------------------------------------------------------------------------
 
 

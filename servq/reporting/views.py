@@ -23,7 +23,6 @@ from servq.core.forms import error_summary
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.models import Plan, PlanCycle, PlanItem
-from servq.plans.selectors import plans_visible_to
 from servq.reporting import exporting, selectors, services
 from servq.reporting.calendar import feed
 from servq.reporting.forms import (
@@ -61,7 +60,7 @@ def _period(request: HttpRequest, pk: int) -> ReportingPeriod:
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    return get_object_or_404(plans_visible_to(request.user).select_related("agency", "cycle"), pk=pk)
+    return get_object_or_404(selectors.plans_reported_to(request.user).select_related("agency", "cycle"), pk=pk)
 
 
 def _refused(request: HttpRequest, error: services.ReportingError) -> None:
@@ -83,7 +82,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     supervising = services.supervises_cycle(request.user, cycle)
     plans = (
-        plans_visible_to(request.user)
+        selectors.plans_reported_to(request.user)
         .filter(cycle=cycle)
         .exclude(status="superseded")
         .select_related("agency")
@@ -220,7 +219,7 @@ def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse
 
 
 def _item_and_period(request: HttpRequest, item_pk: int, period_pk: int) -> tuple[PlanItem, ReportingPeriod]:
-    item = get_object_or_404(PlanItem.objects.filter(plan__in=plans_visible_to(request.user)), pk=item_pk)
+    item = get_object_or_404(PlanItem.objects.filter(plan__in=selectors.plans_reported_to(request.user)), pk=item_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=item.plan.cycle_id)
     return item, period
 
@@ -305,7 +304,7 @@ def add_evidence(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResp
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.filter(progress__item__plan__in=plans_visible_to(request.user)).select_related(
+        Evidence.objects.filter(progress__item__plan__in=selectors.plans_reported_to(request.user)).select_related(
             "progress__period", "progress__item__plan"
         ),
         pk=pk,

@@ -139,10 +139,23 @@ def test_duplicates_are_suggested_and_merged(file_case, handler):
     first, _ = file_case("repair", "中山路二段的路燈壞了好幾天", email="ming@example.tw")
     second, _ = file_case("repair", "中山路二段路燈壞了一週", email="ming@example.tw")
     file_case("repair", "公園溜滑梯斷裂", email="ming@example.tw")
-    suggestions = selectors.duplicate_suggestions(second)
+    suggestions = selectors.duplicate_suggestions(second, viewer=handler)
     assert [case.pk for case, _ in suggestions] == [first.pk]
     merged = services.merge_duplicate(by=handler, case=second, into=first)
     assert merged.state == "closed" and merged.outcome == "duplicate" and merged.duplicate_of == first
+
+
+def test_duplicate_suggestions_only_show_cases_the_viewer_may_open(file_case, agency_tree, user_with_role):
+    """財政部's case and 臺北國稅局's (routed by area) come from one e-mail: 國稅局 must not learn of 財政部's."""
+    at_mof, _ = file_case("repair", "中山路二段的路燈壞了好幾天", email="ming@example.tw")
+    at_ntbt, _ = file_case(
+        "repair", "中山路二段路燈壞了一週", email="ming@example.tw", address="臺北市中山路二段1號"
+    )
+    assert at_mof.agency == agency_tree["mof"] and at_ntbt.agency == agency_tree["ntbt"]
+    ntbt_staff = user_with_role(agency_tree["ntbt"], "coordinator")
+    assert selectors.duplicate_suggestions(at_ntbt, viewer=ntbt_staff) == []
+    mof_supervisor = user_with_role(agency_tree["mof"], "supervisor")
+    assert [c.pk for c, _ in selectors.duplicate_suggestions(at_ntbt, viewer=mof_supervisor)] == [at_mof.pk]
 
 
 def test_satisfaction_only_after_closing_and_within_1_to_5(file_case, handler):

@@ -1,0 +1,339 @@
+"""The permission walk: every URL that takes an object id, for every role, inside and outside the
+agency subtree, for every state of the plan the object belongs to.
+
+財政部 (mof) owns every object here. Users of its sibling 經濟部 (moea, which takes part in the same
+cycle) and of another parent body entirely hold each role in turn. For them a GET may answer 200
+only where the object is public in that state (a published plan, a published self-evaluation),
+and no request of theirs, GET or POST, may write anything. Inside the subtree, 財政部's coordinator
+and 行政院's supervisor reach every object (never a 404).
+
+A new URL with an object id fails ``test_every_object_url_is_walked`` until it is described in
+``URLS`` below, so every module added later is walked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from servq.agencies.models import Role
+from servq.cases import services as case_services
+from servq.cases.defaults import load_default_categories
+from servq.cases.models import CaseCategory, RoutingRule
+from servq.core import audit
+from servq.core.models import AuditEntry
+from servq.plans.models import Indicator, ItemUnit, PlanStatus
+from servq.reporting import services as reporting_services
+from servq.reporting.models import Evidence, ItemProgress, SelfEvaluation, YearEndReport
+from servq.webcheck.models import Site
+from tests.factories import AgencyFactory, PlanFactory, PlanItemFactory, open_cycle
+
+PLAN_STATES = [
+    PlanStatus.DRAFT,
+    PlanStatus.SUBMITTED,
+    PlanStatus.RETURNED,
+    PlanStatus.APPROVED,
+    PlanStatus.PUBLISHED,
+    PlanStatus.SUPERSEDED,
+]
+
+
+@dataclass
+class World:
+    agency_tree: dict[str, Any]
+    cycle: Any
+    plan: Any
+    item: Any
+    indicator: Any
+    period: Any
+    evidence: Any
+    evaluation: Any
+    site: Any
+    case: Any
+    category: Any
+    rule: Any
+
+
+@dataclass(frozen=True)
+class Url:
+    """How to reach one URL for the world's objects, and who outside 財政部 may read it."""
+
+    build: Callable[[World], tuple[dict[str, Any], str]]
+    # "owner": only the owning subtree (and supervisors above). "cycle": anyone taking part in the
+    # cycle. "public": anyone, in the states listed. "directory": any signed-in user.
+    scope: str = "owner"
+    public_in: frozenset[str] = frozenset()
+
+
+def plan_args(**more: Callable[[World], Any]) -> Callable[[World], tuple[dict[str, Any], str]]:
+    return lambda w: ({"pk": w.plan.pk, **{k: f(w) for k, f in more.items()}}, "")
+
+
+def cycle_args(w: World) -> tuple[dict[str, Any], str]:
+    return {"pk": w.cycle.pk}, ""
+
+
+def period_args(w: World) -> tuple[dict[str, Any], str]:
+    return {"pk": w.period.pk}, ""
+
+
+PUBLISHED = frozenset({PlanStatus.PUBLISHED})
+EVERY_STATE = frozenset(PLAN_STATES)
+
+URLS: dict[str, Url] = {
+    "core:audit_object": Url(lambda w: ({"object_type": "plans.plan", "object_id": str(w.plan.pk)}, "")),
+    "agencies:detail": Url(lambda w: ({"code": w.agency_tree["mof"].code}, ""), scope="directory"),
+    "plans:detail": Url(plan_args(), scope="public", public_in=PUBLISHED),
+    "plans:export": Url(plan_args(fmt=lambda w: "csv"), scope="public", public_in=PUBLISHED),
+    "plans:edit": Url(plan_args()),
+    "plans:edit_header": Url(plan_args()),
+    "plans:add_item": Url(plan_args()),
+    "plans:edit_item": Url(plan_args(item_pk=lambda w: w.item.pk)),
+    "plans:move_item": Url(plan_args(item_pk=lambda w: w.item.pk)),
+    "plans:delete_item": Url(plan_args(item_pk=lambda w: w.item.pk)),
+    "plans:deadline_preview": Url(plan_args()),
+    "plans:add_indicator": Url(plan_args()),
+    "plans:edit_indicator": Url(plan_args(indicator_pk=lambda w: w.indicator.pk)),
+    "plans:delete_indicator": Url(plan_args(indicator_pk=lambda w: w.indicator.pk)),
+    "plans:review": Url(plan_args()),
+    "plans:transition": Url(plan_args(action=lambda w: "approve")),
+    "plans:versions": Url(plan_args(), scope="public", public_in=PUBLISHED),
+    "plans:diff": Url(
+        lambda w: ({"pk": w.plan.pk}, f"?a={w.plan.pk}&b={w.plan.pk}"), scope="public", public_in=PUBLISHED
+    ),
+    "plans:cycle": Url(cycle_args, scope="cycle"),
+    "plans:cycle_remind": Url(cycle_args, scope="cycle"),
+    "plans:cycle_start": Url(cycle_args, scope="cycle"),
+    "plans:cycle_import": Url(cycle_args, scope="cycle"),
+    "reporting:cycle": Url(cycle_args, scope="cycle"),
+    "reporting:set_up_periods": Url(cycle_args, scope="cycle"),
+    "reporting:set_schedule": Url(cycle_args, scope="cycle"),
+    # The calendar (作業時程) is part of the published implementation plan.
+    "reporting:calendar_feed": Url(cycle_args, scope="public", public_in=EVERY_STATE),
+    "reporting:dashboard": Url(cycle_args, scope="cycle"),
+    "reporting:year_end": Url(lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, "")),
+    "reporting:year_end_export": Url(
+        lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk, "fmt": "ods"}, "")
+    ),
+    "reporting:close_period": Url(period_args, scope="cycle"),
+    "reporting:reopen_period": Url(period_args, scope="cycle"),
+    "reporting:compliance": Url(period_args, scope="cycle"),
+    "reporting:progress": Url(lambda w: ({"plan_pk": w.plan.pk, "period_pk": w.period.pk}, "")),
+    "reporting:submit_report": Url(lambda w: ({"plan_pk": w.plan.pk, "period_pk": w.period.pk}, "")),
+    "reporting:save_progress": Url(lambda w: ({"item_pk": w.item.pk, "period_pk": w.period.pk}, "")),
+    "reporting:add_evidence": Url(lambda w: ({"item_pk": w.item.pk, "period_pk": w.period.pk}, "")),
+    "reporting:evidence": Url(lambda w: ({"pk": w.evidence.pk}, "")),
+    "reporting:delete_evidence": Url(lambda w: ({"pk": w.evidence.pk}, "")),
+    "reporting:self_evaluation": Url(
+        lambda w: ({"plan_pk": w.plan.pk, "year": w.evaluation.year, "half": w.evaluation.half}, "")
+    ),
+    # Published on the 自行考核 notice page once submitted, whatever became of the plan since.
+    "reporting:public_self_evaluation": Url(
+        lambda w: ({"pk": w.evaluation.pk}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "webcheck:site": Url(lambda w: ({"pk": w.site.pk}, "")),
+    "webcheck:check_now": Url(lambda w: ({"pk": w.site.pk}, "")),
+    "webcheck:set_owner": Url(lambda w: ({"pk": w.site.pk}, "")),
+    "cases:configure_category": Url(lambda w: ({"pk": w.category.pk}, "")),
+    "cases:delete_rule": Url(lambda w: ({"pk": w.rule.pk}, "")),
+    "cases:detail": Url(lambda w: ({"number": w.case.number}, "")),
+    "cases:action": Url(lambda w: ({"number": w.case.number, "action": "start"}, "")),
+    # The public case API: a request's public fields by number (GeoReport v2), never personal data.
+    "open311:service": Url(
+        lambda w: ({"code": w.category.code, "fmt": "json"}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "open311:request": Url(
+        lambda w: ({"number": w.case.number, "fmt": "json"}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "open311:services": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
+    "open311:requests": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
+    # Not objects of an agency: the format of the whole open-data file.
+    "cases:open_data": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
+}
+
+
+def routes_taking_parameters() -> dict[str, str]:
+    """Every named URL outside the admin whose route captures something, by its namespaced name."""
+    found: dict[str, str] = {}
+
+    def collect(patterns, prefix="", namespaces=()):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                collect(entry.url_patterns, prefix + str(entry.pattern), (*namespaces, entry.namespace or ""))
+            elif isinstance(entry, URLPattern) and "admin" not in namespaces:
+                route = prefix + str(entry.pattern)
+                if "<" in route:
+                    name = ":".join([*(ns for ns in namespaces if ns), entry.name or "?"])
+                    found[name] = route
+
+    collect(get_resolver().url_patterns)
+    return found
+
+
+def test_every_object_url_is_walked():
+    routes = routes_taking_parameters()
+    assert len(routes) > 30, "the walker found too few URLs to be meaningful"
+    assert sorted(set(routes) - set(URLS)) == []
+
+
+# --- the world ------------------------------------------------------------------------------------
+
+
+def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, state: str) -> World:
+    cycle = open_cycle(agency_tree, supervisor, year=2026)
+    plan = PlanFactory(
+        program=cycle.program,
+        agency=agency_tree["mof"],
+        cycle=cycle,
+        status=state,
+        first_year=2026,
+        last_year=2026,
+    )
+    with transaction.atomic():  # the plan's history, as its services would have left it
+        audit.record(by=coordinator, action="plan.create", obj=plan, agency=agency_tree["mof"])
+    item = PlanItemFactory(plan=plan, position=0)
+    ItemUnit.objects.create(item=item, name="秘書處", unit=agency_tree["mof_unit"])
+    indicator = Indicator.objects.create(plan=plan, item=item, name="如期結案率", unit="%", position=0)
+    periods = reporting_services.set_up_periods(
+        by=supervisor, cycle=cycle, frequency="quarterly", due_rule="結束後10個工作日內"
+    )
+    progress = ItemProgress.objects.create(
+        item=item, period=periods[0], agency=agency_tree["mof"], narrative="機密的辦理情形"
+    )
+    evidence = Evidence(progress=progress, name="佐證.pdf", content_type="application/pdf", size=15)
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4 secret"), save=True)
+    evaluation = SelfEvaluation.objects.create(
+        plan=plan,
+        year=2026,
+        half=1,
+        overall="good",
+        summary="自評",
+        submitted_at=timezone.now(),
+        submitted_by=coordinator,
+    )
+    YearEndReport.objects.create(cycle=cycle, agency=agency_tree["mof"], summary="年度成果")
+    site = Site.objects.create(
+        agency=agency_tree["mof"], name="財政部全球資訊網", start_url="https://www.mof.gov.tw/"
+    )
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])
+    category = CaseCategory.objects.filter(body=agency_tree["root"]).order_by("pk").first()
+    rule = RoutingRule.objects.create(body=agency_tree["root"], area="臺北", agency=agency_tree["ntbt"])
+    case, _ = case_services.submit_case(
+        channel="web",
+        body=agency_tree["root"],
+        category=category,
+        description="路燈不亮",
+        email="ming@example.tw",
+    )
+    return World(
+        agency_tree,
+        cycle,
+        plan,
+        item,
+        indicator,
+        periods[0],
+        evidence,
+        evaluation,
+        site,
+        case,
+        category,
+        rule,
+    )
+
+
+@pytest.fixture
+def people(agency_tree, user_with_role):
+    other_body = AgencyFactory(code="other", name="另一院", kind="parent_body", parent=None)
+    other_agency = AgencyFactory(code="other-a", name="另一部", kind="first_level", parent=other_body)
+    outsiders = {f"經濟部 {role}": user_with_role(agency_tree["moea"], role) for role in Role.values}
+    outsiders["經濟部資訊中心 unit_staff"] = user_with_role(agency_tree["moea_unit"], Role.UNIT_STAFF)
+    outsiders["另一院 supervisor"] = user_with_role(other_body, Role.SUPERVISOR)
+    outsiders["另一部 coordinator"] = user_with_role(other_agency, Role.COORDINATOR)
+    insiders = {
+        "行政院 supervisor": user_with_role(agency_tree["root"], Role.SUPERVISOR),
+        "財政部 coordinator": user_with_role(agency_tree["mof"], Role.COORDINATOR),
+    }
+    return outsiders, insiders
+
+
+def _outside_the_cycle(label: str) -> bool:
+    return label.startswith("另一")
+
+
+def _may_read(url: Url, label: str, state: str) -> bool:
+    if url.scope == "public":
+        return state in url.public_in
+    if url.scope == "directory":
+        return True
+    if url.scope == "cycle":
+        return not _outside_the_cycle(label)
+    return False
+
+
+def _path(name: str, world: World) -> str:
+    kwargs, query = URLS[name].build(world)
+    return reverse(name, kwargs=kwargs) + query
+
+
+@pytest.mark.parametrize("state", PLAN_STATES)
+def test_outsiders_read_only_what_is_public_and_change_nothing(
+    client, agency_tree, people, state, settings, user_with_role
+):
+    settings.RATELIMIT_ENABLE = False
+    supervisor = user_with_role(agency_tree["root"], Role.SUPERVISOR)
+    coordinator = user_with_role(agency_tree["mof"], Role.COORDINATOR)
+    world = build_world(agency_tree, supervisor, coordinator, state)
+    outsiders, _ = people
+    leaks = []
+    for label, user in [("anonymous", None), *outsiders.items()]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, url in URLS.items():
+            path = _path(name, world)
+            audit_before = AuditEntry.objects.count()
+            got = client.get(path)
+            if got.status_code == 200 and not _may_read(url, label, state):
+                leaks.append(f"GET {name} ({path}) as {label}: 200")
+            assert got.status_code < 500, f"GET {path} as {label}"
+            posted = client.post(path, {"comment": "x", "status": "done", "narrative": "x", "reason": "x"})
+            assert posted.status_code < 500, f"POST {path} as {label}"
+            if AuditEntry.objects.count() != audit_before and url.scope != "cycle":
+                leaks.append(f"POST {name} ({path}) as {label} changed something")
+    assert leaks == []
+
+
+@pytest.mark.parametrize("state", [PlanStatus.DRAFT, PlanStatus.PUBLISHED])
+def test_the_owning_subtree_reaches_every_object(client, agency_tree, people, state, user_with_role):
+    supervisor = user_with_role(agency_tree["root"], Role.SUPERVISOR)
+    coordinator = user_with_role(agency_tree["mof"], Role.COORDINATOR)
+    world = build_world(agency_tree, supervisor, coordinator, state)
+    _, insiders = people
+    missing = []
+    for label, user in insiders.items():
+        client.force_login(user)
+        for name in URLS:
+            path = _path(name, world)
+            if client.get(path).status_code == 404:
+                missing.append(f"{name} ({path}) as {label}")
+    assert missing == []
+
+
+def test_a_published_plan_does_not_open_its_reporting(client, agency_tree, user_with_role):
+    """The probe's finding: another agency's user read evidence files of any published plan."""
+    supervisor = user_with_role(agency_tree["root"], Role.SUPERVISOR)
+    coordinator = user_with_role(agency_tree["mof"], Role.COORDINATOR)
+    world = build_world(agency_tree, supervisor, coordinator, PlanStatus.PUBLISHED)
+    client.force_login(user_with_role(agency_tree["moea"], Role.COORDINATOR))
+    assert client.get(reverse("plans:detail", args=[world.plan.pk])).status_code == 200
+    assert client.get(reverse("reporting:evidence", args=[world.evidence.pk])).status_code == 404
+    assert client.get(_path("reporting:progress", world)).status_code == 404
+    assert client.get(_path("reporting:self_evaluation", world)).status_code == 404
