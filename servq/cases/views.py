@@ -231,7 +231,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "personal": personal,
             "units": subtree_of(case.agency).filter(kind="unit"),
             "agencies": subtree_of(case.body).exclude(kind="unit").exclude(pk=case.agency_id),
-            "duplicates": selectors.duplicate_suggestions(case, viewer=request.user) if case.state != "closed" else [],
+            "duplicates": selectors.duplicate_suggestions(case, viewer=request.user)
+            if case.state != "closed"
+            else [],
             "form": ActionForm(),
         },
     )

@@ -60,7 +60,9 @@ def _period(request: HttpRequest, pk: int) -> ReportingPeriod:
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
-    return get_object_or_404(selectors.plans_reported_to(request.user).select_related("agency", "cycle"), pk=pk)
+    return get_object_or_404(
+        selectors.plans_reported_to(request.user).select_related("agency", "cycle"), pk=pk
+    )
 
 
 def _refused(request: HttpRequest, error: services.ReportingError) -> None:
@@ -219,7 +221,9 @@ def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse
 
 
 def _item_and_period(request: HttpRequest, item_pk: int, period_pk: int) -> tuple[PlanItem, ReportingPeriod]:
-    item = get_object_or_404(PlanItem.objects.filter(plan__in=selectors.plans_reported_to(request.user)), pk=item_pk)
+    item = get_object_or_404(
+        PlanItem.objects.filter(plan__in=selectors.plans_reported_to(request.user)), pk=item_pk
+    )
     period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=item.plan.cycle_id)
     return item, period
 
@@ -304,9 +308,9 @@ def add_evidence(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResp
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
     return get_object_or_404(
-        Evidence.objects.filter(progress__item__plan__in=selectors.plans_reported_to(request.user)).select_related(
-            "progress__period", "progress__item__plan"
-        ),
+        Evidence.objects.filter(
+            progress__item__plan__in=selectors.plans_reported_to(request.user)
+        ).select_related("progress__period", "progress__item__plan"),
         pk=pk,
     )
 
