@@ -202,3 +202,4 @@ SERVQ_CHROMIUM = env_str("SERVQ_CHROMIUM", "/usr/bin/chromium")
 # PDF exports embed this CJK font (Debian's fonts-noto-cjk); the directory is searched recursively.
 SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")
 SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", "Noto Sans CJK TC")
+SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)

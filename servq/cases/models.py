@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
 from servq.cases import rules
+from servq.core.models import OutboxMessage
 
 
 class Channel(models.TextChoices):
@@ -289,15 +290,13 @@ class TermCount(models.Model):
         return f"{self.month:%Y-%m} {self.term}: {self.count}"
 
 
-class CitizenMail(models.Model):
+class CitizenMail(OutboxMessage):
     """Mail to a citizen, written in the transaction of the change it reports and sent by the worker:
     nothing is sent for a change that rolled back, nothing is lost when the mail server is down."""
 
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["id"], condition=Q(sent_at__isnull=True), name="citizenmail_unsent")]

@@ -217,19 +217,57 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
     return _respond(fmt, "service_requests", "request", [_request_row(case)])
 
 
+# A request is one flat object of short fields; the description is the only long one (100,000
+# characters at most, up to 4 bytes each in UTF-8, escaped maybe 6 bytes each in JSON).
+MAX_BODY_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 1
+
+
 def _post_data(request: HttpRequest) -> dict[str, str]:
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY_BYTES:
+        raise ApiError(413, f"請求內容超過 {MAX_BODY_BYTES // 1024} KB。")
     if request.content_type == "application/json":
-        try:
-            data = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "JSON 格式錯誤。") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "JSON 須為物件。")
-        fields = {str(k): "" if v is None else str(v) for k, v in data.items()}
+        fields = _json_fields(request.body)
     else:
         fields = {key: request.POST.get(key, "") for key in request.POST}
     _refuse_nul(fields.items())
     return fields
+
+
+def _json_fields(raw: bytes) -> dict[str, str]:
+    """A flat JSON object's fields as text; nesting is refused before the parser can recurse on it."""
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise ApiError(400, "JSON 須為一層的物件，欄位值不可為物件或陣列。")
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "JSON 格式錯誤。") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "JSON 須為物件。")
+    return {str(k): "" if v is None else str(v) for k, v in data.items()}
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text, counted without parsing it (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):  # { [
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x7D, 0x5D):
+            depth -= 1
+    return deepest
 
 
 def _refuse_nul(items: Any) -> None:
@@ -240,10 +278,11 @@ def _refuse_nul(items: Any) -> None:
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    # A key in the query string is checked before the body is read at all; one in the body after
+    # the bounded parse above.
+    client = _client(request.GET["api_key"]) if "api_key" in request.GET else None
     data = _post_data(request)
-    client = services.client_for_key(data.get("api_key", ""))
-    if client is None:
-        raise ApiError(403, "api_key 缺少或不正確。")
+    client = client or _client(data.get("api_key", ""))
     code = data.get("service_code", "")
     if not code:
         raise ApiError(400, "缺少 service_code。")
@@ -285,6 +324,13 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         "query_password": token,
     }
     return _respond(fmt, "service_requests", "request", [row], status=201)
+
+
+def _client(key: str) -> Any:
+    client = services.client_for_key(key)
+    if client is None:
+        raise ApiError(403, "api_key 缺少或不正確。")
+    return client
 
 
 @csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403

@@ -125,6 +125,7 @@ SPEC: dict[str, Any] = {
                         },
                     },
                     "400": ERRORS,
+                    "413": ERRORS,
                     "403": ERRORS,
                     "404": ERRORS,
                     "503": ERRORS,

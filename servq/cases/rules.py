@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from servq.core import rules as core_rules
 from servq.core.rules import OfficeCalendar, add_working_days, working_days_between
 
 # --- states and transitions ---------------------------------------------------------------------
@@ -168,7 +169,6 @@ def percentile_from_histogram(histogram: Mapping[int, int], fraction: float) -> 
 
 # --- input --------------------------------------------------------------------------------------
 
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 PHONE_CHARS = re.compile(r"[\s\-()#]")
 
 
@@ -183,7 +183,8 @@ def clean_phone(raw: str) -> str | None:
 
 
 def valid_email(raw: str) -> bool:
-    return bool(EMAIL.match(raw.strip()))
+    """The one address rule of the platform (core.rules.valid_email), for the form and Open311."""
+    return core_rules.valid_email(raw)
 
 
 # --- duplicates ---------------------------------------------------------------------------------

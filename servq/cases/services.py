@@ -35,7 +35,7 @@ from servq.cases.models import (
     Outcome,
     RoutingRule,
 )
-from servq.core import audit
+from servq.core import audit, outbox
 from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
 from servq.core.services import forget_now_and_on_commit
@@ -651,22 +651,12 @@ def _mail_on_commit(to: str, subject: str, body: str) -> None:
 
 
 def send_pending_mail() -> int:
-    """Send queued citizen mail, one transaction each (claimed with SKIP LOCKED, sent, marked): two
-    workers never send the same message, a stopped worker leaves the rest for the next run."""
-    sent = 0
-    while True:
-        with transaction.atomic():
-            mail = (
-                CitizenMail.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True)
-                .order_by("id")
-                .first()
-            )
-            if mail is None:
-                return sent
-            send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
-            CitizenMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now())
-            sent += 1
+    """Send queued citizen mail through the outbox: one message at a time, a bad one set aside."""
+    return outbox.deliver(CitizenMail.objects.all(), _send_citizen_mail).sent
+
+
+def _send_citizen_mail(mail: CitizenMail) -> None:
+    send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
 
 
 # --- configuration: categories and routing, by the body's supervisors ---------------------------

@@ -84,3 +84,27 @@ class SchedulerTick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.slot}"
+
+
+class OutboxMessage(models.Model):
+    """A message written in the transaction of the change it reports, delivered later by a worker.
+
+    Each row is delivered on its own: a failure counts an attempt, keeps the error and waits a
+    growing back-off before the next try; after the last attempt the row is dead (``failed_at``) and
+    an operator sees it (``manage.py outbox``) instead of it blocking every message behind it."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def delivery_state(self) -> str:
+        if self.sent_at is not None:
+            return "sent"
+        return "dead" if self.failed_at is not None else "pending"

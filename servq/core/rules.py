@@ -343,3 +343,33 @@ def working_days_between(start: dt.date, end: dt.date, cal: OfficeCalendar) -> i
     return sum(
         1 for offset in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(offset), cal)
     )
+
+
+# --- e-mail addresses and outbox back-off ------------------------------------------------------
+
+# One address, nothing else: no display name, no list, no quoted local part, no comments. What an
+# SMTP server will take as a single recipient; "a,b@example.com" and "a@b.tw, c@d.tw" are refused.
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_EMAIL_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_EMAIL_TLD = re.compile(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59}")
+
+
+def valid_email(raw: str) -> bool:
+    """True for a single plain address (local@domain.tld), the one rule every form and API uses."""
+    text = raw.strip()
+    if len(text) > 254 or text.count("@") != 1:
+        return False
+    local, domain = text.split("@")
+    labels = domain.split(".")
+    return (
+        len(local) <= 64
+        and _EMAIL_LOCAL.fullmatch(local) is not None
+        and len(labels) >= 2
+        and all(_EMAIL_LABEL.fullmatch(label) for label in labels)
+        and _EMAIL_TLD.fullmatch(labels[-1]) is not None
+    )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Back-off after the n-th failed delivery: 1, 4, 16, 64 minutes …, never more than 6 hours."""
+    return min(dt.timedelta(minutes=4 ** max(attempts - 1, 0)), dt.timedelta(hours=6))

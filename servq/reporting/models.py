@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
+from servq.core.models import OutboxMessage
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.reporting import rules
 
@@ -258,7 +259,7 @@ class ScheduleStep(models.Model):
         return self.action
 
 
-class Notice(models.Model):
+class Notice(OutboxMessage):
     """The notice outbox: one row per notice that is due, sent once.
 
     The unique constraint makes planning idempotent (a second run finds the row); sending marks the row
@@ -271,8 +272,6 @@ class Notice(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="notices")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
-from servq.core import audit, measures
+from servq.core import audit, measures, outbox
 from servq.core.selectors import office_calendar
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.plans.selectors import capacities_for, unit_paths_of
@@ -549,24 +549,9 @@ NOTICE_SUBJECTS = {
 
 
 def send_notices() -> int:
-    """Send unsent notices, one transaction each: claimed (skipping rows another worker holds), sent,
-    marked. A worker stopped mid-run leaves the rest unsent for the next run, and nothing sent twice
-    except, at worst, the one message whose transaction the stop interrupted."""
-    sent = 0
-    while True:
-        with transaction.atomic():
-            notice = (
-                Notice.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(sent_at__isnull=True)
-                .select_related("period__cycle__agency", "agency", "recipient")
-                .order_by("id")
-                .first()
-            )
-            if notice is None:
-                return sent
-            _send_one(notice)
-            Notice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
-            sent += 1
+    """Send due notices through the outbox: one at a time, a failing one retried later on its own."""
+    notices = Notice.objects.select_related("period__cycle__agency", "agency", "recipient")
+    return outbox.deliver(notices, _send_one).sent
 
 
 def _send_one(notice: Notice) -> None:

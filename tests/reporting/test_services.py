@@ -459,3 +459,15 @@ def test_an_indicator_bound_to_an_unknown_measure_is_refused(plan, coordinator):
             targets={},
             measure_key="no.such",
         )
+
+
+def test_a_notice_the_mail_server_refuses_does_not_hold_back_the_others(overdue, settings):
+    settings.EMAIL_BACKEND = "tests.strict_mail.StrictBackend"
+    services.plan_notices(today=dt.date(2026, 4, 24))
+    first = Notice.objects.order_by("id").select_related("recipient").first()
+    first.recipient.email = "lin,chen@example.gov.tw"  # an address the SMTP server refuses
+    first.recipient.save()
+    assert services.send_notices() == 2
+    first.refresh_from_db()
+    assert first.sent_at is None and first.attempts == 1 and "SMTPRecipientsRefused" in first.last_error
+    assert len(mail.outbox) == 2
