@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 import puremagic
+
+from servq.core.archives import ArchiveRefused, open_zip
 
 # Office documents are zip archives; the member that names their type tells them apart.
 ODF_TYPES = {
@@ -58,7 +58,7 @@ def identify(content: bytes, name: str) -> FileKind:
 
 def _office_kind(content: bytes, name: str) -> FileKind:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
+        archive = open_zip(content, name=f"「{name}」")
         names = archive.namelist()
         if "mimetype" in names:
             mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
@@ -68,8 +68,8 @@ def _office_kind(content: bytes, name: str) -> FileKind:
             for prefix, (extension, mimetype) in OOXML_TYPES.items():
                 if any(member.startswith(prefix) for member in names):
                     return FileKind(extension, mimetype)
-    except (zipfile.BadZipFile, OSError, RuntimeError) as error:
-        raise EvidenceError(f"「{name}」是損壞或不完整的壓縮檔：{error}") from None
+    except ArchiveRefused as error:
+        raise EvidenceError(str(error)) from None
     raise EvidenceError(f"「{name}」是一般壓縮檔，不是允許的檔案類型（{ALLOWED_LABEL}）。")
 
 

@@ -224,6 +224,8 @@ def test_coordinator_starts_the_draft_from_a_word_file(client, cycle, coordinato
         ("plan.exe", b"MZ\x90\x00", "只接受"),
         ("plan.docx", b"PK\x03\x04broken", "truncated or damaged"),
         ("plan.txt", b"", "the file is empty"),
+        ("plan.docx", "docx bomb", "too large when unpacked"),
+        ("plan.odt", "odt bomb", "too large when unpacked"),
     ],
 )
 def test_bad_plan_files_say_why_and_create_nothing(
@@ -231,6 +233,9 @@ def test_bad_plan_files_say_why_and_create_nothing(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.bombs import docx_bomb, odt_bomb
+
+    content = {"docx bomb": docx_bomb, "odt bomb": odt_bomb}.get(content, lambda: content)()
     client.force_login(coordinator)
     response = client.post(
         reverse("plans:cycle_import", args=[cycle.pk]),

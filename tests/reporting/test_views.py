@@ -92,6 +92,26 @@ def test_an_html_upload_named_pdf_is_refused_with_its_name(client, plan, quarter
     assert not Evidence.objects.exists()
 
 
+def test_a_zip_bomb_as_evidence_is_refused_with_its_name(client, plan, quarters, coordinator):
+    """The probe's 1 MB .odt whose mimetype member inflates to 1 GiB."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.bombs import odt_bomb
+
+    item = plan.items.first()
+    services.save_progress(by=coordinator, item=item, period=quarters[0], status="done", narrative="x")
+    client.force_login(coordinator)
+    upload = SimpleUploadedFile(
+        "成果.odt", odt_bomb(), content_type="application/vnd.oasis.opendocument.text"
+    )
+    response = client.post(
+        reverse("reporting:add_evidence", args=[item.pk, quarters[0].pk]), {"file": upload}, follow=True
+    )
+    page = response.content.decode()
+    assert "「成果.odt」: 解壓後 1024 MiB，超過上限" in page
+    assert not Evidence.objects.exists()
+
+
 def test_a_closed_period_shows_no_form_and_refuses_a_post(client, plan, quarters, coordinator, supervisor):
     services.close_period(by=supervisor, period=quarters[0])
     client.force_login(coordinator)

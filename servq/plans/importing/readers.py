@@ -10,6 +10,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from servq.core.archives import ArchiveDamaged, ArchiveTooLarge, open_zip
 from servq.plans.importing.model import PlanFileError
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ""}
@@ -73,11 +74,11 @@ def decode_text(name: str, data: bytes) -> str:
 
 def _open_zip(name: str, data: bytes, kind: str) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        archive.testzip()
-        return archive
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        return open_zip(data, name=name)
+    except ArchiveDamaged as exc:
         raise PlanFileError(f"{name}: truncated or damaged {kind} file ({exc})") from exc
+    except ArchiveTooLarge as exc:
+        raise PlanFileError(f"{name}: {kind} file too large when unpacked, refused ({exc})") from exc
 
 
 def _cell_text(paragraphs: list[str]) -> str:

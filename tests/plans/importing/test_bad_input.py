@@ -153,3 +153,11 @@ def test_dry_run_writes_nothing(tmp_path, agency_tree, capsys):
     call_command("import_plan", str(path), "--dry-run", "--json")
     assert Plan.objects.count() == 0 and AuditEntry.objects.filter(action="plan.import").count() == 0
     assert '"kind": "date"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["bomb.docx", "bomb.odt"])
+def test_a_zip_bomb_is_refused_by_the_command(tmp_path, agency_tree, name):
+    from tests.bombs import docx_bomb, odt_bomb
+
+    data = docx_bomb() if name.endswith(".docx") else odt_bomb()
+    refused(write(tmp_path, name, data), rf"{name}: \.\w+ file too large when unpacked")
