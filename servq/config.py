@@ -50,6 +50,18 @@ def env_list(name: str, default: list[str] | None = None, *, required: bool = Fa
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """CIDR ranges, each checked now so a typo stops the start-up instead of opening a range."""
+    from servq.core.addresses import parse_networks
+
+    ranges = env_list(name, default)
+    try:
+        parse_networks(ranges)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+    return ranges
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default)
     if value not in choices:

@@ -6,13 +6,15 @@ SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from servq.config import env_bool, env_choice, env_int, env_list, env_str
+from servq.config import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SERVQ_VAR_DIR", str(BASE_DIR / "var")))
@@ -191,8 +193,16 @@ SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 SERVQ_REMIND_DAYS = env_int("SERVQ_REMIND_DAYS", 5)
 SERVQ_ESCALATE_DAYS = env_int("SERVQ_ESCALATE_DAYS", 5)
 
-# Website checks: private and loopback addresses are refused unless the operator allows them here.
-SERVQ_WEBCHECK_ALLOW_PRIVATE = env_bool("SERVQ_WEBCHECK_ALLOW_PRIVATE", False)
+# Outgoing fetches of user-supplied URLs (website checks, the accessibility browser) never reach
+# private, loopback or link-local addresses, except in the networks the operator names here (CIDR,
+# comma-separated). A development machine allows its own loopback, for the demo site.
+SERVQ_OUTBOUND_ALLOWED_NETWORKS = env_networks(
+    "SERVQ_OUTBOUND_ALLOWED_NETWORKS", ["127.0.0.1/32"] if SERVQ_ENV == "development" else []
+)
+if "SERVQ_WEBCHECK_ALLOW_PRIVATE" in os.environ:
+    raise ImproperlyConfigured(
+        "SERVQ_WEBCHECK_ALLOW_PRIVATE was replaced by SERVQ_OUTBOUND_ALLOWED_NETWORKS (a list of CIDR ranges)."
+    )
 SERVQ_WEBCHECK_CONCURRENCY = env_int("SERVQ_WEBCHECK_CONCURRENCY", 32)
 SERVQ_WEBCHECK_MAX_SECONDS = env_int("SERVQ_WEBCHECK_MAX_SECONDS", 1800)
 # Pages of each run audited with axe-core in headless Chromium (0 turns the audit off).

@@ -10,9 +10,11 @@ import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from servq.core.addresses import AddressPolicy
 from servq.webcheck import rules
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -42,16 +44,19 @@ class Finding:
     help: str
 
 
-def audit_pages(urls: list[str]) -> list[Finding]:
-    """Findings for every page, in a thread of its own (Playwright's sync API needs a thread without a loop)."""
+def audit_pages(urls: list[str], policy: AddressPolicy) -> list[Finding]:
+    """Findings for every page, in a thread of its own (Playwright's sync API needs a thread without a loop).
+
+    Every request the browser makes (the page, its scripts, images, frames, each redirect hop)
+    passes the address policy first: a checked page cannot make servq's worker fetch from inside."""
     chromium = Path(settings.SERVQ_CHROMIUM)
     if not chromium.exists():
         raise BrowserMissing(f"{chromium} is missing (SERVQ_CHROMIUM); install Debian's chromium")
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_audit, urls, str(chromium)).result()
+        return pool.submit(_audit, urls, str(chromium), policy).result()
 
 
-def _audit(urls: list[str], chromium: str) -> list[Finding]:
+def _audit(urls: list[str], chromium: str, policy: AddressPolicy) -> list[Finding]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
@@ -62,7 +67,7 @@ def _audit(urls: list[str], chromium: str) -> list[Finding]:
         try:
             for url in urls:
                 context = browser.new_context(accept_downloads=False, java_script_enabled=True)
-                context.route("**/*", _only_web)
+                context.route("**/*", _only_public_web(policy, refused_hosts={}))
                 page = context.new_page()
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
                 try:
@@ -80,11 +85,23 @@ def _audit(urls: list[str], chromium: str) -> list[Finding]:
     return findings
 
 
-def _only_web(route: Any, request: Any) -> None:
-    if request.url.startswith(("http://", "https://", "data:")):
-        route.continue_()
-    else:
-        route.abort()
+def _only_public_web(policy: AddressPolicy, refused_hosts: dict[str, bool]) -> Any:
+    """A route handler letting through data: URLs and http(s) to hosts the policy permits."""
+
+    def handle(route: Any, request: Any) -> None:
+        url = request.url
+        if url.startswith("data:"):
+            route.continue_()
+            return
+        host = (urlsplit(url).hostname or "").lower() if url.startswith(("http://", "https://")) else ""
+        if host and host not in refused_hosts:
+            refused_hosts[host] = policy.refused_address_of_host(host) is not None
+        if host and not refused_hosts[host]:
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    return handle
 
 
 def _findings(url: str, violations: list[dict[str, Any]]) -> list[Finding]:

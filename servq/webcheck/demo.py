@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from servq.agencies.models import Agency
@@ -19,6 +20,8 @@ def ensure_demo_site() -> bool:
     coordinator = get_user_model().objects.filter(username="coordinator").first()
     if agency is None or coordinator is None or Site.objects.filter(agency=agency).exists():
         return False
+    if not settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS:
+        return False
     site = services.register_site(
         by=coordinator,
         agency=agency,
@@ -28,7 +31,9 @@ def ensure_demo_site() -> bool:
         max_pages=300,
         stale_after_days=365,
         excludes="/export/\n/accounts/\n/i18n/",
-        allow_private=False,
+        # servq's own pages are on loopback, which a development machine allows
+        # (SERVQ_OUTBOUND_ALLOWED_NETWORKS); elsewhere the demo site is refused like any internal one.
+        allow_private=True,
         active=True,
     )
     unit = Agency.objects.filter(code="demo-civil-hh").first()

@@ -31,7 +31,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if settings.SERVQ_WEBCHECK_ALLOW_PRIVATE:
+        if settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS:
             self.fields["allow_private"] = forms.BooleanField(label=_("允許內部網址"), required=False)
 
     def clean_start_url(self) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Coroutine
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit
+from servq.core.addresses import AddressPolicy, parse_networks
 from servq.webcheck import rules
 from servq.webcheck.crawler import Limits, Options, Report, check_site
 from servq.webcheck.models import (
@@ -75,10 +77,23 @@ def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
             ) from None
     if fields.get("allow_private"):
         _require(
-            settings.SERVQ_WEBCHECK_ALLOW_PRIVATE,
-            "這台伺服器不允許檢測內部網址（SERVQ_WEBCHECK_ALLOW_PRIVATE 未開啟）。",
+            bool(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS),
+            "這台伺服器不允許檢測內部網址（系統管理者未設定 SERVQ_OUTBOUND_ALLOWED_NETWORKS）。",
         )
+    host = urlsplit(fields["start_url"]).hostname or ""
+    refused = address_policy(bool(fields.get("allow_private"))).refused_address_of_host(host)
+    _require(
+        refused is None,
+        f"「{host}」指向內部網址（{refused}），不能登錄。機關內部網站須由系統管理者將其網段列入 "
+        "SERVQ_OUTBOUND_ALLOWED_NETWORKS，並勾選「允許內部網址」。",
+    )
     return fields
+
+
+def address_policy(site_allows_private: bool) -> AddressPolicy:
+    """The outgoing-address policy for a site: the operator's allowed networks only if it asks for them."""
+    allowed = settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS if site_allows_private else []
+    return AddressPolicy(parse_networks(allowed))
 
 
 @transaction.atomic
@@ -204,7 +219,10 @@ def _options(site: Site) -> Options:
         max_pages=site.max_pages,
         max_seconds=settings.SERVQ_WEBCHECK_MAX_SECONDS,
         excludes=site.exclude_patterns,
-        limits=Limits(allow_private=site.allow_private and settings.SERVQ_WEBCHECK_ALLOW_PRIVATE),
+        limits=Limits(
+            allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS) if site.allow_private else ()
+        ),
+        trust_start_hosts=False,
     )
 
 
@@ -277,7 +295,7 @@ def run_accessibility(*, check: SiteCheck, pages: int) -> int:
     urls = list(
         PageFreshness.objects.filter(check_run=check).order_by("url").values_list("url", flat=True)[:pages]
     ) or [check.site.start_url]
-    findings = a11y.audit_pages(urls)
+    findings = a11y.audit_pages(urls, address_policy(check.site.allow_private))
     with transaction.atomic():
         A11yFinding.objects.filter(check_run=check).delete()
         A11yFinding.objects.bulk_create(

@@ -82,7 +82,7 @@ def check():
 
 
 @contextlib.contextmanager
-def threaded_site(routes: dict[str, Handler]):
+def threaded_site(routes: dict[str, Handler], host: str = "127.0.0.1"):
     """A test site served from a thread of its own, for synchronous code (services, tasks) to check."""
     import threading
 
@@ -92,7 +92,7 @@ def threaded_site(routes: dict[str, Handler]):
     stop = asyncio.Event()
 
     async def serve():
-        async with site(routes) as base:
+        async with site(routes, host=host) as base:
             ready["base"] = base
             started.set()
             await stop.wait()

@@ -16,6 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
+def loopback_allowed(settings):
+    """The operator allows 127.0.0.1, where these tests serve the pages (and nothing else internal)."""
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
+@pytest.fixture(autouse=True)
 def chromium_present(settings):
     if not Path(settings.SERVQ_CHROMIUM).exists():
         if os.environ.get("CI") == "true":
@@ -30,7 +36,9 @@ def test_violations_are_stored_by_rule_and_level_and_counted(agency_tree):
         "/logo.png": html(""),
     }
     with threaded_site(pages) as base:
-        site = Site.objects.create(agency=agency_tree["mof"], name="測試", start_url=base + "/")
+        site = Site.objects.create(
+            agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
+        )
         run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
         PageFreshness.objects.bulk_create(
             [
@@ -44,3 +52,27 @@ def test_violations_are_stored_by_rule_and_level_and_counted(agency_tree):
     assert not any(page == "/ok.html" and rule == "image-alt" for page, rule, _ in findings)
     run.refresh_from_db()
     assert run.a11y_violations >= 1
+
+
+def test_the_audit_browser_cannot_reach_an_internal_address_a_page_points_at(agency_tree):
+    """A checked page's image, script and frame on 127.0.0.2 (internal, not allowed) are never fetched."""
+    asked = []
+
+    async def inside(request):
+        asked.append(request.path)
+        return await html("secret")(request)
+
+    with threaded_site({"/{tail:.*}": inside}, host="127.0.0.2") as internal:
+        page = (
+            f'<main><h1>頁</h1><img alt="x" src="{internal}/img.png"><script src="{internal}/s.js"></script>'
+            f'<iframe title="f" src="{internal}/frame"></iframe></main>'
+        )
+        with threaded_site({"/": html(page)}) as base:
+            site = Site.objects.create(
+                agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
+            )
+            run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
+            PageFreshness.objects.create(check_run=run, url=base + "/")
+            services.run_accessibility(check=run, pages=1)
+    assert asked == []
+    assert not run.a11y_findings.filter(rule="page-not-checked").exists()

@@ -34,7 +34,8 @@ def coordinator(agency_tree, user_with_role):
 
 @pytest.fixture
 def allow_private(settings):
-    settings.SERVQ_WEBCHECK_ALLOW_PRIVATE = True
+    """The operator allows the loopback network these tests serve their sites on."""
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     settings.SERVQ_WEBCHECK_A11Y_PAGES = 0
 
 
@@ -71,9 +72,62 @@ def test_only_http_sites_can_be_registered(coordinator, agency_tree, url, messag
 
 
 def test_private_addresses_need_the_operator_setting(coordinator, agency_tree, settings):
-    settings.SERVQ_WEBCHECK_ALLOW_PRIVATE = False
-    with pytest.raises(services.SiteError, match="SERVQ_WEBCHECK_ALLOW_PRIVATE"):
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = []
+    with pytest.raises(services.SiteError, match="SERVQ_OUTBOUND_ALLOWED_NETWORKS"):
         register(coordinator, agency_tree["mof"], "http://10.0.0.5/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.2:8765/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:5432/",
+        "http://[::ffff:127.0.0.1]:8200/",
+        "http://[::1]/",
+        "http://10.1.2.3/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://[64:ff9b::a9fe:a9fe]/",
+    ],
+)
+def test_internal_addresses_are_refused_at_registration(coordinator, agency_tree, settings, url):
+    """The probe's SSRF: a coordinator registered these, the worker crawled them and showed the answers."""
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = []
+    with pytest.raises(services.SiteError, match="內部網址"):
+        register(coordinator, agency_tree["mof"], url, allow_private=False)
+    assert not Site.objects.exists()
+
+
+def test_an_operator_allowed_range_admits_only_sites_that_ask_for_it(coordinator, agency_tree, settings):
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    with pytest.raises(services.SiteError, match="內部網址"):
+        register(coordinator, agency_tree["mof"], "http://10.20.1.1/", allow_private=False)
+    with pytest.raises(services.SiteError, match="內部網址"):
+        register(coordinator, agency_tree["mof"], "http://10.30.1.1/", allow_private=True)
+    assert register(coordinator, agency_tree["mof"], "http://10.20.1.1/", allow_private=True).pk
+
+
+def test_a_site_whose_name_turned_internal_after_registering_is_not_crawled(
+    coordinator, agency_tree, settings
+):
+    """The check repeats at crawl time: the start host gets no exemption from the policy."""
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = []
+    seen = []
+
+    async def counting(request):
+        seen.append(request.path)
+        return await html("<p>internal</p>")(request)
+
+    with threaded_site({"/": counting}) as base:
+        site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+        Site.objects.filter(pk=site.pk).update(start_url=base + "/")  # as if its name now pointed inside
+        check = services.queue_check(by=coordinator, site=site)
+        assert services.run_check(check.pk)
+    check.refresh_from_db()
+    assert seen == []
+    assert check.pages == 0 and check.broken == 1
+    assert "private" in BrokenLink.objects.get(check_run=check).error
 
 
 def test_a_bad_exclude_pattern_names_its_line(coordinator, agency_tree):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
+from servq.core.addresses import AddressPolicy, parse_networks
 from servq.webcheck.crawler.fetch import AddressGuard, Fetched, GuardedResolver, Limits, fetch
 from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
 from servq.webcheck.crawler.parse import parse_page, scheme_of, syntax_error, without_fragment
@@ -30,6 +31,9 @@ class Options:
     excludes: list[str] = field(default_factory=list)
     respect_robots: bool = True
     limits: Limits = field(default_factory=Limits)
+    # The command line trusts the hosts it is pointed at (its user is the operator); the product
+    # does not: a registered site gets no exemption from the address policy.
+    trust_start_hosts: bool = True
 
 
 def normalise_url(url: str) -> str:
@@ -53,8 +57,11 @@ class Crawler:
         self.host_last: dict[str, float] = {}
         self.robots: dict[str, robotparser.RobotFileParser | None] = {}
         self.cap_noted = False
+        start_hosts = {urlsplit(u).hostname or "" for u in self.start_urls}
         self.guard = AddressGuard(
-            self.options.limits.allow_private, {urlsplit(u).hostname or "" for u in self.start_urls}
+            self.options.limits.allow_private,
+            start_hosts if self.options.trust_start_hosts else set(),
+            AddressPolicy(parse_networks(self.options.limits.allowed_networks)),
         )
 
     async def run(self) -> Report:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
 import socket
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
+
+from servq.core.addresses import AddressPolicy, is_internal
 
 HEAD_REFUSED = {400, 403, 405, 501}
 MAX_REDIRECTS = 10
@@ -27,6 +28,8 @@ class Limits:
     retries: int = 2
     max_page_bytes: int = 5 * 1024 * 1024
     allow_private: bool = False
+    # Networks the operator allows although they are internal (SERVQ_OUTBOUND_ALLOWED_NETWORKS).
+    allowed_networks: tuple[str, ...] = ()
     user_agent: str = "servq-webcheck/1.0 (+https://servq.example; link checker for government sites)"
 
 
@@ -42,17 +45,21 @@ class Fetched:
 
 
 def internal(address: str) -> bool:
-    """Private, loopback, link-local or reserved: addresses a public link must not lead a check into."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+    """Private, loopback, link-local, reserved or mapped: addresses a public link must not lead into."""
+    return is_internal(address)
 
 
 class AddressGuard:
-    """Refuses hosts that resolve to private, loopback or link-local addresses unless allowed."""
+    """Refuses hosts that resolve to internal addresses, unless all are allowed (the CLI's
+    --allow-private), the host is trusted (the CLI's own start hosts) or the address lies in a
+    network the operator named (the address policy)."""
 
-    def __init__(self, allow_private: bool, trusted_hosts: set[str]) -> None:
+    def __init__(
+        self, allow_private: bool, trusted_hosts: set[str], policy: AddressPolicy | None = None
+    ) -> None:
         self.allow_private = allow_private
-        self.trusted_hosts = trusted_hosts
+        self.trusted_hosts = {host.lower() for host in trusted_hosts}
+        self.policy = policy or AddressPolicy()
         self.cache: dict[str, str | None] = {}
 
     def trusts(self, host: str) -> bool:
@@ -73,10 +80,7 @@ class AddressGuard:
             infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
         except socket.gaierror:
             return f"host {host} does not resolve"
-        for info in infos:
-            if internal(str(info[4][0])):
-                return f"refused: {host} is a private or loopback address ({info[4][0]})"
-        return None
+        return self.policy.refusal_for_addresses(host, [str(info[4][0]) for info in infos])
 
 
 class GuardedResolver(ThreadedResolver):
@@ -94,10 +98,10 @@ class GuardedResolver(ThreadedResolver):
         results = await super().resolve(host, port, family)
         if self.guard.trusts(host):
             return results
-        public = [result for result in results if not internal(result["host"])]
-        if not public:
+        permitted = [result for result in results if self.guard.policy.permits(result["host"])]
+        if not permitted:
             raise OSError(f"refused: {host} is a private or loopback address ({results[0]['host']})")
-        return public
+        return permitted
 
 
 def retry_after_seconds(value: str | None) -> float:
