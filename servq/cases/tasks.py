@@ -11,7 +11,7 @@ from django_tasks import task
 
 from servq.cases import services, topics
 from servq.cases.models import Case, TermCount
-from servq.core import scheduler
+from servq.core import leases, scheduler
 
 TERMS_KEPT = 500
 
@@ -37,8 +37,18 @@ def refresh_topics(*, month: str = "") -> int:
 
 @task()
 def fold_stats_shards() -> int:
-    """Past months' roll-ups back to one row per key (see services.fold_stats_shards)."""
-    return services.fold_stats_shards(before=timezone.localdate().replace(day=1))
+    """Past months' roll-ups back to one row per key (see services.fold_stats_shards), one worker at
+    a time under a lease; each key folds in its own transaction, so a run cut short loses nothing."""
+    try:
+        with leases.held("cases.fold:all"):
+            return services.fold_stats_shards(before=timezone.localdate().replace(day=1))
+    except leases.LeaseBusy:
+        return 0
+
+
+@leases.on_expiry("cases.fold")
+def _fold_interrupted(key: str) -> None:
+    transaction.on_commit(fold_stats_shards.enqueue)
 
 
 @task()

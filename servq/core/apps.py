@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "servq.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from servq.core import tasks  # noqa: F401  (the lease reaper's periodic job)

@@ -108,3 +108,18 @@ class OutboxMessage(models.Model):
         if self.sent_at is not None:
             return "sent"
         return "dead" if self.failed_at is not None else "pending"
+
+
+class Lease(models.Model):
+    """A long task's claim on its work: held by one worker, kept alive by a heartbeat.
+
+    A worker that dies (kill -9, a lost machine) stops beating; once ``expires_at`` passes, the
+    reaper hands the work back (its app's recovery marks it failed and queues it again)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    holder = models.CharField(max_length=100)
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} by {self.holder} until {self.expires_at:%H:%M:%S}"

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from servq.core import scheduler
+from servq.core import leases, scheduler
 from servq.reporting import services
 from servq.reporting.models import ReportingPeriod
 
 
 @task()
 def send_due_notices() -> dict[str, int]:
-    """Queue today's reminders, overdue notices and escalations, then send every unsent one."""
-    planned = services.plan_notices(today=timezone.localdate())
-    sent = services.send_notices()
+    """Queue today's reminders, overdue notices and escalations, then send every unsent one; one
+    worker at a time, under a lease (a worker that dies mid-run has the run queued again)."""
+    try:
+        with leases.held("reporting.notices:all"):
+            planned = services.plan_notices(today=timezone.localdate())
+            sent = services.send_notices()
+    except leases.LeaseBusy:
+        return {"planned": 0, "sent": 0}
     return {"planned": planned, "sent": sent}
+
+
+@leases.on_expiry("reporting.notices")
+def _notices_interrupted(key: str) -> None:
+    transaction.on_commit(send_due_notices.enqueue)
 
 
 @task()

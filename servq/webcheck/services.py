@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
-from servq.core import audit
+from servq.core import audit, leases
 from servq.core.addresses import AddressPolicy, parse_networks
+from servq.core.models import Lease
 from servq.webcheck import rules
 from servq.webcheck.crawler import Limits, Options, Report, check_site
 from servq.webcheck.models import (
@@ -161,9 +162,50 @@ def queue_check(*, by: Any, site: Site) -> SiteCheck:
         pending = SiteCheck.objects.filter(
             site=site, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]
         ).first()
-        if pending is None:  # it finished between our insert and this read: queue again
+        if pending is not None and is_orphaned(pending):
+            fail_interrupted(pending.pk, retry=False)
+            pending = None
+        if pending is None:  # it ended between our insert and this read: queue again
             return queue_check(by=by, site=site)
         return pending
+
+
+MAX_INTERRUPTED_RUNS = 3
+INTERRUPTED = "檢測程序中斷（工作程序停止，租約逾期）"
+
+
+def is_orphaned(check: SiteCheck) -> bool:
+    """A run marked running whose worker holds no live lease on it (died before or after taking one)."""
+    if check.status != CheckStatus.RUNNING or check.started_at is None:
+        return False
+    if check.started_at > timezone.now() - leases.lease_time():
+        return False  # just claimed: its lease may be a moment away
+    return not Lease.objects.filter(name=_lease_name(check.pk), expires_at__gte=timezone.now()).exists()
+
+
+def _lease_name(check_id: int) -> str:
+    return f"webcheck.check:{check_id}"
+
+
+@leases.on_expiry("webcheck.check")
+def _recover_check(key: str) -> None:
+    fail_interrupted(int(key), retry=True)
+
+
+def fail_interrupted(check_id: int, *, retry: bool) -> None:
+    """Mark a run whose worker died as failed and, unless runs keep dying, queue the site again."""
+    check = SiteCheck.objects.filter(pk=check_id, status=CheckStatus.RUNNING).select_related("site").first()
+    if check is None:
+        return
+    SiteCheck.objects.filter(pk=check_id).update(
+        status=CheckStatus.FAILED, finished_at=timezone.now(), error=INTERRUPTED
+    )
+    recent = list(
+        SiteCheck.objects.filter(site=check.site).order_by("-queued_at", "-id")[:MAX_INTERRUPTED_RUNS]
+    )
+    keeps_dying = len(recent) == MAX_INTERRUPTED_RUNS and all(c.error == INTERRUPTED for c in recent)
+    if retry and not keeps_dying:
+        queue_check(by=None, site=check.site)
 
 
 def _enqueue(check_id: int) -> None:
@@ -194,9 +236,14 @@ def claim(check_id: int) -> bool:
 
 
 def run_check(check_id: int) -> bool:
-    """Run a queued check once: claim it, crawl, store. Returns False when there was nothing to do."""
+    """Run a queued check once: claim it, crawl under a lease, store. False when there was nothing to do."""
     if not claim(check_id):
         return False
+    with leases.held(_lease_name(check_id)):
+        return _crawl_and_store(check_id)
+
+
+def _crawl_and_store(check_id: int) -> bool:
     check = SiteCheck.objects.select_related("site__agency").get(pk=check_id)
     site = check.site
     try:
@@ -289,7 +336,30 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
 
 
 def run_accessibility(*, check: SiteCheck, pages: int) -> int:
-    """Run axe-core (WCAG 2.1 A and AA rules) in headless Chromium on up to ``pages`` pages of the run."""
+    """Run axe-core (WCAG 2.1 A and AA rules) in headless Chromium on up to ``pages`` pages of the run,
+    under a lease: a worker that dies mid-audit has it queued again (once)."""
+    with leases.held(f"webcheck.audit:{check.pk}"):
+        return _audit(check, pages)
+
+
+AUDIT_INTERRUPTED = "無障礙檢測中斷（工作程序停止），已重新排入一次。"
+
+
+@leases.on_expiry("webcheck.audit")
+def _recover_audit(key: str) -> None:
+    check = SiteCheck.objects.filter(pk=int(key)).first()
+    if check is None or check.a11y_violations is not None:
+        return
+    if AUDIT_INTERRUPTED in check.notes:
+        SiteCheck.objects.filter(pk=check.pk).update(notes=[*check.notes, "無障礙檢測再次中斷，未完成。"])
+        return
+    SiteCheck.objects.filter(pk=check.pk).update(notes=[*check.notes, AUDIT_INTERRUPTED])
+    from servq.webcheck.tasks import run_site_audit
+
+    transaction.on_commit(lambda: run_site_audit.enqueue(check_id=check.pk))
+
+
+def _audit(check: SiteCheck, pages: int) -> int:
     from servq.webcheck import a11y
 
     urls = list(

@@ -6,25 +6,36 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from servq.core import scheduler
+from servq.core import leases, scheduler
 from servq.webcheck import services
 from servq.webcheck.models import SiteCheck
 
 
 @task()
 def run_site_check(*, check_id: int) -> str:
-    """Crawl the site of a queued run, then audit a sample of its pages; a second call does nothing."""
+    """Crawl the site of a queued run, then queue the audit of a sample of its pages; a second call
+    does nothing."""
     if not services.run_check(check_id):
         return "nothing to do"
-    check = SiteCheck.objects.select_related("site").get(pk=check_id)
+    check = SiteCheck.objects.get(pk=check_id)
     if check.status == "done" and settings.SERVQ_WEBCHECK_A11Y_PAGES > 0:
-        try:
-            services.run_accessibility(check=check, pages=settings.SERVQ_WEBCHECK_A11Y_PAGES)
-        except Exception as error:  # no browser on this worker: the link check still counts
-            SiteCheck.objects.filter(pk=check_id).update(
-                notes=[*check.notes, f"accessibility not checked: {error}"]
-            )
+        run_site_audit.enqueue(check_id=check_id)
     return check.status
+
+
+@task()
+def run_site_audit(*, check_id: int) -> int | None:
+    """axe-core on a sample of a finished run's pages (a task of its own, under its own lease)."""
+    check = SiteCheck.objects.select_related("site").get(pk=check_id)
+    try:
+        return services.run_accessibility(check=check, pages=settings.SERVQ_WEBCHECK_A11Y_PAGES)
+    except leases.LeaseBusy:
+        return None  # another worker is auditing this run
+    except Exception as error:  # no browser on this worker: the link check still counts
+        SiteCheck.objects.filter(pk=check_id).update(
+            notes=[*check.notes, f"accessibility not checked: {error}"]
+        )
+        return None
 
 
 @task()
