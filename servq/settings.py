@@ -214,3 +214,9 @@ SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/no
 SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", "Noto Sans CJK TC")
 SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
 SERVQ_LEASE_SECONDS = env_int("SERVQ_LEASE_SECONDS", 60)
+
+# The client's address behind proxies (rate limits, logs): see servq/core/clientip.py and
+# docs/operators.md. Without either, X-Forwarded-For is ignored.
+SERVQ_TRUSTED_PROXY_HOPS = env_int("SERVQ_TRUSTED_PROXY_HOPS", 0)
+SERVQ_TRUSTED_PROXIES = env_networks("SERVQ_TRUSTED_PROXIES", [])
+RATELIMIT_IP_META_KEY = "servq.core.clientip.client_ip"

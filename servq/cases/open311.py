@@ -141,8 +141,9 @@ def _request_row(case: Case) -> dict[str, Any]:
         "updated_datetime": _iso(case.updated_at),
         "expected_datetime": _iso(case.due_on),
         "address": rules.coarsen_address(case.address) or None,
-        "lat": float(case.lat) if case.lat is not None else None,
-        "long": float(case.long) if case.long is not None else None,
+        # Snapped to a ~500 m grid: beside an address cut to the street, exact ones would give the door.
+        "lat": rules.public_coordinate(case.lat),
+        "long": rules.public_coordinate(case.long),
     }
 
 

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from servq.core import tasks  # noqa: F401  (the lease reaper's periodic job)
+        from servq.core import checks, tasks  # noqa: F401  (system checks; the lease reaper's job)

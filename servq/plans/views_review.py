@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.models import Agency, Role
 from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.access import access
+from servq.core.http import redirect_back
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.models import PlanCycle
@@ -229,7 +230,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return redirect(request.POST.get("next") or reverse("plans:detail", args=[plan.pk]))
+        return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     item_comments = {
         int(key.removeprefix("item_comment_")): value
         for key, value in request.POST.items()
@@ -246,7 +247,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         )
     except (rules.TransitionRefused, services.PlanError) as error:
         messages.error(request, str(error))
-        return redirect(request.POST.get("next") or reverse("plans:detail", args=[plan.pk]))
+        return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     messages.success(request, f"已{rules.TRANSITIONS[action].label}。")
     if action == "revise":
         return redirect("plans:edit", result.pk)

@@ -1,0 +1,20 @@
+"""Small HTTP helpers every app's views share."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Back to the page named by ``next`` if it is on this site; else to ``fallback``.
+
+    The one place a ``next`` parameter is followed: an address on another host (or a scheme-relative
+    ``//evil.example``, or ``javascript:``) would turn servq's redirect into a phishing link."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return redirect(target)
