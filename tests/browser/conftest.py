@@ -38,11 +38,16 @@ def chromium():
 
 @pytest.fixture
 def page(chromium):
+    """A fresh page; any Content-Security-Policy violation during the test fails it (an inline
+    script or style that slipped into a template would be blocked for real users)."""
     context = chromium.new_context(locale="zh-TW", timezone_id="Asia/Taipei")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy blocked something on a servq page"
 
 
 @pytest.fixture

@@ -150,22 +150,6 @@ def test_a_site_check_whose_worker_died_is_failed_and_run_again(agency_tree, set
     assert rerun.status == "done" and rerun.pages == 2
 
 
-def test_a_run_left_running_without_a_lease_is_not_handed_back(agency_tree, settings):
-    """A run whose worker died before taking its lease (or under an older release) recovers too."""
-    from servq.webcheck import services
-    from servq.webcheck.models import Site, SiteCheck
-
-    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = []
-    site = Site.objects.create(agency=agency_tree["mof"], name="站", start_url="https://www.mof.gov.tw/")
-    stuck = SiteCheck.objects.create(
-        site=site, status="running", started_at=timezone.now() - dt.timedelta(hours=3)
-    )
-    fresh = services.queue_check(by=None, site=site)
-    assert fresh.pk != stuck.pk
-    stuck.refresh_from_db()
-    assert stuck.status == "failed"
-
-
 # --- accessibility audit ---------------------------------------------------------------------
 
 

@@ -152,6 +152,19 @@ def test_registering_is_audited_and_only_for_the_agencys_editors(coordinator, ag
 # --- running ------------------------------------------------------------------------------------
 
 
+def test_a_run_left_running_without_a_lease_is_not_handed_back(agency_tree, settings):
+    """A run whose worker died before taking its lease (or under an older release) recovers too."""
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = []
+    site = Site.objects.create(agency=agency_tree["mof"], name="站", start_url="https://www.mof.gov.tw/")
+    stuck = SiteCheck.objects.create(
+        site=site, status="running", started_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    fresh = services.queue_check(by=None, site=site)
+    assert fresh.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+
+
 def test_a_run_stores_broken_links_by_page_and_owner_and_stale_pages(coordinator, agency_tree, allow_private):
     with threaded_site(PAGES) as base:
         site = register(coordinator, agency_tree["mof"], base + "/")
