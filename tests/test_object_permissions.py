@@ -337,3 +337,27 @@ def test_a_published_plan_does_not_open_its_reporting(client, agency_tree, user_
     assert client.get(reverse("reporting:evidence", args=[world.evidence.pk])).status_code == 404
     assert client.get(_path("reporting:progress", world)).status_code == 404
     assert client.get(_path("reporting:self_evaluation", world)).status_code == 404
+
+
+def test_a_case_page_suggests_no_duplicate_outside_the_viewers_reach(client, agency_tree, user_with_role):
+    """Duplicate suggestions are a list of cases too: 國稅局's page must not name 財政部's case."""
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])
+    RoutingRule.objects.create(body=agency_tree["root"], area="臺北", agency=agency_tree["ntbt"])
+    repair = CaseCategory.objects.get(body=agency_tree["root"], code="repair")
+    filed = {}
+    for where, address in [("mof", ""), ("ntbt", "臺北市中山路二段1號")]:
+        filed[where], _ = case_services.submit_case(
+            channel="web",
+            body=agency_tree["root"],
+            category=repair,
+            description="中山路二段的路燈壞了好幾天",
+            email="ming@example.tw",
+            address=address,
+        )
+    client.force_login(user_with_role(agency_tree["ntbt"], Role.COORDINATOR))
+    page = client.get(reverse("cases:detail", args=[filed["ntbt"].number])).content.decode()
+    assert filed["mof"].number not in page
+    client.force_login(user_with_role(agency_tree["mof"], Role.SUPERVISOR))
+    page = client.get(reverse("cases:detail", args=[filed["ntbt"].number])).content.decode()
+    assert filed["mof"].number in page

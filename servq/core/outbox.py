@@ -54,7 +54,7 @@ def deliver(queryset: QuerySet[M], send: Callable[[M], None], *, limit: int = 10
             except Exception as error:  # any failure of one message is that message's alone
                 _record_failure(message, error, result)
             else:
-                type(message).objects.filter(pk=message.pk).update(sent_at=timezone.now())
+                type(message)._default_manager.filter(pk=message.pk).update(sent_at=timezone.now())
                 result.sent += 1
     return result
 
@@ -63,7 +63,7 @@ def _record_failure(message: OutboxMessage, error: Exception, result: Delivery) 
     attempts = message.attempts + 1
     now = timezone.now()
     dead = attempts >= settings.SERVQ_OUTBOX_MAX_ATTEMPTS
-    type(message).objects.filter(pk=message.pk).update(
+    type(message)._default_manager.filter(pk=message.pk).update(
         attempts=attempts,
         last_error=f"{error.__class__.__name__}: {error}"[:500],
         next_attempt_at=now + retry_delay(attempts),
