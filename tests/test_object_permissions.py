@@ -126,11 +126,8 @@ URLS: dict[str, Url] = {
     "reporting:reopen_period": Url(period_args, scope="cycle"),
     "reporting:compliance": Url(period_args, scope="cycle"),
     "reporting:progress": Url(lambda w: ({"plan_pk": w.plan.pk, "period_pk": w.period.pk}, "")),
-    "reporting:submit_report": Url(lambda w: ({"plan_pk": w.plan.pk, "period_pk": w.period.pk}, "")),
-    "reporting:save_progress": Url(lambda w: ({"item_pk": w.item.pk, "period_pk": w.period.pk}, "")),
-    "reporting:add_evidence": Url(lambda w: ({"item_pk": w.item.pk, "period_pk": w.period.pk}, "")),
+    "reporting:save_report": Url(lambda w: ({"plan_pk": w.plan.pk, "period_pk": w.period.pk}, "")),
     "reporting:evidence": Url(lambda w: ({"pk": w.evidence.pk}, "")),
-    "reporting:delete_evidence": Url(lambda w: ({"pk": w.evidence.pk}, "")),
     "reporting:self_evaluation": Url(
         lambda w: ({"plan_pk": w.plan.pk, "year": w.evaluation.year, "half": w.evaluation.half}, "")
     ),

@@ -18,3 +18,12 @@ def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     ):
         target = fallback
     return redirect(target)
+
+
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """True when the form's confirmation box (``name="confirm" value="yes"``) was ticked: every
+    irreversible or public step (publishing, 首長核定, 送出並公告) asks for it in the same form."""
+    return request.POST.get(CONFIRM_FIELD) == "yes"

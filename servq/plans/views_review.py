@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.models import Agency, Role
 from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.access import access
-from servq.core.http import redirect_back
+from servq.core.http import confirmed, redirect_back
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.models import PlanCycle
@@ -230,6 +230,9 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+        return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
+    if action == "publish" and not confirmed(request):
+        messages.error(request, "公告前請勾選確認：公告後任何人都能閱讀並下載本計畫。")
         return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     item_comments = {
         int(key.removeprefix("item_comment_")): value

@@ -13,30 +13,30 @@ from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.exporting.document import PlanDocument, build
 from servq.plans.models import Plan, PlanCycle
-from servq.reporting.models import ItemProgress, ReportingPeriod
+from servq.reporting.selectors import latest_reports
 
 RESULT_COLUMN = "辦理情形及成效"
 AGENCY_COLUMN = "機關"
 
 
-def _results(period: ReportingPeriod | None, plans: list[Plan]) -> dict[int, str]:
-    if period is None:
-        return {}
-    reports = ItemProgress.objects.filter(period=period, item__plan__in=plans).only(
-        "item_id", "status", "narrative"
-    )
-    return {p.item_id: f"【{p.get_status_display()}】{p.narrative}".strip() for p in reports}
+def _results(cycle: PlanCycle, plans: list[Plan]) -> dict[int, str]:
+    """Each item's latest report in the cycle, as the 辦理情形及成效 cell: 【status】narrative."""
+    reports = latest_reports(cycle, Plan.objects.filter(pk__in=[plan.pk for plan in plans]))
+    return {
+        p.item_id: f"【{p.get_status_display()}】{p.narrative}".strip()
+        for p in reports.only("item_id", "status", "narrative")
+    }
 
 
-def year_end_document(cycle: PlanCycle, root: Agency, period: ReportingPeriod | None) -> PlanDocument:
-    """The year's report for ``root`` and every agency below it, from their reports for ``period``."""
+def year_end_document(cycle: PlanCycle, root: Agency) -> PlanDocument:
+    """The year's report for ``root`` and every agency below it, each item from its latest report."""
     plans = list(
         Plan.objects.filter(cycle=cycle, agency__path__startswith=root.path)
         .exclude(status="superseded")
         .select_related("agency")
         .order_by("agency__path")
     )
-    results = _results(period, plans)
+    results = _results(cycle, plans)
     documents = [build(plan) for plan in plans]
     title = f"{root.name}{format_roc_year(cycle.year)}度{cycle.program.name}執行成果"
     if len(plans) == 1 and plans[0].agency_id == root.pk:
@@ -92,5 +92,5 @@ def _compiled(
     )
 
 
-def export_year_end(cycle: PlanCycle, root: Agency, period: ReportingPeriod | None, fmt: str) -> bytes:
-    return FORMATS[fmt].render(year_end_document(cycle, root, period))
+def export_year_end(cycle: PlanCycle, root: Agency, fmt: str) -> bytes:
+    return FORMATS[fmt].render(year_end_document(cycle, root))

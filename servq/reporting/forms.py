@@ -107,13 +107,21 @@ class EvidenceFileForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        limit = settings.SERVQ_EVIDENCE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("「%(name)s」有 %(size)s 位元組，超過上限 %(limit)s 位元組。")
-                % {"name": upload.name, "size": f"{upload.size:,}", "limit": f"{limit:,}"}
-            )
+        problem = self.size_problem(upload)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
+
+    @staticmethod
+    def size_problem(upload: Any) -> str | None:
+        """Refused before reading: a file over the limit is named with its size."""
+        limit = settings.SERVQ_EVIDENCE_MAX_BYTES
+        if upload.size <= limit:
+            return None
+        return str(
+            _("「%(name)s」有 %(size)s 位元組，超過上限 %(limit)s 位元組。")
+            % {"name": upload.name, "size": f"{upload.size:,}", "limit": f"{limit:,}"}
+        )
 
 
 class EvidenceLinkForm(forms.Form):

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servq.agencies.models import Agency, Membership
@@ -191,11 +192,27 @@ def last_period(cycle: PlanCycle) -> ReportingPeriod | None:
     return periods_of(cycle).order_by("-end", "-frequency").first()
 
 
+def latest_reports(cycle: PlanCycle, plans: QuerySet[Plan]) -> QuerySet[ItemProgress]:
+    """Each item's most recent report in the cycle: the period that ends last, and of two ending
+    together the longer (the yearly report over the fourth quarter's). The year-end report starts
+    from these, whatever periods the cycle has: quarters, halves or one year."""
+    recency = Window(
+        RowNumber(),
+        partition_by=[F("item_id")],
+        order_by=[F("period__end").desc(), F("period__start").asc(), F("pk").desc()],
+    )
+    return (
+        ItemProgress.objects.filter(period__cycle=cycle, item__plan__in=plans)
+        .annotate(recency=recency)
+        .filter(recency=1)
+    )
+
+
 def year_end_rollup(
     cycle: PlanCycle, *, root: Agency | None = None, period: ReportingPeriod | None = None
 ) -> Rollup:
-    """Compile the year's last reports from the items up the agency tree, in two grouped queries."""
-    period = period or last_period(cycle)
+    """Compile the year from the items up the agency tree: each item's latest report in the cycle,
+    or its report for ``period`` when one is asked for (the dashboards' period filter)."""
     plans = Plan.objects.filter(cycle=cycle).exclude(status="superseded")
     if root is not None:
         plans = plans.filter(agency__path__startswith=root.path)
@@ -204,17 +221,20 @@ def year_end_rollup(
         own[path]["items"] += item_count
         own[path]["unreported"] += item_count
     if period is not None:
-        reported = (
-            ItemProgress.objects.filter(period=period, item__plan__cycle=cycle)
-            .exclude(item__plan__status="superseded")
-            .filter(agency__path__startswith=root.path if root is not None else "")
-            .values_list("agency__path", "status")
-            .annotate(n=Count("id"))
-            .order_by()  # no ordering joins in a grouped query
+        reported = Counter(
+            dict(
+                ((path, status), n)
+                for path, status, n in ItemProgress.objects.filter(period=period, item__plan__in=plans)
+                .values_list("agency__path", "status")
+                .annotate(n=Count("id"))
+                .order_by()  # no ordering joins in a grouped query
+            )
         )
-        for path, status, n in reported:
-            own[path][status] += n
-            own[path]["unreported"] -= n
+    else:
+        reported = Counter(latest_reports(cycle, plans).values_list("agency__path", "status"))
+    for (path, status), n in reported.items():
+        own[path][status] += n
+        own[path]["unreported"] -= n
     totals = rules.roll_up(own)
     agencies = list(Agency.objects.filter(path__in=list(totals)).order_by("path"))
     return Rollup(agencies, totals)

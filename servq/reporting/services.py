@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -176,6 +177,10 @@ def save_progress(
     progress, created = ItemProgress.objects.select_for_update().get_or_create(
         item=item, period=period, defaults={"agency_id": item.plan.agency_id}
     )
+    _require(
+        progress.submitted_at is None,
+        f"第{item.position + 1}項的辦理情形已送出；如需修正，請機關聯絡人先「撤回修正」。",
+    )
     if expected_lock is not None and not created and progress.lock_version != expected_lock:
         raise ReportingError("有人在您開啟後修改了這筆辦理情形；您的修改沒有存入，請重新載入後再填。")
     before = None if created else audit.snapshot(progress, ["status", "narrative"])
@@ -215,6 +220,78 @@ def _save_typed_actuals(
         )
         changed[indicator.name] = str(value)
     return changed
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """What the page sent for one item: its report, and evidence to attach to it."""
+
+    item: PlanItem
+    status: str
+    narrative: str
+    actuals: Mapping[int, str] = field(default_factory=dict)
+    expected_lock: int | None = None
+    file_name: str = ""
+    file_content: bytes = b""
+    link_url: str = ""
+    link_title: str = ""
+
+
+@transaction.atomic
+def save_report(
+    *,
+    by: Any,
+    plan: Plan,
+    period: ReportingPeriod,
+    entries: Sequence[ProgressEntry],
+    remove: Sequence[int] = (),
+) -> int:
+    """Save every item the page changed, attach the evidence chosen, remove the evidence asked for:
+    all or nothing. A conflict or a bad value on one item stores nothing, and names the item."""
+    for entry in entries:
+        _require(entry.item.plan_id == plan.pk, f"項目 {entry.item.pk} 不屬於這份計畫。")
+        label = f"第{entry.item.position + 1}項"
+        try:
+            progress = save_progress(
+                by=by,
+                item=entry.item,
+                period=period,
+                status=entry.status,
+                narrative=entry.narrative,
+                actuals=entry.actuals,
+                expected_lock=entry.expected_lock,
+            )
+            if entry.file_content:
+                add_evidence_file(by=by, progress=progress, name=entry.file_name, content=entry.file_content)
+            if entry.link_url:
+                add_evidence_link(by=by, progress=progress, url=entry.link_url, title=entry.link_title)
+        except ReportingError as error:
+            message = str(error)
+            raise ReportingError(message if message.startswith(label) else f"{label}：{message}") from None
+    for evidence in Evidence.objects.filter(
+        pk__in=list(remove), progress__item__plan=plan, progress__period=period
+    ):
+        delete_evidence(by=by, evidence=evidence)
+    return len(entries)
+
+
+@transaction.atomic
+def withdraw_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
+    """Take a sent report back for correction while the period is open (audited); it must be sent again."""
+    _require_open(period)
+    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以撤回已送出的填報。")
+    count = ItemProgress.objects.filter(period=period, item__plan=plan, submitted_at__isnull=False).update(
+        submitted_at=None, submitted_by=None
+    )
+    _require(count > 0, "這一期的辦理情形尚未送出，無須撤回。")
+    audit.record(
+        by=by,
+        action="report.withdraw",
+        obj=plan,
+        agency=plan.agency,
+        extra={"period": period.label, "items": count},
+    )
+    return count
 
 
 @transaction.atomic
@@ -259,6 +336,7 @@ def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
 def _require_progress_editable(by: Any, progress: ItemProgress) -> None:
     _require_open(progress.period)
     _require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
+    _require(progress.submitted_at is None, "這一期的辦理情形已送出；如需修正，請先「撤回修正」。")
 
 
 @transaction.atomic

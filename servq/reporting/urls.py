@@ -18,11 +18,8 @@ urlpatterns = [
     path("periods/<int:pk>/reopen/", views.reopen_period, name="reopen_period"),
     path("periods/<int:pk>/compliance/", views.compliance, name="compliance"),
     path("plans/<int:plan_pk>/periods/<int:period_pk>/", views.progress, name="progress"),
-    path("plans/<int:plan_pk>/periods/<int:period_pk>/submit/", views.submit_report, name="submit_report"),
-    path("items/<int:item_pk>/periods/<int:period_pk>/", views.save_progress, name="save_progress"),
-    path("items/<int:item_pk>/periods/<int:period_pk>/evidence/", views.add_evidence, name="add_evidence"),
+    path("plans/<int:plan_pk>/periods/<int:period_pk>/save/", views.save_report, name="save_report"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
-    path("evidence/<int:pk>/delete/", views.delete_evidence, name="delete_evidence"),
     path(
         "plans/<int:plan_pk>/self-evaluation/<int:year>/<int:half>/",
         views.self_evaluation,

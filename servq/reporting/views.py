@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,18 +18,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from servq.agencies.models import Agency
-from servq.agencies.selectors import agencies_for
+from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.access import access
 from servq.core.forms import error_summary
+from servq.core.http import confirmed
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
-from servq.plans.models import Plan, PlanCycle, PlanItem
+from servq.plans.models import Plan, PlanCycle
+from servq.plans.selectors import capacities_for
 from servq.reporting import exporting, selectors, services
 from servq.reporting.calendar import feed
 from servq.reporting.forms import (
     SEED_004_SCHEDULE,
     EvidenceFileForm,
-    EvidenceLinkForm,
     PeriodsForm,
     ProgressForm,
     ReopenForm,
@@ -38,7 +40,6 @@ from servq.reporting.forms import (
 )
 from servq.reporting.models import (
     Evidence,
-    ItemProgress,
     ProgressStatus,
     ReportingPeriod,
     SelfEvaluation,
@@ -186,25 +187,45 @@ def _count_states(rows: list[selectors.ComplianceRow]) -> list[tuple[str, int]]:
 def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
     plan = _plan(request, plan_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
-    rows = selectors.progress_rows(plan, period)
-    forms = [
-        (
-            row,
-            ProgressForm(
-                prefix=f"i{row.item.pk}",
-                indicators=[ind for ind, _ in row.indicators],
-                initial={
-                    "status": row.progress.status if row.progress else ProgressStatus.NOT_STARTED,
-                    "narrative": row.progress.narrative if row.progress else "",
-                    "lock": row.progress.lock_version if row.progress else None,
-                    **{f"actual_{ind.pk}": actual.value for ind, actual in row.indicators if actual},
-                },
-            ),
-            services.may_report_on(request.user, row.item) and not period.is_closed,
+    return _progress_page(request, plan, period)
+
+
+def _progress_forms(
+    request: HttpRequest, rows: list[selectors.ProgressRow], period: ReportingPeriod, data: Any = None
+) -> list[tuple[selectors.ProgressRow, ProgressForm, bool]]:
+    """One form per item, bound to what was posted when there is a post (so nothing typed is lost)."""
+    forms = []
+    for row in rows:
+        editable = (
+            services.may_report_on(request.user, row.item)
+            and not period.is_closed
+            and not (row.progress and row.progress.submitted_at)
         )
-        for row in rows
-    ]
-    submitted = any(row.progress and row.progress.submitted_at for row in rows)
+        form = ProgressForm(
+            data if editable else None,
+            prefix=f"i{row.item.pk}",
+            indicators=[ind for ind, _ in row.indicators],
+            initial={
+                "status": row.progress.status if row.progress else ProgressStatus.NOT_STARTED,
+                "narrative": row.progress.narrative if row.progress else "",
+                "lock": row.progress.lock_version if row.progress else None,
+                **{f"actual_{ind.pk}": actual.value for ind, actual in row.indicators if actual},
+            },
+        )
+        forms.append((row, form, editable))
+    return forms
+
+
+def _progress_page(
+    request: HttpRequest,
+    plan: Plan,
+    period: ReportingPeriod,
+    forms: list[tuple[selectors.ProgressRow, ProgressForm, bool]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = selectors.progress_rows(plan, period)
+    forms = forms or _progress_forms(request, rows, period)
+    sent = [row.progress.submitted_at for row in rows if row.progress and row.progress.submitted_at]
     return render(
         request,
         "reporting/progress.html",
@@ -212,98 +233,84 @@ def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse
             "plan": plan,
             "period": period,
             "forms": forms,
-            "submitted": submitted,
-            "file_form": EvidenceFileForm(),
-            "link_form": EvidenceLinkForm(),
+            "submitted_at": max(sent) if sent else None,
+            "any_editable": any(editable for _, _, editable in forms),
+            "is_author": "author" in capacities_for(request.user, plan),
             "periods": selectors.periods_of(plan.cycle),
         },
+        status=status,
     )
-
-
-def _item_and_period(request: HttpRequest, item_pk: int, period_pk: int) -> tuple[PlanItem, ReportingPeriod]:
-    item = get_object_or_404(
-        PlanItem.objects.filter(plan__in=selectors.plans_reported_to(request.user)), pk=item_pk
-    )
-    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=item.plan.cycle_id)
-    return item, period
-
-
-def _back_to(item: PlanItem, period: ReportingPeriod) -> HttpResponse:
-    url = reverse("reporting:progress", args=[item.plan_id, period.pk])
-    return redirect(f"{url}#item-{item.pk}")
 
 
 @access(signed_in=True)
 @require_POST
-def save_progress(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResponse:
-    item, period = _item_and_period(request, item_pk, period_pk)
-    form = ProgressForm(request.POST, prefix=f"i{item.pk}", indicators=list(item.indicators.all()))
-    if not form.is_valid():
-        messages.error(request, error_summary(form))
-        return _back_to(item, period)
-    try:
-        services.save_progress(
-            by=request.user,
-            item=item,
-            period=period,
-            status=form.cleaned_data["status"],
-            narrative=form.cleaned_data["narrative"],
-            actuals=form.actuals(),
-            expected_lock=form.cleaned_data["lock"],
-        )
-        messages.success(request, f"第{item.position + 1}項辦理情形已儲存。")
-    except services.ReportingError as error:
-        _refused(request, error)
-    return _back_to(item, period)
-
-
-@access(signed_in=True)
-@require_POST
-def submit_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+def save_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+    """Everything on the progress page goes through here: every item's report, the evidence chosen
+    for any item, evidence to remove, and sending or withdrawing the report. All or nothing; on any
+    refusal the page comes back with what was typed."""
     plan = _plan(request, plan_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
+    rows = selectors.progress_rows(plan, period)
+    if "withdraw" in request.POST:
+        return _withdraw(request, plan, period)
+    forms = _progress_forms(request, rows, period, data=request.POST)
+    invalid = [form for _, form, editable in forms if editable and not form.is_valid()]
+    if invalid:
+        for form in invalid:
+            messages.error(request, error_summary(form))
+        return _progress_page(request, plan, period, forms, status=400)
     try:
-        count = services.submit_report(by=request.user, plan=plan, period=period)
-        messages.success(request, f"已送出 {count} 個項目的辦理情形。")
+        entries = [_entry(request, row, form) for row, form, editable in forms if editable]
+        chosen = [entry for entry in entries if entry is not None]
+        removed = [int(pk) for pk in request.POST.getlist("delete_evidence") if pk.isdigit()]
+        with transaction.atomic():
+            services.save_report(by=request.user, plan=plan, period=period, entries=chosen, remove=removed)
+            if "submit" in request.POST:
+                count = services.submit_report(by=request.user, plan=plan, period=period)
+        if "submit" in request.POST:
+            messages.success(request, f"已儲存並送出 {count} 個項目的辦理情形。")
+        elif chosen or removed:
+            messages.success(request, f"已儲存 {len(chosen)} 個項目的辦理情形。")
+        else:
+            messages.info(request, "沒有變更需要儲存。")
     except services.ReportingError as error:
         _refused(request, error)
+        return _progress_page(request, plan, period, forms, status=409)
     return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
 
 
-def _progress_for(request: HttpRequest, item_pk: int, period_pk: int) -> ItemProgress:
-    item, period = _item_and_period(request, item_pk, period_pk)
-    found = (
-        ItemProgress.objects.filter(item=item, period=period).select_related("period", "item__plan").first()
+def _entry(
+    request: HttpRequest, row: selectors.ProgressRow, form: ProgressForm
+) -> services.ProgressEntry | None:
+    """What to save for one item: None when the user changed nothing and attached nothing."""
+    upload = request.FILES.get(f"file_{row.item.pk}")
+    link = request.POST.get(f"url_{row.item.pk}", "").strip()
+    if not form.has_changed() and upload is None and not link:
+        return None
+    if upload is not None:
+        problem = EvidenceFileForm.size_problem(upload)
+        if problem:
+            raise services.ReportingError(problem)
+    return services.ProgressEntry(
+        item=row.item,
+        status=form.cleaned_data["status"],
+        narrative=form.cleaned_data["narrative"],
+        actuals=form.actuals(),
+        expected_lock=form.cleaned_data["lock"],
+        file_name=upload.name if upload else "",
+        file_content=upload.read() if upload else b"",
+        link_url=link,
+        link_title=request.POST.get(f"title_{row.item.pk}", "").strip()[:200],
     )
-    if found is None:
-        raise services.ReportingError("請先儲存這個項目的辦理情形，再附佐證資料。")
-    return found
 
 
-@access(signed_in=True)
-@require_POST
-def add_evidence(request: HttpRequest, item_pk: int, period_pk: int) -> HttpResponse:
-    item, period = _item_and_period(request, item_pk, period_pk)
+def _withdraw(request: HttpRequest, plan: Plan, period: ReportingPeriod) -> HttpResponse:
     try:
-        target = _progress_for(request, item_pk, period_pk)
-        if "file" in request.FILES:
-            form: EvidenceFileForm | EvidenceLinkForm = EvidenceFileForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                services.add_evidence_file(
-                    by=request.user, progress=target, name=upload.name, content=upload.read()
-                )
-        else:
-            form = EvidenceLinkForm(request.POST)
-            if form.is_valid():
-                services.add_evidence_link(by=request.user, progress=target, **form.cleaned_data)
-        if form.errors:
-            messages.error(request, error_summary(form))
-        else:
-            messages.success(request, "佐證資料已加入。")
+        count = services.withdraw_report(by=request.user, plan=plan, period=period)
+        messages.success(request, f"已撤回 {count} 個項目的辦理情形；修正後請再送出。")
     except services.ReportingError as error:
         _refused(request, error)
-    return _back_to(item, period)
+    return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
 
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
@@ -326,18 +333,6 @@ def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-@access(signed_in=True)
-@require_POST
-def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = _evidence(request, pk)
-    try:
-        services.delete_evidence(by=request.user, evidence=evidence)
-        messages.success(request, "佐證資料已刪除。")
-    except services.ReportingError as error:
-        _refused(request, error)
-    return _back_to(evidence.progress.item, evidence.progress.period)
 
 
 # --- self-evaluation ----------------------------------------------------------------------------
@@ -366,6 +361,10 @@ def self_evaluation(request: HttpRequest, plan_pk: int, year: int, half: int) ->
                     grades=form.grades(),
                 )
                 if "submit" in request.POST:
+                    if not confirmed(request):
+                        raise services.ReportingError(
+                            "送出並公告前，請勾選確認（送出後內容公開，且不能再修改）。"
+                        )
                     services.submit_self_evaluation(by=request.user, evaluation=evaluation)
                     messages.success(request, "自行考核已送出，並公開於自行考核公告頁。")
                 else:
@@ -419,6 +418,8 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
         form = YearEndForm(request.POST)
         try:
             if "sign" in request.POST and report is not None:
+                if not confirmed(request):
+                    raise services.ReportingError("首長核定前，請勾選確認（核定後不能再重新彙整或修改）。")
                 services.sign_year_end(by=request.user, report=report)
                 messages.success(request, "年度執行成果已核定。")
             elif form.is_valid():
@@ -440,10 +441,13 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             "agency": agency,
             "report": report,
             "rows": rollup.rows(),
+            "unreported": rollup.totals_of(agency.path).get("unreported", 0)
+            if agency.path in rollup.totals
+            else 0,
+            "is_head": any(g.role == "head" and g.path == agency.path for g in grants_of(request.user)),
             "statuses": ProgressStatus.choices,
             "form": YearEndForm(initial={"summary": report.summary if report else ""}),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
-            "period": selectors.last_period(cycle),
         },
     )
 
@@ -455,7 +459,7 @@ def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> 
     if fmt not in YEAR_END_FORMATS:
         raise Http404
     chosen = FORMATS[fmt]
-    content = exporting.export_year_end(cycle, agency, selectors.last_period(cycle), fmt)
+    content = exporting.export_year_end(cycle, agency, fmt)
     name = f"{agency.name}{format_roc_year(cycle.year)}度執行成果.{chosen.extension}"
     response = HttpResponse(content, content_type=chosen.content_type)
     response["Content-Disposition"] = (

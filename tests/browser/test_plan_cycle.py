@@ -89,13 +89,21 @@ def test_plan_from_draft_to_published(page, live_server, login, cycle, axe_viola
     # The supervisor approves; the coordinator publishes.
     login("boss")
     page.goto(f"{live_server.url}/plans/{plan.pk}/review/")
+    page.get_by_label("整體審查意見").fill("同意核定，請於公告後通知各單位")
     page.get_by_role("button", name="核定").click()
     page.wait_for_load_state()
+    # The comment typed before 核定 goes with the decision (it was silently dropped before).
+    assert plan.comments.filter(body="同意核定，請於公告後通知各單位").exists()
     page.get_by_role("button", name="登出").click()
     login("lin")
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    # Publishing asks first, and says what becomes public.
+    page.get_by_role("button", name="公告").click()
+    assert Plan.objects.get(pk=plan.pk).status == "approved"  # the box is required: nothing sent
+    page.get_by_label("公告後，任何人都能閱讀並下載本計畫全文").check()
     page.get_by_role("button", name="公告").click()
     page.wait_for_load_state()
+    assert Plan.objects.get(pk=plan.pk).status == "published"
     page.get_by_role("button", name="登出").click()
 
     # A citizen reads it.

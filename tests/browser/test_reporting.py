@@ -43,13 +43,33 @@ def test_coordinator_reports_progress_in_the_browser(page, live_server, login, r
     plan, period = reporting["plan"], reporting["period"]
     page.goto(f"{live_server.url}/reporting/plans/{plan.pk}/periods/{period.pk}/")
     assert axe_violations(page) == []
-    first = page.locator("section.progress-item").first
+    first, second = page.locator("section.progress-item").all()[:2]
     first.get_by_label("執行狀態").select_option("on_track")
     first.get_by_label("辦理情形及成效").fill("一月起每月以 servq 檢測網站連結")
-    first.get_by_role("button", name="儲存").click()
+    second.get_by_label("辦理情形及成效").fill("三月更新常見問題集 42 則")
+    # Saving from the second item keeps what was typed in the first (the probe's data loss).
+    second.get_by_role("button", name="儲存全部").click()
     page.wait_for_load_state()
-    assert "第1項辦理情形已儲存" in page.content()
-    assert ItemProgress.objects.get(item__position=0).narrative == "一月起每月以 servq 檢測網站連結"
+    assert "已儲存 2 個項目的辦理情形" in page.content()
+    assert dict(ItemProgress.objects.values_list("item__position", "narrative")) == {
+        0: "一月起每月以 servq 檢測網站連結",
+        1: "三月更新常見問題集 42 則",
+    }
+
+
+def test_leaving_the_page_with_unsaved_text_asks_first(page, live_server, login, reporting):
+    login("lin")
+    plan, period = reporting["plan"], reporting["period"]
+    page.goto(f"{live_server.url}/reporting/plans/{plan.pk}/periods/{period.pk}/")
+    page.locator("section.progress-item").first.get_by_label("辦理情形及成效").fill("還沒存")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name=plan.title).click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert (
+        "還沒存" in page.locator("section.progress-item").first.get_by_label("辦理情形及成效").input_value()
+    )
 
 
 def test_cycle_dashboard_and_public_pages_pass_axe(page, live_server, login, reporting, axe_violations):

@@ -140,6 +140,20 @@ def test_edit_page_query_count_is_pinned_whatever_the_items(
         client.get(reverse("plans:edit", args=[draft.pk]))
 
 
+def test_publishing_needs_the_confirmation_box(client, agency_tree, coordinator):
+    from servq.plans.models import Plan
+
+    plan = PlanFactory(agency=agency_tree["mof"], status="approved")
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "任何人都能閱讀並下載本計畫全文" in page
+    refused = client.post(reverse("plans:transition", args=[plan.pk, "publish"]), follow=True)
+    assert "公告前請勾選確認" in refused.content.decode()
+    assert Plan.objects.get(pk=plan.pk).status == "approved"
+    client.post(reverse("plans:transition", args=[plan.pk, "publish"]), {"confirm": "yes"})
+    assert Plan.objects.get(pk=plan.pk).status == "published"
+
+
 def test_refused_transition_says_why_and_changes_nothing(client, draft, coordinator):
     client.force_login(coordinator)
     response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), follow=True)

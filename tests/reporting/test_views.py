@@ -7,7 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from servq.core.models import AuditEntry
-from servq.reporting import services
+from servq.reporting import selectors, services
 from servq.reporting.models import Evidence, ItemProgress, SelfEvaluation
 
 pytestmark = pytest.mark.django_db
@@ -19,28 +19,103 @@ def progress_url(plan, period):
     return reverse("reporting:progress", args=[plan.pk, period.pk])
 
 
+def save_url(plan, period):
+    return reverse("reporting:save_report", args=[plan.pk, period.pk])
+
+
+def page_post(plan, period, button="save", **typed):
+    """What the progress page posts: every editable item's fields as shown (unchanged unless typed)."""
+    data = {button: ""}
+    for item in plan.items.all():
+        progress = ItemProgress.objects.filter(item=item, period=period).first()
+        data[f"i{item.pk}-status"] = progress.status if progress else "not_started"
+        data[f"i{item.pk}-narrative"] = progress.narrative if progress else ""
+        data[f"i{item.pk}-lock"] = progress.lock_version if progress else ""
+    for name, value in typed.items():
+        data[name] = value
+    return data
+
+
 def test_coordinator_reports_an_item_through_the_page(client, plan, quarters, coordinator):
     client.force_login(coordinator)
     item = plan.items.order_by("position").first()
     page = client.get(progress_url(plan, quarters[0]))
     assert page.status_code == 200 and item.text in page.content.decode()
     response = client.post(
-        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
-        {f"i{item.pk}-status": "on_track", f"i{item.pk}-narrative": "已完成第一季網站檢測"},
+        save_url(plan, quarters[0]),
+        page_post(
+            plan,
+            quarters[0],
+            **{f"i{item.pk}-status": "on_track", f"i{item.pk}-narrative": "已完成第一季網站檢測"},
+        ),
     )
-    assert response.status_code == 302 and response["Location"].endswith(f"#item-{item.pk}")
+    assert response.status_code == 302
     assert ItemProgress.objects.get(item=item).narrative == "已完成第一季網站檢測"
+    assert ItemProgress.objects.count() == 1  # the untouched items are not reported for the user
+
+
+def test_two_items_typed_and_saved_once_are_both_kept(client, plan, quarters, coordinator):
+    """The probe's data loss: item 1 typed, item 2 typed, one save; both must be stored."""
+    client.force_login(coordinator)
+    first, second = plan.items.order_by("position")[:2]
+    typed = {
+        f"i{first.pk}-status": "on_track",
+        f"i{first.pk}-narrative": "第一項的辦理情形",
+        f"i{second.pk}-status": "done",
+        f"i{second.pk}-narrative": "第二項的辦理情形",
+    }
+    client.post(save_url(plan, quarters[0]), page_post(plan, quarters[0], **typed))
+    assert dict(ItemProgress.objects.values_list("item_id", "narrative")) == {
+        first.pk: "第一項的辦理情形",
+        second.pk: "第二項的辦理情形",
+    }
+
+
+def test_a_refusal_on_one_item_stores_nothing_and_gives_back_everything_typed(
+    client, plan, quarters, coordinator
+):
+    client.force_login(coordinator)
+    first, second = plan.items.order_by("position")[:2]
+    services.save_progress(by=coordinator, item=second, period=quarters[0], status="done", narrative="舊")
+    stale = page_post(plan, quarters[0])  # the page as it was opened
+    services.save_progress(
+        by=coordinator, item=second, period=quarters[0], status="done", narrative="別人改的"
+    )
+    stale.update({f"i{first.pk}-narrative": "我打的第一項", f"i{second.pk}-narrative": "我打的第二項"})
+    response = client.post(save_url(plan, quarters[0]), stale)
+    page = response.content.decode()
+    assert response.status_code == 409 and "第2項" in page and "有人在您開啟後修改" in page
+    assert "我打的第一項" in page and "我打的第二項" in page
+    assert not ItemProgress.objects.filter(item=first).exists()
+    assert ItemProgress.objects.get(item=second).narrative == "別人改的"
+
+
+def test_a_sent_report_is_read_only_until_withdrawn(client, plan, quarters, coordinator):
+    client.force_login(coordinator)
+    typed = {f"i{item.pk}-narrative": f"第{item.position + 1}項成果" for item in plan.items.all()}
+    client.post(save_url(plan, quarters[0]), page_post(plan, quarters[0], button="submit", **typed))
+    assert ItemProgress.objects.filter(submitted_at__isnull=False).count() == 3
+    page = client.get(progress_url(plan, quarters[0])).content.decode()
+    assert "送出，內容唯讀" in page and 'name="i' not in page
+    with pytest.raises(services.ReportingError, match="已送出"):
+        services.save_progress(
+            by=coordinator, item=plan.items.first(), period=quarters[0], status="done", narrative="偷改"
+        )
+    client.post(save_url(plan, quarters[0]), {"withdraw": ""})
+    assert not ItemProgress.objects.filter(submitted_at__isnull=False).exists()
+    assert AuditEntry.objects.filter(action="report.withdraw").count() == 1
+    assert 'name="i' in client.get(progress_url(plan, quarters[0])).content.decode()
 
 
 def test_script_in_the_narrative_is_refused_and_nothing_stored(client, plan, quarters, coordinator):
     client.force_login(coordinator)
     item = plan.items.first()
     response = client.post(
-        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
-        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "<script>alert(1)</script>"},
-        follow=True,
+        save_url(plan, quarters[0]),
+        page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "<script>alert(1)</script>"}),
     )
-    assert "純文字" in response.content.decode()
+    assert response.status_code == 400 and "純文字" in response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()  # kept, as text
     assert not ItemProgress.objects.exists()
 
 
@@ -49,8 +124,7 @@ def test_another_agencys_plan_and_items_are_404(client, plan, quarters, agency_t
     item = plan.items.first()
     assert client.get(progress_url(plan, quarters[0])).status_code == 404
     response = client.post(
-        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
-        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "x"},
+        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "x"})
     )
     assert response.status_code == 404
     assert not ItemProgress.objects.exists()
@@ -86,7 +160,7 @@ def test_an_html_upload_named_pdf_is_refused_with_its_name(client, plan, quarter
         "成果.pdf", b"<!DOCTYPE html><html><body onload=alert(1)>", content_type="application/pdf"
     )
     response = client.post(
-        reverse("reporting:add_evidence", args=[item.pk, quarters[0].pk]), {"file": upload}, follow=True
+        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"file_{item.pk}": upload})
     )
     assert "「成果.pdf」的內容是" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -105,7 +179,7 @@ def test_a_zip_bomb_as_evidence_is_refused_with_its_name(client, plan, quarters,
         "成果.odt", odt_bomb(), content_type="application/vnd.oasis.opendocument.text"
     )
     response = client.post(
-        reverse("reporting:add_evidence", args=[item.pk, quarters[0].pk]), {"file": upload}, follow=True
+        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"file_{item.pk}": upload})
     )
     page = response.content.decode()
     assert "「成果.odt」: 解壓後 1024 MiB，超過上限" in page
@@ -119,8 +193,8 @@ def test_a_closed_period_shows_no_form_and_refuses_a_post(client, plan, quarters
     page = client.get(progress_url(plan, quarters[0])).content.decode()
     assert "已關閉填報" in page and 'name="i' not in page
     response = client.post(
-        reverse("reporting:save_progress", args=[item.pk, quarters[0].pk]),
-        {f"i{item.pk}-status": "done", f"i{item.pk}-narrative": "補報"},
+        save_url(plan, quarters[0]),
+        page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "補報"}),
         follow=True,
     )
     assert "已關閉填報" in response.content.decode()
@@ -173,9 +247,14 @@ def test_self_evaluation_submitted_appears_on_the_public_page(client, plan, coor
     data = {"overall": "good", "summary": "大致如期"}
     for item in plan.items.all():
         data[f"grade_{item.pk}"] = "good"
-    client.post(url, {**data, "submit": "1"})
+    unconfirmed = client.post(url, {**data, "submit": "1"})
+    assert "請勾選確認" in unconfirmed.content.decode() and "大致如期" in unconfirmed.content.decode()
+    assert SelfEvaluation.objects.get().submitted_at is None  # saved as typed, not published
+    client.post(url, {**data, "submit": "1", "confirm": "yes"})
     evaluation = SelfEvaluation.objects.get()
     assert evaluation.submitted_at is not None
+    page = client.get(url).content.decode()
+    assert "不能再修改" in page and "<textarea" not in page and 'name="submit"' not in page
     client.logout()
     listing = client.get(reverse("reporting:public_self_evaluations")).content.decode()
     assert plan.agency.name in listing
@@ -208,12 +287,13 @@ def test_year_end_exports_carry_the_results_column(client, cycle, plan, supervis
 
 def extract_text(content: bytes, fmt: str) -> str:
     import io
-    import subprocess
     import zipfile
 
     if fmt == "pdf":
-        run = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True)
-        return "".join(run.stdout.decode().split())  # pdftotext puts spaces between CJK and digits
+        from pypdf import PdfReader
+
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+        return "".join(text.split())  # extraction puts spaces and breaks inside table cells
     archive = zipfile.ZipFile(io.BytesIO(content))
     member = "word/document.xml" if fmt == "docx" else "content.xml"
     return archive.read(member).decode()
@@ -227,9 +307,34 @@ def test_year_end_compile_and_sign_through_the_page(
     client.post(url, {"summary": "本年度各機關均如期辦理"})
     head = user_with_role(agency_tree["root"], "head")
     client.force_login(head)
-    client.post(url, {"sign": "1"})
+    page = client.get(url).content.decode()
+    assert "尚有 3 個項目未填報" in page and "核定後不能再重新彙整" in page
+    refused = client.post(url, {"sign": "1"}, follow=True)
+    assert "請勾選確認" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="yearend.sign").exists()
+    client.post(url, {"sign": "1", "confirm": "yes"})
     assert AuditEntry.objects.filter(action="yearend.sign").exists()
     assert "已核定" in client.get(reverse("reporting:cycle", args=[cycle.pk])).content.decode()
+
+
+def test_the_year_end_report_starts_from_each_items_latest_quarterly_report(
+    client, cycle, plan, supervisor, coordinator, quarters, agency_tree
+):
+    """The probe: four quarters submitted, and the year-end showed 7/7 未填報 (it read the yearly period)."""
+    services.set_up_periods(by=supervisor, cycle=cycle, frequency="yearly", due_rule="次年1月15日前")
+    first, second, _third = plan.items.order_by("position")
+    services.save_progress(by=coordinator, item=first, period=quarters[0], status="late", narrative="Q1 落後")
+    services.save_progress(by=coordinator, item=first, period=quarters[3], status="done", narrative="Q4 完成")
+    services.save_progress(by=coordinator, item=second, period=quarters[1], status="on_track", narrative="Q2")
+    client.force_login(supervisor)
+    page = client.get(reverse("reporting:year_end", args=[cycle.pk, agency_tree["mof"].pk])).content.decode()
+    assert "最近一期" in page
+    rollup = selectors.year_end_rollup(cycle, root=agency_tree["mof"])
+    totals = rollup.totals_of(agency_tree["mof"].path)
+    assert (totals["done"], totals["on_track"], totals["late"], totals["unreported"]) == (1, 1, 0, 1)
+    export = client.get(reverse("reporting:year_end_export", args=[cycle.pk, agency_tree["mof"].pk, "odt"]))
+    text = extract_text(export.content, "odt")
+    assert "Q4 完成" in text and "Q1 落後" not in text and "Q2" in text
 
 
 def test_dashboard_drills_down_and_exports_what_is_on_screen(
