@@ -55,12 +55,38 @@ def framework_paths(nodes: list[FrameworkNode]) -> dict[int, list[str]]:
     return paths
 
 
+def framework_order(nodes: list[FrameworkNode]) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Each node's place in its framework read top to bottom (depth first, by position)."""
+    by_id = {node.pk: node for node in nodes}
+    order: dict[int, tuple[tuple[int, int], ...]] = {}
+    for node in nodes:
+        chain: list[tuple[int, int]] = []
+        current: FrameworkNode | None = node
+        while current is not None:
+            chain.append((current.position, current.pk))
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        order[node.pk] = tuple(reversed(chain))
+    return order
+
+
+def framework_nodes(plan: Plan) -> list[FrameworkNode]:
+    """The nodes an item of the plan may sit under: its own framework's and, for an agency's plan
+    written in servq, the cycle's implementation plan's (its parent)."""
+    return list(FrameworkNode.objects.filter(plan_id__in=[pk for pk in (plan.pk, plan.parent_id) if pk]))
+
+
 def items_grouped_by_framework(plan: Plan) -> list[ItemGroup]:
-    """Items in plan order, a new group each time the framework node changes."""
-    paths = framework_paths(list(plan.nodes.all()))
+    """Items in the framework's order (then plan order), a new group each time the node changes;
+    items under no node come last, as 「未歸類項目」."""
+    nodes = framework_nodes(plan)
+    paths, order = framework_paths(nodes), framework_order(nodes)
     items = plan.items.prefetch_related(Prefetch("units", queryset=ItemUnit.objects.select_related("unit")))
+    placed = sorted(
+        items.order_by("position"),
+        key=lambda item: (0, order[item.node_id]) if item.node_id in order else (1, ()),
+    )
     groups: list[ItemGroup] = []
-    for item in items.order_by("position"):
+    for item in placed:
         path = paths.get(item.node_id, []) if item.node_id else []
         if not groups or groups[-1].path != path:
             groups.append(ItemGroup(path=path))
@@ -117,8 +143,7 @@ class EditRow:
 
 
 def _node_paths_for(plan: Plan) -> dict[int, list[str]]:
-    nodes = FrameworkNode.objects.filter(plan_id__in=[pk for pk in (plan.pk, plan.parent_id) if pk])
-    return framework_paths(list(nodes))
+    return framework_paths(framework_nodes(plan))
 
 
 def _row(item: PlanItem, paths: dict[int, list[str]]) -> EditRow:

@@ -76,3 +76,44 @@ def test_list_filters_by_roc_year(client, agency_tree):
     PlanFactory(agency=agency_tree["mof"], title="一一四年計畫", first_year=2025, last_year=2025)
     page = client.get(reverse("plans:list"), {"year": "106"}).content.decode()
     assert "一〇六年計畫" in page and "一〇四至一〇七年計畫" in page and "一一四年計畫" not in page
+
+
+def test_a_plan_written_in_servq_groups_its_items_by_the_cycles_framework(
+    client, agency_tree, user_with_role
+):
+    """Items authored against the implementation plan's nodes were all 「未歸類」, and the CSV's 架構 empty."""
+    import csv
+    import io
+
+    from servq.plans import services
+
+    framework = PlanFactory(agency=agency_tree["root"], kind="implementation", status="published")
+    service = FrameworkNodeFactory(plan=framework, title="一、基礎服務", position=0)
+    delivery = FrameworkNodeFactory(plan=framework, title="二、服務遞送", position=2)
+    standard = FrameworkNodeFactory(
+        plan=framework, parent=service, title="(一) 標準作業", position=1, depth=1
+    )
+    plan = PlanFactory(agency=agency_tree["mof"], parent=framework, status="draft")
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    # Added out of framework order, as people write: the page still reads top to bottom.
+    services.add_item(by=coordinator, plan=plan, text="擴大線上申辦", node=delivery)
+    services.add_item(by=coordinator, plan=plan, text="訂定標準作業流程", node=standard)
+    services.add_item(by=coordinator, plan=plan, text="尚未歸類的構想")
+    plan.status = "published"
+    plan.save()
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert page.index("一、基礎服務 › (一) 標準作業") < page.index("訂定標準作業流程")
+    assert page.index("訂定標準作業流程") < page.index("二、服務遞送") < page.index("擴大線上申辦")
+    assert page.index("擴大線上申辦") < page.index("尚未歸類的構想")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("plans:export", args=[plan.pk, "csv"])).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [(row["項目"], row["架構"]) for row in rows] == [
+        ("訂定標準作業流程", "一、基礎服務 › (一) 標準作業"),
+        ("擴大線上申辦", "二、服務遞送"),
+        ("尚未歸類的構想", ""),
+    ]
