@@ -72,6 +72,11 @@ class PlanFactory(factory.django.DjangoModelFactory):
     first_year = 2017
     last_year = 2017
     status = "published"
+    # A plan as the seeds write them carries these sections; submission checks for them.
+    basis = "政府服務躍升方案"
+    goals = "提升服務品質"
+    scope = "本部及所屬機關"
+    oversight = "每半年自行考核一次"
 
 
 class FrameworkNodeFactory(factory.django.DjangoModelFactory):
@@ -84,14 +89,22 @@ class FrameworkNodeFactory(factory.django.DjangoModelFactory):
 
 
 class PlanItemFactory(factory.django.DjangoModelFactory):
+    """An item with its text and deadline; ``unit="秘書處"`` gives it a 承辦單位 (by name only)."""
+
     class Meta:
         model = "plans.PlanItem"
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(PlanFactory)
     position = factory.Sequence(lambda n: n)
     text = factory.Sequence(lambda n: f"網站提供正確之連結資訊{n}")
     deadline_raw = "經常辦理"
     deadline_kind = "continuous"
+
+    @factory.post_generation
+    def unit(self, create, name, **kwargs):
+        if create and name:
+            self.units.create(name=name, position=0)
 
 
 def open_cycle(agency_tree, supervisor, *, year: int = 2026):

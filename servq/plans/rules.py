@@ -112,3 +112,42 @@ def side_by_side(left: list[str], right: list[str]) -> list[DiffRow]:
                 kind = "changed" if old and new else ("removed" if old else "added")
                 rows.append(DiffRow(kind, old, new))
     return rows
+
+
+# --- completeness at submission ----------------------------------------------------------------
+
+# What every seed plan carries (依據、目標、實施對象、管制考核), by the header field that holds it.
+REQUIRED_SECTIONS = (
+    ("basis", "計畫依據"),
+    ("goals", "計畫目標"),
+    ("scope", "實施對象"),
+    ("oversight", "管制考核"),
+)
+GAPS_NAMED = 10
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    position: int
+    text: str
+    deadline_raw: str
+    units: int
+
+
+def completeness_gaps(sections: dict[str, str], items: list[ItemFacts]) -> list[str]:
+    """What a plan still lacks before it can be submitted for review, each gap named."""
+    gaps = [f"缺少「{label}」" for field, label in REQUIRED_SECTIONS if not sections.get(field, "").strip()]
+    if not items:
+        gaps.append("沒有任何計畫項目（策略與作法）")
+    item_gaps = []
+    for item in items:
+        label = f"第{item.position + 1}項"
+        if not item.text.strip():
+            item_gaps.append(f"{label}沒有內容")
+        if not item.deadline_raw.strip():
+            item_gaps.append(f"{label}沒有完成期限")
+        if item.units == 0:
+            item_gaps.append(f"{label}沒有承辦單位")
+    if len(item_gaps) > GAPS_NAMED:
+        item_gaps = [*item_gaps[:GAPS_NAMED], f"另有 {len(item_gaps) - GAPS_NAMED} 處"]
+    return gaps + item_gaps

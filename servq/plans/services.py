@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from servq.agencies.models import Agency
@@ -190,6 +190,8 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
         parent=cycle.framework,
         kind=PlanKind.EXECUTION,
         title=f"{agency.name}{roc_year}年度提升服務品質執行計畫",
+        # Every seed cites the plan above it as its 依據; the agency edits it, and writes the rest.
+        basis=f"{cycle.program.name}；{cycle.agency.name}「{cycle.title}」實施計畫。",
         first_year=cycle.year,
         last_year=cycle.year,
     )
@@ -480,6 +482,8 @@ def transition(
         raise PlanError("退回時請寫下審查意見，讓機關知道要修正什麼。")
     if action == "revise":
         return _new_version(by=by, plan=locked, note=revision_note)
+    if action == "submit":
+        _require_complete(locked)
     before = audit.snapshot(locked, ["status"])
     now = timezone.now()
     locked.status = step.target
@@ -506,6 +510,18 @@ def transition(
     )
     plan.refresh_from_db()
     return locked
+
+
+def _require_complete(plan: Plan) -> None:
+    """Submitting is the moment to check the plan against what every plan carries; gaps are named."""
+    items = [
+        rules.ItemFacts(item.position, item.text, item.deadline_raw, item.unit_count)
+        for item in plan.items.annotate(unit_count=Count("units")).order_by("position")
+    ]
+    sections = {field: getattr(plan, field) for field, _ in rules.REQUIRED_SECTIONS}
+    gaps = rules.completeness_gaps(sections, items)
+    if gaps:
+        raise PlanError("還不能送審，請先補齊：" + "；".join(gaps) + "。")
 
 
 def _save_comments(by: Any, plan: Plan, comment: str, item_comments: dict[int, str]) -> None:

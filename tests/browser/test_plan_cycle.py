@@ -59,6 +59,16 @@ def test_plan_from_draft_to_published(page, live_server, login, cycle, axe_viola
     page.get_by_role("cell", name="建置並每季更新常見問題集", exact=True).wait_for()
     assert axe_violations(page) == []
 
+    # Submitting an incomplete plan names what is missing; the basis came prefilled from the cycle.
+    page.get_by_role("button", name="送審").click()
+    page.wait_for_load_state()
+    gaps = page.inner_text("main")
+    assert "還不能送審" in gaps and "缺少「計畫目標」" in gaps and "計畫依據" not in gaps.split("。")[0]
+    page.get_by_label("計畫目標").fill("網站資訊正確、常見問題即時更新")
+    page.get_by_label("實施對象").fill("本部各單位")
+    page.get_by_label("管制考核").fill("每季填報辦理情形，每半年自行考核")
+    page.get_by_role("button", name="儲存計畫本文").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="送審").click()
     page.wait_for_load_state()
     assert "已送審" in page.inner_text("main")
@@ -138,6 +148,15 @@ def test_review_versions_diff_search_and_item_pages_pass_axe(
     plan = services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
     services.add_item(
         by=coordinator, plan=plan, text="網站無障礙檢測", deadline_raw="經常辦理", unit_names=["秘書處"]
+    )
+    plan.refresh_from_db()
+    services.update_plan(
+        by=coordinator,
+        plan=plan,
+        expected_lock=plan.lock_version,
+        goals="網站無障礙",
+        scope="本部",
+        oversight="每半年自行考核",
     )
     services.transition(by=coordinator, plan=plan, action="submit")
     login("boss")

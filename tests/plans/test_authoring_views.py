@@ -187,7 +187,9 @@ def test_versions_and_side_by_side_diff(client, agency_tree, coordinator, user_w
     plan = PlanFactory(agency=agency_tree["mof"], status="approved")
     services.transition(by=coordinator, plan=plan, action="publish")
     v2 = services.transition(by=coordinator, plan=plan, action="revise", revision_note="新增項目")
-    services.add_item(by=coordinator, plan=v2, text="新增的網站無障礙項目", deadline_raw="經常辦理")
+    services.add_item(
+        by=coordinator, plan=v2, text="新增的網站無障礙項目", deadline_raw="經常辦理", unit_names=["秘書處"]
+    )
     for actor, action in [(coordinator, "submit"), (boss, "approve"), (coordinator, "publish")]:
         services.transition(by=actor, plan=v2, action=action)
     client.logout()

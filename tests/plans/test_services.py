@@ -122,7 +122,7 @@ def test_publishing_a_revision_supersedes_the_old_version_and_keeps_history(
 ):
     boss = user_with_role(agency_tree["root"], "supervisor")
     plan = PlanFactory(agency=agency_tree["mof"], status="draft")
-    PlanItemFactory(plan=plan, text="原項目")
+    PlanItemFactory(plan=plan, text="原項目", unit="秘書處")
     for actor, action in [(coordinator, "submit"), (boss, "approve"), (coordinator, "publish")]:
         services.transition(by=actor, plan=plan, action=action)
     v2 = services.transition(by=coordinator, plan=plan, action="revise", revision_note="配合行政院新方案")
@@ -186,3 +186,30 @@ def test_cycle_participants_must_be_below_the_supervising_body(agency_tree, user
             approve_by=dt.date(2026, 3, 31),
             participants=[agency_tree["moea"]],
         )
+
+
+def test_an_incomplete_plan_cannot_be_submitted_and_the_gaps_are_named(agency_tree, coordinator):
+    """The probe submitted a plan with no items and no 依據."""
+    from servq.plans.models import Plan
+
+    empty = PlanFactory(agency=agency_tree["mof"], status="draft", basis="", goals="", scope="", oversight="")
+    with pytest.raises(services.PlanError) as refused:
+        services.transition(by=coordinator, plan=empty, action="submit")
+    message = str(refused.value)
+    for gap in ("計畫依據", "計畫目標", "實施對象", "管制考核", "沒有任何計畫項目"):
+        assert gap in message
+    assert Plan.objects.get(pk=empty.pk).status == "draft"
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    PlanItemFactory(plan=plan, position=0, unit="秘書處")
+    PlanItemFactory(plan=plan, position=1, deadline_raw="")
+    with pytest.raises(services.PlanError, match="第2項沒有完成期限；第2項沒有承辦單位"):
+        services.transition(by=coordinator, plan=plan, action="submit")
+
+
+def test_gaps_beyond_ten_are_counted_not_listed():
+    from servq.plans.rules import ItemFacts, completeness_gaps
+
+    sections = {"basis": "x", "goals": "x", "scope": "x", "oversight": "x"}
+    gaps = completeness_gaps(sections, [ItemFacts(n, "項目", "", 0) for n in range(8)])
+    assert len(gaps) == 11 and gaps[-1] == "另有 6 處"
+    assert completeness_gaps(sections, [ItemFacts(0, "項目", "經常辦理", 1)]) == []

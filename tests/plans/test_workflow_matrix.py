@@ -43,7 +43,7 @@ def test_transition_matrix(action, state, actor, agency_tree, user_with_role):
     place, role = ACTORS[actor]
     user = user_with_role(agency_tree[place], role)
     plan = PlanFactory(agency=agency_tree["mof"], status=state)
-    PlanItemFactory(plan=plan)
+    PlanItemFactory(plan=plan, unit="秘書處")
     expected = (action, state, actor) in ALLOWED
     if expected:
         result = services.transition(
