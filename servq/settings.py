@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "servq.core.access.AccessMiddleware",
+    "servq.core.refusals.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "servq.urls"

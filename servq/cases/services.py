@@ -36,6 +36,7 @@ from servq.cases.models import (
     RoutingRule,
 )
 from servq.core import audit, outbox
+from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
 from servq.core.services import forget_now_and_on_commit
@@ -45,17 +46,8 @@ TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 — an alphabe
 TOKEN_LENGTH = 8
 
 
-class CaseError(Exception):
+class CaseError(ServiceError):
     """A case write refused; ``field`` names the input at fault where there is one."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _require(ok: bool, message: str, field: str = "") -> None:
-    if not ok:
-        raise CaseError(message, field)
 
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -146,19 +138,19 @@ def _clean_intake(
     description: str, email: str, phone: str, lat: Any, long: Any
 ) -> tuple[str, str, str, Decimal | None, Decimal | None]:
     text = (description or "").strip()
-    _require(bool(text), "請描述您要反映的事項。", "description")
-    _require(
+    CaseError.require(bool(text), "請描述您要反映的事項。", "description")
+    CaseError.require(
         len(text) <= MAX_DESCRIPTION,
         f"內容最多 {MAX_DESCRIPTION} 字，您輸入了 {len(text)} 字。",
         "description",
     )
-    _require("\x00" not in text, "內容含有無法處理的字元。", "description")
+    CaseError.require("\x00" not in text, "內容含有無法處理的字元。", "description")
     email = (email or "").strip()
-    _require(not email or rules.valid_email(email), f"電子郵件「{email[:60]}」格式不正確。", "email")
+    CaseError.require(not email or rules.valid_email(email), f"電子郵件「{email[:60]}」格式不正確。", "email")
     cleaned_phone = ""
     if (phone or "").strip():
         found = rules.clean_phone(phone)
-        _require(found is not None, f"電話「{phone[:30]}」不是有效的號碼。", "phone")
+        CaseError.require(found is not None, f"電話「{phone[:30]}」不是有效的號碼。", "phone")
         cleaned_phone = found or ""
     return text, email, cleaned_phone, _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
 
@@ -170,7 +162,7 @@ def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise CaseError(f"座標 {field}「{str(value)[:20]}」不是數字。", field) from None
-    _require(
+    CaseError.require(
         number.is_finite() and -bound <= number <= bound, f"座標 {field} 須介於 -{bound} 與 {bound}。", field
     )
     return number.quantize(Decimal("0.000001"))
@@ -215,7 +207,9 @@ def submit_case(
     """File a case from any channel; returns it with its query password (shown once, e-mailed).
 
     A number that clashes with one already given rolls the whole filing back, and it is filed again."""
-    _require(category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category")
+    CaseError.require(
+        category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category"
+    )
     text, email, phone, lat_value, long_value = _clean_intake(description, email, phone, lat, long)
     agency, unit = route(body, category, address)
     case = Case(
@@ -320,7 +314,7 @@ def _locked(case: Case) -> Case:
 
 def _advance(by: Any, case: Case, action: str) -> tuple[Case, str]:
     fresh = _locked(case)
-    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
     try:
         target = rules.next_state(fresh.state, action)
     except rules.TransitionRefused as error:
@@ -345,7 +339,7 @@ def _record(by: Any, case: Case, action: str, before: str, **extra: Any) -> None
 @transaction.atomic
 def assign(*, by: Any, case: Case, unit: Agency, assignee: Any = None) -> Case:
     fresh, before = _advance(by, case, rules.ASSIGN)
-    _require(
+    CaseError.require(
         unit.path.startswith(fresh.agency.path) and unit.kind == "unit",
         f"{unit.name} 不是 {fresh.agency.name} 的單位。",
         "unit",
@@ -371,7 +365,7 @@ def start(*, by: Any, case: Case) -> Case:
 @transaction.atomic
 def ask_citizen(*, by: Any, case: Case, question: str) -> Case:
     """Ask the citizen for more; the clock stops until the case resumes."""
-    _require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
+    CaseError.require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
     fresh, before = _advance(by, case, rules.WAIT)
     fresh.paused_since = timezone.localdate()
     fresh.save()
@@ -405,9 +399,9 @@ def resume(*, by: Any, case: Case, note: str = "") -> Case:
 @transaction.atomic
 def reply(*, by: Any, case: Case, outcome: str, text: str) -> Case:
     """Answer the citizen and close the case; on time is judged against the (paused, extended) due date."""
-    _require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
-    _require(bool(text.strip()), "請填寫回覆內容。", "reply")
-    _require(len(text) <= 10000, "回覆最多 10000 字。", "reply")
+    CaseError.require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
+    CaseError.require(bool(text.strip()), "請填寫回覆內容。", "reply")
+    CaseError.require(len(text) <= 10000, "回覆最多 10000 字。", "reply")
     fresh, before = _advance(by, case, rules.REPLY)
     now = timezone.now()
     _unpause(fresh, timezone.localdate(now))
@@ -425,7 +419,7 @@ def reply(*, by: Any, case: Case, outcome: str, text: str) -> Case:
 @transaction.atomic
 def reopen(*, by: Any, case: Case, reason: str) -> Case:
     """Work a closed case again; its close is taken back out of the roll-ups and a new limit starts."""
-    _require(bool(reason.strip()), "請說明重新處理的理由。", "reason")
+    CaseError.require(bool(reason.strip()), "請說明重新處理的理由。", "reason")
     fresh, before = _advance(by, case, rules.REOPEN)
     _count_close(fresh, -1)
     today = timezone.localdate()
@@ -443,10 +437,10 @@ def reopen(*, by: Any, case: Case, reason: str) -> Case:
 @transaction.atomic
 def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
     """移文: hand the case to another agency of the same body, with the reason in the public timeline."""
-    _require(bool(reason.strip()), "移文須說明理由。", "reason")
+    CaseError.require(bool(reason.strip()), "移文須說明理由。", "reason")
     fresh, before = _advance(by, case, rules.TRANSFER)
-    _require(to.pk != fresh.agency_id, "不能移文給原承辦機關。", "agency")
-    _require(
+    CaseError.require(to.pk != fresh.agency_id, "不能移文給原承辦機關。", "agency")
+    CaseError.require(
         to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency"
     )
     previous = fresh.agency
@@ -471,10 +465,10 @@ def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
 @transaction.atomic
 def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
     """展期 once, with a notice to the citizen."""
-    _require(bool(reason.strip()), "展期須說明理由。", "reason")
+    CaseError.require(bool(reason.strip()), "展期須說明理由。", "reason")
     fresh = _locked(case)
-    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
-    _require(fresh.state in rules.OPEN_STATES, "已結案的案件不能展期。", "state")
+    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(fresh.state in rules.OPEN_STATES, "已結案的案件不能展期。", "state")
     calendar = office_calendar((fresh.due_on.year, fresh.due_on.year + 1))
     try:
         new_due = rules.extended_due(
@@ -513,9 +507,9 @@ def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
 def record_satisfaction(*, by: Any, case: Case, score: int, note: str = "") -> Case:
     """外撥滿意度: the follow-up call after closing, 1 (very dissatisfied) to 5 (very satisfied)."""
     fresh = _locked(case)
-    _require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
-    _require(fresh.state == rules.CLOSED, "結案後才能記錄滿意度。", "state")
-    _require(1 <= score <= 5, "滿意度須為 1 到 5。", "score")
+    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(fresh.state == rules.CLOSED, "結案後才能記錄滿意度。", "state")
+    CaseError.require(1 <= score <= 5, "滿意度須為 1 到 5。", "score")
     fresh.satisfaction, fresh.satisfaction_note = score, note.strip()[:300]
     fresh.save()
     _event(fresh, "satisfaction", by=by, public=False, note=f"滿意度 {score}")
@@ -526,8 +520,8 @@ def record_satisfaction(*, by: Any, case: Case, score: int, note: str = "") -> C
 @transaction.atomic
 def merge_duplicate(*, by: Any, case: Case, into: Case) -> Case:
     """Close ``case`` as a duplicate of ``into``; the citizen is told which case carries on."""
-    _require(case.pk != into.pk, "不能與自己併案。")
-    _require(into.body_id == case.body_id, "只能與同一受理機關的案件併案。")
+    CaseError.require(case.pk != into.pk, "不能與自己併案。")
+    CaseError.require(into.body_id == case.body_id, "只能與同一受理機關的案件併案。")
     closed = reply(
         by=by, case=case, outcome=Outcome.DUPLICATE, text=f"本案與案號 {into.number} 內容相同，併該案辦理。"
     )
@@ -538,7 +532,7 @@ def merge_duplicate(*, by: Any, case: Case, into: Case) -> Case:
 
 def read_personal_data(*, by: Any, case: Case) -> dict[str, str]:
     """The citizen's name and contacts, for those who may see them; every read is in the audit log."""
-    _require(may_see_personal_data(by, case), "您沒有檢視民眾個人資料的權限。")
+    CaseError.require(may_see_personal_data(by, case), "您沒有檢視民眾個人資料的權限。")
     with transaction.atomic():
         audit.record(by=by, action="case.read_personal_data", obj=case, agency=case.agency)
     return {"name": case.citizen_name, "email": case.citizen_email, "phone": case.citizen_phone}
@@ -670,13 +664,13 @@ def may_configure(user: Any, body: Agency) -> bool:
 
 def _check_handler(body: Agency, agency: Agency | None, unit: Agency | None) -> None:
     if agency is not None:
-        _require(
+        CaseError.require(
             agency.path.startswith(body.path) and agency.kind != "unit",
             f"{agency.name} 不在受理範圍內。",
             "agency",
         )
     if unit is not None:
-        _require(
+        CaseError.require(
             agency is not None and unit.path.startswith(agency.path),
             f"{unit.name} 不是承辦機關的單位。",
             "unit",
@@ -696,9 +690,9 @@ def update_category(
     active: bool,
 ) -> CaseCategory:
     """Change a category's time limit or default handler; cases already filed keep their due dates."""
-    _require(may_configure(by, category.body), "只有受理機關的研考人員可以設定案件類別。")
-    _require(bool(name.strip()) and len(name) <= 60, "類別名稱須為 1 到 60 字。", "name")
-    _require(1 <= limit_days <= 365, "處理期限須介於 1 到 365 日。", "limit_days")
+    CaseError.require(may_configure(by, category.body), "只有受理機關的研考人員可以設定案件類別。")
+    CaseError.require(bool(name.strip()) and len(name) <= 60, "類別名稱須為 1 到 60 字。", "name")
+    CaseError.require(1 <= limit_days <= 365, "處理期限須介於 1 到 365 日。", "limit_days")
     _check_handler(category.body, agency, unit)
     before = audit.snapshot(
         category, ["name", "limit_days", "working_days", "agency_id", "unit_id", "active"]
@@ -724,10 +718,10 @@ def update_category(
 def add_routing_rule(
     *, by: Any, body: Agency, category: CaseCategory | None, area: str, agency: Agency, unit: Agency | None
 ) -> RoutingRule:
-    _require(may_configure(by, body), "只有受理機關的研考人員可以設定分案規則。")
-    _require(category is None or category.body_id == body.pk, "類別不屬於這個受理機關。", "category")
-    _require(len(area.strip()) <= 60, "地區最多 60 字。", "area")
-    _require(bool(area.strip()) or category is not None, "請指定類別或地區（或兩者）。", "area")
+    CaseError.require(may_configure(by, body), "只有受理機關的研考人員可以設定分案規則。")
+    CaseError.require(category is None or category.body_id == body.pk, "類別不屬於這個受理機關。", "category")
+    CaseError.require(len(area.strip()) <= 60, "地區最多 60 字。", "area")
+    CaseError.require(bool(area.strip()) or category is not None, "請指定類別或地區（或兩者）。", "area")
     _check_handler(body, agency, unit)
     rule = RoutingRule.objects.create(
         body=body, category=category, area=area.strip(), agency=agency, unit=unit
@@ -745,7 +739,7 @@ def add_routing_rule(
 
 @transaction.atomic
 def delete_routing_rule(*, by: Any, rule: RoutingRule) -> None:
-    _require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
+    CaseError.require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
     audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
     body = rule.body
     rule.delete()

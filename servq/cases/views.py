@@ -26,6 +26,7 @@ from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, Tra
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.access import access
 from servq.core.forms import error_summary
+from servq.core.refusals import refusals_to
 from servq.core.selectors import office_calendar
 from servq.plans.exporting.sheets import neutralise
 
@@ -241,6 +242,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @access(roles=STAFF_ROLES)
 @require_POST
+@refusals_to("cases:detail", number="number")
 def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     case = _case(request, number)
     form = ActionForm(request.POST)
@@ -249,11 +251,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return redirect("cases:detail", number=case.number)
     data = form.cleaned_data
     note = data["note"] or ""
-    try:
-        _perform(request, case, action, data, note)
-        messages.success(request, "已更新案件。")
-    except services.CaseError as error:
-        messages.error(request, str(error))
+    _perform(request, case, action, data, note)
+    messages.success(request, "已更新案件。")
     return redirect("cases:detail", number=case.number)
 
 
@@ -375,50 +374,46 @@ def _optional_agency(body: Agency, value: str | None) -> Agency | None:
 
 @access(roles=["supervisor"])
 @require_POST
+@refusals_to("cases:configuration")
 def configure_category(request: HttpRequest, pk: int) -> HttpResponse:
     body = _configurable_body(request)
     category = get_object_or_404(CaseCategory, pk=pk, body=body)
     limit = request.POST.get("limit_days", "")
-    try:
-        if not limit.isdigit():
-            raise services.CaseError(f"處理期限「{limit[:10]}」須為整數日數。", "limit_days")
-        services.update_category(
-            by=request.user,
-            category=category,
-            name=request.POST.get("name", ""),
-            limit_days=int(limit),
-            working_days=request.POST.get("working_days") == "on",
-            agency=_optional_agency(body, request.POST.get("agency")),
-            unit=_optional_agency(body, request.POST.get("unit")),
-            active=request.POST.get("active") == "on",
-        )
-        messages.success(request, f"已更新類別「{category.name}」。")
-    except services.CaseError as error:
-        messages.error(request, str(error))
+    if not limit.isdigit():
+        raise services.CaseError(f"處理期限「{limit[:10]}」須為整數日數。", "limit_days")
+    services.update_category(
+        by=request.user,
+        category=category,
+        name=request.POST.get("name", ""),
+        limit_days=int(limit),
+        working_days=request.POST.get("working_days") == "on",
+        agency=_optional_agency(body, request.POST.get("agency")),
+        unit=_optional_agency(body, request.POST.get("unit")),
+        active=request.POST.get("active") == "on",
+    )
+    messages.success(request, f"已更新類別「{category.name}」。")
     return redirect("cases:configuration")
 
 
 @access(roles=["supervisor"])
 @require_POST
+@refusals_to("cases:configuration")
 def add_rule(request: HttpRequest) -> HttpResponse:
     body = _configurable_body(request)
     category_id = request.POST.get("category") or ""
     category = get_object_or_404(CaseCategory, pk=category_id, body=body) if category_id.isdigit() else None
     agency = _optional_agency(body, request.POST.get("agency"))
-    try:
-        if agency is None:
-            raise services.CaseError("請選擇承辦機關。", "agency")
-        services.add_routing_rule(
-            by=request.user,
-            body=body,
-            category=category,
-            area=request.POST.get("area", ""),
-            agency=agency,
-            unit=_optional_agency(body, request.POST.get("unit")),
-        )
-        messages.success(request, "已新增分案規則。")
-    except services.CaseError as error:
-        messages.error(request, str(error))
+    if agency is None:
+        raise services.CaseError("請選擇承辦機關。", "agency")
+    services.add_routing_rule(
+        by=request.user,
+        body=body,
+        category=category,
+        area=request.POST.get("area", ""),
+        agency=agency,
+        unit=_optional_agency(body, request.POST.get("unit")),
+    )
+    messages.success(request, "已新增分案規則。")
     return redirect("cases:configuration")
 
 

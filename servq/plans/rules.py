@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from servq.core.errors import ServiceError
+
 DRAFT: Final = "draft"
 SUBMITTED: Final = "submitted"
 RETURNED: Final = "returned"
@@ -48,7 +50,7 @@ TRANSITIONS: Final[dict[str, Transition]] = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(ServiceError):
     """An action that the plan's state or the user's capacity does not allow; the message says which."""
 
 

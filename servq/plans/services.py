@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.core import audit, measures
+from servq.core.errors import ServiceError
 from servq.core.models import AuditEntry
 from servq.core.rules import parse_deadline
 from servq.plans import rules, selectors
@@ -44,7 +45,7 @@ ITEM_FIELDS = ["node_id", "position", "text", "actions", "deadline_raw", "expect
 ROC_OFFSET = 1911
 
 
-class PlanError(Exception):
+class PlanError(ServiceError):
     """A plan write refused for a reason the user can act on; the message says which."""
 
 
@@ -76,21 +77,16 @@ def _claim(model: type[Plan] | type[PlanItem], obj: Any, expected_lock: int) -> 
     obj.lock_version = expected_lock + 1
 
 
-def _require(capacity_ok: bool, message: str) -> None:
-    if not capacity_ok:
-        raise PlanError(message)
-
-
 def _require_author(by: Any, plan: Plan, what: str) -> None:
     """The plan is editable and the user is its author (coordinator); else PlanError naming ``what``."""
     capacities = _require_editable(by, plan)
-    _require(rules.AUTHOR in capacities, f"只有機關聯絡人可以{what}。")
+    PlanError.require(rules.AUTHOR in capacities, f"只有機關聯絡人可以{what}。")
 
 
 def _require_editable(by: Any, plan: Plan) -> frozenset[str]:
     capacities = selectors.capacities_for(by, plan)
-    _require(plan.status in rules.EDITABLE_STATES, "這份計畫目前不能編輯（已送審或已核定）。")
-    _require(bool(capacities & {rules.AUTHOR, rules.UNIT_STAFF}), "您沒有編輯這份計畫的權限。")
+    PlanError.require(plan.status in rules.EDITABLE_STATES, "這份計畫目前不能編輯（已送審或已核定）。")
+    PlanError.require(bool(capacities & {rules.AUTHOR, rules.UNIT_STAFF}), "您沒有編輯這份計畫的權限。")
     return capacities
 
 
@@ -306,7 +302,7 @@ def update_item(
 ) -> PlanItem:
     plan = item.plan
     capacities = _require_editable(by, plan)
-    _require(_may_edit_item(by, item, capacities), "您只能編輯指派給您單位的項目。")
+    PlanError.require(_may_edit_item(by, item, capacities), "您只能編輯指派給您單位的項目。")
     _check_node(plan, node)
     _claim(PlanItem, item, expected_lock)
     before = _item_snapshot(item)

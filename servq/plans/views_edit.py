@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.models import Role
 from servq.core.access import access
+from servq.core.refusals import refusals_to
 from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of
 from servq.plans import rules, selectors, services
@@ -251,11 +252,9 @@ def save_indicator(request: HttpRequest, pk: int, indicator_pk: int | None = Non
 
 @access(roles=STAFF)
 @require_POST
+@refusals_to("plans:edit", pk="pk")
 def delete_indicator(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     plan, _ = _plan_for_editing(request, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, plan=plan)
-    try:
-        services.delete_indicator(by=request.user, indicator=indicator)
-    except services.PlanError as error:
-        messages.error(request, str(error))
+    services.delete_indicator(by=request.user, indicator=indicator)
     return redirect(f"{_edit_url(plan)}#indicators")

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from servq.agencies.models import Agency, Role
 from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.access import access
+from servq.core.errors import ServiceError
 from servq.core.http import confirmed, redirect_back
+from servq.core.refusals import refusals_to
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.models import PlanCycle
@@ -131,6 +133,7 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
 @require_POST
+@refusals_to("plans:cycle", pk="pk")
 def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(
@@ -144,11 +147,7 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
         copy_from = get_object_or_404(
             selectors.plans_visible_to(request.user).filter(agency=agency), pk=request.POST["copy_from"]
         )
-    try:
-        plan = services.start_plan(by=request.user, cycle=cycle, agency=agency, copy_from=copy_from)
-    except services.PlanError as error:
-        messages.error(request, str(error))
-        return redirect("plans:cycle", cycle.pk)
+    plan = services.start_plan(by=request.user, cycle=cycle, agency=agency, copy_from=copy_from)
     return redirect("plans:edit", plan.pk)
 
 
@@ -248,7 +247,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             item_comments=item_comments,
             revision_note=form.cleaned_data["revision_note"],
         )
-    except (rules.TransitionRefused, services.PlanError) as error:
+    except ServiceError as error:  # the workflow's refusal and the services' are one type
         messages.error(request, str(error))
         return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     messages.success(request, f"已{rules.TRANSITIONS[action].label}。")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, measures, outbox
+from servq.core.errors import ServiceError
 from servq.core.selectors import office_calendar
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.plans.selectors import capacities_for, unit_paths_of
@@ -41,13 +42,8 @@ from servq.reporting.models import (
 SUPERVISOR, COORDINATOR, HEAD = "supervisor", "coordinator", "head"
 
 
-class ReportingError(Exception):
+class ReportingError(ServiceError):
     """A reporting write refused for a reason the user can act on; the message says which."""
-
-
-def _require(ok: bool, message: str) -> None:
-    if not ok:
-        raise ReportingError(message)
 
 
 def supervises_cycle(user: Any, cycle: PlanCycle) -> bool:
@@ -58,7 +54,7 @@ def supervises_cycle(user: Any, cycle: PlanCycle) -> bool:
 
 
 def _require_supervisor(by: Any, cycle: PlanCycle) -> None:
-    _require(supervises_cycle(by, cycle), "只有主辦機關的研考人員可以設定填報期間。")
+    ReportingError.require(supervises_cycle(by, cycle), "只有主辦機關的研考人員可以設定填報期間。")
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -75,7 +71,7 @@ def set_up_periods(*, by: Any, cycle: PlanCycle, frequency: str, due_rule: str) 
     except ValueError as error:
         raise ReportingError(str(error)) from None
     existing = set(cycle.periods.filter(frequency=frequency).values_list("start", flat=True))
-    _require(not existing, "這個頻率的填報期間已經設定過了。")
+    ReportingError.require(not existing, "這個頻率的填報期間已經設定過了。")
     periods = ReportingPeriod.objects.bulk_create(
         ReportingPeriod(
             cycle=cycle,
@@ -102,7 +98,7 @@ def set_up_periods(*, by: Any, cycle: PlanCycle, frequency: str, due_rule: str) 
 @transaction.atomic
 def close_period(*, by: Any, period: ReportingPeriod) -> ReportingPeriod:
     _require_supervisor(by, period.cycle)
-    _require(not period.is_closed, "這個填報期間已經關閉。")
+    ReportingError.require(not period.is_closed, "這個填報期間已經關閉。")
     period.closed_at = timezone.now()
     period.save(update_fields=["closed_at"])
     audit.record(by=by, action="period.close", obj=period, agency=period.cycle.agency)
@@ -112,8 +108,8 @@ def close_period(*, by: Any, period: ReportingPeriod) -> ReportingPeriod:
 @transaction.atomic
 def reopen_period(*, by: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
     _require_supervisor(by, period.cycle)
-    _require(period.is_closed, "這個填報期間沒有關閉。")
-    _require(bool(reason.strip()), "重新開放須說明理由。")
+    ReportingError.require(period.is_closed, "這個填報期間沒有關閉。")
+    ReportingError.require(bool(reason.strip()), "重新開放須說明理由。")
     period.closed_at = None
     period.save(update_fields=["closed_at"])
     audit.record(
@@ -136,7 +132,9 @@ def may_report_on(user: Any, item: PlanItem) -> bool:
 
 
 def _require_open(period: ReportingPeriod) -> None:
-    _require(not period.is_closed, f"「{period.label}」已關閉填報；如需補報，請洽研考人員重新開放。")
+    ReportingError.require(
+        not period.is_closed, f"「{period.label}」已關閉填報；如需補報，請洽研考人員重新開放。"
+    )
 
 
 def parse_actual(raw: str, indicator: Indicator) -> Decimal:
@@ -170,14 +168,14 @@ def save_progress(
     expected_lock: int | None = None,
 ) -> ItemProgress:
     """Record 辦理情形及成效 for one item and period, with typed indicator values; all or nothing."""
-    _require(period.cycle_id == item.plan.cycle_id, "這個填報期間不屬於這份計畫的年度作業。")
+    ReportingError.require(period.cycle_id == item.plan.cycle_id, "這個填報期間不屬於這份計畫的年度作業。")
     _require_open(period)
-    _require(may_report_on(by, item), "您沒有填報這個項目的權限。")
-    _require(status in ProgressStatus.values, f"執行狀態「{status}」不存在。")
+    ReportingError.require(may_report_on(by, item), "您沒有填報這個項目的權限。")
+    ReportingError.require(status in ProgressStatus.values, f"執行狀態「{status}」不存在。")
     progress, created = ItemProgress.objects.select_for_update().get_or_create(
         item=item, period=period, defaults={"agency_id": item.plan.agency_id}
     )
-    _require(
+    ReportingError.require(
         progress.submitted_at is None,
         f"第{item.position + 1}項的辦理情形已送出；如需修正，請機關聯絡人先「撤回修正」。",
     )
@@ -209,11 +207,13 @@ def _save_typed_actuals(
     changed = {}
     for indicator_id, raw in actuals.items():
         indicator = indicators.get(indicator_id)
-        _require(indicator is not None, f"指標 {indicator_id} 不屬於這份計畫。")
+        ReportingError.require(indicator is not None, f"指標 {indicator_id} 不屬於這份計畫。")
         assert indicator is not None
         if not raw.strip():
             continue
-        _require(not indicator.measure_key, f"指標「{indicator.name}」由系統自動量測，不能手動填寫。")
+        ReportingError.require(
+            not indicator.measure_key, f"指標「{indicator.name}」由系統自動量測，不能手動填寫。"
+        )
         value = parse_actual(raw, indicator)
         IndicatorActual.objects.update_or_create(
             indicator=indicator, period=period, defaults={"value": value, "measured": False}
@@ -249,7 +249,7 @@ def save_report(
     """Save every item the page changed, attach the evidence chosen, remove the evidence asked for:
     all or nothing. A conflict or a bad value on one item stores nothing, and names the item."""
     for entry in entries:
-        _require(entry.item.plan_id == plan.pk, f"項目 {entry.item.pk} 不屬於這份計畫。")
+        ReportingError.require(entry.item.plan_id == plan.pk, f"項目 {entry.item.pk} 不屬於這份計畫。")
         label = f"第{entry.item.position + 1}項"
         try:
             progress = save_progress(
@@ -279,11 +279,11 @@ def save_report(
 def withdraw_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
     """Take a sent report back for correction while the period is open (audited); it must be sent again."""
     _require_open(period)
-    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以撤回已送出的填報。")
+    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以撤回已送出的填報。")
     count = ItemProgress.objects.filter(period=period, item__plan=plan, submitted_at__isnull=False).update(
         submitted_at=None, submitted_by=None
     )
-    _require(count > 0, "這一期的辦理情形尚未送出，無須撤回。")
+    ReportingError.require(count > 0, "這一期的辦理情形尚未送出，無須撤回。")
     audit.record(
         by=by,
         action="report.withdraw",
@@ -298,7 +298,7 @@ def withdraw_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
 def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
     """Send the plan's report for the period: every item must have its status and narrative."""
     _require_open(period)
-    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出填報。")
+    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出填報。")
     items = list(plan.items.order_by("position"))
     reported = {
         p.item_id: p for p in ItemProgress.objects.select_for_update().filter(period=period, item__plan=plan)
@@ -335,8 +335,10 @@ def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
 
 def _require_progress_editable(by: Any, progress: ItemProgress) -> None:
     _require_open(progress.period)
-    _require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
-    _require(progress.submitted_at is None, "這一期的辦理情形已送出；如需修正，請先「撤回修正」。")
+    ReportingError.require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
+    ReportingError.require(
+        progress.submitted_at is None, "這一期的辦理情形已送出；如需修正，請先「撤回修正」。"
+    )
 
 
 @transaction.atomic
@@ -344,7 +346,9 @@ def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: by
     """Store an uploaded file after checking its size and what its bytes say it is."""
     _require_progress_editable(by, progress)
     limit = settings.SERVQ_EVIDENCE_MAX_BYTES
-    _require(len(content) <= limit, f"「{name}」有 {len(content):,} 位元組，超過上限 {limit:,} 位元組。")
+    ReportingError.require(
+        len(content) <= limit, f"「{name}」有 {len(content):,} 位元組，超過上限 {limit:,} 位元組。"
+    )
     try:
         kind = evidence_rules.identify(content, name)
     except evidence_rules.EvidenceError as error:
@@ -381,10 +385,10 @@ def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: by
 @transaction.atomic
 def add_evidence_link(*, by: Any, progress: ItemProgress, url: str, title: str = "") -> Evidence:
     _require_progress_editable(by, progress)
-    _require(
+    ReportingError.require(
         url.lower().startswith(("https://", "http://")), f"連結「{url[:80]}」須以 http:// 或 https:// 開頭。"
     )
-    _require(len(url) <= 1000, "連結太長（上限 1000 字元）。")
+    ReportingError.require(len(url) <= 1000, "連結太長（上限 1000 字元）。")
     item = Evidence.objects.create(progress=progress, url=url, name=title[:200], uploaded_by=by)
     audit.record(
         by=by,
@@ -458,16 +462,16 @@ def save_self_evaluation(
     grades: Mapping[int, tuple[str, str]],
 ) -> SelfEvaluation:
     """Grade each item and the whole plan for one half-year; a submitted evaluation is final."""
-    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以填寫自行考核。")
-    _require(half in (1, 2), "請選擇上半年或下半年。")
-    _require(plan.first_year <= year <= plan.last_year, f"{year - 1911}年不在計畫期程內。")
-    _require(not overall or overall in Grade.values, f"整體評等「{overall}」不存在。")
+    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以填寫自行考核。")
+    ReportingError.require(half in (1, 2), "請選擇上半年或下半年。")
+    ReportingError.require(plan.first_year <= year <= plan.last_year, f"{year - 1911}年不在計畫期程內。")
+    ReportingError.require(not overall or overall in Grade.values, f"整體評等「{overall}」不存在。")
     evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(plan=plan, year=year, half=half)
-    _require(evaluation.submitted_at is None, "這份自行考核已送出公告，不能再修改。")
+    ReportingError.require(evaluation.submitted_at is None, "這份自行考核已送出公告，不能再修改。")
     item_ids = set(plan.items.values_list("pk", flat=True))
     for item_id, (grade, _remark) in grades.items():
-        _require(item_id in item_ids, f"項目 {item_id} 不屬於這份計畫。")
-        _require(grade in Grade.values, f"評等「{grade}」不存在；請選 優、甲、乙 或 丙。")
+        ReportingError.require(item_id in item_ids, f"項目 {item_id} 不屬於這份計畫。")
+        ReportingError.require(grade in Grade.values, f"評等「{grade}」不存在；請選 優、甲、乙 或 丙。")
     before = audit.snapshot(evaluation, ["overall", "summary"])
     evaluation.overall, evaluation.summary = overall, summary
     evaluation.save()
@@ -492,12 +496,12 @@ def save_self_evaluation(
 def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvaluation:
     """Submit and publish: the public page shows it from now on."""
     plan = evaluation.plan
-    _require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出自行考核。")
-    _require(evaluation.submitted_at is None, "這份自行考核已經送出。")
-    _require(bool(evaluation.overall), "請先填寫整體評等。")
+    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出自行考核。")
+    ReportingError.require(evaluation.submitted_at is None, "這份自行考核已經送出。")
+    ReportingError.require(bool(evaluation.overall), "請先填寫整體評等。")
     graded = set(evaluation.grades.values_list("item_id", flat=True))
     ungraded = plan.items.exclude(pk__in=graded).count()
-    _require(ungraded == 0, f"還有 {ungraded} 個項目沒有評等。")
+    ReportingError.require(ungraded == 0, f"還有 {ungraded} 個項目沒有評等。")
     evaluation.submitted_at, evaluation.submitted_by = timezone.now(), by
     evaluation.save(update_fields=["submitted_at", "submitted_by"])
     audit.record(by=by, action="selfeval.submit", obj=evaluation, agency=plan.agency, within=plan)
@@ -510,13 +514,13 @@ def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvalua
 @transaction.atomic
 def compile_year_end(*, by: Any, cycle: PlanCycle, agency: Agency, summary: str = "") -> YearEndReport:
     """Compile the agency's year from its items and every agency below it; signing comes after."""
-    _require(may_act_on_agency(by, agency), "您沒有彙整這個機關成果的權限。")
-    _require(
+    ReportingError.require(may_act_on_agency(by, agency), "您沒有彙整這個機關成果的權限。")
+    ReportingError.require(
         any(g.role in (SUPERVISOR, COORDINATOR) for g in grants_of(by)) or by.is_superuser,
         "只有機關聯絡人或研考人員可以彙整年度成果。",
     )
     report, _ = YearEndReport.objects.select_for_update().get_or_create(cycle=cycle, agency=agency)
-    _require(report.signed_at is None, "年度執行成果已經首長核定，不能再重新彙整。")
+    ReportingError.require(report.signed_at is None, "年度執行成果已經首長核定，不能再重新彙整。")
     rollup = selectors.year_end_rollup(cycle, root=agency)
     before = {"totals": report.totals, "summary": report.summary}
     report.totals = rollup.totals_of(agency.path)
@@ -538,9 +542,9 @@ def compile_year_end(*, by: Any, cycle: PlanCycle, agency: Agency, summary: str 
 def sign_year_end(*, by: Any, report: YearEndReport) -> YearEndReport:
     """The agency head signs the compiled report off."""
     is_head = any(g.role == HEAD and g.path == report.agency.path for g in grants_of(by))
-    _require(is_head, "只有機關首長可以核定年度執行成果。")
-    _require(report.compiled_at is not None, "請先彙整年度執行成果。")
-    _require(report.signed_at is None, "已經核定過了。")
+    ReportingError.require(is_head, "只有機關首長可以核定年度執行成果。")
+    ReportingError.require(report.compiled_at is not None, "請先彙整年度執行成果。")
+    ReportingError.require(report.signed_at is None, "已經核定過了。")
     report.signed_at, report.signed_by = timezone.now(), by
     report.save(update_fields=["signed_at", "signed_by"])
     audit.record(by=by, action="yearend.sign", obj=report, agency=report.agency)
@@ -556,7 +560,7 @@ def set_schedule(*, by: Any, cycle: PlanCycle, steps: Sequence[tuple[str, str, s
     _require_supervisor(by, cycle)
     built = []
     for line, (action, actor, when) in enumerate(steps, start=1):
-        _require(bool(action.strip()), f"第 {line} 列沒有作業項目。")
+        ReportingError.require(bool(action.strip()), f"第 {line} 列沒有作業項目。")
         try:
             starts_on, ends_on = rules.schedule_window(when, cycle.year)
         except ValueError as error:

@@ -22,6 +22,7 @@ from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.access import access
 from servq.core.forms import error_summary
 from servq.core.http import confirmed
+from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.models import Plan, PlanCycle
@@ -112,15 +113,13 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(roles=["supervisor"])
 @require_POST
+@refusals_to("reporting:cycle", pk="pk")
 def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     form = PeriodsForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_up_periods(by=request.user, cycle=cycle, **form.cleaned_data)
-            messages.success(request, "填報期間已設定。")
-        except services.ReportingError as error:
-            _refused(request, error)
+        services.set_up_periods(by=request.user, cycle=cycle, **form.cleaned_data)
+        messages.success(request, "填報期間已設定。")
     else:
         messages.error(request, error_summary(form))
     return redirect("reporting:cycle", pk=cycle.pk)
@@ -130,10 +129,7 @@ def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_period(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
-    try:
-        services.close_period(by=request.user, period=period)
-    except services.ReportingError as error:
-        _refused(request, error)
+    services.close_period(by=request.user, period=period)  # a refusal: RefusalMiddleware
     return redirect("reporting:cycle", pk=period.cycle_id)
 
 
@@ -145,10 +141,7 @@ def reopen_period(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "重新開放須說明理由（純文字）。")
     else:
-        try:
-            services.reopen_period(by=request.user, period=period, reason=form.cleaned_data["reason"])
-        except services.ReportingError as error:
-            _refused(request, error)
+        services.reopen_period(by=request.user, period=period, reason=form.cleaned_data["reason"])
     return redirect("reporting:cycle", pk=period.cycle_id)
 
 
@@ -305,11 +298,8 @@ def _entry(
 
 
 def _withdraw(request: HttpRequest, plan: Plan, period: ReportingPeriod) -> HttpResponse:
-    try:
-        count = services.withdraw_report(by=request.user, plan=plan, period=period)
-        messages.success(request, f"已撤回 {count} 個項目的辦理情形；修正後請再送出。")
-    except services.ReportingError as error:
-        _refused(request, error)
+    count = services.withdraw_report(by=request.user, plan=plan, period=period)
+    messages.success(request, f"已撤回 {count} 個項目的辦理情形；修正後請再送出。")
     return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
 
 
@@ -473,15 +463,13 @@ def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> 
 
 @access(roles=["supervisor"])
 @require_POST
+@refusals_to("reporting:cycle", pk="pk")
 def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     form = ScheduleForm(request.POST)
     if form.is_valid():
-        try:
-            services.set_schedule(by=request.user, cycle=cycle, steps=form.cleaned_data["steps"])
-            messages.success(request, "作業時程已更新。")
-        except services.ReportingError as error:
-            _refused(request, error)
+        services.set_schedule(by=request.user, cycle=cycle, steps=form.cleaned_data["steps"])
+        messages.success(request, "作業時程已更新。")
     else:
         messages.error(request, error_summary(form))
     return redirect(f"{reverse('reporting:cycle', args=[cycle.pk])}#schedule")

@@ -18,6 +18,7 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, leases
 from servq.core.addresses import AddressPolicy, parse_networks
+from servq.core.errors import ServiceError
 from servq.core.models import Lease
 from servq.webcheck import rules
 from servq.webcheck.crawler import Limits, Options, Report, check_site
@@ -45,13 +46,8 @@ SITE_FIELDS = [
 T = TypeVar("T")
 
 
-class SiteError(Exception):
+class SiteError(ServiceError):
     """A website-health write refused for a reason the user can act on."""
-
-
-def _require(ok: bool, message: str) -> None:
-    if not ok:
-        raise SiteError(message)
 
 
 def may_manage_sites(user: Any, agency: Agency) -> bool:
@@ -65,7 +61,7 @@ def may_manage_sites(user: Any, agency: Agency) -> bool:
 
 def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
     problem = rules.start_url_problem(str(fields.get("start_url", "")))
-    _require(problem is None, problem or "")
+    SiteError.require(problem is None, problem or "")
     fields["start_url"] = str(fields["start_url"]).strip()
     for number, pattern in enumerate(str(fields.get("excludes", "")).splitlines(), start=1):
         if not pattern.strip():
@@ -77,13 +73,13 @@ def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
                 f"排除網址第 {number} 列「{pattern.strip()[:60]}」不是正確的正規表示式：{error}"
             ) from None
     if fields.get("allow_private"):
-        _require(
+        SiteError.require(
             bool(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS),
             "這台伺服器不允許檢測內部網址（系統管理者未設定 SERVQ_OUTBOUND_ALLOWED_NETWORKS）。",
         )
     host = urlsplit(fields["start_url"]).hostname or ""
     refused = address_policy(bool(fields.get("allow_private"))).refused_address_of_host(host)
-    _require(
+    SiteError.require(
         refused is None,
         f"「{host}」指向內部網址（{refused}），不能登錄。機關內部網站須由系統管理者將其網段列入 "
         "SERVQ_OUTBOUND_ALLOWED_NETWORKS，並勾選「允許內部網址」。",
@@ -99,9 +95,9 @@ def address_policy(site_allows_private: bool) -> AddressPolicy:
 
 @transaction.atomic
 def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
-    _require(may_manage_sites(by, agency), "只有機關聯絡人或研考人員可以登錄網站。")
+    SiteError.require(may_manage_sites(by, agency), "只有機關聯絡人或研考人員可以登錄網站。")
     cleaned = _clean_site_fields(fields)
-    _require(
+    SiteError.require(
         not Site.objects.filter(agency=agency, start_url=cleaned["start_url"]).exists(),
         f"{agency.name} 已登錄過 {cleaned['start_url']}。",
     )
@@ -114,7 +110,7 @@ def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
 
 @transaction.atomic
 def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
-    _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以修改網站設定。")
+    SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以修改網站設定。")
     cleaned = _clean_site_fields({**audit.snapshot(site, SITE_FIELDS), **fields})
     before = audit.snapshot(site, SITE_FIELDS)
     for name, value in cleaned.items():
@@ -134,9 +130,11 @@ def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
 @transaction.atomic
 def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwner:
     """Pages whose path starts with ``prefix`` belong to ``unit`` (a unit of the site's agency)."""
-    _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以指定負責單位。")
-    _require(prefix.startswith("/") and len(prefix) <= 300, f"路徑開頭「{prefix[:60]}」須以 / 開始。")
-    _require(unit.path.startswith(site.agency.path), f"{unit.name} 不是 {site.agency.name} 的單位。")
+    SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以指定負責單位。")
+    SiteError.require(
+        prefix.startswith("/") and len(prefix) <= 300, f"路徑開頭「{prefix[:60]}」須以 / 開始。"
+    )
+    SiteError.require(unit.path.startswith(site.agency.path), f"{unit.name} 不是 {site.agency.name} 的單位。")
     owner, _ = PathOwner.objects.update_or_create(site=site, prefix=prefix, defaults={"unit": unit})
     audit.record(
         by=by, action="site.owner", obj=site, agency=site.agency, extra={"prefix": prefix, "unit": unit.code}
@@ -150,7 +148,7 @@ def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwn
 def queue_check(*, by: Any, site: Site) -> SiteCheck:
     """Queue a run unless one is already waiting or running (then that one is returned)."""
     if by is not None:
-        _require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。")
+        SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。")
     try:
         with transaction.atomic():
             check = SiteCheck.objects.create(site=site)
