@@ -43,6 +43,7 @@ worker: setup
 lint: setup
 	$(VENV)/bin/ruff check servq tests bench gunicorn.conf.py
 	$(VENV)/bin/ruff format --check servq tests bench gunicorn.conf.py
+	$(VENV)/bin/lint-imports
 
 types: setup
 	$(VENV)/bin/mypy $(TYPED)
@@ -59,7 +60,7 @@ test-postgres: setup
 	  echo "PostgreSQL at $(PG_TEST_URL) cannot be reached: SKIPPING the PostgreSQL run (set PG_TEST_URL)." >&2; \
 	fi
 
-## test: set up, then ruff, mypy and the whole suite on SQLite and on PostgreSQL
+## test: set up, then ruff, import-linter, mypy and the whole suite on SQLite and on PostgreSQL
 test: lint types test-sqlite test-postgres
 
 bench: setup

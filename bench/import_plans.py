@@ -78,10 +78,11 @@ def main() -> None:
     vendor = setup_django("import_plans.sqlite3")
     from django.conf import settings
 
-    from servq.core import demo
+    from servq.agencies.demo import load_agencies_and_users
+    from servq.plans.demo import seed_files
 
-    demo.load_agencies_and_users(demo.DemoReport())
-    seeds = demo.seed_files()
+    load_agencies_and_users(lambda line: None)
+    seeds = seed_files()
     start = time.perf_counter()
     seed_items = sum(import_file(path) for path in seeds)
     seeds_seconds = time.perf_counter() - start

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from servq.core import views as core_views
+from servq.portal import views as portal_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", core_views.login, name="login"),
-    path("accounts/logout/", core_views.logout, name="logout"),
-    path("i18n/setlang/", core_views.choose_language, name="set_language"),
-    path("", include("servq.core.urls")),
-    path("agencies/", include("servq.agencies.urls")),
+    path("accounts/login/", portal_views.login, name="login"),
+    path("accounts/logout/", portal_views.logout, name="logout"),
+    path("i18n/setlang/", portal_views.choose_language, name="set_language"),
+    path("", include("servq.portal.urls")),
+    path("agencies/", include("servq.portal.urls_agencies")),
     path("plans/", include("servq.plans.urls")),
     path("search/", include("servq.search.urls")),
     path("reporting/", include("servq.reporting.urls")),

@@ -88,7 +88,7 @@ PUBLISHED = frozenset({PlanStatus.PUBLISHED})
 EVERY_STATE = frozenset(PLAN_STATES)
 
 URLS: dict[str, Url] = {
-    "core:audit_object": Url(lambda w: ({"object_type": "plans.plan", "object_id": str(w.plan.pk)}, "")),
+    "portal:audit_object": Url(lambda w: ({"object_type": "plans.plan", "object_id": str(w.plan.pk)}, "")),
     "agencies:detail": Url(lambda w: ({"code": w.agency_tree["mof"].code}, ""), scope="directory"),
     "plans:detail": Url(plan_args(), scope="public", public_in=PUBLISHED),
     "plans:export": Url(plan_args(fmt=lambda w: "csv"), scope="public", public_in=PUBLISHED),

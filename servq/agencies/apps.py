@@ -5,3 +5,6 @@ class AgenciesConfig(AppConfig):
     name = "servq.agencies"
     label = "agencies"
     verbose_name = "機關"
+
+    def ready(self) -> None:
+        from servq.agencies import demo  # noqa: F401  (its part of the demo)

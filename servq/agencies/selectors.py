@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from servq.agencies.models import Agency, Membership
 from servq.agencies.rules import Grant, may_act_on, reach_prefixes
+from servq.core.models import AuditEntry
 
 _GRANTS_CACHE = "_servq_grants"
 
@@ -72,3 +73,24 @@ def units_of(agency: Agency) -> QuerySet[Agency]:
 
 def find_by_name(name: str) -> Agency | None:
     return Agency.objects.filter(Q(name=name) | Q(code=name)).order_by("depth").first()
+
+
+# --- the audit log, as a supervisor may read it ------------------------------------------------
+
+
+def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
+    """Audit entries of the agencies a supervisor oversees (their whole subtree)."""
+    entries = AuditEntry.objects.select_related("agency").order_by("-at", "-id")
+    if getattr(user, "is_superuser", False):
+        return entries
+    _, subtrees = reach_prefixes([g for g in grants_of(user) if g.role == "supervisor"])
+    if not subtrees:
+        return entries.none()
+    condition = Q(pk__in=[])
+    for subtree in sorted(subtrees):
+        condition |= Q(agency_path__startswith=subtree)
+    return entries.filter(condition)
+
+
+def audit_entries_of_object(user: Any, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
+    return audit_entries_for(user).filter(object_type=object_type, object_id=object_id)

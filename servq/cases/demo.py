@@ -9,6 +9,7 @@ from servq.agencies.models import Agency
 from servq.cases import services
 from servq.cases.defaults import load_default_categories
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
+from servq.core import demo
 
 DEMO_CASES = [
     (
@@ -69,3 +70,8 @@ def ensure_demo_cases() -> bool:
         text="換發身分證請攜帶舊證、戶口名簿與相片一張，可於戶政網路預約。",
     )
     return True
+
+
+@demo.part(50, "cases")
+def _load_demo_part(log: demo.Log) -> str | None:
+    return "demo: case categories, a routing rule and five citizen cases" if ensure_demo_cases() else None

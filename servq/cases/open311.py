@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from servq.agencies.access import access
 from servq.cases import rules, services
 from servq.cases.models import Case, CaseCategory, Channel
 from servq.cases.views import default_body
-from servq.core.access import access
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90

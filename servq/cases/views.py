@@ -19,12 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
-from servq.core.access import access
 from servq.core.forms import error_summary
 from servq.core.refusals import refusals_to
 from servq.core.selectors import office_calendar

@@ -8,30 +8,8 @@ from typing import Any, cast
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from servq.agencies.rules import reach_prefixes
-from servq.agencies.selectors import grants_of
 from servq.core.models import AuditEntry, OfficeDay, OfficeDayKind
 from servq.core.rules import OfficeCalendar
-
-
-def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
-    """Audit entries of the agencies a supervisor oversees (their whole subtree)."""
-    entries = AuditEntry.objects.select_related("agency").order_by("-at", "-id")
-    if getattr(user, "is_superuser", False):
-        return entries
-    _, subtrees = reach_prefixes([g for g in grants_of(user) if g.role == "supervisor"])
-    if not subtrees:
-        return entries.none()
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for subtree in sorted(subtrees):
-        condition |= Q(agency_path__startswith=subtree)
-    return entries.filter(condition)
-
-
-def audit_entries_of_object(user: Any, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
-    return audit_entries_for(user).filter(object_type=object_type, object_id=object_id)
 
 
 def history_of(obj: Any) -> QuerySet[AuditEntry]:

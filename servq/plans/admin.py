@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from servq.core.admin import SupervisorReadOnlyAdmin
+from servq.agencies.admin import SupervisorReadOnlyAdmin
 from servq.plans.models import Indicator, Plan, PlanItem, Program
 
 

@@ -5,3 +5,6 @@ class PlansConfig(AppConfig):
     name = "servq.plans"
     label = "plans"
     verbose_name = "計畫"
+
+    def ready(self) -> None:
+        from servq.plans import demo  # noqa: F401  (its part of the demo)

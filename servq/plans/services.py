@@ -18,7 +18,7 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.core import audit, measures
+from servq.core import audit, changes, measures
 from servq.core.errors import ServiceError
 from servq.core.models import AuditEntry
 from servq.core.rules import parse_deadline
@@ -37,8 +37,6 @@ from servq.plans.models import (
     Program,
     ReviewComment,
 )
-from servq.search import services as search_services
-from servq.search.models import SearchDocument
 
 PLAN_HEADER_FIELDS = ["title", "basis", "goals", "scope", "oversight"]
 ITEM_FIELDS = ["node_id", "position", "text", "actions", "deadline_raw", "expected_benefit"]
@@ -162,7 +160,7 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
         oversight=source.oversight,
     )
     _copy_contents(source, plan, shift_years=year - source.first_year)
-    search_services.reindex_plan(plan=plan)
+    changes.announce("plan.contents", plan=plan)
     return plan
 
 
@@ -193,7 +191,7 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
     )
     if copy_from is not None:
         _copy_contents(copy_from, plan, shift_years=cycle.year - copy_from.first_year)
-        search_services.reindex_plan(plan=plan)
+        changes.announce("plan.contents", plan=plan)
     audit.record(
         by=by,
         action="plan.start",
@@ -380,11 +378,11 @@ def _touch(plan: Plan) -> None:
     """Any item change is a change of the plan: bump its lock so a stale header form is refused too,
     and bring the plan's search documents up to date in the same transaction."""
     Plan.objects.filter(pk=plan.pk).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
-    search_services.reindex_plan(plan=plan)
+    changes.announce("plan.contents", plan=plan)
 
 
 def _sync_search_status(plan: Plan) -> None:
-    SearchDocument.objects.filter(plan=plan).update(status=plan.status)
+    changes.announce("plan.status", plan=plan)
 
 
 @transaction.atomic
@@ -580,7 +578,7 @@ def _new_version(*, by: Any, plan: Plan, note: str) -> Plan:
         PlanRevision(plan=new, date=r.date, label=r.label) for r in plan.revisions.all()
     )
     _copy_contents(plan, new, shift_years=0)
-    search_services.reindex_plan(plan=new)
+    changes.announce("plan.contents", plan=new)
     audit.record(
         by=by,
         action="plan.revise",
@@ -723,7 +721,7 @@ def import_plan(
     )
     items = _save_items(plan, parsed.items)
     _save_indicators(plan, parsed.indicators, items)
-    search_services.reindex_plan(plan=plan)
+    changes.announce("plan.contents", plan=plan)
     audit.record(
         by=by,
         action="plan.replace" if before else "plan.import",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from servq.core.access import access
+from servq.agencies.access import access
 from servq.plans import rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
 from servq.plans.models import Program

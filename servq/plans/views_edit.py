@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from servq.agencies.access import access
 from servq.agencies.models import Role
-from servq.core.access import access
 from servq.core.refusals import refusals_to
 from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of

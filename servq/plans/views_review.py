@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from servq.agencies.access import access
 from servq.agencies.models import Agency, Role
 from servq.agencies.selectors import agencies_for, grants_of
-from servq.core.access import access
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed, redirect_back
 from servq.core.refusals import refusals_to

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from servq.core import demo
 from servq.plans.models import Plan, PlanCycle
 from servq.reporting import services
 from servq.reporting.forms import SEED_004_SCHEDULE
@@ -52,3 +53,12 @@ def ensure_demo_reporting() -> bool:
     )
     services.submit_self_evaluation(by=coordinator, evaluation=evaluation)
     return True
+
+
+@demo.part(40, "reporting")
+def _load_demo_part(log: demo.Log) -> str | None:
+    return (
+        "demo: reporting periods, calendar, a reported quarter and a self-evaluation"
+        if ensure_demo_reporting()
+        else None
+    )

@@ -5,3 +5,6 @@ class SearchConfig(AppConfig):
     name = "servq.search"
     label = "search"
     verbose_name = "搜尋"
+
+    def ready(self) -> None:
+        from servq.search import services  # noqa: F401  (listens for plan changes to index them)

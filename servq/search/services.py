@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
+from servq.core import changes
 from servq.plans.models import Plan, PlanItem
 from servq.plans.selectors import framework_paths
 from servq.search.models import SearchDocument, SearchPosting
@@ -33,6 +34,16 @@ def _document(item: PlanItem, plan: Plan, path: list[str]) -> tuple[SearchDocume
 
 
 @transaction.atomic
+@changes.listen("plan.status")
+def plan_status_changed(*, plan: Plan) -> None:
+    SearchDocument.objects.filter(plan=plan).update(status=plan.status)
+
+
+@changes.listen("plan.contents")
+def plan_contents_changed(*, plan: Plan) -> None:
+    reindex_plan(plan=plan)
+
+
 def reindex_plan(*, plan: Plan) -> int:
     """Replace the plan's documents and postings; returns how many items it indexed."""
     SearchDocument.objects.filter(plan=plan).delete()

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from servq.agencies.access import access
 from servq.agencies.models import Agency
-from servq.core.access import access
 from servq.plans.models import Program
 from servq.search import selectors
 from servq.search.rules import MAX_QUERY_LENGTH, normalise

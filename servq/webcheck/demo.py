@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from servq.agencies.models import Agency
+from servq.core import demo
 from servq.webcheck import services
 from servq.webcheck.models import Site
 
@@ -40,3 +41,12 @@ def ensure_demo_site() -> bool:
     if unit is not None:
         services.set_path_owner(by=coordinator, site=site, prefix="/plans/", unit=unit)
     return True
+
+
+@demo.part(60, "website")
+def _load_demo_part(log: demo.Log) -> str | None:
+    return (
+        "demo: a website to check (servq's own plan pages), first run by the scheduler"
+        if ensure_demo_site()
+        else None
+    )

@@ -6,7 +6,7 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import re
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -154,7 +154,7 @@ def queue_check(*, by: Any, site: Site) -> SiteCheck:
             check = SiteCheck.objects.create(site=site)
             if by is not None:
                 audit.record(by=by, action="site.check", obj=site, agency=site.agency)
-            transaction.on_commit(lambda: _enqueue(check.pk))
+            _start("check", check.pk)
             return check
     except IntegrityError:
         pending = SiteCheck.objects.filter(
@@ -206,10 +206,25 @@ def fail_interrupted(check_id: int, *, retry: bool) -> None:
         queue_check(by=None, site=check.site)
 
 
-def _enqueue(check_id: int) -> None:
-    from servq.webcheck.tasks import run_site_check
+# Starting queued work is the task worker's business: tasks.py registers how at start-up, so the
+# services say only that a run or an audit waits (and never import the tasks that import them).
+_STARTERS: dict[str, Callable[[int], None]] = {}
 
-    run_site_check.enqueue(check_id=check_id)
+
+def when_queued(kind: str) -> Callable[[Callable[[int], None]], Callable[[int], None]]:
+    """Register how to start queued work of ``kind`` ("check" or "audit"), given the run's id."""
+
+    def register(start: Callable[[int], None]) -> Callable[[int], None]:
+        _STARTERS[kind] = start
+        return start
+
+    return register
+
+
+def _start(kind: str, check_id: int) -> None:
+    start = _STARTERS.get(kind)
+    if start is not None:
+        transaction.on_commit(lambda: start(check_id))
 
 
 def schedule_due_checks(*, now: dt.datetime) -> int:
@@ -352,9 +367,7 @@ def _recover_audit(key: str) -> None:
         SiteCheck.objects.filter(pk=check.pk).update(notes=[*check.notes, "無障礙檢測再次中斷，未完成。"])
         return
     SiteCheck.objects.filter(pk=check.pk).update(notes=[*check.notes, AUDIT_INTERRUPTED])
-    from servq.webcheck.tasks import run_site_audit
-
-    transaction.on_commit(lambda: run_site_audit.enqueue(check_id=check.pk))
+    _start("audit", check.pk)
 
 
 def _audit(check: SiteCheck, pages: int) -> int:

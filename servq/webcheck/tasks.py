@@ -38,6 +38,16 @@ def run_site_audit(*, check_id: int) -> int | None:
         return None
 
 
+@services.when_queued("check")
+def _start_check(check_id: int) -> None:
+    run_site_check.enqueue(check_id=check_id)
+
+
+@services.when_queued("audit")
+def _start_audit(check_id: int) -> None:
+    run_site_audit.enqueue(check_id=check_id)
+
+
 @task()
 def schedule_due_site_checks() -> int:
     return services.schedule_due_checks(now=timezone.now())

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from servq.agencies.access import access
 from servq.agencies.selectors import agencies_for, subtree_of
-from servq.core.access import access
 from servq.core.forms import error_summary
 from servq.webcheck import selectors, services
 from servq.webcheck.forms import OwnerForm, SiteForm

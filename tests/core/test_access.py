@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
-from servq.core.access import access, declared_access
+from servq.agencies.access import access, declared_access
 
 
 def walk(patterns, prefix="", namespaces=()):

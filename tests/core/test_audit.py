@@ -41,15 +41,15 @@ def test_supervisor_reads_the_log_of_their_subtree_only(client, agency_tree, use
     agency_services.rename_agency(by=None, agency=agency_tree["ntbt"], name="臺北國稅局（改）")
     agency_services.rename_agency(by=None, agency=agency_tree["moea"], name="經濟部（改）")
     client.force_login(user_with_role(agency_tree["mof"], "supervisor"))
-    page = client.get(reverse("core:audit")).content.decode()
+    page = client.get(reverse("portal:audit")).content.decode()
     assert "臺北國稅局（改）" in page
     assert "經濟部（改）" not in page
-    own = client.get(reverse("core:audit_object", args=["agencies.agency", agency_tree["ntbt"].pk]))
+    own = client.get(reverse("portal:audit_object", args=["agencies.agency", agency_tree["ntbt"].pk]))
     assert own.status_code == 200
-    other = client.get(reverse("core:audit_object", args=["agencies.agency", agency_tree["moea"].pk]))
+    other = client.get(reverse("portal:audit_object", args=["agencies.agency", agency_tree["moea"].pk]))
     assert other.status_code == 404
 
 
 def test_coordinators_cannot_read_the_audit_log(client, agency_tree, user_with_role):
     client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
-    assert client.get(reverse("core:audit")).status_code == 403
+    assert client.get(reverse("portal:audit")).status_code == 403

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-from servq.core.access import access
+from servq.agencies.access import access
 from servq.core.errors import ServiceError
 from servq.core.refusals import refusals_to
 from servq.plans.rules import TransitionRefused, check_transition

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from servq.core import views
+from servq.portal import views
 
-app_name = "core"
+app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit"),

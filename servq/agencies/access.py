@@ -17,6 +17,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
+from servq.agencies.selectors import roles_of
+
 ADMIN_NAMESPACE = "admin"
 
 
@@ -57,8 +59,6 @@ def access(*, public: bool = False, signed_in: bool = False, roles: Iterable[str
 
 
 def _has_any_role(user: Any, roles: frozenset[str]) -> bool:
-    from servq.agencies.selectors import roles_of
-
     return bool(roles_of(user) & roles)
 
 

@@ -1,0 +1,105 @@
+"""The demo's plans: servq's sample plans (the .txt files beside this module) and, where
+``../shared/seeds`` exists, the five seed plans; then the demo city's cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+
+from servq.agencies.models import Agency
+from servq.agencies.selectors import find_by_name
+from servq.core import demo
+from servq.plans import services
+from servq.plans.importing import PlanFileError, file_sha256, parse_file
+from servq.plans.models import Plan, PlanCycle
+
+SAMPLES_DIR = Path(__file__).resolve().parent
+
+
+def sample_files() -> list[Path]:
+    return sorted(SAMPLES_DIR.glob("*.txt"))
+
+
+def seed_files() -> list[Path]:
+    seeds_dir = Path(settings.SERVQ_SEEDS_DIR)
+    return sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+
+
+# servq's own sample plans: which demo agency owns each, and whether it is published or still a draft.
+SAMPLE_OWNERS = {
+    "01_framework_table.txt": ("demo", "published"),
+    "02_tab_table.txt": ("demo-civil", "published"),
+    "03_outline.txt": ("demo-north", "draft"),
+}
+
+
+@demo.part(20, "plans")
+def load_plans(log: demo.Log) -> str | None:
+    """Import the sample plans and the seed plans once each; a plan already there is left alone."""
+    imported = skipped = 0
+    jobs: list[tuple[Path, str | None, str]] = [
+        (path, *SAMPLE_OWNERS.get(path.name, ("demo", "draft"))) for path in sample_files()
+    ]
+    jobs += [(path, None, "published") for path in seed_files()]
+    for path, code, status in jobs:
+        try:
+            parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+        except PlanFileError as error:
+            log(f"demo: skipped {error}")
+            continue
+        agency = Agency.objects.get(code=code) if code else find_by_name(parsed.agency_name)
+        if agency is None:
+            log(f"demo: skipped {path.name}: no demo agency named 「{parsed.agency_name}」")
+            continue
+        program = services.program_for(
+            by=None, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
+        )
+        if services.find_duplicate(
+            program=program,
+            agency=agency,
+            title=parsed.title,
+            first_year=parsed.first_year,
+            sha256=file_sha256(path),
+        ):
+            skipped += 1
+            continue
+        services.import_plan(
+            by=None,
+            parsed=parsed,
+            agency=agency,
+            program=program,
+            status=status,
+            source_name=path.name,
+            source_sha256=file_sha256(path),
+        )
+        imported += 1
+    if not imported:
+        return None
+    return f"demo: {imported} plans imported, {skipped} already there"
+
+
+@demo.part(30, "cycle")
+def ensure_demo_cycle(log: demo.Log) -> str | None:
+    """The 115年 cycle of the demo city, so the supervisor's board has agencies on it."""
+    root = Agency.objects.get(code="demo")
+    framework = Plan.objects.filter(agency=root, kind="implementation").order_by("-first_year").first()
+    if framework is None or PlanCycle.objects.filter(agency=root, year=framework.first_year).exists():
+        return None
+    participants = list(Agency.objects.filter(code__in=["demo-civil", "demo-north"]))
+    cycle = services.open_cycle(
+        by=None,
+        program=framework.program,
+        agency=root,
+        year=framework.first_year,
+        title=f"{framework.first_year - 1911}年度提升服務品質",
+        framework=framework,
+        participants=participants,
+        submit_by=dt.date(framework.first_year, 1, 30),
+        review_by=dt.date(framework.first_year, 2, 27),
+        approve_by=dt.date(framework.first_year, 3, 31),
+    )
+    for plan in Plan.objects.filter(agency__in=participants, first_year=framework.first_year, cycle=None):
+        services.link_plan_to_cycle(by=None, plan=plan, cycle=cycle)
+    return f"demo: the {cycle.title} cycle with {len(participants)} agencies"

@@ -1,0 +1,71 @@
+"""The pages above the apps: the home page, the agency directory, the audit log, signing in."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.i18n import set_language
+
+from servq.agencies import selectors
+from servq.agencies.access import access
+from servq.agencies.models import Role
+from servq.plans.selectors import plans_visible_to, published_plans
+
+AUDIT_PAGE_SIZE = 50
+
+
+@access(public=True)
+def home(request: HttpRequest) -> HttpResponse:
+    recent = published_plans().select_related("agency", "program")[:8]
+    return render(request, "portal/home.html", {"recent_plans": recent})
+
+
+@access(roles=[Role.SUPERVISOR])
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = selectors.audit_entries_for(request.user)
+    agency = request.GET.get("agency", "").strip()
+    if agency:
+        entries = entries.filter(agency__code=agency)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"page": page, "agency_code": agency})
+
+
+@access(roles=[Role.SUPERVISOR])
+def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    entries = selectors.audit_entries_of_object(request.user, object_type, object_id)
+    if not entries.exists():
+        raise Http404
+    return render(
+        request,
+        "portal/audit_object.html",
+        {"entries": entries, "object_type": object_type, "object_id": object_id},
+    )
+
+
+login = access(public=True)(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+logout = access(public=True)(auth_views.LogoutView.as_view())
+choose_language = access(public=True)(set_language)
+
+
+# --- the agency directory -----------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def agency_tree(request: HttpRequest) -> HttpResponse:
+    agencies = list(selectors.agencies_for(request.user).select_related("parent").order_by("path"))
+    return render(request, "agencies/tree.html", {"agencies": agencies})
+
+
+@access(signed_in=True)
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(selectors.agencies_for(request.user), code=code)
+    children = agency.children.order_by("position", "code")
+    members = agency.memberships.select_related("user").order_by("role", "user__username")
+    plans = plans_visible_to(request.user).filter(agency=agency)
+    return render(
+        request,
+        "agencies/detail.html",
+        {"agency": agency, "children": children, "members": members, "plans": plans},
+    )
