@@ -5,6 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it: ``request.htmx`` says whether htmx sent it."""
+
+    htmx: HtmxDetails
 
 
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.core.rules import parse_deadline
 from servq.core.validators import no_markup
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    StrOrPromise = str | _StrPromise
+else:
+    StrOrPromise = str
 from servq.plans.models import FrameworkNode, IndicatorDirection, Plan, PlanItem, Program
 
 ROC_OFFSET = 1911
@@ -18,7 +25,7 @@ UNITS_HELP = _("以頓號、逗號或換行分隔多個單位")
 
 
 def text_field(
-    label: str, *, required: bool = False, rows: int = 2, max_length: int = 4000
+    label: StrOrPromise, *, required: bool = False, rows: int = 2, max_length: int = 4000
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -64,10 +71,9 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.plan = plan
         node_plans = [pk for pk in (plan.pk, plan.parent_id) if pk]
-        self.fields["node"].queryset = FrameworkNode.objects.filter(plan_id__in=node_plans).order_by(
-            "plan", "position"
-        )
-        self.fields["node"].label_from_instance = lambda n: ("　" * n.depth) + n.title
+        node = cast(forms.ModelChoiceField, self.fields["node"])
+        node.queryset = FrameworkNode.objects.filter(plan_id__in=node_plans).order_by("plan", "position")
+        node.label_from_instance = lambda n: ("　" * n.depth) + n.title  # type: ignore[method-assign,assignment]
         # Show what the deadline field understood while the user types (htmx; the form works without).
         self.fields["deadline_raw"].widget.attrs.update(
             {
@@ -136,7 +142,10 @@ class IndicatorForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["measure_key"].choices = [("", _("人工填寫")), *measures.choices()]
+        cast(forms.ChoiceField, self.fields["measure_key"]).choices = [
+            ("", _("人工填寫")),
+            *measures.choices(),
+        ]
         for year in range(plan.first_year, plan.last_year + 1):
             self.fields[f"target_{year}"] = forms.CharField(
                 label=_("%(year)s年目標值") % {"year": year - ROC_OFFSET},
@@ -148,7 +157,7 @@ class IndicatorForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("target_")]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         targets: dict[int, Decimal] = {}
         for name in [n for n in self.fields if n.startswith("target_")]:
             raw = (self.data.get(self.add_prefix(name)) or "").replace(",", "").strip()
@@ -196,9 +205,9 @@ class CycleForm(forms.Form):
     approve_days = forms.IntegerField(
         label=_("核定期限：審查後幾個工作日"), min_value=1, max_value=120, initial=20
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("參與機關"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Plan.objects.none(),  # set per supervising agency in __init__
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -206,17 +215,18 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         from servq.agencies.selectors import subtree_of
 
-        self.fields["participants"].queryset = subtree_of(agency).exclude(pk=agency.pk).exclude(kind="unit")
+        participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
+        participants.queryset = subtree_of(agency).exclude(pk=agency.pk).exclude(kind="unit")
         implementation_plans = Plan.objects.filter(agency=agency, kind="implementation")
-        self.fields["framework"].queryset = implementation_plans
-        self.fields["copy_framework_from"].queryset = implementation_plans
+        cast(forms.ModelChoiceField, self.fields["framework"]).queryset = implementation_plans
+        cast(forms.ModelChoiceField, self.fields["copy_framework_from"]).queryset = implementation_plans
 
     def clean(self) -> dict[str, Any]:
         """Review and approval are due a number of working days after the step before (office calendar)."""
         from servq.core.rules import add_working_days
         from servq.core.selectors import office_calendar
 
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("framework") and data.get("copy_framework_from"):
             raise forms.ValidationError(_("請選擇今年的實施計畫，或沿用去年的架構，二者擇一。"))
         if data.get("submit_by") and data.get("review_days") and data.get("approve_days"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Role
+from servq.core.http import HtmxRequest
 from servq.core.refusals import refusals_to
 from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of
@@ -21,6 +22,13 @@ from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm
 from servq.plans.models import Indicator, Plan, PlanItem
 
 STAFF = [Role.COORDINATOR, Role.SUPERVISOR, Role.UNIT_STAFF]
+
+
+def htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (django-htmx's middleware sets ``request.htmx``)."""
+    return bool(cast(HtmxRequest, request).htmx)
+
+
 HISTORY_SHOWN = 30
 
 
@@ -115,13 +123,13 @@ def _item_form_response(
     conflict: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    template = "plans/_item_form_row.html" if request.htmx else "plans/item_form.html"
+    template = "plans/_item_form_row.html" if htmx(request) else "plans/item_form.html"
     # htmx swaps only 2xx answers by default; the error is in the markup, announced by role=alert.
     return render(
         request,
         template,
         {"plan": plan, "item": item, "form": form, "conflict": conflict},
-        status=200 if request.htmx else status,
+        status=200 if htmx(request) else status,
     )
 
 
@@ -130,7 +138,7 @@ def edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     plan, capacities = _plan_for_editing(request, pk)
     item = get_object_or_404(plan.items.prefetch_related("units"), pk=item_pk)
     if request.method != "POST":
-        if request.htmx and request.GET.get("cancel"):
+        if htmx(request) and request.GET.get("cancel"):
             return _item_row(request, plan, capacities, item)
         return _item_form_response(
             request, plan, item, ItemForm(plan=plan, initial=ItemForm.initial_for(item))
@@ -149,14 +157,14 @@ def edit_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     except services.PlanError as error:
         form.add_error(None, str(error))
         return _item_form_response(request, plan, item, form, status=403)
-    if request.htmx:
+    if htmx(request):
         return _item_row(request, plan, capacities, item)
     messages.success(request, "項目已儲存。")
     return redirect(f"{_edit_url(plan)}#item-{item.pk}")
 
 
 def _items_table(request: HttpRequest, plan: Plan, capacities: frozenset[str], **extra: Any) -> HttpResponse:
-    if request.htmx:
+    if htmx(request):
         context = _editing_context(request, plan, capacities, **extra)
         return render(request, "plans/_edit_items.html", context)
     return redirect(_edit_url(plan))
@@ -175,8 +183,8 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PlanError as error:
             form.add_error(None, str(error))
     context = _editing_context(request, plan, capacities, item_form=form)
-    template = "plans/_edit_items.html" if request.htmx else "plans/edit.html"
-    return render(request, template, context, status=200 if request.htmx else 400)
+    template = "plans/_edit_items.html" if htmx(request) else "plans/edit.html"
+    return render(request, template, context, status=200 if htmx(request) else 400)
 
 
 @access(roles=STAFF)
@@ -212,7 +220,8 @@ def delete_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def deadline_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What the deadline field understood, shown while the user types."""
     plan, _ = _plan_for_editing(request, pk)
-    raw = next((v for k, v in request.GET.items() if k.endswith("deadline_raw")), "")[:500]
+    field = next((name for name in request.GET if name.endswith("deadline_raw")), "")
+    raw = request.GET.get(field, "")[:500]
     deadline = parse_deadline(raw, years=(plan.first_year, plan.last_year)) if raw.strip() else None
     return render(request, "plans/_deadline_preview.html", {"deadline": deadline})
 

@@ -176,13 +176,14 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf 或 .txt）。")
         return redirect("plans:cycle", cycle.pk)
-    name = Path(upload.name).name
+    name = Path(upload.name or "plan").name
     if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
         messages.error(request, f"{name}：只接受 .docx、.odt、.pdf 或 .txt 檔。")
         return redirect("plans:cycle", cycle.pk)
-    if upload.size > settings.SERVQ_IMPORT_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.SERVQ_IMPORT_MAX_BYTES:
         messages.error(
-            request, f"{name}：檔案 {upload.size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
+            request, f"{name}：檔案 {size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
         )
         return redirect("plans:cycle", cycle.pk)
     with tempfile.TemporaryDirectory() as directory:
@@ -228,14 +229,14 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     if action == "publish" and not confirmed(request):
         messages.error(request, "公告前請勾選確認：公告後任何人都能閱讀並下載本計畫。")
         return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     item_comments = {
-        int(key.removeprefix("item_comment_")): value
-        for key, value in request.POST.items()
+        int(key.removeprefix("item_comment_")): request.POST.get(key, "")
+        for key in request.POST
         if key.startswith("item_comment_") and key.removeprefix("item_comment_").isdigit()
     }
     try:

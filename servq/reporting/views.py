@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -62,8 +62,12 @@ def _period(request: HttpRequest, pk: int) -> ReportingPeriod:
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
+    """A plan the user may report on or read the reports of; only plans of a cycle have reporting."""
     return get_object_or_404(
-        selectors.plans_reported_to(request.user).select_related("agency", "cycle"), pk=pk
+        selectors.plans_reported_to(request.user)
+        .filter(cycle__isnull=False)
+        .select_related("agency", "cycle"),
+        pk=pk,
     )
 
 
@@ -229,7 +233,7 @@ def _progress_page(
             "submitted_at": max(sent) if sent else None,
             "any_editable": any(editable for _, _, editable in forms),
             "is_author": "author" in capacities_for(request.user, plan),
-            "periods": selectors.periods_of(plan.cycle),
+            "periods": selectors.periods_of(cast(PlanCycle, plan.cycle)),  # _plan: plans of a cycle
         },
         status=status,
     )
@@ -290,7 +294,7 @@ def _entry(
         narrative=form.cleaned_data["narrative"],
         actuals=form.actuals(),
         expected_lock=form.cleaned_data["lock"],
-        file_name=upload.name if upload else "",
+        file_name=(upload.name or "") if upload else "",
         file_content=upload.read() if upload else b"",
         link_url=link,
         link_title=request.POST.get(f"title_{row.item.pk}", "").strip()[:200],
@@ -313,7 +317,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 
 @access(signed_in=True)
-def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """The file, only to those who may see the plan; always as an attachment, never rendered inline."""
     evidence = _evidence(request, pk)
     if not evidence.file:

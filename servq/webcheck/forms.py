@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from servq.agencies.models import Agency
 from servq.core.validators import no_markup
 from servq.webcheck import rules
 from servq.webcheck.models import Schedule
@@ -43,9 +44,16 @@ class SiteForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    prefix = forms.CharField(label=_("路徑開頭"), max_length=300, initial="/", help_text=_("例如 /news/"))
-    unit = forms.ModelChoiceField(label=_("負責單位"), queryset=None)  # type: ignore[arg-type]
+    # A field named like Form.prefix: Django's metaclass moves it into the fields, so the form's own
+    # prefix stays None; only the type checker sees the clash.
+    prefix = forms.CharField(  # type: ignore[assignment]
+        label=_("路徑開頭"), max_length=300, initial="/", help_text=_("例如 /news/")
+    )
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("負責單位"),
+        queryset=Agency.objects.none(),  # set to the site's units in __init__
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units

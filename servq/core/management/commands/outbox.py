@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, retry_dead: bool, show: int, **options: Any) -> None:
         for model in outbox_models():
-            counts = model.objects.aggregate(
+            counts = model._default_manager.aggregate(
                 pending=Count("pk", filter=Q(sent_at__isnull=True, failed_at__isnull=True)),
                 sent=Count("pk", filter=Q(sent_at__isnull=False)),
                 dead=Count("pk", filter=Q(sent_at__isnull=True, failed_at__isnull=False)),
@@ -33,9 +33,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.label}: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead"
             )
-            for message in model.objects.filter(sent_at__isnull=True, failed_at__isnull=False)[:show]:
+            for message in model._default_manager.filter(sent_at__isnull=True, failed_at__isnull=False)[
+                :show
+            ]:
                 self.stdout.write(
                     f"  dead #{message.pk} after {message.attempts} attempts: {message.last_error}"
                 )
             if retry_dead and counts["dead"]:
-                self.stdout.write(f"  {outbox.retry_dead(model.objects.all())} dead messages queued again")
+                self.stdout.write(
+                    f"  {outbox.retry_dead(model._default_manager.all())} dead messages queued again"
+                )
