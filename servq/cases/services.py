@@ -37,7 +37,7 @@ from servq.cases.models import (
 )
 from servq.core import audit, outbox
 from servq.core.errors import ServiceError
-from servq.core.rules import format_roc_date
+from servq.core.rules import format_roc_date, to_roc_year
 from servq.core.selectors import office_calendar
 from servq.core.services import forget_now_and_on_commit
 
@@ -183,7 +183,7 @@ def new_case_number(received: dt.date) -> str:
     """The ROC date and eight random digits, e.g. 115112504718263. Known before the insert, so filing
     is one statement, not an insert and an update; and a number tells nobody how many cases came
     that day or which number the next citizen got."""
-    return f"{received.year - 1911:03d}{received:%m%d}{secrets.randbelow(10**8):08d}"
+    return f"{to_roc_year(received.year):03d}{received:%m%d}{secrets.randbelow(10**8):08d}"
 
 
 NUMBER_ATTEMPTS = 5  # a clash needs one of 10^8 numbers already given that day; five in a row, never

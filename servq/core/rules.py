@@ -49,6 +49,16 @@ def normalize(text: str) -> str:
     return re.sub(r"[－–~～]", "-", text).replace("民國", "")
 
 
+def to_roc_year(year: int) -> int:
+    """The ROC (民國) year of a Gregorian year: 2026 → 115."""
+    return year - ROC_OFFSET
+
+
+def year_from_either(year: int) -> int:
+    """A year a user typed as ROC (115) or Gregorian (2026), as Gregorian: below 1000 means ROC."""
+    return year + ROC_OFFSET if year < 1000 else year
+
+
 def to_gregorian_year(roc_year: int) -> int:
     if roc_year not in ROC_YEAR_RANGE:
         raise ValueError(f"民國 {roc_year} 年不是合理的年份")
@@ -84,15 +94,20 @@ def parse_roc_month(text: str) -> tuple[int, int]:
 
 
 def format_roc_date(day: dt.date) -> str:
-    return f"{day.year - ROC_OFFSET}年{day.month}月{day.day}日"
+    return f"{to_roc_year(day.year)}年{day.month}月{day.day}日"
+
+
+def format_roc_datetime(moment: dt.datetime) -> str:
+    """A local date and time as offices write it: 「115年3月5日 14:30」."""
+    return f"{format_roc_date(moment.date())} {moment:%H:%M}"
 
 
 def format_roc_month(day: dt.date) -> str:
-    return f"{day.year - ROC_OFFSET}年{day.month}月"
+    return f"{to_roc_year(day.year)}年{day.month}月"
 
 
 def format_roc_year(year: int) -> str:
-    return f"{year - ROC_OFFSET}年"
+    return f"{to_roc_year(year)}年"
 
 
 def find_roc_dates(text: str) -> list[dt.date]:

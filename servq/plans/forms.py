@@ -9,7 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from servq.core.rules import parse_deadline
+from servq.core.rules import parse_deadline, to_roc_year
 from servq.core.validators import no_markup
 
 if TYPE_CHECKING:
@@ -20,7 +20,6 @@ else:
     StrOrPromise = str
 from servq.plans.models import FrameworkNode, IndicatorDirection, Plan, PlanItem, Program
 
-ROC_OFFSET = 1911
 UNITS_HELP = _("以頓號、逗號或換行分隔多個單位")
 
 
@@ -148,7 +147,7 @@ class IndicatorForm(forms.Form):
         ]
         for year in range(plan.first_year, plan.last_year + 1):
             self.fields[f"target_{year}"] = forms.CharField(
-                label=_("%(year)s年目標值") % {"year": year - ROC_OFFSET},
+                label=_("%(year)s年目標值") % {"year": to_roc_year(year)},
                 required=False,
                 max_length=20,
             )

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from servq.agencies.selectors import grants_of, reach_q
+from servq.core.rules import format_roc_year
 from servq.plans.models import FrameworkNode, Indicator, IndicatorTarget, ItemUnit, Plan, PlanItem, PlanStatus
 
 
@@ -194,7 +195,7 @@ def plan_lines(plan: Plan) -> list[str]:
                 f"{path}｜{item.text}｜{item.actions}｜{item.deadline_raw}｜{units}｜{item.expected_benefit}"
             )
     for indicator in indicators_of(plan):
-        targets = "、".join(f"{t.year - 1911}年 {t.value:g}" for t in indicator.targets.all())
+        targets = "、".join(f"{format_roc_year(t.year)} {t.value:g}" for t in indicator.targets.all())
         lines.append(f"指標：{indicator.name}（{indicator.unit}）{targets}")
     return lines
 

@@ -21,7 +21,7 @@ from servq.agencies.models import Agency
 from servq.core import audit, changes, measures
 from servq.core.errors import ServiceError
 from servq.core.models import AuditEntry
-from servq.core.rules import parse_deadline
+from servq.core.rules import format_roc_date, format_roc_year, parse_deadline, to_roc_year
 from servq.plans import rules, selectors
 from servq.plans.models import (
     FrameworkNode,
@@ -40,7 +40,6 @@ from servq.plans.models import (
 
 PLAN_HEADER_FIELDS = ["title", "basis", "goals", "scope", "oversight"]
 ITEM_FIELDS = ["node_id", "position", "text", "actions", "deadline_raw", "expected_benefit"]
-ROC_OFFSET = 1911
 
 
 class PlanError(ServiceError):
@@ -143,7 +142,7 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
     """This year's implementation plan as a draft copy of an earlier one (framework, items, indicators)."""
     if source.kind != PlanKind.IMPLEMENTATION:
         raise PlanError("只能沿用實施計畫的架構。")
-    roc_year = year - ROC_OFFSET
+    roc_year = to_roc_year(year)
     title = re.sub(r"\d{2,3}\s*年度", f"{roc_year}年度", source.title)
     if title == source.title:
         title = f"{source.title}（{roc_year}年度）"
@@ -176,7 +175,7 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
     if not cycle.participants.filter(pk=agency.pk).exists():
         raise PlanError(f"{agency.name} 不在「{cycle.title}」的參與機關中。")
     _ensure_no_plan_yet(cycle, agency)
-    roc_year = cycle.year - ROC_OFFSET
+    roc_year = to_roc_year(cycle.year)
     plan = Plan.objects.create(
         program=cycle.program,
         agency=agency,
@@ -408,7 +407,7 @@ def save_indicator(
             raise PlanError(f"沒有名為「{measure_key}」的自動量測來源。") from None
     outside = sorted(y for y in targets if not plan.first_year <= y <= plan.last_year)
     if outside:
-        years = "、".join(f"{y - ROC_OFFSET}年" for y in outside)
+        years = "、".join(format_roc_year(y) for y in outside)
         raise PlanError(f"目標年度 {years} 不在計畫期程內。")
     before = _indicator_snapshot(indicator) if indicator else None
     indicator = indicator or Indicator(plan=plan, position=plan.indicators.count())
@@ -547,7 +546,7 @@ def _add_revision_line(plan: Plan, when: dt.datetime) -> None:
     day = timezone.localdate(when)
     verb = "訂定" if plan.version == 1 else "修訂"
     note = f"（{plan.revision_note}）" if plan.revision_note and plan.version > 1 else ""
-    label = f"{day.year - ROC_OFFSET}年{day.month}月{day.day}日{verb}{note}"
+    label = f"{format_roc_date(day)}{verb}{note}"
     PlanRevision.objects.create(plan=plan, date=day, label=label)
 
 

@@ -8,10 +8,9 @@ from django.core.mail import send_mass_mail
 from django.utils import timezone
 from django_tasks import task
 
+from servq.core.rules import format_roc_date
 from servq.plans import selectors
 from servq.plans.models import PlanCycle
-
-ROC_OFFSET = 1911
 
 
 @task()
@@ -21,7 +20,7 @@ def remind_unsubmitted(*, cycle_id: int, sender_id: int | None = None) -> int:
     rows = selectors.board_rows(cycle, today=timezone.localdate(), user=None, supervising=True)
     waiting = [row.agency for row in rows if row.state in ("none", "draft", "returned")]
     due = cycle.submit_by
-    due_text = f"{due.year - ROC_OFFSET}年{due.month}月{due.day}日"
+    due_text = format_roc_date(due)
     coordinators = (
         get_user_model()
         .objects.filter(memberships__agency__in=waiting, memberships__role="coordinator", is_active=True)

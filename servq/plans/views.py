@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from servq.agencies.access import access
+from servq.core.rules import year_from_either
 from servq.plans import rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
 from servq.plans.models import Program
@@ -14,7 +15,7 @@ def _year_param(raw: str) -> int | None:
     if not raw.isdigit():
         return None
     year = int(raw)
-    return year + 1911 if year < 1000 else year
+    return year_from_either(year)
 
 
 @access(public=True)

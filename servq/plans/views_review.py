@@ -19,11 +19,10 @@ from servq.agencies.selectors import agencies_for, grants_of
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed, redirect_back
 from servq.core.refusals import refusals_to
+from servq.core.rules import to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.models import PlanCycle
-
-ROC_OFFSET = 1911
 
 
 def _cycles_for(user: Any) -> QuerySet[PlanCycle]:
@@ -72,7 +71,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 program=data["program"],
                 agency=agency,
-                year=data["year"] + ROC_OFFSET,
+                year=to_gregorian_year(data["year"]),
                 title=data["title"],
                 framework=data["framework"],
                 participants=data["participants"],

@@ -20,6 +20,7 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, measures, outbox
 from servq.core.errors import ServiceError
+from servq.core.rules import format_roc_year
 from servq.core.selectors import office_calendar
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.plans.selectors import capacities_for, unit_paths_of
@@ -464,7 +465,9 @@ def save_self_evaluation(
     """Grade each item and the whole plan for one half-year; a submitted evaluation is final."""
     ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以填寫自行考核。")
     ReportingError.require(half in (1, 2), "請選擇上半年或下半年。")
-    ReportingError.require(plan.first_year <= year <= plan.last_year, f"{year - 1911}年不在計畫期程內。")
+    ReportingError.require(
+        plan.first_year <= year <= plan.last_year, f"{format_roc_year(year)}不在計畫期程內。"
+    )
     ReportingError.require(not overall or overall in Grade.values, f"整體評等「{overall}」不存在。")
     evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(plan=plan, year=year, half=half)
     ReportingError.require(evaluation.submitted_at is None, "這份自行考核已送出公告，不能再修改。")

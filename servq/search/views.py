@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
+from servq.core.rules import year_from_either
 from servq.plans.models import Program
 from servq.search import selectors
 from servq.search.rules import MAX_QUERY_LENGTH, normalise
@@ -23,7 +24,7 @@ def search(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("year", "").strip())
     filters = selectors.Filters(
         program=request.GET.get("program", "")[:60],
-        year=(year + 1911 if year and year < 1000 else year),
+        year=year_from_either(year) if year else year,
         agency=request.GET.get("agency", "")[:40],
         node=_int(request.GET.get("node", "")),
         unit=request.GET.get("unit", "")[:100].strip(),

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
+from servq.core.rules import year_from_either
+
 WEEKLY, MONTHLY = "weekly", "monthly"
 SCHEDULE_DAYS = {WEEKLY: 7, MONTHLY: 30}
 
@@ -48,7 +50,6 @@ def next_run_due(last_queued: dt.datetime | None, schedule: str, now: dt.datetim
 
 # --- freshness ----------------------------------------------------------------------------------
 
-ROC_OFFSET = 1911
 _LABEL = r"(?:更新日期|最後更新|更新時間|資料更新|上版日期|修改日期|發布日期|Last\s*updated?|Updated)"
 _SHOWN_DATE = re.compile(
     _LABEL + r"[^0-9]{0,12}?(\d{2,4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})",
@@ -61,8 +62,7 @@ def shown_update_date(text: str) -> dt.date | None:
     found = []
     for match in _SHOWN_DATE.finditer(unicodedata.normalize("NFKC", text)):
         year, month, day = (int(g) for g in match.groups())
-        if year < 1000:
-            year += ROC_OFFSET
+        year = year_from_either(year)
         try:
             found.append(dt.date(year, month, day))
         except ValueError:

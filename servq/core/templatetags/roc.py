@@ -7,27 +7,34 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
+from servq.core.rules import format_roc_date, format_roc_datetime, format_roc_month, format_roc_year
+
 register = template.Library()
-ROC_OFFSET = 1911
 
 
 @register.filter
 def roc_year(year: int | None) -> str:
     if year in (None, ""):
         return ""
-    return f"{int(year) - ROC_OFFSET}年"
+    return format_roc_year(int(year))
 
 
 @register.filter
 def roc_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    local = timezone.localtime(value)
-    return f"{local.year - ROC_OFFSET}年{local.month}月{local.day}日 {local:%H:%M}"
+    return format_roc_datetime(timezone.localtime(value))
 
 
 @register.filter
 def roc(value: dt.date | None) -> str:
     if value in (None, ""):
         return ""
-    return f"{value.year - ROC_OFFSET}年{value.month}月{value.day}日"
+    return format_roc_date(value)
+
+
+@register.filter
+def roc_month(value: dt.date | None) -> str:
+    if value in (None, ""):
+        return ""
+    return format_roc_month(value)

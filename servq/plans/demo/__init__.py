@@ -11,6 +11,7 @@ from django.conf import settings
 from servq.agencies.models import Agency
 from servq.agencies.selectors import find_by_name
 from servq.core import demo
+from servq.core.rules import format_roc_year
 from servq.plans import services
 from servq.plans.importing import PlanFileError, file_sha256, parse_file
 from servq.plans.models import Plan, PlanCycle
@@ -93,7 +94,7 @@ def ensure_demo_cycle(log: demo.Log) -> str | None:
         program=framework.program,
         agency=root,
         year=framework.first_year,
-        title=f"{framework.first_year - 1911}年度提升服務品質",
+        title=f"{format_roc_year(framework.first_year)}度提升服務品質",
         framework=framework,
         participants=participants,
         submit_by=dt.date(framework.first_year, 1, 30),

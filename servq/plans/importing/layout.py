@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from servq.core.rules import ROC_OFFSET, find_roc_dates, normalize
+from servq.core.rules import find_roc_dates, normalize, year_from_either
 from servq.plans.importing.model import ParsedIndicator, ParsedItem, ParsedPlan, ParseWarning, PlanFileError
 
 TOP_ROC = re.compile(r"^(壹|貳|參|肆|伍|陸|柒|捌|玖|拾)[、．.]\s*(.*)$")
@@ -179,10 +179,10 @@ def plan_years(title: str, sections: list[Section], revisions: list, name: str) 
         if "期程" in section.title:
             match = re.search(r"(\d{2,3})\s*[至到\-~]\s*(\d{2,3})\s*年", normalize(section.body()))
             if match:
-                return int(match.group(1)) + ROC_OFFSET, int(match.group(2)) + ROC_OFFSET
+                return year_from_either(int(match.group(1))), year_from_either(int(match.group(2)))
     match = re.search(r"(\d{2,3})\s*年度", normalize(title))
     if match:
-        year = int(match.group(1)) + ROC_OFFSET
+        year = year_from_either(int(match.group(1)))
         return year, year
     if revisions:
         year = revisions[0][0].year
@@ -580,7 +580,7 @@ def find_indicators(plan: ParsedPlan) -> list[ParsedIndicator]:
             match = TARGETS.search(normalize(source))
             if not match:
                 continue
-            first, last = int(match.group(1)) + ROC_OFFSET, int(match.group(2)) + ROC_OFFSET
+            first, last = year_from_either(int(match.group(1))), year_from_either(int(match.group(2)))
             values = [
                 Decimal(v.replace(",", ""))
                 for v in re.split(r"\s*[、及]\s*|,\s+", match.group(4))
