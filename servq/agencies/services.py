@@ -10,12 +10,13 @@ from servq.agencies.models import Agency, AgencyKind, Membership, Role
 from servq.agencies.rules import child_path
 from servq.agencies.selectors import forget_grants
 from servq.core import audit
+from servq.core.actors import Actor
 
 
 @transaction.atomic
 def create_agency(
     *,
-    by: Any,
+    by: Actor,
     code: str,
     name: str,
     kind: str,
@@ -40,7 +41,7 @@ def create_agency(
 
 
 @transaction.atomic
-def rename_agency(*, by: Any, agency: Agency, name: str, name_en: str | None = None) -> Agency:
+def rename_agency(*, by: Actor, agency: Agency, name: str, name_en: str | None = None) -> Agency:
     before = audit.snapshot(agency, ["name", "name_en"])
     agency.name = name
     if name_en is not None:
@@ -53,7 +54,7 @@ def rename_agency(*, by: Any, agency: Agency, name: str, name_en: str | None = N
 
 
 @transaction.atomic
-def grant_role(*, by: Any, user: Any, agency: Agency, role: str) -> Membership:
+def grant_role(*, by: Actor, user: Any, agency: Agency, role: str) -> Membership:
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=Role(role))
     if created:
         audit.record(
@@ -65,7 +66,7 @@ def grant_role(*, by: Any, user: Any, agency: Agency, role: str) -> Membership:
 
 
 @transaction.atomic
-def revoke_role(*, by: Any, membership: Membership) -> None:
+def revoke_role(*, by: Actor, membership: Membership) -> None:
     user, agency = membership.user, membership.agency
     audit.record(
         by=by, action="membership.revoke", obj=membership, agency=agency, before=audit.snapshot(membership)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from servq.agencies.models import Agency
 from servq.cases.models import CaseCategory
 from servq.core import audit
+from servq.core.actors import Actor
 
 # (code, name, description, limit, working days?)
 DEFAULT_CATEGORIES = [
@@ -20,7 +19,7 @@ DEFAULT_CATEGORIES = [
 
 
 @transaction.atomic
-def load_default_categories(*, by: Any, body: Agency) -> int:
+def load_default_categories(*, by: Actor, body: Agency) -> int:
     created = 0
     for code, name, description, limit, working in DEFAULT_CATEGORIES:
         category, made = CaseCategory.objects.get_or_create(

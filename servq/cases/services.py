@@ -36,6 +36,7 @@ from servq.cases.models import (
     RoutingRule,
 )
 from servq.core import audit, outbox
+from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_date, to_roc_year
 from servq.core.selectors import office_calendar
@@ -76,7 +77,7 @@ def api_key_hash(key: str) -> str:
 
 
 @transaction.atomic
-def create_api_client(*, by: Any, name: str, body: Agency) -> tuple[ApiClient, str]:
+def create_api_client(*, by: Actor, name: str, body: Agency) -> tuple[ApiClient, str]:
     key = secrets.token_urlsafe(32)
     client = ApiClient.objects.create(name=name, body=body, key_hash=api_key_hash(key))
     audit.record(by=by, action="apiclient.create", obj=client, agency=body, after={"name": name})
@@ -202,7 +203,7 @@ def submit_case(
     name: str = "",
     email: str = "",
     phone: str = "",
-    by: Any = None,
+    by: Actor = None,
 ) -> tuple[Case, str]:
     """File a case from any channel; returns it with its query password (shown once, e-mailed).
 
@@ -238,7 +239,7 @@ def submit_case(
 
 
 @transaction.atomic
-def _file(case: Case, *, by: Any) -> tuple[Case, str]:
+def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
     case.received_at = timezone.now()
     received = timezone.localdate(case.received_at)
     calendar = office_calendar((received.year, received.year + 1))
@@ -312,7 +313,7 @@ def _locked(case: Case) -> Case:
     )
 
 
-def _advance(by: Any, case: Case, action: str) -> tuple[Case, str]:
+def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
     fresh = _locked(case)
     CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
     try:
@@ -324,7 +325,7 @@ def _advance(by: Any, case: Case, action: str) -> tuple[Case, str]:
     return fresh, before
 
 
-def _record(by: Any, case: Case, action: str, before: str, **extra: Any) -> None:
+def _record(by: Actor, case: Case, action: str, before: str, **extra: Any) -> None:
     audit.record(
         by=by,
         action=f"case.{action}",
@@ -337,7 +338,7 @@ def _record(by: Any, case: Case, action: str, before: str, **extra: Any) -> None
 
 
 @transaction.atomic
-def assign(*, by: Any, case: Case, unit: Agency, assignee: Any = None) -> Case:
+def assign(*, by: Actor, case: Case, unit: Agency, assignee: Any = None) -> Case:
     fresh, before = _advance(by, case, rules.ASSIGN)
     CaseError.require(
         unit.path.startswith(fresh.agency.path) and unit.kind == "unit",
@@ -354,7 +355,7 @@ def assign(*, by: Any, case: Case, unit: Agency, assignee: Any = None) -> Case:
 
 
 @transaction.atomic
-def start(*, by: Any, case: Case) -> Case:
+def start(*, by: Actor, case: Case) -> Case:
     fresh, before = _advance(by, case, rules.START)
     fresh.save()
     _event(fresh, "started", by=by, note="開始處理")
@@ -363,7 +364,7 @@ def start(*, by: Any, case: Case) -> Case:
 
 
 @transaction.atomic
-def ask_citizen(*, by: Any, case: Case, question: str) -> Case:
+def ask_citizen(*, by: Actor, case: Case, question: str) -> Case:
     """Ask the citizen for more; the clock stops until the case resumes."""
     CaseError.require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
     fresh, before = _advance(by, case, rules.WAIT)
@@ -387,7 +388,7 @@ def _unpause(case: Case, today: dt.date) -> None:
 
 
 @transaction.atomic
-def resume(*, by: Any, case: Case, note: str = "") -> Case:
+def resume(*, by: Actor, case: Case, note: str = "") -> Case:
     fresh, before = _advance(by, case, rules.RESUME)
     _unpause(fresh, timezone.localdate())
     fresh.save()
@@ -397,7 +398,7 @@ def resume(*, by: Any, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def reply(*, by: Any, case: Case, outcome: str, text: str) -> Case:
+def reply(*, by: Actor, case: Case, outcome: str, text: str) -> Case:
     """Answer the citizen and close the case; on time is judged against the (paused, extended) due date."""
     CaseError.require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
     CaseError.require(bool(text.strip()), "請填寫回覆內容。", "reply")
@@ -417,7 +418,7 @@ def reply(*, by: Any, case: Case, outcome: str, text: str) -> Case:
 
 
 @transaction.atomic
-def reopen(*, by: Any, case: Case, reason: str) -> Case:
+def reopen(*, by: Actor, case: Case, reason: str) -> Case:
     """Work a closed case again; its close is taken back out of the roll-ups and a new limit starts."""
     CaseError.require(bool(reason.strip()), "請說明重新處理的理由。", "reason")
     fresh, before = _advance(by, case, rules.REOPEN)
@@ -435,7 +436,7 @@ def reopen(*, by: Any, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
+def transfer(*, by: Actor, case: Case, to: Agency, reason: str) -> Case:
     """移文: hand the case to another agency of the same body, with the reason in the public timeline."""
     CaseError.require(bool(reason.strip()), "移文須說明理由。", "reason")
     fresh, before = _advance(by, case, rules.TRANSFER)
@@ -463,7 +464,7 @@ def transfer(*, by: Any, case: Case, to: Agency, reason: str) -> Case:
 
 
 @transaction.atomic
-def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
+def extend(*, by: Actor, case: Case, days: int, reason: str) -> Case:
     """展期 once, with a notice to the citizen."""
     CaseError.require(bool(reason.strip()), "展期須說明理由。", "reason")
     fresh = _locked(case)
@@ -504,7 +505,7 @@ def extend(*, by: Any, case: Case, days: int, reason: str) -> Case:
 
 
 @transaction.atomic
-def record_satisfaction(*, by: Any, case: Case, score: int, note: str = "") -> Case:
+def record_satisfaction(*, by: Actor, case: Case, score: int, note: str = "") -> Case:
     """外撥滿意度: the follow-up call after closing, 1 (very dissatisfied) to 5 (very satisfied)."""
     fresh = _locked(case)
     CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
@@ -518,7 +519,7 @@ def record_satisfaction(*, by: Any, case: Case, score: int, note: str = "") -> C
 
 
 @transaction.atomic
-def merge_duplicate(*, by: Any, case: Case, into: Case) -> Case:
+def merge_duplicate(*, by: Actor, case: Case, into: Case) -> Case:
     """Close ``case`` as a duplicate of ``into``; the citizen is told which case carries on."""
     CaseError.require(case.pk != into.pk, "不能與自己併案。")
     CaseError.require(into.body_id == case.body_id, "只能與同一受理機關的案件併案。")
@@ -530,7 +531,7 @@ def merge_duplicate(*, by: Any, case: Case, into: Case) -> Case:
     return closed
 
 
-def read_personal_data(*, by: Any, case: Case) -> dict[str, str]:
+def read_personal_data(*, by: Actor, case: Case) -> dict[str, str]:
     """The citizen's name and contacts, for those who may see them; every read is in the audit log."""
     CaseError.require(may_see_personal_data(by, case), "您沒有檢視民眾個人資料的權限。")
     with transaction.atomic():
@@ -542,7 +543,7 @@ def read_personal_data(*, by: Any, case: Case) -> dict[str, str]:
 
 
 def _event(
-    case: Case, kind: str, *, by: Any, note: str = "", public: bool = True, **agencies: Agency
+    case: Case, kind: str, *, by: Actor, note: str = "", public: bool = True, **agencies: Agency
 ) -> None:
     CaseEvent.objects.create(
         case=case,
@@ -550,7 +551,7 @@ def _event(
         kind=kind,
         note=note,
         public=public,
-        by=by if getattr(by, "pk", None) else None,
+        by=person(by),
         **agencies,
     )
 
@@ -680,7 +681,7 @@ def _check_handler(body: Agency, agency: Agency | None, unit: Agency | None) -> 
 @transaction.atomic
 def update_category(
     *,
-    by: Any,
+    by: Actor,
     category: CaseCategory,
     name: str,
     limit_days: int,
@@ -716,7 +717,7 @@ def update_category(
 
 @transaction.atomic
 def add_routing_rule(
-    *, by: Any, body: Agency, category: CaseCategory | None, area: str, agency: Agency, unit: Agency | None
+    *, by: Actor, body: Agency, category: CaseCategory | None, area: str, agency: Agency, unit: Agency | None
 ) -> RoutingRule:
     CaseError.require(may_configure(by, body), "只有受理機關的研考人員可以設定分案規則。")
     CaseError.require(category is None or category.body_id == body.pk, "類別不屬於這個受理機關。", "category")
@@ -738,7 +739,7 @@ def add_routing_rule(
 
 
 @transaction.atomic
-def delete_routing_rule(*, by: Any, rule: RoutingRule) -> None:
+def delete_routing_rule(*, by: Actor, rule: RoutingRule) -> None:
     CaseError.require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
     audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
     body = rule.body

@@ -25,6 +25,7 @@ from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
+from servq.core.actors import Actor
 from servq.core.forms import error_summary
 from servq.core.refusals import refusals_to
 from servq.core.selectors import office_calendar
@@ -43,7 +44,7 @@ def default_body() -> Agency | None:
     return category.body if category else None
 
 
-def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Any) -> tuple[Case, str]:
+def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor) -> tuple[Case, str]:
     fields = ("category", "description", "subject", "address", "name", "email", "phone")
     return services.submit_case(
         channel=channel, body=body, by=by, **{f: form.cleaned_data[f] for f in fields}

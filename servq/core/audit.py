@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from servq.core.actors import Actor, person
 from servq.core.models import AuditEntry
 
 Snapshot = dict[str, Any]
@@ -41,7 +42,7 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
 
 def record(
     *,
-    by: Any,
+    by: Actor,
     action: str,
     obj: models.Model,
     agency: Any = None,
@@ -56,10 +57,10 @@ def record(
     changes: dict[str, Any] = diff(before or {}, after or {})
     if extra:
         changes["_"] = _plain(extra)
-    actor = by if getattr(by, "pk", None) else None
+    actor = person(by)
     return AuditEntry.objects.create(
         actor=actor,
-        actor_name=(by.get_username() if actor else str(by or "system"))[:150],
+        actor_name=(actor.get_username() if actor else "system")[:150],
         agency=agency,
         agency_path=getattr(agency, "path", "") or "",
         action=action,

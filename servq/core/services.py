@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.db import transaction
 
 from servq.core import audit
+from servq.core.actors import Actor
 from servq.core.calendar_sources import CalendarRow
 from servq.core.models import OfficeDay, OfficeDayKind
 from servq.core.selectors import forget_office_calendar
@@ -24,7 +24,7 @@ def forget_now_and_on_commit(forget: Callable[[], None]) -> None:
 
 
 @transaction.atomic
-def record_office_day(*, by: Any, date: dt.date, kind: str, name: str) -> OfficeDay:
+def record_office_day(*, by: Actor, date: dt.date, kind: str, name: str) -> OfficeDay:
     """An operator's entry, e.g. a typhoon day off (停止上班) announced the evening before."""
     day, _ = OfficeDay.objects.update_or_create(
         date=date, defaults={"kind": OfficeDayKind(kind), "name": name, "source": OPERATOR}
@@ -35,7 +35,9 @@ def record_office_day(*, by: Any, date: dt.date, kind: str, name: str) -> Office
 
 
 @transaction.atomic
-def load_office_calendar(*, by: Any, rows: Iterable[CalendarRow], source: str, years: tuple[int, int]) -> int:
+def load_office_calendar(
+    *, by: Actor, rows: Iterable[CalendarRow], source: str, years: tuple[int, int]
+) -> int:
     """Replace the calendar of those years from one source, all or nothing; operator entries stay."""
     rows = [r for r in rows if years[0] <= r.date.year <= years[1]]
     stale = OfficeDay.objects.filter(date__year__gte=years[0], date__year__lte=years[1]).exclude(

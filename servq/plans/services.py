@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.core import audit, changes, measures
+from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.models import AuditEntry
 from servq.core.rules import format_roc_date, format_roc_year, parse_deadline, to_roc_year
@@ -74,13 +75,13 @@ def _claim(model: type[Plan] | type[PlanItem], obj: Any, expected_lock: int) -> 
     obj.lock_version = expected_lock + 1
 
 
-def _require_author(by: Any, plan: Plan, what: str) -> None:
+def _require_author(by: Actor, plan: Plan, what: str) -> None:
     """The plan is editable and the user is its author (coordinator); else PlanError naming ``what``."""
     capacities = _require_editable(by, plan)
     PlanError.require(rules.AUTHOR in capacities, f"只有機關聯絡人可以{what}。")
 
 
-def _require_editable(by: Any, plan: Plan) -> frozenset[str]:
+def _require_editable(by: Actor, plan: Plan) -> frozenset[str]:
     capacities = selectors.capacities_for(by, plan)
     PlanError.require(plan.status in rules.EDITABLE_STATES, "這份計畫目前不能編輯（已送審或已核定）。")
     PlanError.require(bool(capacities & {rules.AUTHOR, rules.UNIT_STAFF}), "您沒有編輯這份計畫的權限。")
@@ -93,7 +94,7 @@ def _require_editable(by: Any, plan: Plan) -> frozenset[str]:
 @transaction.atomic
 def open_cycle(
     *,
-    by: Any,
+    by: Actor,
     program: Program,
     agency: Agency,
     year: int,
@@ -170,7 +171,7 @@ def _ensure_no_plan_yet(cycle: PlanCycle, agency: Agency) -> None:
 
 
 @transaction.atomic
-def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | None = None) -> Plan:
+def start_plan(*, by: Actor, cycle: PlanCycle, agency: Agency, copy_from: Plan | None = None) -> Plan:
     """The agency's draft for this cycle, empty or copied from an earlier plan (e.g. last year's)."""
     if not cycle.participants.filter(pk=agency.pk).exists():
         raise PlanError(f"{agency.name} 不在「{cycle.title}」的參與機關中。")
@@ -206,7 +207,7 @@ def start_plan(*, by: Any, cycle: PlanCycle, agency: Agency, copy_from: Plan | N
 
 
 @transaction.atomic
-def update_plan(*, by: Any, plan: Plan, expected_lock: int, **fields: str) -> Plan:
+def update_plan(*, by: Actor, plan: Plan, expected_lock: int, **fields: str) -> Plan:
     _require_author(by, plan, "修改計畫本文")
     unknown = set(fields) - set(PLAN_HEADER_FIELDS)
     if unknown:
@@ -255,7 +256,7 @@ def _item_snapshot(item: PlanItem) -> audit.Snapshot:
 @transaction.atomic
 def add_item(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     text: str,
     node: FrameworkNode | None = None,
@@ -287,7 +288,7 @@ def add_item(
 @transaction.atomic
 def update_item(
     *,
-    by: Any,
+    by: Actor,
     item: PlanItem,
     expected_lock: int,
     text: str,
@@ -321,13 +322,13 @@ def update_item(
     return item
 
 
-def _may_edit_item(by: Any, item: PlanItem, capacities: frozenset[str]) -> bool:
+def _may_edit_item(by: Actor, item: PlanItem, capacities: frozenset[str]) -> bool:
     item_units = [u.unit.path for u in item.units.select_related("unit") if u.unit is not None]
     return rules.may_edit_item(item.plan.status, capacities, item_units, selectors.unit_paths_of(by))
 
 
 @transaction.atomic
-def delete_item(*, by: Any, item: PlanItem, expected_lock: int) -> None:
+def delete_item(*, by: Actor, item: PlanItem, expected_lock: int) -> None:
     plan = item.plan
     _require_author(by, plan, "刪除項目")
     _claim(PlanItem, item, expected_lock)
@@ -339,7 +340,7 @@ def delete_item(*, by: Any, item: PlanItem, expected_lock: int) -> None:
 
 
 @transaction.atomic
-def move_item(*, by: Any, item: PlanItem, offset: int) -> PlanItem:
+def move_item(*, by: Actor, item: PlanItem, offset: int) -> PlanItem:
     """Swap the item with its neighbour ``offset`` places away (−1 up, +1 down)."""
     plan = item.plan
     _require_author(by, plan, "調整順序")
@@ -387,7 +388,7 @@ def _sync_search_status(plan: Plan) -> None:
 @transaction.atomic
 def save_indicator(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     name: str,
     unit: str,
@@ -440,7 +441,7 @@ def _indicator_snapshot(indicator: Indicator) -> audit.Snapshot:
 
 
 @transaction.atomic
-def delete_indicator(*, by: Any, indicator: Indicator) -> None:
+def delete_indicator(*, by: Actor, indicator: Indicator) -> None:
     plan = indicator.plan
     _require_author(by, plan, "刪除指標")
     audit.record(
@@ -461,7 +462,7 @@ def delete_indicator(*, by: Any, indicator: Indicator) -> None:
 @transaction.atomic
 def transition(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     action: str,
     comment: str = "",
@@ -517,16 +518,16 @@ def _require_complete(plan: Plan) -> None:
         raise PlanError("還不能送審，請先補齊：" + "；".join(gaps) + "。")
 
 
-def _save_comments(by: Any, plan: Plan, comment: str, item_comments: dict[int, str]) -> None:
+def _save_comments(by: Actor, plan: Plan, comment: str, item_comments: dict[int, str]) -> None:
     if comment.strip():
-        ReviewComment.objects.create(plan=plan, author=by, body=comment.strip())
+        ReviewComment.objects.create(plan=plan, author=person(by), body=comment.strip())
     items = plan.items.in_bulk(list(item_comments))
     for item_id, body in item_comments.items():
         if body.strip() and item_id in items:
-            ReviewComment.objects.create(plan=plan, item=items[item_id], author=by, body=body.strip())
+            ReviewComment.objects.create(plan=plan, item=items[item_id], author=person(by), body=body.strip())
 
 
-def _retire_earlier_versions(by: Any, plan: Plan) -> None:
+def _retire_earlier_versions(by: Actor, plan: Plan) -> None:
     for older in selectors.versions_of(plan).filter(status=PlanStatus.PUBLISHED).exclude(pk=plan.pk):
         older.status = PlanStatus.SUPERSEDED
         older.save(update_fields=["status", "updated_at"])
@@ -550,7 +551,7 @@ def _add_revision_line(plan: Plan, when: dt.datetime) -> None:
     PlanRevision.objects.create(plan=plan, date=day, label=label)
 
 
-def _new_version(*, by: Any, plan: Plan, note: str) -> Plan:
+def _new_version(*, by: Actor, plan: Plan, note: str) -> Plan:
     if not note.strip():
         raise PlanError("請說明這次修正的理由。")
     if selectors.versions_of(plan).filter(version__gt=plan.version).exists():
@@ -671,7 +672,7 @@ def find_duplicate(
 @transaction.atomic
 def import_plan(
     *,
-    by: Any,
+    by: Actor,
     parsed: Any,
     agency: Agency,
     program: Program,
@@ -798,7 +799,7 @@ DEFAULT_PROGRAM = ("service-quality", "提升服務品質")
 
 
 @transaction.atomic
-def program_for(*, by: Any, name: str, years: tuple[int, int]) -> Program:
+def program_for(*, by: Actor, name: str, years: tuple[int, int]) -> Program:
     """The program a plan belongs to, from the 「…方案」 its basis names; created or widened to its years."""
     if name:
         slug = KNOWN_PROGRAMS.get(name) or "program-" + hashlib.sha1(name.encode()).hexdigest()[:8]  # noqa: S324
@@ -827,7 +828,7 @@ def program_for(*, by: Any, name: str, years: tuple[int, int]) -> Program:
 
 
 @transaction.atomic
-def link_plan_to_cycle(*, by: Any, plan: Plan, cycle: PlanCycle) -> Plan:
+def link_plan_to_cycle(*, by: Actor, plan: Plan, cycle: PlanCycle) -> Plan:
     """File an existing plan (e.g. one imported from a file) under a cycle and its framework."""
     if not cycle.participants.filter(pk=plan.agency_id).exists():
         raise PlanError(f"{plan.agency.name} 不在「{cycle.title}」的參與機關中。")

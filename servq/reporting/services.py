@@ -19,6 +19,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, measures, outbox
+from servq.core.actors import Actor, is_superuser, person
 from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_year
 from servq.core.selectors import office_calendar
@@ -54,7 +55,7 @@ def supervises_cycle(user: Any, cycle: PlanCycle) -> bool:
     return any(g.role == SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(user))
 
 
-def _require_supervisor(by: Any, cycle: PlanCycle) -> None:
+def _require_supervisor(by: Actor, cycle: PlanCycle) -> None:
     ReportingError.require(supervises_cycle(by, cycle), "只有主辦機關的研考人員可以設定填報期間。")
 
 
@@ -62,7 +63,7 @@ def _require_supervisor(by: Any, cycle: PlanCycle) -> None:
 
 
 @transaction.atomic
-def set_up_periods(*, by: Any, cycle: PlanCycle, frequency: str, due_rule: str) -> list[ReportingPeriod]:
+def set_up_periods(*, by: Actor, cycle: PlanCycle, frequency: str, due_rule: str) -> list[ReportingPeriod]:
     """Create the cycle's periods at one frequency, each due by the rule (office calendar)."""
     _require_supervisor(by, cycle)
     calendar = office_calendar((cycle.year, cycle.year + 1))
@@ -97,7 +98,7 @@ def set_up_periods(*, by: Any, cycle: PlanCycle, frequency: str, due_rule: str) 
 
 
 @transaction.atomic
-def close_period(*, by: Any, period: ReportingPeriod) -> ReportingPeriod:
+def close_period(*, by: Actor, period: ReportingPeriod) -> ReportingPeriod:
     _require_supervisor(by, period.cycle)
     ReportingError.require(not period.is_closed, "這個填報期間已經關閉。")
     period.closed_at = timezone.now()
@@ -107,7 +108,7 @@ def close_period(*, by: Any, period: ReportingPeriod) -> ReportingPeriod:
 
 
 @transaction.atomic
-def reopen_period(*, by: Any, period: ReportingPeriod, reason: str) -> ReportingPeriod:
+def reopen_period(*, by: Actor, period: ReportingPeriod, reason: str) -> ReportingPeriod:
     _require_supervisor(by, period.cycle)
     ReportingError.require(period.is_closed, "這個填報期間沒有關閉。")
     ReportingError.require(bool(reason.strip()), "重新開放須說明理由。")
@@ -160,7 +161,7 @@ def parse_actual(raw: str, indicator: Indicator) -> Decimal:
 @transaction.atomic
 def save_progress(
     *,
-    by: Any,
+    by: Actor,
     item: PlanItem,
     period: ReportingPeriod,
     status: str,
@@ -241,7 +242,7 @@ class ProgressEntry:
 @transaction.atomic
 def save_report(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     period: ReportingPeriod,
     entries: Sequence[ProgressEntry],
@@ -277,7 +278,7 @@ def save_report(
 
 
 @transaction.atomic
-def withdraw_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
+def withdraw_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
     """Take a sent report back for correction while the period is open (audited); it must be sent again."""
     _require_open(period)
     ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以撤回已送出的填報。")
@@ -296,7 +297,7 @@ def withdraw_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
 
 
 @transaction.atomic
-def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
+def submit_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
     """Send the plan's report for the period: every item must have its status and narrative."""
     _require_open(period)
     ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出填報。")
@@ -319,7 +320,7 @@ def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
         raise ReportingError(f"尚未填寫辦理情形：{names}{more}。")
     now = timezone.now()
     count = ItemProgress.objects.filter(period=period, item__plan=plan, submitted_at__isnull=True).update(
-        submitted_at=now, submitted_by=by
+        submitted_at=now, submitted_by=person(by)
     )
     audit.record(
         by=by,
@@ -334,7 +335,7 @@ def submit_report(*, by: Any, plan: Plan, period: ReportingPeriod) -> int:
 # --- evidence -----------------------------------------------------------------------------------
 
 
-def _require_progress_editable(by: Any, progress: ItemProgress) -> None:
+def _require_progress_editable(by: Actor, progress: ItemProgress) -> None:
     _require_open(progress.period)
     ReportingError.require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
     ReportingError.require(
@@ -343,7 +344,7 @@ def _require_progress_editable(by: Any, progress: ItemProgress) -> None:
 
 
 @transaction.atomic
-def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: bytes) -> Evidence:
+def add_evidence_file(*, by: Actor, progress: ItemProgress, name: str, content: bytes) -> Evidence:
     """Store an uploaded file after checking its size and what its bytes say it is."""
     _require_progress_editable(by, progress)
     limit = settings.SERVQ_EVIDENCE_MAX_BYTES
@@ -362,7 +363,7 @@ def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: by
         content_type=kind.content_type,
         size=len(content),
         sha256=digest,
-        uploaded_by=by,
+        uploaded_by=person(by),
     )
     # The stored name is the digest, never the user's: no path tricks, and the same file twice is one file.
     stored_name = f"{digest[:2]}/{digest}{kind.extension}"
@@ -384,13 +385,13 @@ def add_evidence_file(*, by: Any, progress: ItemProgress, name: str, content: by
 
 
 @transaction.atomic
-def add_evidence_link(*, by: Any, progress: ItemProgress, url: str, title: str = "") -> Evidence:
+def add_evidence_link(*, by: Actor, progress: ItemProgress, url: str, title: str = "") -> Evidence:
     _require_progress_editable(by, progress)
     ReportingError.require(
         url.lower().startswith(("https://", "http://")), f"連結「{url[:80]}」須以 http:// 或 https:// 開頭。"
     )
     ReportingError.require(len(url) <= 1000, "連結太長（上限 1000 字元）。")
-    item = Evidence.objects.create(progress=progress, url=url, name=title[:200], uploaded_by=by)
+    item = Evidence.objects.create(progress=progress, url=url, name=title[:200], uploaded_by=person(by))
     audit.record(
         by=by,
         action="evidence.add",
@@ -403,7 +404,7 @@ def add_evidence_link(*, by: Any, progress: ItemProgress, url: str, title: str =
 
 
 @transaction.atomic
-def delete_evidence(*, by: Any, evidence: Evidence) -> None:
+def delete_evidence(*, by: Actor, evidence: Evidence) -> None:
     _require_progress_editable(by, evidence.progress)
     audit.record(
         by=by,
@@ -454,7 +455,7 @@ def refresh_measured_actuals(*, period: ReportingPeriod) -> int:
 @transaction.atomic
 def save_self_evaluation(
     *,
-    by: Any,
+    by: Actor,
     plan: Plan,
     year: int,
     half: int,
@@ -496,7 +497,7 @@ def save_self_evaluation(
 
 
 @transaction.atomic
-def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvaluation:
+def submit_self_evaluation(*, by: Actor, evaluation: SelfEvaluation) -> SelfEvaluation:
     """Submit and publish: the public page shows it from now on."""
     plan = evaluation.plan
     ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出自行考核。")
@@ -505,7 +506,7 @@ def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvalua
     graded = set(evaluation.grades.values_list("item_id", flat=True))
     ungraded = plan.items.exclude(pk__in=graded).count()
     ReportingError.require(ungraded == 0, f"還有 {ungraded} 個項目沒有評等。")
-    evaluation.submitted_at, evaluation.submitted_by = timezone.now(), by
+    evaluation.submitted_at, evaluation.submitted_by = timezone.now(), person(by)
     evaluation.save(update_fields=["submitted_at", "submitted_by"])
     audit.record(by=by, action="selfeval.submit", obj=evaluation, agency=plan.agency, within=plan)
     return evaluation
@@ -515,11 +516,11 @@ def submit_self_evaluation(*, by: Any, evaluation: SelfEvaluation) -> SelfEvalua
 
 
 @transaction.atomic
-def compile_year_end(*, by: Any, cycle: PlanCycle, agency: Agency, summary: str = "") -> YearEndReport:
+def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: str = "") -> YearEndReport:
     """Compile the agency's year from its items and every agency below it; signing comes after."""
     ReportingError.require(may_act_on_agency(by, agency), "您沒有彙整這個機關成果的權限。")
     ReportingError.require(
-        any(g.role in (SUPERVISOR, COORDINATOR) for g in grants_of(by)) or by.is_superuser,
+        any(g.role in (SUPERVISOR, COORDINATOR) for g in grants_of(by)) or is_superuser(by),
         "只有機關聯絡人或研考人員可以彙整年度成果。",
     )
     report, _ = YearEndReport.objects.select_for_update().get_or_create(cycle=cycle, agency=agency)
@@ -542,13 +543,13 @@ def compile_year_end(*, by: Any, cycle: PlanCycle, agency: Agency, summary: str 
 
 
 @transaction.atomic
-def sign_year_end(*, by: Any, report: YearEndReport) -> YearEndReport:
+def sign_year_end(*, by: Actor, report: YearEndReport) -> YearEndReport:
     """The agency head signs the compiled report off."""
     is_head = any(g.role == HEAD and g.path == report.agency.path for g in grants_of(by))
     ReportingError.require(is_head, "只有機關首長可以核定年度執行成果。")
     ReportingError.require(report.compiled_at is not None, "請先彙整年度執行成果。")
     ReportingError.require(report.signed_at is None, "已經核定過了。")
-    report.signed_at, report.signed_by = timezone.now(), by
+    report.signed_at, report.signed_by = timezone.now(), person(by)
     report.save(update_fields=["signed_at", "signed_by"])
     audit.record(by=by, action="yearend.sign", obj=report, agency=report.agency)
     return report
@@ -558,7 +559,7 @@ def sign_year_end(*, by: Any, report: YearEndReport) -> YearEndReport:
 
 
 @transaction.atomic
-def set_schedule(*, by: Any, cycle: PlanCycle, steps: Sequence[tuple[str, str, str]]) -> list[ScheduleStep]:
+def set_schedule(*, by: Actor, cycle: PlanCycle, steps: Sequence[tuple[str, str, str]]) -> list[ScheduleStep]:
     """Replace the cycle's calendar with (action, actor, when) rows; a row that cannot be read names its line."""
     _require_supervisor(by, cycle)
     built = []

@@ -17,6 +17,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, leases
+from servq.core.actors import Actor
 from servq.core.addresses import AddressPolicy, parse_networks
 from servq.core.errors import ServiceError
 from servq.core.models import Lease
@@ -94,7 +95,7 @@ def address_policy(site_allows_private: bool) -> AddressPolicy:
 
 
 @transaction.atomic
-def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
+def register_site(*, by: Actor, agency: Agency, **fields: Any) -> Site:
     SiteError.require(may_manage_sites(by, agency), "只有機關聯絡人或研考人員可以登錄網站。")
     cleaned = _clean_site_fields(fields)
     SiteError.require(
@@ -109,7 +110,7 @@ def register_site(*, by: Any, agency: Agency, **fields: Any) -> Site:
 
 
 @transaction.atomic
-def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
+def update_site(*, by: Actor, site: Site, **fields: Any) -> Site:
     SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以修改網站設定。")
     cleaned = _clean_site_fields({**audit.snapshot(site, SITE_FIELDS), **fields})
     before = audit.snapshot(site, SITE_FIELDS)
@@ -128,7 +129,7 @@ def update_site(*, by: Any, site: Site, **fields: Any) -> Site:
 
 
 @transaction.atomic
-def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwner:
+def set_path_owner(*, by: Actor, site: Site, prefix: str, unit: Agency) -> PathOwner:
     """Pages whose path starts with ``prefix`` belong to ``unit`` (a unit of the site's agency)."""
     SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以指定負責單位。")
     SiteError.require(
@@ -145,7 +146,7 @@ def set_path_owner(*, by: Any, site: Site, prefix: str, unit: Agency) -> PathOwn
 # --- queuing and running checks -----------------------------------------------------------------
 
 
-def queue_check(*, by: Any, site: Site) -> SiteCheck:
+def queue_check(*, by: Actor, site: Site) -> SiteCheck:
     """Queue a run unless one is already waiting or running (then that one is returned)."""
     if by is not None:
         SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。")
