@@ -250,7 +250,11 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
 def people(agency_tree, user_with_role):
     other_body = AgencyFactory(code="other", name="另一院", kind="parent_body", parent=None)
     other_agency = AgencyFactory(code="other-a", name="另一部", kind="first_level", parent=other_body)
-    outsiders = {f"經濟部 {role}": user_with_role(agency_tree["moea"], role) for role in Role.values}
+    outsiders = {
+        f"經濟部 {role}": user_with_role(agency_tree["moea"], role)
+        for role in Role
+        if role != Role.UNIT_STAFF
+    }
     outsiders["經濟部資訊中心 unit_staff"] = user_with_role(agency_tree["moea_unit"], Role.UNIT_STAFF)
     outsiders["另一院 supervisor"] = user_with_role(other_body, Role.SUPERVISOR)
     outsiders["另一部 coordinator"] = user_with_role(other_agency, Role.COORDINATOR)

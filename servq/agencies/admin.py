@@ -12,13 +12,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from servq.agencies.models import Agency, Membership
+from servq.agencies.rules import Role
 from servq.agencies.selectors import reach_q, roles_of
 from servq.core.models import AuditEntry, OfficeDay
 
 
 def is_supervisor(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and (user.is_superuser or "supervisor" in roles_of(user)))
+    return bool(user.is_active and (user.is_superuser or Role.SUPERVISOR in roles_of(user)))
 
 
 class SupervisorReadOnlyAdmin(admin.ModelAdmin):

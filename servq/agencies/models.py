@@ -5,6 +5,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from servq.agencies.rules import Role
+
+__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "Membership", "Role"]
+
 
 class AgencyKind(models.TextChoices):
     PARENT_BODY = "parent_body", _("上級機關")
@@ -14,12 +18,15 @@ class AgencyKind(models.TextChoices):
     UNIT = "unit", _("單位（科/課/室/處）")
 
 
-class Role(models.TextChoices):
-    SUPERVISOR = "supervisor", _("研考督導")
-    COORDINATOR = "coordinator", _("機關聯絡人")
-    UNIT_STAFF = "unit_staff", _("承辦人員")
-    REVIEWER = "reviewer", _("評審委員")
-    HEAD = "head", _("機關首長")
+# The roles themselves are defined once, in rules.py (pure); here only their labels.
+ROLE_LABELS = {
+    Role.SUPERVISOR: _("研考督導"),
+    Role.COORDINATOR: _("機關聯絡人"),
+    Role.UNIT_STAFF: _("承辦人員"),
+    Role.REVIEWER: _("評審委員"),
+    Role.HEAD: _("機關首長"),
+}
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class Agency(models.Model):
@@ -68,14 +75,16 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES)
 
     class Meta:
         verbose_name = _("機關角色")
         verbose_name_plural = _("機關角色")
         constraints = [
             models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=[role.value for role in Role]), name="membership_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,28 @@
-"""The one permission rule, with no Django: a user acts on their own agency, supervisors on its subtree."""
+"""Roles and the agency rule, with no Django: a user acts on their own agency, supervisors on its subtree.
+
+Every app's ``rules.py`` builds its permissions from these pure predicates over a user's grants;
+its ``permissions.py`` registers them with django-rules, so services and templates ask
+``user.has_perm("cases.handle_case", case)`` (docs/decisions/0008-layers-and-permissions.md).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import NamedTuple
 
-SUPERVISOR = "supervisor"
+
+class Role(StrEnum):
+    """The roles a user holds in an agency (DESIGN.md, "Users"); the one definition."""
+
+    SUPERVISOR = "supervisor"
+    COORDINATOR = "coordinator"
+    UNIT_STAFF = "unit_staff"
+    REVIEWER = "reviewer"
+    HEAD = "head"
+
+
+SUPERVISOR = Role.SUPERVISOR
 
 
 class Grant(NamedTuple):
@@ -23,6 +40,26 @@ def reaches(grant: Grant, target_path: str) -> bool:
 
 def may_act_on(grants: Iterable[Grant], target_path: str) -> bool:
     return any(reaches(grant, target_path) for grant in grants)
+
+
+def supervises(grants: Iterable[Grant], target_path: str) -> bool:
+    """A supervisor of the target agency or of any agency above it."""
+    return any(g.role == Role.SUPERVISOR and target_path.startswith(g.path) for g in grants)
+
+
+def holds(grants: Iterable[Grant], role: Role, target_path: str) -> bool:
+    """The role held in exactly that agency."""
+    return any(g.role == role and g.path == target_path for g in grants)
+
+
+def holds_anywhere(grants: Iterable[Grant], *roles: Role) -> bool:
+    return any(g.role in roles for g in grants)
+
+
+def parent_path(path: str) -> str | None:
+    """The materialised path of the agency above, or None at the root ('/ey/mof/' → '/ey/')."""
+    codes = [code for code in path.split("/") if code]
+    return "/" + "/".join(codes[:-1]) + "/" if len(codes) > 1 else None
 
 
 def reach_prefixes(grants: Iterable[Grant]) -> tuple[set[str], set[str]]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from servq.agencies.models import Agency, Membership
-from servq.agencies.rules import Grant, may_act_on, reach_prefixes
+from servq.agencies.rules import Grant, Role, may_act_on, reach_prefixes
 from servq.core.models import AuditEntry
 
 _GRANTS_CACHE = "_servq_grants"
@@ -83,7 +83,7 @@ def audit_entries_for(user: Any) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.select_related("agency").order_by("-at", "-id")
     if getattr(user, "is_superuser", False):
         return entries
-    _, subtrees = reach_prefixes([g for g in grants_of(user) if g.role == "supervisor"])
+    _, subtrees = reach_prefixes([g for g in grants_of(user) if g.role == Role.SUPERVISOR])
     if not subtrees:
         return entries.none()
     condition = Q(pk__in=[])

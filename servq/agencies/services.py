@@ -11,6 +11,7 @@ from servq.agencies.rules import child_path
 from servq.agencies.selectors import forget_grants
 from servq.core import audit
 from servq.core.actors import Actor
+from servq.core.errors import ServiceError
 
 
 @transaction.atomic
@@ -53,8 +54,18 @@ def rename_agency(*, by: Actor, agency: Agency, name: str, name_en: str | None =
     return agency
 
 
+class AgencyError(ServiceError):
+    """An agency or membership write refused for a reason the user can act on."""
+
+
 @transaction.atomic
 def grant_role(*, by: Actor, user: Any, agency: Agency, role: str) -> Membership:
+    """Give a user a role in an agency. Unit staff belong to a unit (科/課/室): a unit-staff grant
+    on a whole agency would let them handle the cases and items of every unit below it."""
+    AgencyError.require(
+        Role(role) != Role.UNIT_STAFF or agency.kind == AgencyKind.UNIT,
+        f"承辦人員只能屬於單位（科／課／室），{agency.name} 不是單位。",
+    )
     membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=Role(role))
     if created:
         audit.record(

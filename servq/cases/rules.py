@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from servq.agencies.rules import Grant, Role, supervises
 from servq.core import rules as core_rules
 from servq.core.rules import OfficeCalendar, add_working_days, working_days_between
 
@@ -341,3 +342,31 @@ def rising_terms(
         share_before = (last_month.get(term, 0) + 1) / (total_before + len(this_month))
         scored.append((term, count, round(share_now / share_before, 2)))
     return sorted(scored, key=lambda row: (-row[2], -row[1], row[0]))[:top]
+
+
+# --- who may do what with a case (registered with django-rules in permissions.py) ---------------
+
+
+def may_handle(grants: Iterable[Grant], agency_path: str, unit_path: str | None) -> bool:
+    """The handling agency's coordinators, the handling unit's staff, and supervisors above them."""
+    return any(
+        (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
+        or (g.role == Role.COORDINATOR and g.path == agency_path)
+        or (g.role == Role.UNIT_STAFF and unit_path is not None and unit_path.startswith(g.path))
+        for g in grants
+    )
+
+
+def may_see_personal_data(grants: Iterable[Grant], agency_path: str, unit_path: str | None) -> bool:
+    """The handling unit and its supervisors; the agency's coordinator only while no unit has it."""
+    return any(
+        (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
+        or (g.role == Role.UNIT_STAFF and unit_path is not None and unit_path.startswith(g.path))
+        or (g.role == Role.COORDINATOR and unit_path is None and g.path == agency_path)
+        for g in grants
+    )
+
+
+def may_configure(grants: Iterable[Grant], body_path: str) -> bool:
+    """Categories, time limits and routing: the body's supervisors (or those above it)."""
+    return supervises(grants, body_path)

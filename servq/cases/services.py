@@ -21,7 +21,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.agencies.selectors import grants_of
 from servq.cases import rules
 from servq.cases.models import (
     STATS_SHARDS,
@@ -38,6 +37,7 @@ from servq.cases.models import (
 from servq.core import audit, outbox
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
+from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_date, to_roc_year
 from servq.core.selectors import office_calendar
 from servq.core.services import forget_now_and_on_commit
@@ -274,37 +274,6 @@ def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
 # --- the workflow -------------------------------------------------------------------------------
 
 
-def may_handle(user: Any, case: Case) -> bool:
-    """The handling agency's coordinators, the handling unit's staff, and supervisors above them."""
-    if getattr(user, "is_superuser", False):
-        return True
-    agency_path = case.agency.path
-    unit_path = case.unit.path if case.unit is not None else None
-    for grant in grants_of(user):
-        if grant.role == "supervisor" and agency_path.startswith(grant.path):
-            return True
-        if grant.role == "coordinator" and grant.path == agency_path:
-            return True
-        if grant.role == "unit_staff" and unit_path and unit_path.startswith(grant.path):
-            return True
-    return False
-
-
-def may_see_personal_data(user: Any, case: Case) -> bool:
-    """The handling unit and its supervisors; the agency's coordinator only while no unit has it."""
-    if getattr(user, "is_superuser", False):
-        return True
-    unit_path = case.unit.path if case.unit is not None else None
-    for grant in grants_of(user):
-        if grant.role == "supervisor" and case.agency.path.startswith(grant.path):
-            return True
-        if grant.role == "unit_staff" and unit_path and unit_path.startswith(grant.path):
-            return True
-        if grant.role == "coordinator" and unit_path is None and grant.path == case.agency.path:
-            return True
-    return False
-
-
 def _locked(case: Case) -> Case:
     return (
         Case.objects.select_for_update(of=("self",))
@@ -315,7 +284,7 @@ def _locked(case: Case) -> Case:
 
 def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
     fresh = _locked(case)
-    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
     try:
         target = rules.next_state(fresh.state, action)
     except rules.TransitionRefused as error:
@@ -468,7 +437,7 @@ def extend(*, by: Actor, case: Case, days: int, reason: str) -> Case:
     """展期 once, with a notice to the citizen."""
     CaseError.require(bool(reason.strip()), "展期須說明理由。", "reason")
     fresh = _locked(case)
-    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
     CaseError.require(fresh.state in rules.OPEN_STATES, "已結案的案件不能展期。", "state")
     calendar = office_calendar((fresh.due_on.year, fresh.due_on.year + 1))
     try:
@@ -508,7 +477,7 @@ def extend(*, by: Actor, case: Case, days: int, reason: str) -> Case:
 def record_satisfaction(*, by: Actor, case: Case, score: int, note: str = "") -> Case:
     """外撥滿意度: the follow-up call after closing, 1 (very dissatisfied) to 5 (very satisfied)."""
     fresh = _locked(case)
-    CaseError.require(may_handle(by, fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
     CaseError.require(fresh.state == rules.CLOSED, "結案後才能記錄滿意度。", "state")
     CaseError.require(1 <= score <= 5, "滿意度須為 1 到 5。", "score")
     fresh.satisfaction, fresh.satisfaction_note = score, note.strip()[:300]
@@ -533,7 +502,7 @@ def merge_duplicate(*, by: Actor, case: Case, into: Case) -> Case:
 
 def read_personal_data(*, by: Actor, case: Case) -> dict[str, str]:
     """The citizen's name and contacts, for those who may see them; every read is in the audit log."""
-    CaseError.require(may_see_personal_data(by, case), "您沒有檢視民眾個人資料的權限。")
+    CaseError.require(has_perm(by, "cases.see_personal_data", case), "您沒有檢視民眾個人資料的權限。")
     with transaction.atomic():
         audit.record(by=by, action="case.read_personal_data", obj=case, agency=case.agency)
     return {"name": case.citizen_name, "email": case.citizen_email, "phone": case.citizen_phone}
@@ -657,12 +626,6 @@ def _send_citizen_mail(mail: CitizenMail) -> None:
 # --- configuration: categories and routing, by the body's supervisors ---------------------------
 
 
-def may_configure(user: Any, body: Agency) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.role == "supervisor" and body.path.startswith(g.path) for g in grants_of(user))
-
-
 def _check_handler(body: Agency, agency: Agency | None, unit: Agency | None) -> None:
     if agency is not None:
         CaseError.require(
@@ -691,7 +654,9 @@ def update_category(
     active: bool,
 ) -> CaseCategory:
     """Change a category's time limit or default handler; cases already filed keep their due dates."""
-    CaseError.require(may_configure(by, category.body), "只有受理機關的研考人員可以設定案件類別。")
+    CaseError.require(
+        has_perm(by, "cases.configure_cases", category.body), "只有受理機關的研考人員可以設定案件類別。"
+    )
     CaseError.require(bool(name.strip()) and len(name) <= 60, "類別名稱須為 1 到 60 字。", "name")
     CaseError.require(1 <= limit_days <= 365, "處理期限須介於 1 到 365 日。", "limit_days")
     _check_handler(category.body, agency, unit)
@@ -719,7 +684,7 @@ def update_category(
 def add_routing_rule(
     *, by: Actor, body: Agency, category: CaseCategory | None, area: str, agency: Agency, unit: Agency | None
 ) -> RoutingRule:
-    CaseError.require(may_configure(by, body), "只有受理機關的研考人員可以設定分案規則。")
+    CaseError.require(has_perm(by, "cases.configure_cases", body), "只有受理機關的研考人員可以設定分案規則。")
     CaseError.require(category is None or category.body_id == body.pk, "類別不屬於這個受理機關。", "category")
     CaseError.require(len(area.strip()) <= 60, "地區最多 60 字。", "area")
     CaseError.require(bool(area.strip()) or category is not None, "請指定類別或地區（或兩者）。", "area")
@@ -740,7 +705,9 @@ def add_routing_rule(
 
 @transaction.atomic
 def delete_routing_rule(*, by: Actor, rule: RoutingRule) -> None:
-    CaseError.require(may_configure(by, rule.body), "只有受理機關的研考人員可以設定分案規則。")
+    CaseError.require(
+        has_perm(by, "cases.configure_cases", rule.body), "只有受理機關的研考人員可以設定分案規則。"
+    )
     audit.record(by=by, action="routing.delete", obj=rule, agency=rule.body, before={"area": rule.area})
     body = rule.body
     rule.delete()

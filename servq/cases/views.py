@@ -21,17 +21,19 @@ from django_ratelimit.core import is_ratelimited
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.actors import Actor
 from servq.core.forms import error_summary
+from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.selectors import office_calendar
 from servq.plans.exporting.sheets import neutralise
 
-STAFF_ROLES = ["supervisor", "coordinator", "unit_staff"]
+STAFF_ROLES = [Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF]
 
 
 def _limited(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bool:
@@ -228,8 +230,6 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "events": case.events.select_related("by").order_by("at", "id"),
             "actions": [(a, rules.ACTION_NAMES[a]) for a in rules.allowed_actions(case.state)],
-            "may_handle": services.may_handle(request.user, case),
-            "may_see_personal": services.may_see_personal_data(request.user, case),
             "personal": personal,
             "units": subtree_of(case.agency).filter(kind="unit"),
             "agencies": subtree_of(case.body).exclude(kind="unit").exclude(pk=case.agency_id),
@@ -344,12 +344,12 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 def _configurable_body(request: HttpRequest) -> Agency:
     body = default_body()
-    if body is None or not services.may_configure(request.user, body):
+    if body is None or not has_perm(request.user, "cases.configure_cases", body):
         raise PermissionDenied
     return body
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 def configuration(request: HttpRequest) -> HttpResponse:
     body = _configurable_body(request)
     return render(
@@ -373,7 +373,7 @@ def _optional_agency(body: Agency, value: str | None) -> Agency | None:
     return get_object_or_404(subtree_of(body), pk=value) if value.isdigit() else None
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 @refusals_to("cases:configuration")
 def configure_category(request: HttpRequest, pk: int) -> HttpResponse:
@@ -396,7 +396,7 @@ def configure_category(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:configuration")
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 @refusals_to("cases:configuration")
 def add_rule(request: HttpRequest) -> HttpResponse:
@@ -418,7 +418,7 @@ def add_rule(request: HttpRequest) -> HttpResponse:
     return redirect("cases:configuration")
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 def delete_rule(request: HttpRequest, pk: int) -> HttpResponse:
     body = _configurable_body(request)

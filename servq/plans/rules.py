@@ -8,9 +8,11 @@ A user stands to a plan in one or more *capacities*, worked out from their roles
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from servq.agencies.rules import Grant, Role
 from servq.core.errors import ServiceError
 
 DRAFT: Final = "draft"
@@ -21,7 +23,7 @@ PUBLISHED: Final = "published"
 SUPERSEDED: Final = "superseded"
 
 AUTHOR: Final = "author"
-REVIEWER: Final = "reviewer"
+REVIEWER: Final = "reviewer"  # capacities, named like the roles they mostly come from
 UNIT_STAFF: Final = "unit_staff"
 
 EDITABLE_STATES: Final = frozenset({DRAFT, RETURNED})
@@ -153,3 +155,20 @@ def completeness_gaps(sections: dict[str, str], items: list[ItemFacts]) -> list[
     if len(item_gaps) > GAPS_NAMED:
         item_gaps = [*item_gaps[:GAPS_NAMED], f"另有 {len(item_gaps) - GAPS_NAMED} 處"]
     return gaps + item_gaps
+
+
+# --- how a user stands to a plan -----------------------------------------------------------------
+
+
+def capacities(grants: Iterable[Grant], plan_agency_path: str) -> frozenset[str]:
+    """Author (coordinator or supervisor of the plan's agency), reviewer (supervisor at or above
+    it) and/or unit staff (of a unit inside it): the capacities the workflow table is written in."""
+    found: set[str] = set()
+    for grant in grants:
+        if grant.path == plan_agency_path and grant.role in (Role.COORDINATOR, Role.SUPERVISOR):
+            found.add(AUTHOR)
+        if grant.role == Role.SUPERVISOR and plan_agency_path.startswith(grant.path):
+            found.add(REVIEWER)
+        if grant.role == Role.UNIT_STAFF and grant.path.startswith(plan_agency_path):
+            found.add(UNIT_STAFF)
+    return frozenset(found)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from servq.agencies.rules import Role
 from servq.agencies.selectors import grants_of, reach_q
 from servq.core.rules import format_roc_year
 from servq.plans.models import FrameworkNode, Indicator, IndicatorTarget, ItemUnit, Plan, PlanItem, PlanStatus
@@ -102,23 +103,14 @@ def indicators_of(plan: Plan) -> QuerySet[Indicator]:
 
 
 def capacities_for(user: Any, plan: Plan) -> frozenset[str]:
-    """How the user stands to this plan: author, reviewer and/or unit staff (see plans/rules.py)."""
+    """How the user stands to this plan: author, reviewer and/or unit staff (plans/rules.py)."""
     from servq.plans import rules
 
-    target = plan.agency.path
-    found: set[str] = set()
-    for grant in grants_of(user):
-        if grant.path == target and grant.role in ("coordinator", "supervisor"):
-            found.add(rules.AUTHOR)
-        if grant.role == "supervisor" and target.startswith(grant.path):
-            found.add(rules.REVIEWER)
-        if grant.role == "unit_staff" and grant.path.startswith(target):
-            found.add(rules.UNIT_STAFF)
-    return frozenset(found)
+    return rules.capacities(grants_of(user), plan.agency.path)
 
 
 def unit_paths_of(user: Any) -> list[str]:
-    return [g.path for g in grants_of(user) if g.role == "unit_staff"]
+    return [g.path for g in grants_of(user) if g.role == Role.UNIT_STAFF]
 
 
 def versions_of(plan: Plan) -> QuerySet[Plan]:

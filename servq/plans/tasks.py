@@ -8,6 +8,7 @@ from django.core.mail import send_mass_mail
 from django.utils import timezone
 from django_tasks import task
 
+from servq.agencies.rules import Role
 from servq.core.rules import format_roc_date
 from servq.plans import selectors
 from servq.plans.models import PlanCycle
@@ -23,7 +24,7 @@ def remind_unsubmitted(*, cycle_id: int, sender_id: int | None = None) -> int:
     due_text = format_roc_date(due)
     coordinators = (
         get_user_model()
-        .objects.filter(memberships__agency__in=waiting, memberships__role="coordinator", is_active=True)
+        .objects.filter(memberships__agency__in=waiting, memberships__role=Role.COORDINATOR, is_active=True)
         .exclude(email="")
         .prefetch_related("memberships__agency")
         .distinct()

@@ -39,7 +39,7 @@ def _cycles_for(user: Any) -> QuerySet[PlanCycle]:
 def _supervised_cycle(request: HttpRequest, pk: int) -> PlanCycle:
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     if not any(
-        g.role == "supervisor" and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
+        g.role == Role.SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
     ):
         raise PermissionDenied
     return cycle
@@ -56,7 +56,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         (
             a
             for a in Agency.objects.filter(
-                path__in=[g.path for g in grants_of(request.user) if g.role == "supervisor"]
+                path__in=[g.path for g in grants_of(request.user) if g.role == Role.SUPERVISOR]
             )
         ),
         None,
@@ -95,7 +95,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
 def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     supervising = any(
-        g.role == "supervisor" and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
+        g.role == Role.SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
     )
     rows = selectors.board_rows(cycle, today=timezone.localdate(), user=request.user, supervising=supervising)
     state = request.GET.get("state", "")
@@ -137,7 +137,7 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(
         cycle.participants.filter(
-            path__in=[g.path for g in grants_of(request.user) if g.role == "coordinator"]
+            path__in=[g.path for g in grants_of(request.user) if g.role == Role.COORDINATOR]
         ),
         pk=request.POST.get("agency"),
     )
@@ -167,7 +167,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(
         cycle.participants.filter(
-            path__in=[g.path for g in grants_of(request.user) if g.role == "coordinator"]
+            path__in=[g.path for g in grants_of(request.user) if g.role == Role.COORDINATOR]
         ),
         pk=request.POST.get("agency"),
     )

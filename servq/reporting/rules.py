@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from servq.agencies.rules import Grant, Role, holds, holds_anywhere, may_act_on, supervises
 from servq.core.rules import (
     OfficeCalendar,
     add_working_days,
@@ -238,3 +239,31 @@ def notices_due(
     if today >= add_working_days(due, -remind_days, cal):
         return (REMINDER,)
     return ()
+
+
+# --- who may do what in the reporting cycle ------------------------------------------------------
+
+
+def may_supervise_cycle(grants: Iterable[Grant], cycle_agency_path: str) -> bool:
+    """Periods, the calendar, closing and reopening: supervisors of the cycle's agency or above."""
+    return supervises(grants, cycle_agency_path)
+
+
+def may_report_on(
+    plan_capacities: frozenset[str], item_unit_paths: Iterable[str], user_unit_paths: Iterable[str]
+) -> bool:
+    """The plan's author reports every item; unit staff the items assigned to their unit."""
+    if "author" in plan_capacities:
+        return True
+    units = list(user_unit_paths)
+    return any(path.startswith(unit) for path in item_unit_paths for unit in units)
+
+
+def may_compile_year_end(grants: Iterable[Grant], agency_path: str) -> bool:
+    """The agency's coordinator or a supervisor reaching it."""
+    return may_act_on(grants, agency_path) and holds_anywhere(grants, Role.SUPERVISOR, Role.COORDINATOR)
+
+
+def may_sign_year_end(grants: Iterable[Grant], agency_path: str) -> bool:
+    """首長核定: the head of exactly that agency."""
+    return holds(grants, Role.HEAD, agency_path)

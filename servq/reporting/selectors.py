@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servq.agencies.models import Agency, Membership
+from servq.agencies.rules import Role
 from servq.agencies.selectors import grants_of, reach_q
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.reporting import rules
@@ -65,7 +66,7 @@ def plans_reported_to(user: Any) -> QuerySet[Plan]:
     unit_agencies = {
         rules.ancestors_of(grant.path)[-2]
         for grant in grants_of(user)
-        if grant.role == "unit_staff" and len(rules.ancestors_of(grant.path)) > 1
+        if grant.role == Role.UNIT_STAFF and len(rules.ancestors_of(grant.path)) > 1
     }
     reach = reach_q(user, "agency") | Q(agency__path__in=sorted(unit_agencies))
     return Plan.objects.filter(reach).select_related("agency", "program")
@@ -276,20 +277,20 @@ def notice_recipients(agencies: list[Agency], cycle: PlanCycle) -> dict[tuple[st
     supervisors of the body that runs the cycle as well."""
     by_agency: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for agency_id, user_id, role in Membership.objects.filter(
-        agency__in=agencies, role__in=["coordinator", "head"], user__is_active=True
+        agency__in=agencies, role__in=[Role.COORDINATOR, Role.HEAD], user__is_active=True
     ).values_list("agency_id", "user_id", "role"):
         by_agency[agency_id][role].append(user_id)
     supervisors = list(
-        Membership.objects.filter(agency=cycle.agency, role="supervisor", user__is_active=True).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            agency=cycle.agency, role=Role.SUPERVISOR, user__is_active=True
+        ).values_list("user_id", flat=True)
     )
     recipients: dict[tuple[str, int], list[int]] = {}
     for agency in agencies:
-        coordinators = by_agency[agency.pk]["coordinator"]
+        coordinators = by_agency[agency.pk][Role.COORDINATOR]
         recipients[(rules.REMINDER, agency.pk)] = coordinators
         recipients[(rules.OVERDUE, agency.pk)] = coordinators
-        recipients[(rules.ESCALATION, agency.pk)] = sorted({*by_agency[agency.pk]["head"], *supervisors})
+        recipients[(rules.ESCALATION, agency.pk)] = sorted({*by_agency[agency.pk][Role.HEAD], *supervisors})
     return recipients
 
 

@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -17,14 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, measures, outbox
-from servq.core.actors import Actor, is_superuser, person
+from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
+from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_year
 from servq.core.selectors import office_calendar
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
-from servq.plans.selectors import capacities_for, unit_paths_of
 from servq.reporting import evidence as evidence_rules
 from servq.reporting import rules, selectors
 from servq.reporting.models import (
@@ -41,22 +39,15 @@ from servq.reporting.models import (
     YearEndReport,
 )
 
-SUPERVISOR, COORDINATOR, HEAD = "supervisor", "coordinator", "head"
-
 
 class ReportingError(ServiceError):
     """A reporting write refused for a reason the user can act on; the message says which."""
 
 
-def supervises_cycle(user: Any, cycle: PlanCycle) -> bool:
-    """The cycle is run by the user's agency (or one above it) and the user is a supervisor there."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(g.role == SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(user))
-
-
 def _require_supervisor(by: Actor, cycle: PlanCycle) -> None:
-    ReportingError.require(supervises_cycle(by, cycle), "只有主辦機關的研考人員可以設定填報期間。")
+    ReportingError.require(
+        has_perm(by, "reporting.supervise_cycle", cycle), "只有主辦機關的研考人員可以設定填報期間。"
+    )
 
 
 # --- periods ------------------------------------------------------------------------------------
@@ -123,16 +114,6 @@ def reopen_period(*, by: Actor, period: ReportingPeriod, reason: str) -> Reporti
 # --- progress -----------------------------------------------------------------------------------
 
 
-def may_report_on(user: Any, item: PlanItem) -> bool:
-    """The plan's coordinator reports every item; unit staff the items assigned to their unit."""
-    capacities = capacities_for(user, item.plan)
-    if "author" in capacities:
-        return True
-    item_units = [u.unit.path for u in item.units.all() if u.unit is not None]
-    user_units = unit_paths_of(user)
-    return any(path.startswith(unit) for path in item_units for unit in user_units)
-
-
 def _require_open(period: ReportingPeriod) -> None:
     ReportingError.require(
         not period.is_closed, f"「{period.label}」已關閉填報；如需補報，請洽研考人員重新開放。"
@@ -172,7 +153,7 @@ def save_progress(
     """Record 辦理情形及成效 for one item and period, with typed indicator values; all or nothing."""
     ReportingError.require(period.cycle_id == item.plan.cycle_id, "這個填報期間不屬於這份計畫的年度作業。")
     _require_open(period)
-    ReportingError.require(may_report_on(by, item), "您沒有填報這個項目的權限。")
+    ReportingError.require(has_perm(by, "reporting.report_on_item", item), "您沒有填報這個項目的權限。")
     ReportingError.require(status in ProgressStatus.values, f"執行狀態「{status}」不存在。")
     progress, created = ItemProgress.objects.select_for_update().get_or_create(
         item=item, period=period, defaults={"agency_id": item.plan.agency_id}
@@ -281,7 +262,7 @@ def save_report(
 def withdraw_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
     """Take a sent report back for correction while the period is open (audited); it must be sent again."""
     _require_open(period)
-    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以撤回已送出的填報。")
+    ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以撤回已送出的填報。")
     count = ItemProgress.objects.filter(period=period, item__plan=plan, submitted_at__isnull=False).update(
         submitted_at=None, submitted_by=None
     )
@@ -300,7 +281,7 @@ def withdraw_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
 def submit_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
     """Send the plan's report for the period: every item must have its status and narrative."""
     _require_open(period)
-    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出填報。")
+    ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以送出填報。")
     items = list(plan.items.order_by("position"))
     reported = {
         p.item_id: p for p in ItemProgress.objects.select_for_update().filter(period=period, item__plan=plan)
@@ -337,7 +318,9 @@ def submit_report(*, by: Actor, plan: Plan, period: ReportingPeriod) -> int:
 
 def _require_progress_editable(by: Actor, progress: ItemProgress) -> None:
     _require_open(progress.period)
-    ReportingError.require(may_report_on(by, progress.item), "您沒有填報這個項目的權限。")
+    ReportingError.require(
+        has_perm(by, "reporting.report_on_item", progress.item), "您沒有填報這個項目的權限。"
+    )
     ReportingError.require(
         progress.submitted_at is None, "這一期的辦理情形已送出；如需修正，請先「撤回修正」。"
     )
@@ -464,7 +447,7 @@ def save_self_evaluation(
     grades: Mapping[int, tuple[str, str]],
 ) -> SelfEvaluation:
     """Grade each item and the whole plan for one half-year; a submitted evaluation is final."""
-    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以填寫自行考核。")
+    ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以填寫自行考核。")
     ReportingError.require(half in (1, 2), "請選擇上半年或下半年。")
     ReportingError.require(
         plan.first_year <= year <= plan.last_year, f"{format_roc_year(year)}不在計畫期程內。"
@@ -500,7 +483,7 @@ def save_self_evaluation(
 def submit_self_evaluation(*, by: Actor, evaluation: SelfEvaluation) -> SelfEvaluation:
     """Submit and publish: the public page shows it from now on."""
     plan = evaluation.plan
-    ReportingError.require("author" in capacities_for(by, plan), "只有機關聯絡人可以送出自行考核。")
+    ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以送出自行考核。")
     ReportingError.require(evaluation.submitted_at is None, "這份自行考核已經送出。")
     ReportingError.require(bool(evaluation.overall), "請先填寫整體評等。")
     graded = set(evaluation.grades.values_list("item_id", flat=True))
@@ -518,10 +501,9 @@ def submit_self_evaluation(*, by: Actor, evaluation: SelfEvaluation) -> SelfEval
 @transaction.atomic
 def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: str = "") -> YearEndReport:
     """Compile the agency's year from its items and every agency below it; signing comes after."""
-    ReportingError.require(may_act_on_agency(by, agency), "您沒有彙整這個機關成果的權限。")
     ReportingError.require(
-        any(g.role in (SUPERVISOR, COORDINATOR) for g in grants_of(by)) or is_superuser(by),
-        "只有機關聯絡人或研考人員可以彙整年度成果。",
+        has_perm(by, "reporting.compile_year_end", agency),
+        "只有該機關的聯絡人或上級研考人員可以彙整年度成果。",
     )
     report, _ = YearEndReport.objects.select_for_update().get_or_create(cycle=cycle, agency=agency)
     ReportingError.require(report.signed_at is None, "年度執行成果已經首長核定，不能再重新彙整。")
@@ -545,8 +527,9 @@ def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: st
 @transaction.atomic
 def sign_year_end(*, by: Actor, report: YearEndReport) -> YearEndReport:
     """The agency head signs the compiled report off."""
-    is_head = any(g.role == HEAD and g.path == report.agency.path for g in grants_of(by))
-    ReportingError.require(is_head, "只有機關首長可以核定年度執行成果。")
+    ReportingError.require(
+        has_perm(by, "reporting.sign_year_end", report.agency), "只有機關首長可以核定年度執行成果。"
+    )
     ReportingError.require(report.compiled_at is not None, "請先彙整年度執行成果。")
     ReportingError.require(report.signed_at is None, "已經核定過了。")
     report.signed_at, report.signed_by = timezone.now(), person(by)

@@ -19,14 +19,15 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
-from servq.agencies.selectors import agencies_for, grants_of
+from servq.agencies.rules import Role
+from servq.agencies.selectors import agencies_for
 from servq.core.forms import error_summary
 from servq.core.http import confirmed
+from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.models import Plan, PlanCycle
-from servq.plans.selectors import capacities_for
 from servq.reporting import exporting, selectors, services
 from servq.reporting.calendar import feed
 from servq.reporting.forms import (
@@ -88,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     today = timezone.localdate()
-    supervising = services.supervises_cycle(request.user, cycle)
+    supervising = has_perm(request.user, "reporting.supervise_cycle", cycle)
     plans = (
         selectors.plans_reported_to(request.user)
         .filter(cycle=cycle)
@@ -115,7 +116,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 @refusals_to("reporting:cycle", pk="pk")
 def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,7 +130,7 @@ def set_up_periods(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:cycle", pk=cycle.pk)
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 def close_period(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
@@ -137,7 +138,7 @@ def close_period(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reporting:cycle", pk=period.cycle_id)
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 def reopen_period(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
@@ -194,7 +195,7 @@ def _progress_forms(
     forms = []
     for row in rows:
         editable = (
-            services.may_report_on(request.user, row.item)
+            has_perm(request.user, "reporting.report_on_item", row.item)
             and not period.is_closed
             and not (row.progress and row.progress.submitted_at)
         )
@@ -232,7 +233,7 @@ def _progress_page(
             "forms": forms,
             "submitted_at": max(sent) if sent else None,
             "any_editable": any(editable for _, _, editable in forms),
-            "is_author": "author" in capacities_for(request.user, plan),
+            "is_author": has_perm(request.user, "plans.author_plan", plan),
             "periods": selectors.periods_of(cast(PlanCycle, plan.cycle)),  # _plan: plans of a cycle
         },
         status=status,
@@ -438,7 +439,7 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             "unreported": rollup.totals_of(agency.path).get("unreported", 0)
             if agency.path in rollup.totals
             else 0,
-            "is_head": any(g.role == "head" and g.path == agency.path for g in grants_of(request.user)),
+            "is_head": has_perm(request.user, "reporting.sign_year_end", agency),
             "statuses": ProgressStatus.choices,
             "form": YearEndForm(initial={"summary": report.summary if report else ""}),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
@@ -465,7 +466,7 @@ def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> 
 # --- the calendar -------------------------------------------------------------------------------
 
 
-@access(roles=["supervisor"])
+@access(roles=[Role.SUPERVISOR])
 @require_POST
 @refusals_to("reporting:cycle", pk="pk")
 def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:

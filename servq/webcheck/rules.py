@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
+from servq.agencies.rules import Grant, Role
 from servq.core.rules import year_from_either
 
 WEEKLY, MONTHLY = "weekly", "monthly"
@@ -123,3 +124,15 @@ def wcag_level(tags: Iterable[str]) -> str | None:
     if tag_set & _AA_TAGS:
         return "AA"
     return None
+
+
+# --- who manages a site ----------------------------------------------------------------------------
+
+
+def may_manage_sites(grants: Iterable[Grant], agency_path: str) -> bool:
+    """Coordinators of the agency, and supervisors at or above it, register and change its sites."""
+    return any(
+        (g.role == Role.COORDINATOR and g.path == agency_path)
+        or (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
+        for g in grants
+    )

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.agencies.selectors import grants_of, may_act_on_agency
 from servq.core import audit, leases
 from servq.core.actors import Actor
 from servq.core.addresses import AddressPolicy, parse_networks
 from servq.core.errors import ServiceError
 from servq.core.models import Lease
+from servq.core.permissions import has_perm
 from servq.webcheck import rules
 from servq.webcheck.crawler import Limits, Options, Report, check_site
 from servq.webcheck.models import (
@@ -33,7 +33,6 @@ from servq.webcheck.models import (
     SiteCheck,
 )
 
-EDITOR_ROLES = ("coordinator", "supervisor")
 SITE_FIELDS = [
     "name",
     "start_url",
@@ -49,15 +48,6 @@ T = TypeVar("T")
 
 class SiteError(ServiceError):
     """A website-health write refused for a reason the user can act on."""
-
-
-def may_manage_sites(user: Any, agency: Agency) -> bool:
-    """Coordinators of the agency, and supervisors above it, register and change its sites."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return may_act_on_agency(user, agency) and any(
-        g.role in EDITOR_ROLES and agency.path.startswith(g.path) for g in grants_of(user)
-    )
 
 
 def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +86,7 @@ def address_policy(site_allows_private: bool) -> AddressPolicy:
 
 @transaction.atomic
 def register_site(*, by: Actor, agency: Agency, **fields: Any) -> Site:
-    SiteError.require(may_manage_sites(by, agency), "只有機關聯絡人或研考人員可以登錄網站。")
+    SiteError.require(has_perm(by, "webcheck.manage_sites", agency), "只有機關聯絡人或研考人員可以登錄網站。")
     cleaned = _clean_site_fields(fields)
     SiteError.require(
         not Site.objects.filter(agency=agency, start_url=cleaned["start_url"]).exists(),
@@ -111,7 +101,9 @@ def register_site(*, by: Actor, agency: Agency, **fields: Any) -> Site:
 
 @transaction.atomic
 def update_site(*, by: Actor, site: Site, **fields: Any) -> Site:
-    SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以修改網站設定。")
+    SiteError.require(
+        has_perm(by, "webcheck.manage_sites", site.agency), "只有機關聯絡人或研考人員可以修改網站設定。"
+    )
     cleaned = _clean_site_fields({**audit.snapshot(site, SITE_FIELDS), **fields})
     before = audit.snapshot(site, SITE_FIELDS)
     for name, value in cleaned.items():
@@ -131,7 +123,9 @@ def update_site(*, by: Actor, site: Site, **fields: Any) -> Site:
 @transaction.atomic
 def set_path_owner(*, by: Actor, site: Site, prefix: str, unit: Agency) -> PathOwner:
     """Pages whose path starts with ``prefix`` belong to ``unit`` (a unit of the site's agency)."""
-    SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以指定負責單位。")
+    SiteError.require(
+        has_perm(by, "webcheck.manage_sites", site.agency), "只有機關聯絡人或研考人員可以指定負責單位。"
+    )
     SiteError.require(
         prefix.startswith("/") and len(prefix) <= 300, f"路徑開頭「{prefix[:60]}」須以 / 開始。"
     )
@@ -149,7 +143,9 @@ def set_path_owner(*, by: Actor, site: Site, prefix: str, unit: Agency) -> PathO
 def queue_check(*, by: Actor, site: Site) -> SiteCheck:
     """Queue a run unless one is already waiting or running (then that one is returned)."""
     if by is not None:
-        SiteError.require(may_manage_sites(by, site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。")
+        SiteError.require(
+            has_perm(by, "webcheck.manage_sites", site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。"
+        )
     try:
         with transaction.atomic():
             check = SiteCheck.objects.create(site=site)

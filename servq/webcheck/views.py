@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.core.forms import error_summary
+from servq.core.permissions import has_perm
 from servq.webcheck import selectors, services
 from servq.webcheck.forms import OwnerForm, SiteForm
 from servq.webcheck.models import Site
@@ -22,7 +23,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
     agencies = [
         a
         for a in agencies_for(request.user).exclude(kind="unit")
-        if services.may_manage_sites(request.user, a)
+        if has_perm(request.user, "webcheck.manage_sites", a)
     ]
     form = SiteForm(request.POST or None)
     if request.method == "POST":
@@ -60,7 +61,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bars": bars,
             "chart_height": CHART_HEIGHT,
             "chart_width": max(36 * len(bars), 36),
-            "may_manage": services.may_manage_sites(request.user, site.agency),
+            "may_manage": has_perm(request.user, "webcheck.manage_sites", site.agency),
             "owner_form": OwnerForm(units=subtree_of(site.agency).filter(kind="unit")),
             "owners": site.owners.select_related("unit"),
         },
