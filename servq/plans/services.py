@@ -11,8 +11,10 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
@@ -24,6 +26,7 @@ from servq.core.errors import ServiceError
 from servq.core.models import AuditEntry
 from servq.core.rules import format_roc_date, format_roc_year, parse_deadline, to_roc_year
 from servq.plans import rules, selectors
+from servq.plans.importing import ParsedPlan, PlanFileError, file_sha256, parse_file
 from servq.plans.models import (
     FrameworkNode,
     Indicator,
@@ -659,6 +662,49 @@ def match_unit(name: str, lookup: dict[str, Agency], agency: Agency) -> Agency |
         if name.startswith(prefix) and len(name) > len(prefix):
             candidates.append(name[len(prefix) :])
     return next((lookup[c] for c in candidates if c in lookup), None)
+
+
+@transaction.atomic
+def import_plan_file(
+    *,
+    by: Actor,
+    path: Path,
+    agency: Agency,
+    program: Program | None = None,
+    cycle: PlanCycle | None = None,
+    status: str = PlanStatus.DRAFT,
+    replace: bool = False,
+    name: str = "",
+    parsed: ParsedPlan | None = None,
+) -> tuple[Plan, ParsedPlan]:
+    """Read a plan file and save it, all or nothing: the one way in for the web upload, the
+    import_plan command and the demo. The file's checksum goes with it, so the same file is caught
+    as a duplicate even after the plan it made was retitled. ``name`` is the file's name as the user
+    knows it (an upload is read from a temporary file); PlanFileError names it when unreadable.
+    A caller that parsed the file already (to find its agency) passes ``parsed``."""
+    shown = name or path.name
+    if parsed is None:
+        try:
+            parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+        except PlanFileError as error:
+            raise PlanFileError(str(error).replace(path.name, shown)) from None
+    chosen = program or program_for(
+        by=by, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
+    )
+    plan = import_plan(
+        by=by,
+        parsed=parsed,
+        agency=agency,
+        program=chosen,
+        cycle=cycle,
+        replace=replace,
+        status=status,
+        source_name=shown,
+        source_sha256=file_sha256(path),
+    )
+    if cycle is not None:
+        link_plan_to_cycle(by=by, plan=plan, cycle=cycle)
+    return plan, parsed
 
 
 def find_duplicate(

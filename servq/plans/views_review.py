@@ -162,7 +162,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
     from django.conf import settings
 
-    from servq.plans.importing import PlanFileError, parse_file
+    from servq.plans.importing import PlanFileError
 
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(
@@ -191,26 +191,18 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
             for chunk in upload.chunks():
                 stream.write(chunk)
         try:
-            parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+            plan, parsed = services.import_plan_file(
+                by=request.user, path=path, name=name, agency=agency, program=cycle.program, cycle=cycle
+            )
         except PlanFileError as error:
-            messages.error(request, str(error).replace(path.name, name))
+            messages.error(request, str(error))
             return redirect("plans:cycle", cycle.pk)
-    try:
-        plan = services.import_plan(
-            by=request.user,
-            parsed=parsed,
-            agency=agency,
-            program=cycle.program,
-            cycle=cycle,
-            source_name=name,
-        )
-        services.link_plan_to_cycle(by=request.user, plan=plan, cycle=cycle)
-    except services.PlanImportError:
-        messages.error(request, f"{name}：這份計畫已經匯入過，請到計畫頁編輯或修正它。")
-        return redirect("plans:cycle", cycle.pk)
-    except services.PlanError as error:
-        messages.error(request, f"{name}：{error}")
-        return redirect("plans:cycle", cycle.pk)
+        except services.PlanImportError:
+            messages.error(request, f"{name}：這份計畫已經匯入過，請到計畫頁編輯或修正它。")
+            return redirect("plans:cycle", cycle.pk)
+        except services.PlanError as error:
+            messages.error(request, f"{name}：{error}")
+            return redirect("plans:cycle", cycle.pk)
     messages.success(
         request, f"已由 {name} 匯入 {len(parsed.items)} 個項目為草稿；{len(parsed.warnings)} 則提醒。"
     )

@@ -38,3 +38,30 @@ def test_program_is_found_from_the_basis_and_widened(agency_tree):
     again = services.program_for(by=None, name="政府服務躍升方案", years=(2016, 2020))
     assert program.pk == again.pk and (again.first_year, again.last_year) == (2016, 2020)
     assert services.program_for(by=None, name="", years=(2026, 2026)).slug == "service-quality"
+
+
+def test_the_same_file_is_a_duplicate_even_after_its_plan_was_retitled(tmp_path, agency_tree, user_with_role):
+    """The web upload skipped the file's checksum: renamed in servq, the same file imported again."""
+    from servq.plans import services
+
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    path = tmp_path / "去年計畫.txt"
+    path.write_text(SMALL_PLAN_FOR_DUPLICATES, encoding="utf-8")
+    plan, _ = services.import_plan_file(by=coordinator, path=path, agency=agency_tree["mof"])
+    assert plan.source_sha256
+    services.update_plan(by=coordinator, plan=plan, expected_lock=plan.lock_version, title="改過名字的計畫")
+    with pytest.raises(services.PlanImportError):
+        services.import_plan_file(by=coordinator, path=path, name="上傳.txt", agency=agency_tree["mof"])
+
+
+SMALL_PLAN_FOR_DUPLICATES = """示範機關 115 年度提升服務品質執行計畫
+
+壹、計畫依據
+
+「政府服務躍升方案」。
+
+肆、計畫內容
+
+實施要項\t推動作法\t完成期限\t承辦機關(單位)\t預期效益
+一、服務一致\t(一)建置常見問題集\t115年6月30日\t資訊科\t◎減少重複詢問。
+"""

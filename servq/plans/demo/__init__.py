@@ -13,7 +13,7 @@ from servq.agencies.selectors import find_by_name
 from servq.core import demo
 from servq.core.rules import format_roc_year
 from servq.plans import services
-from servq.plans.importing import PlanFileError, file_sha256, parse_file
+from servq.plans.importing import PlanFileError, parse_file
 from servq.plans.models import Plan, PlanCycle
 
 SAMPLES_DIR = Path(__file__).resolve().parent
@@ -54,27 +54,11 @@ def load_plans(log: demo.Log) -> str | None:
         if agency is None:
             log(f"demo: skipped {path.name}: no demo agency named 「{parsed.agency_name}」")
             continue
-        program = services.program_for(
-            by=None, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
-        )
-        if services.find_duplicate(
-            program=program,
-            agency=agency,
-            title=parsed.title,
-            first_year=parsed.first_year,
-            sha256=file_sha256(path),
-        ):
+        try:
+            services.import_plan_file(by=None, path=path, agency=agency, status=status, parsed=parsed)
+        except services.PlanImportError:
             skipped += 1
             continue
-        services.import_plan(
-            by=None,
-            parsed=parsed,
-            agency=agency,
-            program=program,
-            status=status,
-            source_name=path.name,
-            source_sha256=file_sha256(path),
-        )
         imported += 1
     if not imported:
         return None

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from servq.agencies.models import Agency
 from servq.agencies.selectors import find_by_name
 from servq.plans import services
-from servq.plans.importing import PlanFileError, file_sha256, parse_file
+from servq.plans.importing import PlanFileError, parse_file
 from servq.plans.models import PlanStatus, Program
 
 
@@ -47,22 +47,21 @@ class Command(BaseCommand):
             self.report(parsed.as_json(), as_json=as_json)
             return
         owner = self.agency(agency, parsed.agency_name, path)
-        chosen = self.program(program, parsed)
         try:
-            plan = services.import_plan(
+            plan, parsed = services.import_plan_file(
                 by=None,
+                path=path,
                 parsed=parsed,
                 agency=owner,
-                program=chosen,
+                program=self.program(program) if program else None,
                 replace=replace,
                 status=PlanStatus.PUBLISHED if publish else PlanStatus.DRAFT,
-                source_name=path.name,
-                source_sha256=file_sha256(path),
             )
         except services.PlanImportError as error:
             raise CommandError(f"{path.name}: {error}; use --replace to replace its contents") from error
         except services.PlanError as error:
             raise CommandError(f"{path.name}: {error}") from error
+        chosen = plan.program
         result = {**parsed.as_json(), "id": plan.pk, "agency_code": owner.code, "program": chosen.slug}
         if as_json:
             self.stdout.write(_json(result))
@@ -84,15 +83,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: no agency named 「{name}」; name one with --agency CODE")
         return found
 
-    def program(self, slug: str | None, parsed) -> Program:
-        if slug:
-            found = Program.objects.filter(slug=slug).first()
-            if found is None:
-                raise CommandError(f"no program with the slug {slug!r} (--program)")
-            return found
-        return services.program_for(
-            by=None, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
-        )
+    def program(self, slug: str) -> Program:
+        found = Program.objects.filter(slug=slug).first()
+        if found is None:
+            raise CommandError(f"no program with the slug {slug!r} (--program)")
+        return found
 
     def report(self, data: dict, *, as_json: bool) -> None:
         if as_json:
