@@ -27,11 +27,11 @@ from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.actors import Actor
+from servq.core.downloads import as_download, neutralise
 from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.selectors import office_calendar
-from servq.plans.exporting.sheets import neutralise
 
 STAFF_ROLES = [Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF]
 
@@ -138,7 +138,7 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRes
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="servq-cases-{month:%Y-%m}.{fmt}"'
+    as_download(response, f"servq-cases-{month:%Y-%m}.{fmt}")
     return response
 
 

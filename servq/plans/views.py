@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from servq.agencies.access import access
+from servq.core.downloads import as_download
 from servq.core.rules import year_from_either
 from servq.plans import rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
@@ -57,8 +58,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(public=True)
 def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """A plan as a document or data file; drafts only for those who may see them (else 404)."""
-    from urllib.parse import quote
-
     from servq.plans.exporting import export
 
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
@@ -66,9 +65,5 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if chosen is None:
         raise Http404
     response = HttpResponse(export(plan, fmt), content_type=chosen.content_type)
-    filename = f"{plan.title}.{chosen.extension}"
-    ascii_name = f"plan-{plan.pk}.{chosen.extension}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
+    as_download(response, f"{plan.title}.{chosen.extension}")
     return response

@@ -3,10 +3,7 @@ the year-end report, the calendar, dashboards. Objects outside the user's reach 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, cast
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,6 +18,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for
+from servq.core.downloads import as_download, csv_response
 from servq.core.forms import error_summary
 from servq.core.http import confirmed
 from servq.core.permissions import has_perm
@@ -156,7 +154,7 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     reach = set(agencies_for(request.user).values_list("pk", flat=True))
     rows = [r for r in selectors.compliance(period, timezone.localdate()) if r.agency.pk in reach]
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_response(
             f"compliance-{period.pk}.csv",
             ["機關", "送出日期", "狀態"],
             [
@@ -324,7 +322,7 @@ def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
     if not evidence.file:
         raise Http404
     response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, as_attachment=True)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.name)}"
+    as_download(response, evidence.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -457,9 +455,7 @@ def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> 
     content = exporting.export_year_end(cycle, agency, fmt)
     name = f"{agency.name}{format_roc_year(cycle.year)}度執行成果.{chosen.extension}"
     response = HttpResponse(content, content_type=chosen.content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"year-end-{cycle.pk}-{agency.pk}.{chosen.extension}\"; filename*=UTF-8''{quote(name)}"
-    )
+    as_download(response, name)
     return response
 
 
@@ -487,7 +483,7 @@ def calendar_feed(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         feed(cycle, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'inline; filename="servq-cycle-{cycle.pk}.ics"'
+    as_download(response, f"servq-cycle-{cycle.pk}.ics", inline=True)
     return response
 
 
@@ -512,7 +508,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
     data = selectors.dashboard(cycle, root=root, period=period)
     if request.GET.get("format") == "csv":
-        return _dashboard_csv(data, root)
+        return _dashboardcsv_response(data, root)
     labels = dict(ProgressStatus.choices) | {"unreported": "未填報"}
     return render(
         request,
@@ -541,7 +537,7 @@ def _default_root(request: HttpRequest, cycle: Any) -> Agency:
     return own
 
 
-def _dashboard_csv(data: selectors.Dashboard, root: Agency) -> HttpResponse:
+def _dashboardcsv_response(data: selectors.Dashboard, root: Agency) -> HttpResponse:
     header = ["機關", *[str(label) for _, label in ProgressStatus.choices], "未填報", "項目數"]
     rows = [
         [
@@ -552,16 +548,4 @@ def _dashboard_csv(data: selectors.Dashboard, root: Agency) -> HttpResponse:
         ]
         for agency, totals in data.by_agency
     ]
-    return _csv(f"dashboard-{data.cycle.pk}-{root.pk}.csv", header, rows)
-
-
-def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    from servq.plans.exporting.sheets import neutralise
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([[neutralise(str(value)) for value in row] for row in rows])
-    response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(f"dashboard-{data.cycle.pk}-{root.pk}.csv", header, rows)

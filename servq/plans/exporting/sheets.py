@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 
+from servq.core.downloads import neutralise
 from servq.plans.exporting.document import PlanDocument
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["neutralise"]
+
 DATA_COLUMNS = [
     "計畫",
     "機關",
@@ -24,10 +26,6 @@ DATA_COLUMNS = [
     "承辦單位",
     "預期效益",
 ]
-
-
-def neutralise(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 RESULT_COLUMN = "辦理情形及成效"

@@ -196,7 +196,7 @@ def test_export_command_refuses_an_unknown_format(plan, tmp_path):
 def test_download_headers_and_drafts_of_others_are_404(client, plan, agency_tree):
     response = client.get(f"/plans/{plan.pk}/export/csv/")
     assert response["Content-Type"].startswith("text/csv")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert "filename*=utf-8''" in response["Content-Disposition"].lower()
     assert client.get(f"/plans/{plan.pk}/export/exe/").status_code == 404
     draft = PlanFactory(agency=agency_tree["moea"], status="draft")
     assert client.get(f"/plans/{draft.pk}/export/pdf/").status_code == 404
