@@ -660,23 +660,21 @@ def update_category(
     CaseError.require(bool(name.strip()) and len(name) <= 60, "類別名稱須為 1 到 60 字。", "name")
     CaseError.require(1 <= limit_days <= 365, "處理期限須介於 1 到 365 日。", "limit_days")
     _check_handler(category.body, agency, unit)
-    before = audit.snapshot(
-        category, ["name", "limit_days", "working_days", "agency_id", "unit_id", "active"]
-    )
-    category.name, category.limit_days, category.working_days = name.strip(), limit_days, working_days
-    category.agency, category.unit, category.active = agency, unit, active
-    category.save()
-    forget_now_and_on_commit(lambda: _forget_configuration(category.body))
-    audit.record(
+    audit.change(
         by=by,
         action="category.update",
         obj=category,
         agency=category.body,
-        before=before,
-        after=audit.snapshot(
-            category, ["name", "limit_days", "working_days", "agency_id", "unit_id", "active"]
-        ),
+        values={
+            "name": name.strip(),
+            "limit_days": limit_days,
+            "working_days": working_days,
+            "agency": agency,
+            "unit": unit,
+            "active": active,
+        },
     )
+    forget_now_and_on_commit(lambda: _forget_configuration(category.body))
     return category
 
 

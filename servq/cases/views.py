@@ -27,7 +27,7 @@ from servq.cases import rules, selectors, services
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.actors import Actor
-from servq.core.downloads import as_download, neutralise
+from servq.core.downloads import as_download, neutralize
 from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
@@ -180,7 +180,7 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     yield "\ufeff".encode()
     writer.writerow(OPEN_FIELDS)
     for row in rows:
-        writer.writerow([neutralise(str(row[f])) for f in OPEN_FIELDS])
+        writer.writerow([neutralize(str(row[f])) for f in OPEN_FIELDS])
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,19 @@ from servq.core.actors import Actor, person
 from servq.core.models import AuditEntry
 
 Snapshot = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an entry is about when that is not one row: 「the office calendar of 2026–2027」."""
+
+    object_type: str
+    object_id: str
+    object_repr: str
+
+    @classmethod
+    def of(cls, obj: models.Model) -> Subject:
+        return cls(obj._meta.label_lower, str(obj.pk), str(obj)[:300])
 
 
 def _plain(value: Any) -> Any:
@@ -44,7 +58,7 @@ def record(
     *,
     by: Actor,
     action: str,
-    obj: models.Model,
+    obj: models.Model | Subject,
     agency: Any = None,
     before: Snapshot | None = None,
     after: Snapshot | None = None,
@@ -58,16 +72,46 @@ def record(
     if extra:
         changes["_"] = _plain(extra)
     actor = person(by)
+    subject = obj if isinstance(obj, Subject) else Subject.of(obj)
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=(actor.get_username() if actor else "system")[:150],
         agency=agency,
         agency_path=getattr(agency, "path", "") or "",
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_type=subject.object_type,
+        object_id=subject.object_id,
+        object_repr=subject.object_repr,
         changes=changes,
         within_type=within._meta.label_lower if within is not None else "",
         within_id=str(within.pk) if within is not None else "",
+    )
+
+
+def change(
+    *,
+    by: Actor,
+    action: str,
+    obj: models.Model,
+    values: dict[str, Any],
+    agency: Any = None,
+    within: models.Model | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Set ``values`` on ``obj``, save those fields, and record what they were and became: the
+    snapshot → set → save → record sequence every service writes, in one call."""
+    fields = list(values)
+    before = snapshot(obj, fields)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=[obj._meta.get_field(name).name for name in fields])
+    return record(
+        by=by,
+        action=action,
+        obj=obj,
+        agency=agency,
+        before=before,
+        after=snapshot(obj, fields),
+        extra=extra,
+        within=within,
     )

@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: str) -> str:
+def neutralize(value: str) -> str:
     """A cell a spreadsheet shows as text, never runs: formula starts get a leading apostrophe."""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
@@ -32,7 +32,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows([neutralise(str(value)) for value in row] for row in rows)
+    writer.writerows([neutralize(str(value)) for value in row] for row in rows)
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     as_download(response, filename)
     return response

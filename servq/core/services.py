@@ -60,7 +60,9 @@ def load_office_calendar(
         audit.record(
             by=by,
             action="calendar.load",
-            obj=fresh[0] if fresh else OfficeDay(pk=0, date=dt.date(years[0], 1, 1)),
+            obj=audit.Subject(
+                "core.officeday", f"{years[0]}-{years[1]}", f"行政機關辦公日曆 {years[0]}–{years[1]}"
+            ),
             extra={"source": source, "years": list(years), "days": len(fresh), "replaced": removed},
         )
     forget_now_and_on_commit(forget_office_calendar)

@@ -12,7 +12,7 @@ from servq.core.validators import no_markup
 from servq.reporting.models import Frequency, Grade, ProgressStatus
 
 # The calendar of seed 004 (高雄市政府 附件1 作業期程), offered as the starting point of a new calendar.
-SEED_004_SCHEDULE = """訂定年度「提升政府服務品質實施計畫」｜研考單位｜1 月
+DEFAULT_SCHEDULE = """訂定年度「提升政府服務品質實施計畫」｜研考單位｜1 月
 各機關訂定年度「執行計畫」及審核所屬機關「工作計畫」｜各機關｜2 月至 4 月
 辦理年度提升為民服務研習｜研考單位｜5 月至 6 月
 電話服務品質及禮貌測試（第 1 次）｜研考單位｜上半年

@@ -29,7 +29,7 @@ from servq.plans.models import Plan, PlanCycle
 from servq.reporting import exporting, selectors, services
 from servq.reporting.calendar import feed
 from servq.reporting.forms import (
-    SEED_004_SCHEDULE,
+    DEFAULT_SCHEDULE,
     EvidenceFileForm,
     PeriodsForm,
     ProgressForm,
@@ -105,7 +105,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supervising": supervising,
             "periods_form": PeriodsForm(),
             "schedule": cycle.schedule.all(),
-            "schedule_form": ScheduleForm(initial={"steps": SEED_004_SCHEDULE}),
+            "schedule_form": ScheduleForm(initial={"steps": DEFAULT_SCHEDULE}),
             "reports": YearEndReport.objects.filter(
                 cycle=cycle, agency__in=agencies_for(request.user)
             ).select_related("agency"),

@@ -19,7 +19,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_QUERY_LENGTH = 100
 
 
-def normalise(text: str) -> str:
+def fold_text(text: str) -> str:
     """Full-width to half-width, lower case, control characters out: 「ＦＡＱ」 and 「faq」 are one term."""
     return CONTROL.sub(" ", unicodedata.normalize("NFKC", text or "")).lower()
 
@@ -30,7 +30,7 @@ def cjk_grams(run: str) -> list[str]:
 
 def index_terms(text: str) -> list[str]:
     """Every term a text is found by, repeated as often as it occurs (for term frequency)."""
-    text = normalise(text)
+    text = fold_text(text)
     terms: list[str] = []
     for run in CJK_RUN.findall(text):
         terms += cjk_grams(run)
@@ -40,7 +40,7 @@ def index_terms(text: str) -> list[str]:
 
 def query_terms(query: str) -> list[str]:
     """The terms every hit must contain: a one-character run as itself, longer runs as their pairs."""
-    text = normalise(query)
+    text = fold_text(query)
     terms: list[str] = []
     for run in CJK_RUN.findall(text):
         terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
@@ -50,8 +50,8 @@ def query_terms(query: str) -> list[str]:
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where the query's words occur in ``text`` (for <mark>), longest first, not overlapping."""
-    lowered = normalise(text)
-    needles = sorted({n for n in re.split(r"\s+", normalise(query)) if n}, key=len, reverse=True)
+    lowered = fold_text(text)
+    needles = sorted({n for n in re.split(r"\s+", fold_text(query)) if n}, key=len, reverse=True)
     spans: list[tuple[int, int]] = []
     for needle in needles:
         for match in re.finditer(re.escape(needle), lowered):

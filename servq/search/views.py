@@ -9,7 +9,7 @@ from servq.agencies.models import Agency
 from servq.core.rules import year_from_either
 from servq.plans.models import Program
 from servq.search import selectors
-from servq.search.rules import MAX_QUERY_LENGTH, normalise
+from servq.search.rules import MAX_QUERY_LENGTH, fold_text
 
 PAGE_SIZE = 20
 
@@ -20,7 +20,7 @@ def _int(raw: str) -> int | None:
 
 @access(public=True)
 def search(request: HttpRequest) -> HttpResponse:
-    query = normalise(request.GET.get("q", "")).strip()
+    query = fold_text(request.GET.get("q", "")).strip()
     year = _int(request.GET.get("year", "").strip())
     filters = selectors.Filters(
         program=request.GET.get("program", "")[:60],

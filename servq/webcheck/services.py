@@ -105,18 +105,7 @@ def update_site(*, by: Actor, site: Site, **fields: Any) -> Site:
         has_perm(by, "webcheck.manage_sites", site.agency), "只有機關聯絡人或研考人員可以修改網站設定。"
     )
     cleaned = _clean_site_fields({**audit.snapshot(site, SITE_FIELDS), **fields})
-    before = audit.snapshot(site, SITE_FIELDS)
-    for name, value in cleaned.items():
-        setattr(site, name, value)
-    site.save()
-    audit.record(
-        by=by,
-        action="site.update",
-        obj=site,
-        agency=site.agency,
-        before=before,
-        after=audit.snapshot(site, SITE_FIELDS),
-    )
+    audit.change(by=by, action="site.update", obj=site, agency=site.agency, values=cleaned)
     return site
 
 

@@ -53,3 +53,38 @@ def test_supervisor_reads_the_log_of_their_subtree_only(client, agency_tree, use
 def test_coordinators_cannot_read_the_audit_log(client, agency_tree, user_with_role):
     client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
     assert client.get(reverse("portal:audit")).status_code == 403
+
+
+def test_change_sets_saves_and_records_before_and_after_in_one_call(agency_tree):
+    from django.db import transaction
+
+    from servq.core import audit
+    from servq.core.models import AuditEntry
+
+    agency = agency_tree["mof"]
+    with transaction.atomic():
+        audit.change(
+            by=None, action="agency.rename", obj=agency, agency=agency, values={"name": "財政部（新）"}
+        )
+    agency.refresh_from_db()
+    entry = AuditEntry.objects.get(action="agency.rename")
+    assert agency.name == "財政部（新）"
+    assert entry.changes == {"name": ["財政部", "財政部（新）"]}
+
+
+def test_an_entry_about_something_that_is_not_one_row_names_it_without_a_fake_instance(db):
+    from django.db import transaction
+
+    from servq.core import audit
+    from servq.core.models import AuditEntry
+
+    with transaction.atomic():
+        audit.record(
+            by=None, action="calendar.load", obj=audit.Subject("core.officeday", "2026-2027", "辦公日曆")
+        )
+    entry = AuditEntry.objects.get()
+    assert (entry.object_type, entry.object_id, entry.object_repr) == (
+        "core.officeday",
+        "2026-2027",
+        "辦公日曆",
+    )

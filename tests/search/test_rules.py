@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servq.search.rules import highlight_spans, index_terms, normalise, query_terms
+from servq.search.rules import fold_text, highlight_spans, index_terms, query_terms
 
 
 def test_every_character_and_pair_is_a_term():
@@ -26,7 +26,7 @@ def test_query_terms_are_always_index_terms_of_the_same_text(text):
 
 @given(st.text(max_size=200))
 def test_normalising_twice_changes_nothing(text):
-    assert normalise(normalise(text)) == normalise(text)
+    assert fold_text(fold_text(text)) == fold_text(text)
 
 
 def test_highlights_do_not_overlap():

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 
-from servq.core.downloads import neutralise
+from servq.core.downloads import neutralize
 from servq.plans.exporting.document import PlanDocument
 
-__all__ = ["neutralise"]
+__all__ = ["neutralize"]
 
 DATA_COLUMNS = [
     "計畫",
@@ -38,7 +38,7 @@ def data_columns(document: PlanDocument) -> list[str]:
 def data_rows(document: PlanDocument) -> list[list[str]]:
     return [
         [
-            neutralise(v)
+            neutralize(v)
             for v in (
                 document.title,
                 row.agency or document.agency,

@@ -36,7 +36,7 @@ class Options:
     trust_start_hosts: bool = True
 
 
-def normalise_url(url: str) -> str:
+def normalize_url(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
@@ -45,7 +45,7 @@ def normalise_url(url: str) -> str:
 class Crawler:
     def __init__(self, start_urls: list[str], options: Options | None = None) -> None:
         self.options = options or Options()
-        self.start_urls = [normalise_url(u) for u in start_urls]
+        self.start_urls = [normalize_url(u) for u in start_urls]
         self.hosts = {urlsplit(u).netloc.lower() for u in self.start_urls}
         self.excludes = [re.compile(pattern) for pattern in self.options.excludes]
         self.report = Report()
@@ -159,7 +159,7 @@ class Crawler:
             result.error = f"unsupported scheme {scheme or '(none)'}:"
             return
         target, fragment = without_fragment(raw)
-        target = normalise_url(target)
+        target = normalize_url(target)
         self.result(target).sources.append(source)
         if fragment:
             self.anchor_refs.append((target, fragment, source))
