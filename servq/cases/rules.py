@@ -13,6 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from servq.agencies.rules import Grant, Role, supervises
 from servq.core import rules as core_rules
 from servq.core.rules import OfficeCalendar, add_working_days, working_days_between
+from servq.core.workflow import Transition, TransitionRefused, Workflow
+
+__all__ = ["TransitionRefused"]  # the one refusal of every workflow, for callers of next_state
 
 # --- states and transitions ---------------------------------------------------------------------
 
@@ -38,33 +41,6 @@ ASSIGN, START, WAIT, RESUME, REPLY, REOPEN, TRANSFER = (
 )
 ACTIONS = (ASSIGN, START, WAIT, RESUME, REPLY, REOPEN, TRANSFER)
 
-# (state, action) → the state after it. Anything not listed is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (RECEIVED, ASSIGN): ASSIGNED,
-    (RECEIVED, REPLY): CLOSED,  # e.g. a duplicate or not ours, answered at once
-    (RECEIVED, TRANSFER): RECEIVED,
-    (ASSIGNED, ASSIGN): ASSIGNED,
-    (ASSIGNED, START): IN_PROGRESS,
-    (ASSIGNED, REPLY): CLOSED,
-    (ASSIGNED, TRANSFER): RECEIVED,
-    (IN_PROGRESS, ASSIGN): ASSIGNED,
-    (IN_PROGRESS, WAIT): WAITING,
-    (IN_PROGRESS, REPLY): CLOSED,
-    (IN_PROGRESS, TRANSFER): RECEIVED,
-    (WAITING, RESUME): IN_PROGRESS,
-    (WAITING, REPLY): CLOSED,
-    (CLOSED, REOPEN): REOPENED,
-    (REOPENED, ASSIGN): ASSIGNED,
-    (REOPENED, START): IN_PROGRESS,
-    (REOPENED, REPLY): CLOSED,
-    (REOPENED, TRANSFER): RECEIVED,
-}
-
-
-class TransitionRefused(ValueError):
-    pass
-
-
 STATE_NAMES = {
     RECEIVED: "已收件",
     ASSIGNED: "已分派",
@@ -84,17 +60,34 @@ ACTION_NAMES = {
 }
 
 
+# Every action leads to one state, from the states listed. Anything not listed is refused.
+WORKFLOW = Workflow(
+    "案件",
+    [
+        Transition(
+            ASSIGN, frozenset({RECEIVED, ASSIGNED, IN_PROGRESS, REOPENED}), ASSIGNED, ACTION_NAMES[ASSIGN]
+        ),
+        Transition(START, frozenset({ASSIGNED, REOPENED}), IN_PROGRESS, ACTION_NAMES[START]),
+        Transition(WAIT, frozenset({IN_PROGRESS}), WAITING, ACTION_NAMES[WAIT]),
+        Transition(RESUME, frozenset({WAITING}), IN_PROGRESS, ACTION_NAMES[RESUME]),
+        # Answered at once (a duplicate, not ours) or after handling.
+        Transition(REPLY, frozenset(OPEN_STATES), CLOSED, ACTION_NAMES[REPLY]),
+        Transition(REOPEN, frozenset({CLOSED}), REOPENED, ACTION_NAMES[REOPEN]),
+        Transition(
+            TRANSFER, frozenset({RECEIVED, ASSIGNED, IN_PROGRESS, REOPENED}), RECEIVED, ACTION_NAMES[TRANSFER]
+        ),
+    ],
+    state_names=STATE_NAMES,
+    refusal="{noun}「{state}」時不能「{label}」。",
+)
+
+
 def next_state(state: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise TransitionRefused(
-            f"案件「{STATE_NAMES.get(state, state)}」時不能「{ACTION_NAMES.get(action, action)}」。"
-        ) from None
+    return WORKFLOW.check(action, state).target
 
 
 def allowed_actions(state: str) -> list[str]:
-    return [action for action in ACTIONS if (state, action) in TRANSITIONS]
+    return [t.action for t in WORKFLOW.allowed(state)]
 
 
 # --- time limits --------------------------------------------------------------------------------

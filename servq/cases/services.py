@@ -41,6 +41,7 @@ from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_date, to_roc_year
 from servq.core.selectors import office_calendar
 from servq.core.services import forget_now_and_on_commit
+from servq.core.workflow import TransitionRefused
 
 MAX_DESCRIPTION = 5000
 TOKEN_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105 — an alphabet; no 0/O, 1/I: read over the phone
@@ -287,7 +288,7 @@ def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
     CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
     try:
         target = rules.next_state(fresh.state, action)
-    except rules.TransitionRefused as error:
+    except TransitionRefused as error:
         raise CaseError(str(error), "state") from None
     before = fresh.state
     fresh.state = target

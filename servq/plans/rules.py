@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from servq.agencies.rules import Grant, Role
-from servq.core.errors import ServiceError
+from servq.core.workflow import Transition, TransitionRefused, Workflow
+
+__all__ = ["Transition", "TransitionRefused"]
 
 DRAFT: Final = "draft"
 SUBMITTED: Final = "submitted"
@@ -29,46 +31,27 @@ UNIT_STAFF: Final = "unit_staff"
 EDITABLE_STATES: Final = frozenset({DRAFT, RETURNED})
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset[str]
-    target: str
-    capacities: frozenset[str]
-    label: str
-
-
-TRANSITIONS: Final[dict[str, Transition]] = {
-    t.action: t
-    for t in [
-        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, frozenset({AUTHOR}), "送審"),
-        Transition("withdraw", frozenset({SUBMITTED}), DRAFT, frozenset({AUTHOR}), "撤回"),
-        Transition("return", frozenset({SUBMITTED}), RETURNED, frozenset({REVIEWER}), "退回修正"),
-        Transition("approve", frozenset({SUBMITTED}), APPROVED, frozenset({REVIEWER}), "核定"),
-        Transition("publish", frozenset({APPROVED}), PUBLISHED, frozenset({AUTHOR, REVIEWER}), "公告"),
+WORKFLOW: Final = Workflow(
+    "計畫",
+    [
+        Transition("submit", frozenset({DRAFT, RETURNED}), SUBMITTED, "送審", frozenset({AUTHOR})),
+        Transition("withdraw", frozenset({SUBMITTED}), DRAFT, "撤回", frozenset({AUTHOR})),
+        Transition("return", frozenset({SUBMITTED}), RETURNED, "退回修正", frozenset({REVIEWER})),
+        Transition("approve", frozenset({SUBMITTED}), APPROVED, "核定", frozenset({REVIEWER})),
+        Transition("publish", frozenset({APPROVED}), PUBLISHED, "公告", frozenset({AUTHOR, REVIEWER})),
         # Revising a published plan starts a new version as a draft; the published one stays up.
-        Transition("revise", frozenset({PUBLISHED}), DRAFT, frozenset({AUTHOR}), "修正"),
-    ]
-}
-
-
-class TransitionRefused(ServiceError):
-    """An action that the plan's state or the user's capacity does not allow; the message says which."""
+        Transition("revise", frozenset({PUBLISHED}), DRAFT, "修正", frozenset({AUTHOR})),
+    ],
+)
+TRANSITIONS: Final = WORKFLOW.transitions
 
 
 def check_transition(action: str, state: str, capacities: frozenset[str] | set[str]) -> Transition:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionRefused(f"未知的動作「{action}」。")
-    if state not in transition.sources:
-        raise TransitionRefused(f"計畫目前的狀態不能「{transition.label}」。")
-    if not transition.capacities & set(capacities):
-        raise TransitionRefused(f"您沒有「{transition.label}」這份計畫的權限。")
-    return transition
+    return WORKFLOW.check(action, state, capacities)
 
 
 def allowed_actions(state: str, capacities: frozenset[str] | set[str]) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.capacities & set(capacities)]
+    return WORKFLOW.allowed(state, capacities)
 
 
 def may_edit_plan(state: str, capacities: frozenset[str] | set[str]) -> bool:
