@@ -1,0 +1,129 @@
+"""Plans services: cycles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from servq.agencies.models import Agency
+from servq.core import audit, changes
+from servq.core.actors import Actor
+from servq.core.rules import to_roc_year
+from servq.plans.models import (
+    Plan,
+    PlanCycle,
+    PlanKind,
+    Program,
+)
+from servq.plans.services._common import PlanError, _copy_contents, _ensure_no_plan_yet
+
+# --- cycles -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_cycle(
+    *,
+    by: Actor,
+    program: Program,
+    agency: Agency,
+    year: int,
+    title: str,
+    submit_by: dt.date,
+    review_by: dt.date,
+    approve_by: dt.date,
+    participants: Iterable[Agency],
+    framework: Plan | None = None,
+    copy_framework_from: Plan | None = None,
+) -> PlanCycle:
+    """Open a program's year; its framework is an implementation plan, or a copy of last year's."""
+    members = list(participants)
+    outside = [a.name for a in members if not a.path.startswith(agency.path) or a.pk == agency.pk]
+    if outside:
+        raise PlanError(f"參與機關必須是 {agency.name} 所屬機關：{'、'.join(outside)}")
+    if framework is not None and framework.kind != PlanKind.IMPLEMENTATION:
+        raise PlanError("年度作業的架構必須是一份實施計畫。")
+    if not submit_by <= review_by <= approve_by:
+        raise PlanError("期限順序應為：送審 ≤ 審查 ≤ 核定。")
+    if copy_framework_from is not None:
+        framework = _copy_framework(copy_framework_from, agency=agency, program=program, year=year)
+    cycle = PlanCycle.objects.create(
+        program=program,
+        agency=agency,
+        year=year,
+        title=title,
+        framework=framework,
+        submit_by=submit_by,
+        review_by=review_by,
+        approve_by=approve_by,
+    )
+    cycle.participants.set(members)
+    audit.record(
+        by=by,
+        action="cycle.open",
+        obj=cycle,
+        agency=agency,
+        after=audit.snapshot(cycle),
+        extra={"participants": [a.code for a in members]},
+    )
+    return cycle
+
+
+def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int) -> Plan:
+    """This year's implementation plan as a draft copy of an earlier one (framework, items, indicators)."""
+    if source.kind != PlanKind.IMPLEMENTATION:
+        raise PlanError("只能沿用實施計畫的架構。")
+    roc_year = to_roc_year(year)
+    title = re.sub(r"\d{2,3}\s*年度", f"{roc_year}年度", source.title)
+    if title == source.title:
+        title = f"{source.title}（{roc_year}年度）"
+    plan = Plan.objects.create(
+        program=program,
+        agency=agency,
+        kind=PlanKind.IMPLEMENTATION,
+        title=title,
+        first_year=year,
+        last_year=year,
+        basis=source.basis,
+        goals=source.goals,
+        scope=source.scope,
+        oversight=source.oversight,
+    )
+    _copy_contents(source, plan, shift_years=year - source.first_year)
+    changes.announce("plan.contents", plan=plan)
+    return plan
+
+
+@transaction.atomic
+def start_plan(*, by: Actor, cycle: PlanCycle, agency: Agency, copy_from: Plan | None = None) -> Plan:
+    """The agency's draft for this cycle, empty or copied from an earlier plan (e.g. last year's)."""
+    if not cycle.participants.filter(pk=agency.pk).exists():
+        raise PlanError(f"{agency.name} 不在「{cycle.title}」的參與機關中。")
+    _ensure_no_plan_yet(cycle, agency)
+    roc_year = to_roc_year(cycle.year)
+    plan = Plan.objects.create(
+        program=cycle.program,
+        agency=agency,
+        cycle=cycle,
+        parent=cycle.framework,
+        kind=PlanKind.EXECUTION,
+        title=f"{agency.name}{roc_year}年度提升服務品質執行計畫",
+        # Every seed cites the plan above it as its 依據; the agency edits it, and writes the rest.
+        basis=f"{cycle.program.name}；{cycle.agency.name}「{cycle.title}」實施計畫。",
+        first_year=cycle.year,
+        last_year=cycle.year,
+    )
+    if copy_from is not None:
+        _copy_contents(copy_from, plan, shift_years=cycle.year - copy_from.first_year)
+        changes.announce("plan.contents", plan=plan)
+    audit.record(
+        by=by,
+        action="plan.start",
+        obj=plan,
+        agency=agency,
+        after=audit.snapshot(plan),
+        extra={"copied_from": copy_from.pk if copy_from else None},
+    )
+    return plan

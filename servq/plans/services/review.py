@@ -1,0 +1,154 @@
+"""Plans services: review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from servq.core import audit, changes
+from servq.core.actors import Actor, person
+from servq.core.rules import format_roc_date
+from servq.plans import rules, selectors
+from servq.plans.models import (
+    Plan,
+    PlanRevision,
+    PlanStatus,
+    ReviewComment,
+)
+from servq.plans.services._common import PlanError, _copy_contents, _sync_search_status
+
+# --- review -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def transition(
+    *,
+    by: Actor,
+    plan: Plan,
+    action: str,
+    comment: str = "",
+    item_comments: dict[int, str] | None = None,
+    revision_note: str = "",
+) -> Plan:
+    """Move the plan through its workflow; refused (``TransitionRefused``) unless rules.py allows it."""
+    locked = Plan.objects.select_for_update().select_related("agency").get(pk=plan.pk)
+    step = rules.check_transition(action, locked.status, selectors.capacities_for(by, locked))
+    if action == "return" and not (comment.strip() or any(v.strip() for v in (item_comments or {}).values())):
+        raise PlanError("退回時請寫下審查意見，讓機關知道要修正什麼。")
+    if action == "revise":
+        return _new_version(by=by, plan=locked, note=revision_note)
+    if action == "submit":
+        _require_complete(locked)
+    before = audit.snapshot(locked, ["status"])
+    now = timezone.now()
+    locked.status = step.target
+    if action == "submit":
+        locked.submitted_at = now
+    elif action in ("return", "approve"):
+        locked.decided_at = now
+    elif action == "publish":
+        locked.published_at = now
+        _retire_earlier_versions(by, locked)
+        _add_revision_line(locked, now)
+    locked.lock_version += 1
+    locked.save()
+    _sync_search_status(locked)
+    _save_comments(by, locked, comment, item_comments or {})
+    audit.record(
+        by=by,
+        action=f"plan.{action}",
+        obj=locked,
+        agency=locked.agency,
+        before=before,
+        after=audit.snapshot(locked, ["status"]),
+        extra={"comment": comment} if comment else None,
+    )
+    plan.refresh_from_db()
+    return locked
+
+
+def _require_complete(plan: Plan) -> None:
+    """Submitting is the moment to check the plan against what every plan carries; gaps are named."""
+    items = [
+        rules.ItemFacts(item.position, item.text, item.deadline_raw, item.unit_count)
+        for item in plan.items.annotate(unit_count=Count("units")).order_by("position")
+    ]
+    sections = {field: getattr(plan, field) for field, _ in rules.REQUIRED_SECTIONS}
+    gaps = rules.completeness_gaps(sections, items)
+    if gaps:
+        raise PlanError("還不能送審，請先補齊：" + "；".join(gaps) + "。")
+
+
+def _save_comments(by: Actor, plan: Plan, comment: str, item_comments: dict[int, str]) -> None:
+    if comment.strip():
+        ReviewComment.objects.create(plan=plan, author=person(by), body=comment.strip())
+    items = plan.items.in_bulk(list(item_comments))
+    for item_id, body in item_comments.items():
+        if body.strip() and item_id in items:
+            ReviewComment.objects.create(plan=plan, item=items[item_id], author=person(by), body=body.strip())
+
+
+def _retire_earlier_versions(by: Actor, plan: Plan) -> None:
+    for older in selectors.versions_of(plan).filter(status=PlanStatus.PUBLISHED).exclude(pk=plan.pk):
+        older.status = PlanStatus.SUPERSEDED
+        older.save(update_fields=["status", "updated_at"])
+        _sync_search_status(older)
+        audit.record(
+            by=by,
+            action="plan.supersede",
+            obj=older,
+            agency=older.agency,
+            before={"status": "published"},
+            after={"status": "superseded"},
+            extra={"by_version": plan.version},
+        )
+
+
+def _add_revision_line(plan: Plan, when: dt.datetime) -> None:
+    day = timezone.localdate(when)
+    verb = "訂定" if plan.version == 1 else "修訂"
+    note = f"（{plan.revision_note}）" if plan.revision_note and plan.version > 1 else ""
+    label = f"{format_roc_date(day)}{verb}{note}"
+    PlanRevision.objects.create(plan=plan, date=day, label=label)
+
+
+def _new_version(*, by: Actor, plan: Plan, note: str) -> Plan:
+    if not note.strip():
+        raise PlanError("請說明這次修正的理由。")
+    if selectors.versions_of(plan).filter(version__gt=plan.version).exists():
+        raise PlanError("這份計畫已有較新的修正版本。")
+    new = Plan.objects.create(
+        program=plan.program,
+        agency=plan.agency,
+        parent=plan.parent,
+        cycle=plan.cycle,
+        kind=plan.kind,
+        title=plan.title,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        basis=plan.basis,
+        goals=plan.goals,
+        scope=plan.scope,
+        oversight=plan.oversight,
+        status=PlanStatus.DRAFT,
+        first_version_id=plan.first_version_id or plan.pk,
+        version=plan.version + 1,
+        revision_note=note.strip(),
+    )
+    PlanRevision.objects.bulk_create(
+        PlanRevision(plan=new, date=r.date, label=r.label) for r in plan.revisions.all()
+    )
+    _copy_contents(plan, new, shift_years=0)
+    changes.announce("plan.contents", plan=new)
+    audit.record(
+        by=by,
+        action="plan.revise",
+        obj=new,
+        agency=plan.agency,
+        after=audit.snapshot(new),
+        extra={"from_version": plan.version, "note": note.strip()},
+    )
+    return new
