@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servq.agencies.access import access
-from servq.cases import rules, services
+from servq.cases import rules, selectors, services
 from servq.cases.models import Case, CaseCategory, Channel
 from servq.cases.views import default_body
 
@@ -287,7 +287,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     code = data.get("service_code", "")
     if not code:
         raise ApiError(400, "缺少 service_code。")
-    category = services.category_for_code(client.body, code)
+    category = selectors.category_for_code(client.body, code)
 
     if category is None:
         raise ApiError(404, f"service_code「{code[:40]}」不存在。")
@@ -328,7 +328,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _client(key: str) -> Any:
-    client = services.client_for_key(key)
+    client = selectors.client_for_key(key)
     if client is None:
         raise ApiError(403, "api_key 缺少或不正確。")
     return client

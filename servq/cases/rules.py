@@ -4,6 +4,7 @@ the one extension, on-time rates and percentiles, duplicates, de-identification,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -174,6 +175,11 @@ def clean_phone(raw: str) -> str | None:
     if re.fullmatch(r"09\d{8}|0\d{8,9}|1999", text):
         return text
     return None
+
+
+def api_key_hash(key: str) -> str:
+    """API keys are stored as their SHA-256 only (a key is random and long: no slow hash needed)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def valid_email(raw: str) -> bool:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.agencies.selectors import reach_q
 from servq.cases import rules
-from servq.cases.models import Case, CaseCategory, CaseEvent, CaseStats, CloseTime, TermCount
+from servq.cases.models import (
+    ApiClient,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseStats,
+    CloseTime,
+    RoutingRule,
+    TermCount,
+)
 from servq.core.rules import OfficeCalendar, working_days_between
 
 
@@ -217,3 +228,54 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def local_today() -> dt.date:
     return timezone.localdate()
+
+
+# --- reference data every intake reads -------------------------------------------------------------
+
+# Reference data every intake reads, cached briefly: a change made on another process is seen within
+# this many seconds (at once where the cache is shared, i.e. with REDIS_URL). A lookup that found
+# nothing is cached too (as None), so a wrong API key or code cannot make every request hit the database.
+REFERENCE_TTL = 60
+
+
+def client_for_key(key: str) -> ApiClient | None:
+    if not key:
+        return None
+    digest = rules.api_key_hash(key)
+    return cache.get_or_set(
+        f"cases:client:{digest}",
+        lambda: ApiClient.objects.filter(key_hash=digest, active=True).select_related("body").first(),
+        REFERENCE_TTL,
+    )
+
+
+def category_for_code(body: Agency, code: str) -> CaseCategory | None:
+    return cache.get_or_set(
+        _category_cache_key(body, code),
+        lambda: (
+            CaseCategory.objects.filter(body=body, code=code, active=True)
+            .select_related("agency", "unit")
+            .first()
+        ),
+        REFERENCE_TTL,
+    )
+
+
+def _category_cache_key(body: Agency, code: str) -> str:
+    # Hashed: a code comes from the request, and cache keys must be short and plain.
+    return f"cases:category:{body.pk}:{hashlib.sha256(code.encode()).hexdigest()[:32]}"
+
+
+def routing_rules(body: Agency) -> list[RoutingRule]:
+    rules_of_body = cache.get_or_set(
+        f"cases:routing:{body.pk}",
+        lambda: list(RoutingRule.objects.filter(body=body).select_related("agency", "unit")),
+        REFERENCE_TTL,
+    )
+    return cast(list[RoutingRule], rules_of_body)
+
+
+def forget_configuration(body: Agency) -> None:
+    """Drop the cached categories and rules of a body (its configuration changed)."""
+    codes = CaseCategory.objects.filter(body=body).values_list("code", flat=True)
+    cache.delete_many([f"cases:routing:{body.pk}", *(_category_cache_key(body, code) for code in codes)])

@@ -209,17 +209,17 @@ def test_mail_of_a_change_that_rolls_back_is_never_sent_and_a_stopped_sender_res
         file_case(email="ming@example.tw", phone="not a phone")
     file_case(email="a@example.tw")
     file_case(email="b@example.tw")
-    real = services.send_mail
+    real = services.outbox.send_mail
 
     def die_on_second(*args, **kwargs):
         if args[3] == ["b@example.tw"]:
             raise SystemExit("worker stopped")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "send_mail", die_on_second)
+    monkeypatch.setattr(services.outbox, "send_mail", die_on_second)
     with pytest.raises(SystemExit):
         services.send_pending_mail()
-    monkeypatch.setattr(services, "send_mail", real)
+    monkeypatch.setattr(services.outbox, "send_mail", real)
     assert services.send_pending_mail() == 1
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.tw", "b@example.tw"]
 
@@ -228,7 +228,7 @@ def test_a_number_already_given_is_drawn_again_and_the_clash_leaves_nothing_behi
     first, _token = file_case("repair")
     taken = first.number
     drawn = iter([taken, taken, taken[:7] + "00000001"])
-    monkeypatch.setattr(services, "new_case_number", lambda received: next(drawn))
+    monkeypatch.setattr(services.intake, "new_case_number", lambda received: next(drawn))
     second, token = file_case("repair", email="ming@example.tw")
     assert second.number == taken[:7] + "00000001"
     assert services.token_matches(second, token)
@@ -241,7 +241,7 @@ def test_a_number_already_given_is_drawn_again_and_the_clash_leaves_nothing_behi
 
 def test_the_fifth_clash_in_a_row_is_an_error_not_a_loop(file_case, monkeypatch):
     first, _token = file_case("repair")
-    monkeypatch.setattr(services, "new_case_number", lambda received: first.number)
+    monkeypatch.setattr(services.intake, "new_case_number", lambda received: first.number)
     with pytest.raises(IntegrityError):
         file_case("repair")
     assert Case.objects.count() == 1

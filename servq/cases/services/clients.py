@@ -1,0 +1,48 @@
+"""Cases services: query passwords and API clients."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+
+from servq.agencies.models import Agency
+from servq.cases import rules
+from servq.cases.models import (
+    ApiClient,
+    Case,
+)
+from servq.cases.services._common import TOKEN_ALPHABET, TOKEN_LENGTH
+from servq.core import audit
+from servq.core.actors import Actor
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def token_hash(number: str, token: str) -> str:
+    """Keyed hash of the query password: a random 40-bit token needs no slow hash, the key keeps a
+    leaked table from being checked offline, and rate limits keep guessing online hopeless."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{number}:{token.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_query_password() -> str:
+    """Eight characters of the 32-letter alphabet from one read of the system's random source (256 is
+    a multiple of 32, so every letter is equally likely); one read, not one per letter, because
+    each is a system call and intake is the hottest path there is."""
+    return "".join(TOKEN_ALPHABET[byte % len(TOKEN_ALPHABET)] for byte in secrets.token_bytes(TOKEN_LENGTH))
+
+
+def token_matches(case: Case, token: str) -> bool:
+    return hmac.compare_digest(case.token_hash, token_hash(case.number, token))
+
+
+@transaction.atomic
+def create_api_client(*, by: Actor, name: str, body: Agency) -> tuple[ApiClient, str]:
+    key = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, body=body, key_hash=rules.api_key_hash(key))
+    audit.record(by=by, action="apiclient.create", obj=client, agency=body, after={"name": name})
+    return client, key

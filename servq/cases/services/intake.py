@@ -1,0 +1,165 @@
+"""Cases services: intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.cases import rules, selectors
+from servq.cases.models import (
+    Case,
+    CaseCategory,
+)
+from servq.cases.services._common import MAX_DESCRIPTION, CaseError
+from servq.cases.services.clients import new_query_password, token_hash
+from servq.cases.services.outbox import _mail_on_commit
+from servq.cases.services.stats import _bump_stats
+from servq.cases.services.workflow import _event
+from servq.core import audit
+from servq.core.actors import Actor
+from servq.core.rules import format_roc_date, to_roc_year
+from servq.core.selectors import office_calendar
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+def _clean_intake(
+    description: str, email: str, phone: str, lat: Any, long: Any
+) -> tuple[str, str, str, Decimal | None, Decimal | None]:
+    text = (description or "").strip()
+    CaseError.require(bool(text), "請描述您要反映的事項。", "description")
+    CaseError.require(
+        len(text) <= MAX_DESCRIPTION,
+        f"內容最多 {MAX_DESCRIPTION} 字，您輸入了 {len(text)} 字。",
+        "description",
+    )
+    CaseError.require("\x00" not in text, "內容含有無法處理的字元。", "description")
+    email = (email or "").strip()
+    CaseError.require(not email or rules.valid_email(email), f"電子郵件「{email[:60]}」格式不正確。", "email")
+    cleaned_phone = ""
+    if (phone or "").strip():
+        found = rules.clean_phone(phone)
+        CaseError.require(found is not None, f"電話「{phone[:30]}」不是有效的號碼。", "phone")
+        cleaned_phone = found or ""
+    return text, email, cleaned_phone, _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
+
+
+def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise CaseError(f"座標 {field}「{str(value)[:20]}」不是數字。", field) from None
+    CaseError.require(
+        number.is_finite() and -bound <= number <= bound, f"座標 {field} 須介於 -{bound} 與 {bound}。", field
+    )
+    return number.quantize(Decimal("0.000001"))
+
+
+def route(body: Agency, category: CaseCategory, address: str) -> tuple[Agency, Agency | None]:
+    """The agency and unit a new case goes to: the first routing rule that matches, else the category's."""
+    for rule in selectors.routing_rules(body):
+        if rule.category_id not in (None, category.pk):
+            continue
+        if rule.area and rule.area not in address:
+            continue
+        return rule.agency, rule.unit
+    return category.agency or body, category.unit
+
+
+def new_case_number(received: dt.date) -> str:
+    """The ROC date and eight random digits, e.g. 115112504718263. Known before the insert, so filing
+    is one statement, not an insert and an update; and a number tells nobody how many cases came
+    that day or which number the next citizen got."""
+    return f"{to_roc_year(received.year):03d}{received:%m%d}{secrets.randbelow(10**8):08d}"
+
+
+NUMBER_ATTEMPTS = 5  # a clash needs one of 10^8 numbers already given that day; five in a row, never
+
+
+def submit_case(
+    *,
+    channel: str,
+    body: Agency,
+    category: CaseCategory,
+    description: str,
+    subject: str = "",
+    address: str = "",
+    lat: Any = None,
+    long: Any = None,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    by: Actor = None,
+) -> tuple[Case, str]:
+    """File a case from any channel; returns it with its query password (shown once, e-mailed).
+
+    A number that clashes with one already given rolls the whole filing back, and it is filed again."""
+    CaseError.require(
+        category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category"
+    )
+    text, email, phone, lat_value, long_value = _clean_intake(description, email, phone, lat, long)
+    agency, unit = route(body, category, address)
+    case = Case(
+        channel=channel,
+        body=body,
+        category=category,
+        agency=agency,
+        unit=unit,
+        subject=subject.strip()[:120],
+        description=text,
+        address=address.strip()[:200],
+        lat=lat_value,
+        long=long_value,
+        citizen_name=name.strip()[:60],
+        citizen_email=email,
+        citizen_phone=phone,
+    )
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        try:
+            return _file(case, by=by)
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS or not Case.objects.filter(number=case.number).exists():
+                raise
+            case.pk = None
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
+    case.received_at = timezone.now()
+    received = timezone.localdate(case.received_at)
+    calendar = office_calendar((received.year, received.year + 1))
+    category = case.category
+    case.due_on = rules.due_date(
+        received, category.limit_days, working_days=category.working_days, cal=calendar
+    )
+    token = new_query_password()
+    case.number = new_case_number(received)
+    case.token_hash = token_hash(case.number, token)
+    case.save(force_insert=True)
+    _event(case, "received", by=by, note=f"{category.name}，由{case.agency.name}辦理", to_agency=case.agency)
+    audit.record(
+        by=by,
+        action="case.receive",
+        obj=case,
+        agency=case.agency,
+        after={"channel": case.channel, "category": category.code},
+    )
+    if case.citizen_email:
+        _mail_on_commit(
+            case.citizen_email,
+            f"[{case.body.name}] 已收到您的案件 {case.number}",
+            f"您的案件已收件，案號 {case.number}，查詢密碼 {token}。\n"
+            f"處理期限：{format_roc_date(case.due_on)}。請以案號與查詢密碼查詢辦理情形。",
+        )
+    # Last before commit: the cases of the month share this roll-up row, so its lock is held briefly.
+    _bump_stats(case, received=1)
+    return case, token

@@ -1,0 +1,279 @@
+"""Cases services: the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from servq.agencies.models import Agency
+from servq.cases import rules
+from servq.cases.models import (
+    Case,
+    CaseEvent,
+    Outcome,
+)
+from servq.cases.services._common import CaseError
+from servq.cases.services.outbox import _mail_on_commit
+from servq.cases.services.stats import _bump_stats, _count_close
+from servq.core import audit
+from servq.core.actors import Actor, person
+from servq.core.permissions import has_perm
+from servq.core.rules import format_roc_date
+from servq.core.selectors import office_calendar
+from servq.core.workflow import TransitionRefused
+
+# --- the workflow -------------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit", "category", "body")
+        .get(pk=case.pk)
+    )
+
+
+def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
+    fresh = _locked(case)
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
+    try:
+        target = rules.next_state(fresh.state, action)
+    except TransitionRefused as error:
+        raise CaseError(str(error), "state") from None
+    before = fresh.state
+    fresh.state = target
+    return fresh, before
+
+
+def _record(by: Actor, case: Case, action: str, before: str, **extra: Any) -> None:
+    audit.record(
+        by=by,
+        action=f"case.{action}",
+        obj=case,
+        agency=case.agency,
+        before={"state": before},
+        after={"state": case.state},
+        extra=extra or None,
+    )
+
+
+@transaction.atomic
+def assign(*, by: Actor, case: Case, unit: Agency, assignee: Any = None) -> Case:
+    fresh, before = _advance(by, case, rules.ASSIGN)
+    CaseError.require(
+        unit.path.startswith(fresh.agency.path) and unit.kind == "unit",
+        f"{unit.name} 不是 {fresh.agency.name} 的單位。",
+        "unit",
+    )
+    _bump_stats(fresh, received=-1)  # the count follows the case to its unit
+    fresh.unit, fresh.assignee = unit, assignee
+    fresh.save()
+    _bump_stats(fresh, received=1)
+    _event(fresh, "assigned", by=by, note=f"分派至{unit.name}")
+    _record(by, fresh, "assign", before, unit=unit.code)
+    return fresh
+
+
+@transaction.atomic
+def start(*, by: Actor, case: Case) -> Case:
+    fresh, before = _advance(by, case, rules.START)
+    fresh.save()
+    _event(fresh, "started", by=by, note="開始處理")
+    _record(by, fresh, "start", before)
+    return fresh
+
+
+@transaction.atomic
+def ask_citizen(*, by: Actor, case: Case, question: str) -> Case:
+    """Ask the citizen for more; the clock stops until the case resumes."""
+    CaseError.require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
+    fresh, before = _advance(by, case, rules.WAIT)
+    fresh.paused_since = timezone.localdate()
+    fresh.save()
+    _event(fresh, "waiting", by=by, note=f"請補充：{question.strip()}")
+    _record(by, fresh, "wait", before)
+    if fresh.citizen_email:
+        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 需要您補充資料", question.strip())
+    return fresh
+
+
+def _unpause(case: Case, today: dt.date) -> None:
+    if case.paused_since is None:
+        return
+    calendar = office_calendar((case.paused_since.year, today.year + 1))
+    case.due_on = rules.resume_due(
+        case.due_on, case.paused_since, today, working_days=case.category.working_days, cal=calendar
+    )
+    case.paused_since = None
+
+
+@transaction.atomic
+def resume(*, by: Actor, case: Case, note: str = "") -> Case:
+    fresh, before = _advance(by, case, rules.RESUME)
+    _unpause(fresh, timezone.localdate())
+    fresh.save()
+    _event(fresh, "resumed", by=by, note=note.strip() or "民眾已補充，繼續處理")
+    _record(by, fresh, "resume", before)
+    return fresh
+
+
+@transaction.atomic
+def reply(*, by: Actor, case: Case, outcome: str, text: str) -> Case:
+    """Answer the citizen and close the case; on time is judged against the (paused, extended) due date."""
+    CaseError.require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
+    CaseError.require(bool(text.strip()), "請填寫回覆內容。", "reply")
+    CaseError.require(len(text) <= 10000, "回覆最多 10000 字。", "reply")
+    fresh, before = _advance(by, case, rules.REPLY)
+    now = timezone.now()
+    _unpause(fresh, timezone.localdate(now))
+    fresh.outcome, fresh.reply, fresh.closed_at = outcome, text.strip(), now
+    fresh.closed_on_time = rules.closed_on_time(timezone.localdate(now), fresh.due_on)
+    fresh.save()
+    _event(fresh, "replied", by=by, note=fresh.reply)
+    _count_close(fresh, +1)
+    _record(by, fresh, "reply", before, outcome=outcome, on_time=fresh.closed_on_time)
+    if fresh.citizen_email:
+        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 回覆", fresh.reply)
+    return fresh
+
+
+@transaction.atomic
+def reopen(*, by: Actor, case: Case, reason: str) -> Case:
+    """Work a closed case again; its close is taken back out of the roll-ups and a new limit starts."""
+    CaseError.require(bool(reason.strip()), "請說明重新處理的理由。", "reason")
+    fresh, before = _advance(by, case, rules.REOPEN)
+    _count_close(fresh, -1)
+    today = timezone.localdate()
+    calendar = office_calendar((today.year, today.year + 1))
+    fresh.closed_at, fresh.closed_on_time, fresh.extended_days = None, None, 0
+    fresh.due_on = rules.due_date(
+        today, fresh.category.limit_days, working_days=fresh.category.working_days, cal=calendar
+    )
+    fresh.save()
+    _event(fresh, "reopened", by=by, note=reason.strip())
+    _record(by, fresh, "reopen", before, reason=reason.strip())
+    return fresh
+
+
+@transaction.atomic
+def transfer(*, by: Actor, case: Case, to: Agency, reason: str) -> Case:
+    """移文: hand the case to another agency of the same body, with the reason in the public timeline."""
+    CaseError.require(bool(reason.strip()), "移文須說明理由。", "reason")
+    fresh, before = _advance(by, case, rules.TRANSFER)
+    CaseError.require(to.pk != fresh.agency_id, "不能移文給原承辦機關。", "agency")
+    CaseError.require(
+        to.path.startswith(fresh.body.path) and to.kind != "unit", f"{to.name} 不在受理範圍內。", "agency"
+    )
+    previous = fresh.agency
+    _bump_stats(fresh, received=-1)
+    fresh.agency, fresh.unit, fresh.assignee = to, None, None
+    fresh.save()
+    _bump_stats(fresh, received=1)
+    _event(
+        fresh,
+        "transferred",
+        by=by,
+        note=f"移文至{to.name}：{reason.strip()}",
+        from_agency=previous,
+        to_agency=to,
+    )
+    _record(
+        by, fresh, "transfer", before, from_agency=previous.code, to_agency=to.code, reason=reason.strip()
+    )
+    return fresh
+
+
+@transaction.atomic
+def extend(*, by: Actor, case: Case, days: int, reason: str) -> Case:
+    """展期 once, with a notice to the citizen."""
+    CaseError.require(bool(reason.strip()), "展期須說明理由。", "reason")
+    fresh = _locked(case)
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(fresh.state in rules.OPEN_STATES, "已結案的案件不能展期。", "state")
+    calendar = office_calendar((fresh.due_on.year, fresh.due_on.year + 1))
+    try:
+        new_due = rules.extended_due(
+            fresh.due_on,
+            days,
+            already_extended=fresh.extended_days,
+            limit_days=fresh.category.limit_days,
+            working_days=fresh.category.working_days,
+            cal=calendar,
+        )
+    except rules.ExtensionRefused as error:
+        raise CaseError(str(error), "days") from None
+    before_due = fresh.due_on
+    fresh.due_on, fresh.extended_days = new_due, days
+    fresh.save()
+    _event(fresh, "extended", by=by, note=f"展期至{format_roc_date(new_due)}：{reason.strip()}")
+    audit.record(
+        by=by,
+        action="case.extend",
+        obj=fresh,
+        agency=fresh.agency,
+        before={"due_on": before_due.isoformat()},
+        after={"due_on": new_due.isoformat()},
+        extra={"reason": reason.strip()},
+    )
+    if fresh.citizen_email:
+        _mail_on_commit(
+            fresh.citizen_email,
+            f"案件 {fresh.number} 展期通知",
+            f"您的案件處理期限延至 {format_roc_date(new_due)}。理由：{reason.strip()}",
+        )
+    return fresh
+
+
+@transaction.atomic
+def record_satisfaction(*, by: Actor, case: Case, score: int, note: str = "") -> Case:
+    """外撥滿意度: the follow-up call after closing, 1 (very dissatisfied) to 5 (very satisfied)."""
+    fresh = _locked(case)
+    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
+    CaseError.require(fresh.state == rules.CLOSED, "結案後才能記錄滿意度。", "state")
+    CaseError.require(1 <= score <= 5, "滿意度須為 1 到 5。", "score")
+    fresh.satisfaction, fresh.satisfaction_note = score, note.strip()[:300]
+    fresh.save()
+    _event(fresh, "satisfaction", by=by, public=False, note=f"滿意度 {score}")
+    audit.record(by=by, action="case.satisfaction", obj=fresh, agency=fresh.agency, after={"score": score})
+    return fresh
+
+
+@transaction.atomic
+def merge_duplicate(*, by: Actor, case: Case, into: Case) -> Case:
+    """Close ``case`` as a duplicate of ``into``; the citizen is told which case carries on."""
+    CaseError.require(case.pk != into.pk, "不能與自己併案。")
+    CaseError.require(into.body_id == case.body_id, "只能與同一受理機關的案件併案。")
+    closed = reply(
+        by=by, case=case, outcome=Outcome.DUPLICATE, text=f"本案與案號 {into.number} 內容相同，併該案辦理。"
+    )
+    Case.objects.filter(pk=closed.pk).update(duplicate_of=into)
+    closed.duplicate_of = into
+    return closed
+
+
+def read_personal_data(*, by: Actor, case: Case) -> dict[str, str]:
+    """The citizen's name and contacts, for those who may see them; every read is in the audit log."""
+    CaseError.require(has_perm(by, "cases.see_personal_data", case), "您沒有檢視民眾個人資料的權限。")
+    with transaction.atomic():
+        audit.record(by=by, action="case.read_personal_data", obj=case, agency=case.agency)
+    return {"name": case.citizen_name, "email": case.citizen_email, "phone": case.citizen_phone}
+
+
+# --- the timeline -------------------------------------------------------------------------------
+
+
+def _event(
+    case: Case, kind: str, *, by: Actor, note: str = "", public: bool = True, **agencies: Agency
+) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        note=note,
+        public=public,
+        by=person(by),
+        **agencies,
+    )
