@@ -1,0 +1,179 @@
+"""Reporting pages: progress and evidence."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from servq.agencies.access import access
+from servq.core.downloads import as_download
+from servq.core.forms import error_summary
+from servq.core.permissions import has_perm
+from servq.plans.models import Plan, PlanCycle
+from servq.reporting import selectors, services
+from servq.reporting.forms import (
+    EvidenceFileForm,
+    ProgressForm,
+)
+from servq.reporting.models import (
+    Evidence,
+    ProgressStatus,
+    ReportingPeriod,
+)
+from servq.reporting.views._common import _plan, _refused
+
+# --- progress and evidence ----------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def progress(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+    plan = _plan(request, plan_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
+    return _progress_page(request, plan, period)
+
+
+def _progress_forms(
+    request: HttpRequest, rows: list[selectors.ProgressRow], period: ReportingPeriod, data: Any = None
+) -> list[tuple[selectors.ProgressRow, ProgressForm, bool]]:
+    """One form per item, bound to what was posted when there is a post (so nothing typed is lost)."""
+    forms = []
+    for row in rows:
+        editable = (
+            has_perm(request.user, "reporting.report_on_item", row.item)
+            and not period.is_closed
+            and not (row.progress and row.progress.submitted_at)
+        )
+        form = ProgressForm(
+            data if editable else None,
+            prefix=f"i{row.item.pk}",
+            indicators=[ind for ind, _ in row.indicators],
+            initial={
+                "status": row.progress.status if row.progress else ProgressStatus.NOT_STARTED,
+                "narrative": row.progress.narrative if row.progress else "",
+                "lock": row.progress.lock_version if row.progress else None,
+                **{f"actual_{ind.pk}": actual.value for ind, actual in row.indicators if actual},
+            },
+        )
+        forms.append((row, form, editable))
+    return forms
+
+
+def _progress_page(
+    request: HttpRequest,
+    plan: Plan,
+    period: ReportingPeriod,
+    forms: list[tuple[selectors.ProgressRow, ProgressForm, bool]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = selectors.progress_rows(plan, period)
+    forms = forms or _progress_forms(request, rows, period)
+    sent = [row.progress.submitted_at for row in rows if row.progress and row.progress.submitted_at]
+    return render(
+        request,
+        "reporting/progress.html",
+        {
+            "plan": plan,
+            "period": period,
+            "forms": forms,
+            "submitted_at": max(sent) if sent else None,
+            "any_editable": any(editable for _, _, editable in forms),
+            "is_author": has_perm(request.user, "plans.author_plan", plan),
+            "periods": selectors.periods_of(cast(PlanCycle, plan.cycle)),  # _plan: plans of a cycle
+        },
+        status=status,
+    )
+
+
+@access(signed_in=True)
+@require_POST
+def save_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpResponse:
+    """Everything on the progress page goes through here: every item's report, the evidence chosen
+    for any item, evidence to remove, and sending or withdrawing the report. All or nothing; on any
+    refusal the page comes back with what was typed."""
+    plan = _plan(request, plan_pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
+    rows = selectors.progress_rows(plan, period)
+    if "withdraw" in request.POST:
+        return _withdraw(request, plan, period)
+    forms = _progress_forms(request, rows, period, data=request.POST)
+    invalid = [form for _, form, editable in forms if editable and not form.is_valid()]
+    if invalid:
+        for form in invalid:
+            messages.error(request, error_summary(form))
+        return _progress_page(request, plan, period, forms, status=400)
+    try:
+        entries = [_entry(request, row, form) for row, form, editable in forms if editable]
+        chosen = [entry for entry in entries if entry is not None]
+        removed = [int(pk) for pk in request.POST.getlist("delete_evidence") if pk.isdigit()]
+        with transaction.atomic():
+            services.save_report(by=request.user, plan=plan, period=period, entries=chosen, remove=removed)
+            if "submit" in request.POST:
+                count = services.submit_report(by=request.user, plan=plan, period=period)
+        if "submit" in request.POST:
+            messages.success(request, f"已儲存並送出 {count} 個項目的辦理情形。")
+        elif chosen or removed:
+            messages.success(request, f"已儲存 {len(chosen)} 個項目的辦理情形。")
+        else:
+            messages.info(request, "沒有變更需要儲存。")
+    except services.ReportingError as error:
+        _refused(request, error)
+        return _progress_page(request, plan, period, forms, status=409)
+    return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
+
+
+def _entry(
+    request: HttpRequest, row: selectors.ProgressRow, form: ProgressForm
+) -> services.ProgressEntry | None:
+    """What to save for one item: None when the user changed nothing and attached nothing."""
+    upload = request.FILES.get(f"file_{row.item.pk}")
+    link = request.POST.get(f"url_{row.item.pk}", "").strip()
+    if not form.has_changed() and upload is None and not link:
+        return None
+    if upload is not None:
+        problem = EvidenceFileForm.size_problem(upload)
+        if problem:
+            raise services.ReportingError(problem)
+    return services.ProgressEntry(
+        item=row.item,
+        status=form.cleaned_data["status"],
+        narrative=form.cleaned_data["narrative"],
+        actuals=form.actuals(),
+        expected_lock=form.cleaned_data["lock"],
+        file_name=(upload.name or "") if upload else "",
+        file_content=upload.read() if upload else b"",
+        link_url=link,
+        link_title=request.POST.get(f"title_{row.item.pk}", "").strip()[:200],
+    )
+
+
+def _withdraw(request: HttpRequest, plan: Plan, period: ReportingPeriod) -> HttpResponse:
+    count = services.withdraw_report(by=request.user, plan=plan, period=period)
+    messages.success(request, f"已撤回 {count} 個項目的辦理情形；修正後請再送出。")
+    return redirect("reporting:progress", plan_pk=plan.pk, period_pk=period.pk)
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.filter(
+            progress__item__plan__in=selectors.plans_reported_to(request.user)
+        ).select_related("progress__period", "progress__item__plan"),
+        pk=pk,
+    )
+
+
+@access(signed_in=True)
+def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, only to those who may see the plan; always as an attachment, never rendered inline."""
+    evidence = _evidence(request, pk)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type, as_attachment=True)
+    as_download(response, evidence.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,89 @@
+"""Reporting pages: year-end."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from servq.agencies.access import access
+from servq.agencies.models import Agency
+from servq.agencies.selectors import agencies_for
+from servq.core.downloads import as_download
+from servq.core.forms import error_summary
+from servq.core.http import confirmed
+from servq.core.permissions import has_perm
+from servq.core.rules import format_roc_year
+from servq.plans.exporting import FORMATS
+from servq.reporting import exporting, selectors, services
+from servq.reporting.forms import (
+    YearEndForm,
+)
+from servq.reporting.models import (
+    ProgressStatus,
+    YearEndReport,
+)
+from servq.reporting.views._common import YEAR_END_FORMATS, _cycle, _refused
+
+# --- year-end -----------------------------------------------------------------------------------
+
+
+def _agency(request: HttpRequest, pk: int) -> Agency:
+    return get_object_or_404(agencies_for(request.user), pk=pk)
+
+
+@access(signed_in=True)
+def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    agency = _agency(request, agency_pk)
+    report = YearEndReport.objects.filter(cycle=cycle, agency=agency).first()
+    if request.method == "POST":
+        form = YearEndForm(request.POST)
+        try:
+            if "sign" in request.POST and report is not None:
+                if not confirmed(request):
+                    raise services.ReportingError("首長核定前，請勾選確認（核定後不能再重新彙整或修改）。")
+                services.sign_year_end(by=request.user, report=report)
+                messages.success(request, "年度執行成果已核定。")
+            elif form.is_valid():
+                services.compile_year_end(
+                    by=request.user, cycle=cycle, agency=agency, summary=form.cleaned_data["summary"]
+                )
+                messages.success(request, "年度執行成果已彙整。")
+            else:
+                messages.error(request, error_summary(form))
+        except services.ReportingError as error:
+            _refused(request, error)
+        return redirect(request.path)
+    rollup = selectors.year_end_rollup(cycle, root=agency)
+    return render(
+        request,
+        "reporting/year_end.html",
+        {
+            "cycle": cycle,
+            "agency": agency,
+            "report": report,
+            "rows": rollup.rows(),
+            "unreported": rollup.totals_of(agency.path).get("unreported", 0)
+            if agency.path in rollup.totals
+            else 0,
+            "is_head": has_perm(request.user, "reporting.sign_year_end", agency),
+            "statuses": ProgressStatus.choices,
+            "form": YearEndForm(initial={"summary": report.summary if report else ""}),
+            "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
+        },
+    )
+
+
+@access(signed_in=True)
+def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> HttpResponse:
+    cycle = _cycle(request, pk)
+    agency = _agency(request, agency_pk)
+    if fmt not in YEAR_END_FORMATS:
+        raise Http404
+    chosen = FORMATS[fmt]
+    content = exporting.export_year_end(cycle, agency, fmt)
+    name = f"{agency.name}{format_roc_year(cycle.year)}度執行成果.{chosen.extension}"
+    response = HttpResponse(content, content_type=chosen.content_type)
+    as_download(response, name)
+    return response
