@@ -29,7 +29,9 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", "servq-development-key-not-for-production")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-    DEBUG = env_bool("DEBUG", SERVQ_ENV == "development")
+    # Off unless asked for: `make run` serves as a product does (localized error pages, no URLconf
+    # listings); DEBUG=true is for a developer who wants Django's debug pages.
+    DEBUG = env_bool("DEBUG", False)
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -130,6 +132,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# WhiteNoise serves static files from the web process; outside production straight from the apps'
+# static folders, so `make run` needs no collectstatic and a changed file shows on reload.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "servq" / "static"]
 # Uploaded evidence of a test run goes to a directory of its own.

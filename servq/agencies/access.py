@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 
 from servq.agencies.selectors import roles_of
 
@@ -80,5 +80,5 @@ class AccessMiddleware:
         if match is not None and ADMIN_NAMESPACE in match.namespaces:
             return None
         if declared_access(view_func) is None:
-            return HttpResponseForbidden("This view declares no access rule and is refused.")
+            raise PermissionDenied  # the 403 page, as for any refusal
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.http import HttpResponse
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from servq.agencies.access import access, declared_access
 
@@ -40,7 +40,11 @@ def declared_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("undeclared/", undeclared_view), path("declared/", declared_view)]
+urlpatterns = [
+    path("undeclared/", undeclared_view),
+    path("declared/", declared_view),
+    path("", include("servq.urls")),  # the 403 page links home
+]
 
 
 @override_settings(ROOT_URLCONF=__name__)
