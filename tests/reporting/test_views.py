@@ -96,7 +96,7 @@ def test_a_sent_report_is_read_only_until_withdrawn(client, plan, quarters, coor
     client.post(save_url(plan, quarters[0]), page_post(plan, quarters[0], button="submit", **typed))
     assert ItemProgress.objects.filter(submitted_at__isnull=False).count() == 3
     page = client.get(progress_url(plan, quarters[0])).content.decode()
-    assert "送出，內容唯讀" in page and 'name="i' not in page
+    assert "送出，內容唯讀" in page and "<dd>已送出</dd>" in page and 'name="i' not in page
     with pytest.raises(services.ReportingError, match="已送出"):
         services.save_progress(
             by=coordinator, item=plan.items.first(), period=quarters[0], status="done", narrative="偷改"
