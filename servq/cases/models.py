@@ -185,6 +185,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def headline(self) -> str:
+        """What the case is about, to tell cases apart in a list: its subject, else its first line."""
+        lines = self.description.strip().splitlines()
+        text = self.subject.strip() or (lines[0].strip() if lines else "")
+        return text[:40] + ("…" if len(text) > 40 else "")
+
 
 class CaseEvent(models.Model):
     """The case's timeline; ``public`` events (and their note) are what the citizen's query shows."""

@@ -252,38 +252,49 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return redirect("cases:detail", number=case.number)
     data = form.cleaned_data
     note = data["note"] or ""
-    _perform(request, case, action, data, note)
-    messages.success(request, "已更新案件。")
+    messages.success(request, _perform(request, case, action, data, note))
+    if not selectors.cases_for(request.user).filter(pk=case.pk).exists():
+        return redirect("cases:queue")  # transferred out of the user's reach: back to their queue
     return redirect("cases:detail", number=case.number)
 
 
-def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any], note: str) -> None:
+def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any], note: str) -> str:
+    """Do the action; the confirmation that says what was done (「已移文至北區區公所」)."""
     by = request.user
     if action == "assign":
         unit = get_object_or_404(subtree_of(case.agency).filter(kind="unit"), pk=data["unit"] or 0)
         services.assign(by=by, case=case, unit=unit)
-    elif action == "start":
+        return f"已分派給{unit.name}。"
+    if action == "start":
         services.start(by=by, case=case)
-    elif action == "wait":
+        return "已開始處理。"
+    if action == "wait":
         services.ask_citizen(by=by, case=case, question=note)
-    elif action == "resume":
+        return "已請民眾補充資料，處理期限暫停計算。"
+    if action == "resume":
         services.resume(by=by, case=case, note=note)
-    elif action == "reply":
+        return "已繼續處理，處理期限恢復計算。"
+    if action == "reply":
         services.reply(by=by, case=case, outcome=data["outcome"] or "", text=note)
-    elif action == "reopen":
+        return "已回覆民眾並結案。"
+    if action == "reopen":
         services.reopen(by=by, case=case, reason=note)
-    elif action == "transfer":
+        return "已重新處理。"
+    if action == "transfer":
         to = get_object_or_404(subtree_of(case.body).exclude(kind="unit"), pk=data["agency"] or 0)
         services.transfer(by=by, case=case, to=to, reason=note)
-    elif action == "extend":
+        return f"已移文至{to.name}。"
+    if action == "extend":
         services.extend(by=by, case=case, days=data["days"] or 0, reason=note)
-    elif action == "satisfaction":
+        return f"已展延 {data['days']} 日，並通知民眾。"
+    if action == "satisfaction":
         services.record_satisfaction(by=by, case=case, score=data["score"] or 0, note=note)
-    elif action == "merge":
+        return "已記錄滿意度。"
+    if action == "merge":
         into = get_object_or_404(selectors.cases_for(by), number=request.POST.get("into", ""))
         services.merge_duplicate(by=by, case=case, into=into)
-    else:
-        raise Http404
+        return f"已併入案件 {into.number}。"
+    raise Http404
 
 
 @access(roles=STAFF_ROLES)

@@ -148,3 +148,40 @@ def test_the_queue_orders_by_time_left(client, file_case, handler):
     client.force_login(handler)
     page = client.get(reverse("cases:queue")).content.decode()
     assert page.index(sooner.number) < page.index(later.number)
+
+
+def test_the_queue_and_the_case_show_what_it_is_about_and_actions_say_what_they_did(
+    client, file_case, handler, agency_tree
+):
+    """Cases were told apart by number only, and every action said 「已更新案件」."""
+    from django.urls import reverse
+
+    case, _ = file_case("repair", "中山路二段的路燈壞了好幾天\n晚上很暗很危險")
+    client.force_login(handler)
+    queue = client.get(reverse("cases:queue")).content.decode()
+    assert "中山路二段的路燈壞了好幾天" in queue and "晚上很暗" not in queue
+    assert (
+        "中山路二段的路燈壞了好幾天"
+        in client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    )
+    response = client.post(
+        reverse("cases:action", args=[case.number, "assign"]),
+        {"unit": agency_tree["mof_unit"].pk},
+        follow=True,
+    )
+    assert "已分派給秘書處。" in response.content.decode()
+
+
+def test_after_transferring_out_of_reach_the_handler_lands_on_their_queue(
+    client, file_case, handler, agency_tree
+):
+    from django.urls import reverse
+
+    case, _ = file_case()
+    client.force_login(handler)
+    response = client.post(
+        reverse("cases:action", args=[case.number, "transfer"]),
+        {"agency": agency_tree["moea"].pk, "note": "屬經濟部業務"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("cases:queue")
+    assert "已移文至經濟部。" in client.get(reverse("cases:queue")).content.decode()
