@@ -95,3 +95,18 @@ def test_make_run_serves_with_debug_off_and_static_files_from_the_app():
         timeout=60,
     )
     assert result.stdout.split() == ["False", "True", "200"], result.stderr
+
+
+def test_the_menu_shows_only_what_the_role_may_open(client, agency_tree, user_with_role):
+    """A reviewer's menu led to 403s (案件, 稽核紀錄); each link shown must open."""
+    from django.urls import reverse
+
+    client.force_login(user_with_role(agency_tree["mof"], "reviewer"))
+    page = client.get("/").content.decode()
+    queue, audit = f'href="{reverse("cases:queue")}"', f'href="{reverse("portal:audit")}"'
+    assert queue not in page and audit not in page
+    client.force_login(user_with_role(agency_tree["root"], "supervisor"))
+    page = client.get("/").content.decode()
+    assert queue in page and audit in page
+    for link in (reverse("cases:queue"), reverse("portal:audit")):
+        assert client.get(link).status_code == 200

@@ -37,13 +37,27 @@ def ensure_demo_cases() -> bool:
         return False
     supervisor = get_user_model().objects.filter(username="supervisor").first()
     load_default_categories(by=supervisor, body=body)
-    civil = Agency.objects.get(code="demo-civil")
-    north = Agency.objects.get(code="demo-north")
-    CaseCategory.objects.filter(body=body).update(agency=civil)
-    RoutingRule.objects.create(
-        body=body, area="北區", agency=north, unit=Agency.objects.get(code="demo-north-civ")
+    agencies = Agency.objects.in_bulk(
+        ["demo-civil", "demo-pw", "demo-pw-maint", "demo-north", "demo-north-civ", "demo-north-con"],
+        field_name="code",
+    )
+    # Petitions and questions go to 民政局; repairs to the unit that repairs (工務局養護工程科, in
+    # 北區 its 建設課); other 北區 matters to the district office's 民政課.
+    CaseCategory.objects.filter(body=body).update(agency=agencies["demo-civil"])
+    CaseCategory.objects.filter(body=body, code="repair").update(
+        agency=agencies["demo-pw"], unit=agencies["demo-pw-maint"]
     )
     categories = {c.code: c for c in CaseCategory.objects.filter(body=body)}
+    RoutingRule.objects.create(
+        body=body,
+        category=categories["repair"],
+        area="北區",
+        agency=agencies["demo-north"],
+        unit=agencies["demo-north-con"],
+    )
+    RoutingRule.objects.create(
+        body=body, area="北區", agency=agencies["demo-north"], unit=agencies["demo-north-civ"]
+    )
     made = []
     for code, text, address, channel in DEMO_CASES:
         case, _token = services.submit_case(
