@@ -141,6 +141,9 @@ class Deadline:
     every: str | None = None
     # For recurrences: the (month, day) each period is due by, e.g. (1, 31) for 「每年1月底前」.
     anchor: tuple[int, int] | None = None
+    # For 「每季終了後10日內」: due this many days after each period ends (working days if ``working``).
+    after_days: int | None = None
+    working: bool = False
     milestones: tuple[Milestone, ...] = field(default_factory=tuple)
 
     @property
@@ -155,6 +158,8 @@ class Deadline:
             "start": self.start.isoformat() if self.start else None,
             "every": self.every,
             "anchor": list(self.anchor) if self.anchor else None,
+            "after_days": self.after_days,
+            "working": self.working,
             "milestones": [{"due": m.due.isoformat(), "text": m.text} for m in self.milestones],
             "meaning": self.meaning,
         }
@@ -178,6 +183,9 @@ def describe(deadline: Deadline) -> str:
 
 def _describe_recurrence(deadline: Deadline) -> str:
     label = EVERY_LABELS.get(deadline.every or "", "定期")
+    if deadline.after_days is not None:
+        unit = "個工作日" if deadline.working else "日"
+        return f"{label}終了後{deadline.after_days}{unit}內"
     if deadline.anchor:
         month, day = deadline.anchor
         return f"{label}{month}月{day}日前"
@@ -189,9 +197,15 @@ def _year_end(roc_year: int) -> dt.date:
 
 
 # Patterns over normalised text. Order matters: the most specific first.
-P_FULL_DATE = re.compile(r"(\d{1,3})年(\d{1,2})月(\d{1,2})日(?:前|止|以前)?")
-P_MONTH_END = re.compile(r"(\d{1,3})年(\d{1,2})月(?:底|底前|前|止|以前)?")
-P_YEAR_END = re.compile(r"(\d{1,3})年(?:底|底前|年底前|12月底前|度|度內|內)?(?:前)?")
+# 「…前完成」, 「…前辦竣」: the completion words add nothing to the date.
+DONE = r"(?:完成|辦理完成|辦竣|完竣|完成辦理)?"
+P_FULL_DATE = re.compile(r"(\d{1,3})年(\d{1,2})月(\d{1,2})日(?:前|止|以前)?" + DONE)
+P_MONTH_END = re.compile(r"(\d{1,3})年(\d{1,2})月(?:底|底前|前|止|以前)?" + DONE)
+P_YEAR_END = re.compile(r"(\d{1,3})年(?:底|底前|年底前|12月底前|度|度內|內)?(?:前)?" + DONE)
+# 「116年3月、9月」: several month ends in one year.
+P_MONTHS_OF_YEAR = re.compile(r"(\d{1,3})年(\d{1,2})月(?:底|底前|前)?(?:[、及和與]\d{1,2}月(?:底|底前|前)?)+")
+# 「每季終了後10日內」, 「每月終了後5個工作日內」.
+P_EVERY_AFTER = re.compile(r"每(年|半年|季|月)(?:終了|結束)後(\d{1,3})(個工作)?日內")
 P_HALF_OF_YEAR = re.compile(r"(\d{1,3})?年?([上下])半年(?:度)?(?:前|底前)?")
 P_RANGE = re.compile(r"(\d{1,3})(?:年)?[-至到](\d{1,3})年(度)?(每年)?")
 P_EVERY_YEAR_BY = re.compile(r"每年(?:度)?(\d{1,2})月(?:(\d{1,2})日|底)?(?:前|止|以前)?")
@@ -242,6 +256,10 @@ def _parse_whole(raw: str, text: str, years: tuple[int, int] | None) -> Deadline
         return Deadline(raw=raw, kind=DATE, due=last_day_of_month(to_gregorian_year(int(m[1])), int(m[2])))
     if m := P_YEAR_END.fullmatch(text):
         return Deadline(raw=raw, kind=DATE, due=_year_end(int(m[1])))
+    if m := P_MONTHS_OF_YEAR.fullmatch(text):
+        return _months_of_year(raw, text, int(m[1]))
+    if m := P_EVERY_AFTER.fullmatch(text):
+        return _recurring_after(raw, EVERY_WORDS[m[1]], int(m[2]), bool(m[3]), years)
     if m := P_RANGE.fullmatch(text):
         first, last = to_gregorian_year(int(m[1])), to_gregorian_year(int(m[2]))
         if first > last:
@@ -264,6 +282,30 @@ def _parse_whole(raw: str, text: str, years: tuple[int, int] | None) -> Deadline
     if m := P_EVERY.fullmatch(text):
         return _recurring(raw, EVERY_WORDS[m[1]], None, years)
     return None
+
+
+def _months_of_year(raw: str, text: str, roc_year: int) -> Deadline | None:
+    year = to_gregorian_year(roc_year)
+    months = [int(month) for month in re.findall(r"(\d{1,2})月", text)]
+    if not all(1 <= month <= 12 for month in months):
+        return None
+    milestones = tuple(
+        Milestone(due=last_day_of_month(year, month), text=f"{roc_year}年{month}月")
+        for month in sorted(set(months))
+    )
+    return Deadline(raw=raw, kind=MILESTONES, due=milestones[-1].due, milestones=milestones)
+
+
+def _recurring_after(
+    raw: str, every: str, days: int, working: bool, years: tuple[int, int] | None
+) -> Deadline:
+    """Due a number of days after each period ends; the last due date is that far into the next year
+    (calendar days here; the reporting module counts working days on the office calendar)."""
+    recurring = _recurring(raw, every, None, years)
+    due = recurring.due + dt.timedelta(days=days) if recurring.due else None
+    return Deadline(
+        raw=raw, kind=RECURRING, due=due, start=recurring.start, every=every, after_days=days, working=working
+    )
 
 
 def _half_of_year(raw: str, m: re.Match[str], years: tuple[int, int] | None) -> Deadline:

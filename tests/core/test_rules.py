@@ -151,3 +151,26 @@ def test_counting_is_the_inverse_of_adding(start, n):
     if n:
         assert working_days_between(start, end, CAL_2025) == n
     assert working_days_between(end, start, CAL_2025) == -working_days_between(start, end, CAL_2025)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "due", "meaning"),
+    [
+        # The editor read these as year end, one date, or not at all (issue 14).
+        ("116年6月30日前完成", "date", dt.date(2027, 6, 30), "116年6月30日前"),
+        ("116年12月前辦竣", "date", dt.date(2027, 12, 31), "116年12月31日前"),
+        (
+            "116年3月、9月",
+            "milestones",
+            dt.date(2027, 9, 30),
+            "116年3月31日前：116年3月；116年9月30日前：116年9月",
+        ),
+        ("每季終了後10日內", "recurring", dt.date(2028, 1, 10), "每季終了後10日內"),
+        ("每月終了後5日內", "recurring", dt.date(2028, 1, 5), "每月終了後5日內"),
+        ("每季結束後10個工作日內", "recurring", dt.date(2028, 1, 10), "每季終了後10個工作日內"),
+    ],
+)
+def test_deadlines_people_write_in_the_editor(raw, kind, due, meaning):
+    deadline = parse_deadline(raw, years=(2027, 2027))
+    assert (deadline.kind, deadline.due, deadline.meaning) == (kind, due, meaning)
+    assert deadline.raw == raw
