@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from servq.core.rules import format_roc_date, parse_any_date
 
 
 def error_summary(form: forms.Form) -> str:
@@ -13,3 +19,31 @@ def error_summary(form: forms.Form) -> str:
         label = f"{field.label}：" if field is not None and field.label else ""
         parts.extend(f"{label}{error}" for error in errors)
     return "；".join(parts)
+
+
+class RocDateField(forms.Field):
+    """A date typed as offices write it (115/3/5, 115年3月5日) or as ISO (2026-03-05); shown in ROC.
+
+    A plain text input, not the browser's date picker, which shows mm/dd/yyyy in the Gregorian
+    calendar and takes no ROC year."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("例如 115/3/5、115年3月5日 或 2026-03-05"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "placeholder": "115/3/5", "maxlength": "20"})
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_roc_date(value) if isinstance(value, dt.date) else value
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value or "").strip()[:40]
+        if not text:
+            return None
+        try:
+            return parse_any_date(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -85,6 +85,25 @@ def parse_roc_date(text: str) -> dt.date:
         raise ValueError(f"「{text}」不是存在的日期") from exc
 
 
+_SLASHED_DATE = re.compile(r"(\d{2,4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+
+
+def parse_any_date(text: str) -> dt.date:
+    """A date as an office worker types it: ROC (「115年3月5日」, 「115/3/5」, 「115.03.05」) or
+    Gregorian (「2026-03-05」, 「2026/3/5」). A year below 1000 is ROC."""
+    cleaned = normalize(text).strip()
+    if "年" in cleaned:
+        return parse_roc_date(cleaned)
+    match = _SLASHED_DATE.fullmatch(cleaned)
+    if not match:
+        raise ValueError(f"「{text}」不是日期（例如 115/3/5 或 2026-03-05）")
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return dt.date(year_from_either(year), month, day)
+    except ValueError as exc:
+        raise ValueError(f"「{text}」不是存在的日期") from exc
+
+
 def parse_roc_month(text: str) -> tuple[int, int]:
     """「106 年 12 月」 → (2017, 12)."""
     match = ROC_MONTH.fullmatch(normalize(text).strip())

@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from servq.core.forms import RocDateField
 from servq.core.rules import parse_deadline, to_roc_year
 from servq.core.validators import no_markup
 
@@ -197,7 +198,7 @@ class CycleForm(forms.Form):
         required=False,
         help_text=_("複製一份為今年的實施計畫草稿"),
     )
-    submit_by = forms.DateField(label=_("計畫送審期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    submit_by = RocDateField(label=_("計畫送審期限"))
     review_days = forms.IntegerField(
         label=_("審查期限：送審後幾個工作日"), min_value=1, max_value=120, initial=20
     )

@@ -174,3 +174,28 @@ def test_deadlines_people_write_in_the_editor(raw, kind, due, meaning):
     deadline = parse_deadline(raw, years=(2027, 2027))
     assert (deadline.kind, deadline.due, deadline.meaning) == (kind, due, meaning)
     assert deadline.raw == raw
+
+
+@pytest.mark.parametrize(
+    ("typed", "date"),
+    [
+        ("115/3/5", dt.date(2026, 3, 5)),
+        ("115.03.05", dt.date(2026, 3, 5)),
+        ("115年3月5日", dt.date(2026, 3, 5)),
+        ("民國１１５年３月５日", dt.date(2026, 3, 5)),
+        ("2026-03-05", dt.date(2026, 3, 5)),
+        ("2026/3/5", dt.date(2026, 3, 5)),
+    ],
+)
+def test_dates_are_taken_as_offices_type_them(typed, date):
+    from servq.core.rules import parse_any_date
+
+    assert parse_any_date(typed) == date
+
+
+@pytest.mark.parametrize("typed", ["3/5", "115/13/1", "115/2/30", "明天", "2026-03-05T10:00"])
+def test_dates_that_are_not_dates_are_named(typed):
+    from servq.core.rules import parse_any_date
+
+    with pytest.raises(ValueError, match="不是"):
+        parse_any_date(typed)

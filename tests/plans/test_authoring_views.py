@@ -286,7 +286,7 @@ def test_supervisor_opens_a_cycle_copying_last_years_framework_with_working_day_
             "year": "115",
             "title": "115年度提升服務品質",
             "copy_framework_from": last_year.pk,
-            "submit_by": "2026-02-13",
+            "submit_by": "115/2/13",  # as offices type it; ISO works too
             "review_days": "1",
             "approve_days": "5",
             "participants": [agency_tree["mof"].pk],
