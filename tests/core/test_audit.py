@@ -88,3 +88,20 @@ def test_an_entry_about_something_that_is_not_one_row_names_it_without_a_fake_in
         "2026-2027",
         "辦公日曆",
     )
+
+
+def test_the_audit_view_reads_like_a_record_not_like_a_database(client, agency_tree, user_with_role):
+    """It showed `program_id: ∅ → 2`, UTC timestamps and `_: {'copied_from': None}`."""
+    from django.urls import reverse
+
+    from servq.plans import services
+    from tests.factories import open_cycle
+
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    cycle = open_cycle(agency_tree, boss)
+    plan = services.start_plan(by=boss, cycle=cycle, agency=agency_tree["mof"])
+    client.force_login(boss)
+    page = client.get(reverse("portal:audit_object", args=["plans.plan", plan.pk])).content.decode()
+    assert "計畫建立" in page and "計畫名稱：" in page and "方案：" in page
+    assert "program_id" not in page and "copied_from" not in page and "+00:00" not in page
+    assert "115年" in page  # dates in 民國, local time
