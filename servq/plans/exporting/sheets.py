@@ -7,10 +7,13 @@ written with a leading apostrophe, the convention OWASP recommends: it shows as 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from servq.core.downloads import neutralize
+from servq.core.rules import format_roc_date
 from servq.plans.exporting.document import PlanDocument
+from servq.plans.models import DeadlineKind
 
 __all__ = ["neutralize"]
 
@@ -23,6 +26,7 @@ DATA_COLUMNS = [
     "完成期限",
     "期限類別",
     "到期日",
+    "到期日（西元）",
     "承辦單位",
     "預期效益",
 ]
@@ -46,7 +50,8 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
                 row.text,
                 row.actions,
                 row.deadline,
-                row.deadline_kind,
+                _kind_label(row.deadline_kind),
+                _roc(row.due),
                 row.due,
                 row.units,
                 row.benefit,
@@ -55,6 +60,16 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
         ]
         for row in document.rows
     ]
+
+
+def _kind_label(kind: str) -> str:
+    """「定期」, not 「recurring」: the sheet is read by people; the codes stay in the JSON export."""
+    return str(DeadlineKind(kind).label) if kind in DeadlineKind.values else kind
+
+
+def _roc(iso_date: str) -> str:
+    """The due date as offices read it (民國); the Gregorian ISO date has its own column for machines."""
+    return format_roc_date(dt.date.fromisoformat(iso_date)) if iso_date else ""
 
 
 def to_csv(document: PlanDocument) -> bytes:

@@ -59,10 +59,12 @@ def test_csv_rows_and_neutralised_formulas(plan):
     assert rows[0][:4] == ["計畫", "機關", "架構", "項目"]
     first = rows[1]
     assert first[2] == "一、完備基礎服務 › (一) 建立標準作業流程"
-    assert (first[3], first[5], first[7], first[8]) == (
+    assert (first[3], first[5], first[6], first[7], first[8], first[9]) == (
         "訂定申辦業務標準作業流程",
         "115年6月30日",
-        "2026-06-30",
+        "日期",  # the kind in words, not the code
+        "115年6月30日",  # the due date as offices read it
+        "2026-06-30",  # and as machines do
         "秘書處",
     )
     assert [r[3] for r in rows[2:6]] == [f"'{h}" for h in HOSTILE]
