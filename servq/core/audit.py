@@ -97,14 +97,16 @@ def change(
     agency: Any = None,
     within: models.Model | None = None,
     extra: dict[str, Any] | None = None,
+    also_save: tuple[str, ...] = (),
 ) -> AuditEntry:
-    """Set ``values`` on ``obj``, save those fields, and record what they were and became: the
-    snapshot → set → save → record sequence every service writes, in one call."""
+    """Set ``values`` on ``obj``, save those fields (and ``also_save``, e.g. an auto_now
+    ``updated_at``), and record what they were and became: the snapshot → set → save → record
+    sequence every service writes, in one call."""
     fields = list(values)
     before = snapshot(obj, fields)
     for name, value in values.items():
         setattr(obj, name, value)
-    obj.save(update_fields=[obj._meta.get_field(name).name for name in fields])
+    obj.save(update_fields=[*(obj._meta.get_field(name).name for name in fields), *also_save])
     return record(
         by=by,
         action=action,

@@ -42,17 +42,8 @@ def update_plan(*, by: Actor, plan: Plan, expected_lock: int, **fields: str) -> 
     if unknown:
         raise PlanError(f"不能修改的欄位：{', '.join(sorted(unknown))}")
     _claim(Plan, plan, expected_lock)
-    before = audit.snapshot(plan, PLAN_HEADER_FIELDS)
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.save(update_fields=[*fields, "updated_at"])
-    audit.record(
-        by=by,
-        action="plan.edit",
-        obj=plan,
-        agency=plan.agency,
-        before=before,
-        after=audit.snapshot(plan, PLAN_HEADER_FIELDS),
+    audit.change(
+        by=by, action="plan.edit", obj=plan, agency=plan.agency, values=fields, also_save=("updated_at",)
     )
     return plan
 

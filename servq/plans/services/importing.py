@@ -224,19 +224,11 @@ def program_for(*, by: Actor, name: str, years: tuple[int, int]) -> Program:
     if created:
         audit.record(by=by, action="program.create", obj=program, after=audit.snapshot(program))
     elif years[0] < program.first_year or years[1] > program.last_year:
-        before = audit.snapshot(program, ["first_year", "last_year"])
-        program.first_year, program.last_year = (
-            min(years[0], program.first_year),
-            max(years[1], program.last_year),
-        )
-        program.save(update_fields=["first_year", "last_year"])
-        audit.record(
-            by=by,
-            action="program.widen",
-            obj=program,
-            before=before,
-            after=audit.snapshot(program, ["first_year", "last_year"]),
-        )
+        widened = {
+            "first_year": min(years[0], program.first_year),
+            "last_year": max(years[1], program.last_year),
+        }
+        audit.change(by=by, action="program.widen", obj=program, values=widened)
     return program
 
 
@@ -245,15 +237,12 @@ def link_plan_to_cycle(*, by: Actor, plan: Plan, cycle: PlanCycle) -> Plan:
     """File an existing plan (e.g. one imported from a file) under a cycle and its framework."""
     if not cycle.participants.filter(pk=plan.agency_id).exists():
         raise PlanError(f"{plan.agency.name} 不在「{cycle.title}」的參與機關中。")
-    before = audit.snapshot(plan, ["cycle_id", "parent_id"])
-    plan.cycle, plan.parent = cycle, cycle.framework
-    plan.save(update_fields=["cycle", "parent", "updated_at"])
-    audit.record(
+    audit.change(
         by=by,
         action="plan.link_cycle",
         obj=plan,
         agency=plan.agency,
-        before=before,
-        after=audit.snapshot(plan, ["cycle_id", "parent_id"]),
+        values={"cycle": cycle, "parent": cycle.framework},
+        also_save=("updated_at",),
     )
     return plan
