@@ -318,6 +318,18 @@ STOPWORDS = frozenset(
         "一個",
         "要求",
         "反映",
+        # Words that are true of any complaint and name no topic.
+        "仍然",
+        "很難",
+        "需要",
+        "哪些",
+        "只能",
+        "常有",
+        "走到",
+        "好幾天",
+        "一週",
+        "辦理",
+        "不亮",
     ]
 )
 

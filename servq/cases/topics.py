@@ -61,6 +61,22 @@ SERVICE_WORDS = [
     "身心障礙",
     "長照",
     "托育",
+    # Offices and services citizens name (jieba's dictionary is Simplified Chinese and splits the
+    # Traditional forms: 「戶政事務所延長」 came out as 「政事」「務所延長」).
+    "戶政事務所",
+    "地政事務所",
+    "區公所",
+    "服務時間",
+    "換發",
+    "身分證",
+    "健保卡",
+    "戶籍謄本",
+    "線上申辦",
+    "預約",
+    "違規停放",
+    "機車",
+    "上班族",
+    "請假",
 ]
 
 

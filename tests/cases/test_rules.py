@@ -139,3 +139,18 @@ def test_rising_terms_favour_what_grew():
     rising = rules.rising_terms(now, last)
     assert rising[0][0] == "登革熱"
     assert "停車" not in [term for term, _, ratio in rising if ratio > 1]
+
+
+def test_topic_terms_are_topics_people_recognise():
+    """The demo's rising terms were noise: 務所延長, 問換發, 仍然, 很難 (issue 14)."""
+    from servq.cases import topics
+
+    texts = [
+        "希望戶政事務所延長週三的服務時間，上班族很難請假辦理。",
+        "請問換發身分證需要帶哪些證件？可以線上預約嗎？",
+        "中山路二段路燈仍然不亮，已經一週了。",
+        "北區民生路人行道常有機車違規停放，行人只能走到車道。",
+    ]
+    found = {term for text in texts for term in topics.terms(text)}
+    assert {"戶政事務所", "服務時間", "換發", "身分證", "路燈", "人行道", "違規停放"} <= found
+    assert not found & {"務所延長", "問換發", "仍然", "很難", "政事", "需要", "哪些"}
