@@ -50,10 +50,34 @@ def identify(content: bytes, name: str) -> FileKind:
         extension = ".jpg" if guess.extension in (".jpeg", ".jfif") else guess.extension
         if extension in PLAIN_TYPES and guess.offset == 0:
             return FileKind(extension, PLAIN_TYPES[extension])
-    found = guesses[0].name if guesses else "無法辨識的內容"
+    found = _described(guesses[0].extension) if guesses else "無法辨識的內容"
     raise EvidenceError(
         f"「{name}」的內容是{found}，不是允許的檔案類型（{ALLOWED_LABEL}）；檔名副檔名不算數。"
     )
+
+
+# What a refused file turned out to be, in words (the detector's own names are English: "HTML File").
+CONTENT_WORDS = {
+    ".html": "HTML 網頁",
+    ".htm": "HTML 網頁",
+    ".xml": "XML 文件",
+    ".svg": "SVG 圖檔（可含程式碼）",
+    ".exe": "Windows 執行檔",
+    ".dll": "Windows 程式庫",
+    ".zip": "壓縮檔",
+    ".gz": "壓縮檔",
+    ".gif": "GIF 圖檔",
+    ".bmp": "BMP 圖檔",
+    ".tif": "TIFF 圖檔",
+    ".doc": "舊版 Word 文件",
+    ".xls": "舊版 Excel 試算表",
+    ".mp4": "影片",
+    ".mp3": "音訊",
+}
+
+
+def _described(extension: str) -> str:
+    return CONTENT_WORDS.get(extension.lower(), f"其他格式（{extension.lstrip('.') or '未知'}）")
 
 
 def _office_kind(content: bytes, name: str) -> FileKind:

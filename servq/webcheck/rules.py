@@ -136,3 +136,41 @@ def may_manage_sites(grants: Iterable[Grant], agency_path: str) -> bool:
         or (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
         for g in grants
     )
+
+
+# --- the checker's words, in the coordinator's --------------------------------------------------
+
+# The crawler (also a command-line tool for CI) reports in English; pages show its notes and errors
+# in zh-Hant through this table. A message not listed is shown as written.
+EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"stopped after (\S+) s"), "檢測在 {0} 秒後停止（已達時間上限）"),
+    (
+        re.compile(r"crawler trap suspected: more than (\d+) query strings on (.+)"),
+        "疑似無限網址：{1} 有超過 {0} 種查詢字串，其餘略過",
+    ),
+    (
+        re.compile(r"page cap of (\d+) reached: further pages checked, not read"),
+        "已達 {0} 頁上限：其後的頁面只檢查是否有效，不再讀取其中的連結",
+    ),
+    (re.compile(r"host (\S+) does not resolve"), "主機 {0} 查無 DNS 紀錄"),
+    (
+        re.compile(r"refused: (\S+) is a private or loopback address \((.+)\)"),
+        "已拒絕：{0} 指向內部網址（{1}）",
+    ),
+    (re.compile(r"timeout after (\S+) s"), "逾時（{0} 秒無回應）"),
+    (re.compile(r"redirect loop at (.+)"), "轉址迴圈（{0}）"),
+    (re.compile(r"more than (\d+) redirects"), "轉址超過 {0} 次"),
+    (re.compile(r"bad response: (.+)"), "回應格式錯誤：{0}"),
+    (re.compile(r"check failed: (\w+)"), "檢查失敗（{0}）"),
+    (re.compile(r"accessibility not checked: (.+)"), "未做無障礙檢測：{0}"),
+    (re.compile(r"malformed URL \(no host\)"), "網址格式錯誤（沒有主機名稱）"),
+]
+
+
+def explain(message: str) -> str:
+    """A crawler note or error in zh-Hant, e.g. 「host x does not resolve」 → 「主機 x 查無 DNS 紀錄」."""
+    for pattern, words in EXPLANATIONS:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return words.format(*match.groups())
+    return message

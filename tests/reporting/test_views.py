@@ -162,7 +162,7 @@ def test_an_html_upload_named_pdf_is_refused_with_its_name(client, plan, quarter
     response = client.post(
         save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"file_{item.pk}": upload})
     )
-    assert "「成果.pdf」的內容是" in response.content.decode()
+    assert "「成果.pdf」的內容是HTML 網頁" in response.content.decode()  # in words, not "HTML File"
     assert not Evidence.objects.exists()
 
 

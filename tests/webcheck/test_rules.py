@@ -94,3 +94,26 @@ def test_schedule_and_rates():
 )
 def test_wcag_levels_from_axe_tags(tags, level):
     assert rules.wcag_level(tags) == level
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        ("stopped after 1800 s", "檢測在 1800 秒後停止（已達時間上限）"),
+        ("host www.example.invalid does not resolve", "主機 www.example.invalid 查無 DNS 紀錄"),
+        (
+            "refused: intra.gov.tw is a private or loopback address (10.0.0.5)",
+            "已拒絕：intra.gov.tw 指向內部網址（10.0.0.5）",
+        ),
+        ("timeout after 15 s", "逾時（15 秒無回應）"),
+        (
+            "page cap of 2000 reached: further pages checked, not read",
+            "已達 2000 頁上限：其後的頁面只檢查是否有效，不再讀取其中的連結",
+        ),
+        ("something new", "something new"),
+    ],
+)
+def test_the_checkers_notes_are_shown_in_chinese(note, shown):
+    from servq.webcheck.rules import explain
+
+    assert explain(note) == shown
