@@ -113,6 +113,16 @@ def unit_paths_of(user: Any) -> list[str]:
     return [g.path for g in grants_of(user) if g.role == Role.UNIT_STAFF]
 
 
+def earlier_plans_of(agencies: list[Any], before_year: int) -> QuerySet[Plan]:
+    """Plans a new year's draft may start from: each agency's published plans of earlier years,
+    the latest first (「從去年計畫複製」)."""
+    return (
+        Plan.objects.filter(agency__in=agencies, first_year__lt=before_year, status=PlanStatus.PUBLISHED)
+        .select_related("agency")
+        .order_by("agency_id", "-first_year", "-version")
+    )
+
+
 def versions_of(plan: Plan) -> QuerySet[Plan]:
     first_id = plan.first_version_id or plan.pk
     return Plan.objects.filter(Q(pk=first_id) | Q(first_version_id=first_id)).order_by("version")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from servq.plans import services
 from servq.plans.models import PlanItem
-from tests.factories import PlanFactory, open_cycle
+from tests.factories import PlanFactory, PlanItemFactory, open_cycle
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -319,3 +319,23 @@ def test_a_second_plan_file_for_the_same_cycle_is_refused(client, cycle, coordin
         )
     assert "已經" in response.content.decode()
     assert cycle.plans.filter(agency=agency_tree["mof"]).count() == 1
+
+
+def test_last_years_published_plan_is_offered_to_start_from(client, agency_tree, coordinator, user_with_role):
+    """「從去年計畫複製」 was never offered: the board did not pass the earlier plans to the page."""
+    from servq.plans.models import Plan
+
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    cycle = open_cycle(agency_tree, boss, year=2026)
+    last_year = PlanFactory(agency=agency_tree["mof"], first_year=2025, last_year=2025, status="published")
+    PlanItemFactory(plan=last_year, text="去年的項目", unit="秘書處")
+    PlanFactory(agency=agency_tree["moea"], first_year=2025, last_year=2025, status="published")
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:cycle", args=[cycle.pk])).content.decode()
+    assert f"沿用：{last_year.title}" in page and page.count("沿用：") == 1
+    client.post(
+        reverse("plans:cycle_start", args=[cycle.pk]),
+        {"agency": agency_tree["mof"].pk, "copy_from": last_year.pk},
+    )
+    draft = Plan.objects.get(cycle=cycle, agency=agency_tree["mof"])
+    assert list(draft.items.values_list("text", flat=True)) == ["去年的項目"]

@@ -117,6 +117,7 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue_only": bool(request.GET.get("overdue")),
             "states": selectors.BOARD_STATES,
             "own_agencies": own_agencies,
+            "earlier_plans": selectors.earlier_plans_of(own_agencies, cycle.year),
         },
     )
 
