@@ -8,10 +8,10 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from servq.agencies.rules import Grant, Role, supervises
+from servq.agencies.rules import Grant, Role, holds, supervises
 from servq.core import rules as core_rules
 from servq.core.rules import OfficeCalendar, add_working_days, working_days_between
 from servq.core.workflow import Transition, TransitionRefused, Workflow
@@ -358,23 +358,28 @@ def rising_terms(
 # --- who may do what with a case (registered with django-rules in permissions.py) ---------------
 
 
-def may_handle(grants: Iterable[Grant], agency_path: str, unit_path: str | None) -> bool:
+def may_handle(grants: Sequence[Grant], agency_path: str, unit_path: str | None) -> bool:
     """The handling agency's coordinators, the handling unit's staff, and supervisors above them."""
-    return any(
-        (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
-        or (g.role == Role.COORDINATOR and g.path == agency_path)
-        or (g.role == Role.UNIT_STAFF and unit_path is not None and unit_path.startswith(g.path))
-        for g in grants
+    return (
+        supervises(grants, agency_path)
+        or holds(grants, Role.COORDINATOR, agency_path)
+        or _staffs_unit(grants, unit_path)
     )
 
 
-def may_see_personal_data(grants: Iterable[Grant], agency_path: str, unit_path: str | None) -> bool:
+def may_see_personal_data(grants: Sequence[Grant], agency_path: str, unit_path: str | None) -> bool:
     """The handling unit and its supervisors; the agency's coordinator only while no unit has it."""
-    return any(
-        (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
-        or (g.role == Role.UNIT_STAFF and unit_path is not None and unit_path.startswith(g.path))
-        or (g.role == Role.COORDINATOR and unit_path is None and g.path == agency_path)
-        for g in grants
+    return (
+        supervises(grants, agency_path)
+        or _staffs_unit(grants, unit_path)
+        or (unit_path is None and holds(grants, Role.COORDINATOR, agency_path))
+    )
+
+
+def _staffs_unit(grants: Sequence[Grant], unit_path: str | None) -> bool:
+    """Unit staff of the case's unit (or of a unit it lies inside)."""
+    return unit_path is not None and any(
+        g.role == Role.UNIT_STAFF and unit_path.startswith(g.path) for g in grants
     )
 
 

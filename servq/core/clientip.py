@@ -16,6 +16,7 @@ cannot pick its own bucket by writing the header.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from typing import Any
 
@@ -27,7 +28,7 @@ from servq.core.addresses import parse_networks
 def client_ip(request: Any) -> str:
     remote = str(request.META.get("REMOTE_ADDR", "") or "")
     hops = settings.SERVQ_TRUSTED_PROXY_HOPS
-    proxies = parse_networks(settings.SERVQ_TRUSTED_PROXIES)
+    proxies = _networks(tuple(settings.SERVQ_TRUSTED_PROXIES))
     if not hops and not proxies:
         return remote
     forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
@@ -38,6 +39,12 @@ def client_ip(request: Any) -> str:
         if not _is_address(address) or not any(ipaddress.ip_address(address) in net for net in proxies):
             return address
     return chain[0]
+
+
+@functools.cache
+def _networks(ranges: tuple[str, ...]) -> tuple[Any, ...]:
+    """Parsed once per configured value: every rate-limited request asks for the client address."""
+    return parse_networks(ranges)
 
 
 def _is_address(text: str) -> bool:

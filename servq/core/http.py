@@ -20,11 +20,14 @@ def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     The one place a ``next`` parameter is followed: an address on another host (or a scheme-relative
     ``//evil.example``, or ``javascript:``) would turn servq's redirect into a phishing link."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = fallback
-    return redirect(target)
+    return redirect(target if is_on_this_site(request, target) else fallback)
+
+
+def is_on_this_site(request: HttpRequest, url: str) -> bool:
+    """Whether following ``url`` keeps the user on this site (no other host, no javascript:)."""
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 CONFIRM_FIELD = "confirm"

@@ -11,9 +11,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from servq.core.errors import ServiceError
+from servq.core.http import is_on_this_site
 
 
 def refusals_to(
@@ -40,9 +40,7 @@ def refusals_to(
 def back_to(request: HttpRequest) -> str:
     """Where a refusal goes back to: the page the form was on if it is ours, else somewhere safe."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if is_on_this_site(request, referer):
         return referer
     return request.path if request.method in ("GET", "HEAD") else "/"
 

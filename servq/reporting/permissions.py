@@ -7,8 +7,7 @@ from typing import Any
 import rules as django_rules
 
 from servq.agencies.selectors import grants_of
-from servq.plans import rules as plan_rules
-from servq.plans.selectors import unit_paths_of
+from servq.plans.selectors import capacities_for, unit_paths_of
 from servq.reporting import rules
 
 
@@ -21,7 +20,7 @@ def supervises_cycle(user: Any, cycle: Any) -> bool:
 def reports_on_item(user: Any, item: Any) -> bool:
     if item is None:
         return False
-    capacities = plan_rules.capacities(grants_of(user), item.plan.agency.path)
+    capacities = capacities_for(user, item.plan)
     item_units = [u.unit.path for u in item.units.all() if u.unit is not None]
     return rules.may_report_on(capacities, item_units, unit_paths_of(user))
 

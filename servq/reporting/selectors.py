@@ -14,7 +14,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from servq.agencies.models import Agency, Membership
-from servq.agencies.rules import Role
+from servq.agencies.rules import Role, parent_path
 from servq.agencies.selectors import grants_of, reach_q
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.reporting import rules
@@ -63,12 +63,8 @@ def plans_reported_to(user: Any) -> QuerySet[Plan]:
 
     Not every published plan: a plan is public, its reporting is not (a published plan of another
     agency would otherwise hand out its evidence files by sequential id)."""
-    unit_agencies = {
-        rules.ancestors_of(grant.path)[-2]
-        for grant in grants_of(user)
-        if grant.role == Role.UNIT_STAFF and len(rules.ancestors_of(grant.path)) > 1
-    }
-    reach = reach_q(user, "agency") | Q(agency__path__in=sorted(unit_agencies))
+    unit_agencies = {parent_path(g.path) for g in grants_of(user) if g.role == Role.UNIT_STAFF}
+    reach = reach_q(user, "agency") | Q(agency__path__in=sorted(p for p in unit_agencies if p))
     return Plan.objects.filter(reach).select_related("agency", "program")
 
 

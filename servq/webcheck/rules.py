@@ -6,11 +6,11 @@ import datetime as dt
 import email.utils
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
 
-from servq.agencies.rules import Grant, Role
+from servq.agencies.rules import Grant, Role, holds, supervises
 from servq.core.rules import year_from_either
 
 WEEKLY, MONTHLY = "weekly", "monthly"
@@ -129,13 +129,9 @@ def wcag_level(tags: Iterable[str]) -> str | None:
 # --- who manages a site ----------------------------------------------------------------------------
 
 
-def may_manage_sites(grants: Iterable[Grant], agency_path: str) -> bool:
+def may_manage_sites(grants: Sequence[Grant], agency_path: str) -> bool:
     """Coordinators of the agency, and supervisors at or above it, register and change its sites."""
-    return any(
-        (g.role == Role.COORDINATOR and g.path == agency_path)
-        or (g.role == Role.SUPERVISOR and agency_path.startswith(g.path))
-        for g in grants
-    )
+    return holds(grants, Role.COORDINATOR, agency_path) or supervises(grants, agency_path)
 
 
 # --- the checker's words, in the coordinator's --------------------------------------------------

@@ -70,9 +70,9 @@ def _progress_page(
     forms: list[tuple[selectors.ProgressRow, ProgressForm, bool]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rows = selectors.progress_rows(plan, period)
-    forms = forms or _progress_forms(request, rows, period)
-    sent = [row.progress.submitted_at for row in rows if row.progress and row.progress.submitted_at]
+    # A refused post brings its bound forms, built on the rows it read: nothing to read again.
+    forms = forms or _progress_forms(request, selectors.progress_rows(plan, period), period)
+    sent = [row.progress.submitted_at for row, _, _ in forms if row.progress and row.progress.submitted_at]
     return render(
         request,
         "reporting/progress.html",
@@ -97,10 +97,9 @@ def save_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpRespo
     refusal the page comes back with what was typed."""
     plan = _plan(request, plan_pk)
     period = get_object_or_404(ReportingPeriod, pk=period_pk, cycle_id=plan.cycle_id)
-    rows = selectors.progress_rows(plan, period)
     if "withdraw" in request.POST:
         return _withdraw(request, plan, period)
-    forms = _progress_forms(request, rows, period, data=request.POST)
+    forms = _progress_forms(request, selectors.progress_rows(plan, period), period, data=request.POST)
     invalid = [form for _, form, editable in forms if editable and not form.is_valid()]
     if invalid:
         for form in invalid:

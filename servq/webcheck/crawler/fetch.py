@@ -15,7 +15,7 @@ import aiohttp
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
-from servq.core.addresses import AddressPolicy, is_internal
+from servq.core.addresses import AddressPolicy
 
 HEAD_REFUSED = {400, 403, 405, 501}
 MAX_REDIRECTS = 10
@@ -42,11 +42,6 @@ class Fetched:
     content_type: str = ""
     body: str | None = None
     last_modified: str | None = None
-
-
-def internal(address: str) -> bool:
-    """Private, loopback, link-local, reserved or mapped: addresses a public link must not lead into."""
-    return is_internal(address)
 
 
 class AddressGuard:
