@@ -64,13 +64,13 @@ def build():
 
     from servq.agencies import services as agencies
     from servq.agencies.models import Membership
-    from servq.cases.defaults import load_default_categories
     from servq.cases.models import STATS_SHARDS, CaseCategory
+    from servq.cases.services import load_default_categories
 
     body = agencies.create_agency(by=None, code="bench-city", name="效能測試市政府", kind="parent_body")
     members = [
         agencies.create_agency(
-            by=None, code=f"bench-{n:02d}", name=f"局處{n:02d}", kind="first_level", parent=body
+            by=None, code=f"bench-{n:02d}", name=f"局處{n:02d}", kind="agency", parent=body
         )
         for n in range(AGENCIES)
     ]

@@ -56,15 +56,13 @@ def prepare() -> tuple[str, int]:
 
     from servq.agencies import services as agencies
     from servq.cases import services
-    from servq.cases.defaults import load_default_categories
     from servq.cases.models import CaseCategory
+    from servq.cases.services import load_default_categories
 
     call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)  # the office calendar's data migration again after the flush
     body = agencies.create_agency(by=None, code="load-city", name="壓力測試市政府", kind="parent_body")
-    bureau = agencies.create_agency(
-        by=None, code="load-works", name="工務局", kind="first_level", parent=body
-    )
+    bureau = agencies.create_agency(by=None, code="load-works", name="工務局", kind="agency", parent=body)
     load_default_categories(by=None, body=body)
     CaseCategory.objects.filter(body=body).update(agency=bureau)
     _client, key = services.create_api_client(by=None, name="壓力測試", body=body)

@@ -57,9 +57,7 @@ def build_plan():
     from servq.plans.models import FrameworkNode, ItemUnit, Plan, PlanItem, Program
 
     root = agencies.create_agency(by=None, code="bench-root", name="效能測試市政府", kind="parent_body")
-    agency = agencies.create_agency(
-        by=None, code="bench-a", name="效能測試局", kind="first_level", parent=root
-    )
+    agency = agencies.create_agency(by=None, code="bench-a", name="效能測試局", kind="agency", parent=root)
     unit = agencies.create_agency(by=None, code="bench-u", name="資訊科", kind="unit", parent=agency)
     user = get_user_model().objects.create_user("bench-coordinator", password="x")
     agencies.grant_role(by=None, user=user, agency=agency, role="coordinator")

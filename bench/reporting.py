@@ -56,7 +56,7 @@ def build():
     Membership.objects.create(user=supervisor, agency=root, role="supervisor")
     members = [
         agencies.create_agency(
-            by=None, code=f"bench-{n:03d}", name=f"效能測試部{n:03d}", kind="first_level", parent=root
+            by=None, code=f"bench-{n:03d}", name=f"效能測試部{n:03d}", kind="agency", parent=root
         )
         for n in range(AGENCIES)
     ]

@@ -9,9 +9,9 @@ from tests.factories import AgencyFactory, MembershipFactory, UserFactory
 def agency_tree(db):
     """行政院 (parent body) → two first-level agencies → a second-level agency and units."""
     root = AgencyFactory(code="ey", name="行政院", kind="parent_body", parent=None)
-    mof = AgencyFactory(code="mof", name="財政部", kind="first_level", parent=root)
-    moea = AgencyFactory(code="moea", name="經濟部", kind="first_level", parent=root)
-    ntbt = AgencyFactory(code="ntbt", name="臺北國稅局", kind="second_level", parent=mof)
+    mof = AgencyFactory(code="mof", name="財政部", kind="agency", parent=root)
+    moea = AgencyFactory(code="moea", name="經濟部", kind="agency", parent=root)
+    ntbt = AgencyFactory(code="ntbt", name="臺北國稅局", kind="agency", parent=mof)
     mof_unit = AgencyFactory(code="mof-sec", name="秘書處", kind="unit", parent=mof)
     moea_unit = AgencyFactory(code="moea-it", name="資訊中心", kind="unit", parent=moea)
     return {

@@ -27,7 +27,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"agency{n}")
     name = factory.Sequence(lambda n: f"測試機關{n}")
-    kind = "first_level"
+    kind = "agency"
     parent = None
 
     @classmethod

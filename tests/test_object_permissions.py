@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from servq.agencies.models import Role
 from servq.cases import services as case_services
-from servq.cases.defaults import load_default_categories
 from servq.cases.models import CaseCategory, RoutingRule
+from servq.cases.services import load_default_categories
 from servq.core import audit
 from servq.core.models import AuditEntry
 from servq.plans.models import Indicator, ItemUnit, PlanStatus
@@ -249,7 +249,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
 @pytest.fixture
 def people(agency_tree, user_with_role):
     other_body = AgencyFactory(code="other", name="另一院", kind="parent_body", parent=None)
-    other_agency = AgencyFactory(code="other-a", name="另一部", kind="first_level", parent=other_body)
+    other_agency = AgencyFactory(code="other-a", name="另一部", kind="agency", parent=other_body)
     outsiders = {
         f"經濟部 {role}": user_with_role(agency_tree["moea"], role)
         for role in Role

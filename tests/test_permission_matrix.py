@@ -45,8 +45,8 @@ def test_every_registered_permission_is_in_the_matrix():
 @pytest.fixture
 def objects(agency_tree, user_with_role):
     from servq.cases import services as case_services
-    from servq.cases.defaults import load_default_categories
     from servq.cases.models import CaseCategory
+    from servq.cases.services import load_default_categories
 
     supervisor = user_with_role(agency_tree["root"], S)
     cycle = open_cycle(agency_tree, supervisor, year=2026)

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from servq.agencies.models import Agency, Membership
+from servq.agencies.models import Agency, AgencyLevel, Membership
 from servq.agencies.rules import Role
 from servq.agencies.selectors import reach_q, roles_of
 from servq.core.models import AuditEntry, OfficeDay
@@ -69,9 +69,15 @@ class OfficeDayAdmin(SupervisorReadOnlyAdmin):
 @admin.register(Agency)
 class AgencyAdmin(SupervisorReadOnlyAdmin):
     agency_field = ""
-    list_display = ["name", "code", "kind", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "code", "kind", "level", "parent"]
+    list_filter = ["kind", "level"]
     search_fields = ["name", "code"]
+
+
+@admin.register(AgencyLevel)
+class AgencyLevelAdmin(SupervisorReadOnlyAdmin):
+    agency_field = "body"
+    list_display = ["name", "rank", "body"]
 
 
 @admin.register(Membership)

@@ -7,15 +7,37 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.rules import Role
 
-__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "Membership", "Role"]
+__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "AgencyLevel", "Membership", "Role"]
 
 
 class AgencyKind(models.TextChoices):
+    """The structure servq relies on: the body at the root, agencies below it, units inside them.
+    What an agency is called at its level (一級機關, 區公所, 稽徵所, 事業機構…) is the body's data:
+    see AgencyLevel."""
+
     PARENT_BODY = "parent_body", _("上級機關")
-    FIRST_LEVEL = "first_level", _("一級機關")
-    DISTRICT_OFFICE = "district_office", _("區公所")
-    SECOND_LEVEL = "second_level", _("二級機關")
+    AGENCY = "agency", _("機關")
     UNIT = "unit", _("單位（科/課/室/處）")
+
+
+class AgencyLevel(models.Model):
+    """A level or kind of agency as a body names it: 一級機關, 二級機關, 區公所 (004); 分局, 稽徵所,
+    事業機構 (001, 003). Any number, any depth; ``rank`` orders them (1 = directly under the body)."""
+
+    body = models.ForeignKey(
+        "Agency", verbose_name=_("上級機關"), on_delete=models.CASCADE, related_name="levels"
+    )
+    name = models.CharField(_("層級名稱"), max_length=40)
+    rank = models.PositiveSmallIntegerField(_("層次"), default=1)
+
+    class Meta:
+        verbose_name = _("機關層級")
+        verbose_name_plural = _("機關層級")
+        ordering = ["body", "rank", "name"]
+        constraints = [models.UniqueConstraint(fields=["body", "name"], name="level_name_per_body")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # The roles themselves are defined once, in rules.py (pure); here only their labels.
@@ -35,7 +57,15 @@ class Agency(models.Model):
     code = models.SlugField(_("代碼"), max_length=40, unique=True)
     name = models.CharField(_("名稱"), max_length=120)
     name_en = models.CharField(_("英文名稱"), max_length=200, blank=True)
-    kind = models.CharField(_("層級"), max_length=20, choices=AgencyKind.choices)
+    kind = models.CharField(_("類型"), max_length=20, choices=AgencyKind.choices)
+    level = models.ForeignKey(
+        AgencyLevel,
+        verbose_name=_("層級"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上級"),
@@ -68,6 +98,11 @@ class Agency(models.Model):
     @property
     def is_unit(self) -> bool:
         return self.kind == AgencyKind.UNIT
+
+    @property
+    def level_label(self) -> str:
+        """What the body calls this agency's level, else its structural kind."""
+        return self.level.name if self.level_id and self.level else str(self.get_kind_display())
 
 
 class Membership(models.Model):

@@ -62,6 +62,12 @@ def agency_tree() -> QuerySet[Agency]:
     return Agency.objects.select_related("parent").order_by("path")
 
 
+def body_of(agency: Agency) -> Agency:
+    """The parent body at the root of the agency's tree."""
+    root_code = agency.path.strip("/").split("/")[0]
+    return agency if agency.code == root_code else Agency.objects.get(code=root_code)
+
+
 def subtree_of(agency: Agency) -> QuerySet[Agency]:
     return Agency.objects.filter(path__startswith=agency.path)
 

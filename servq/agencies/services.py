@@ -6,12 +6,16 @@ from typing import Any
 
 from django.db import transaction
 
-from servq.agencies.models import Agency, AgencyKind, Membership, Role
+from servq.agencies.models import Agency, AgencyKind, AgencyLevel, Membership, Role
 from servq.agencies.rules import child_path
-from servq.agencies.selectors import forget_grants
+from servq.agencies.selectors import body_of, forget_grants
 from servq.core import audit
 from servq.core.actors import Actor
 from servq.core.errors import ServiceError
+
+
+class AgencyError(ServiceError):
+    """An agency or membership write refused for a reason the user can act on."""
 
 
 @transaction.atomic
@@ -24,21 +28,52 @@ def create_agency(
     parent: Agency | None = None,
     name_en: str = "",
     position: int = 0,
+    level: str = "",
 ) -> Agency:
+    """``level`` names the agency's level as its body calls it (「一級機關」, 「稽徵所」); a name the
+    body has not used yet becomes one of its levels, ranked by where the agency sits."""
+    depth = (parent.depth + 1) if parent else 0
     agency = Agency(
         code=code,
         name=name,
         kind=kind,
         parent=parent,
+        level=_level_named(by=by, parent=parent, name=level, rank=depth) if level else None,
         name_en=name_en,
         position=position,
         path=child_path(parent.path if parent else None, code),
-        depth=(parent.depth + 1) if parent else 0,
+        depth=depth,
     )
     agency.full_clean(exclude=["path"])
     agency.save()
     audit.record(by=by, action="agency.create", obj=agency, agency=agency, after=audit.snapshot(agency))
     return agency
+
+
+def _level_named(*, by: Actor, parent: Agency | None, name: str, rank: int) -> AgencyLevel:
+    AgencyError.require(parent is not None, "上級機關本身沒有層級。", "level")
+    assert parent is not None  # for the type checker: required just above
+    body = body_of(parent)
+    level, created = AgencyLevel.objects.get_or_create(
+        body=body, name=name.strip()[:40], defaults={"rank": max(rank, 1)}
+    )
+    if created:
+        audit.record(by=by, action="level.create", obj=level, agency=body, after={"name": level.name})
+    return level
+
+
+@transaction.atomic
+def define_level(*, by: Actor, body: Agency, name: str, rank: int) -> AgencyLevel:
+    """Add or re-rank one of the body's levels (a supervisor sets up the body's own tree)."""
+    AgencyError.require(body.kind == AgencyKind.PARENT_BODY, f"{body.name} 不是上級機關。", "body")
+    AgencyError.require(bool(name.strip()) and len(name.strip()) <= 40, "層級名稱須為 1 到 40 字。", "name")
+    AgencyError.require(1 <= rank <= 9, "層次須介於 1 到 9。", "rank")
+    level, created = AgencyLevel.objects.get_or_create(body=body, name=name.strip(), defaults={"rank": rank})
+    if created:
+        audit.record(by=by, action="level.create", obj=level, agency=body, after={"name": level.name})
+    elif level.rank != rank:
+        audit.change(by=by, action="level.update", obj=level, agency=body, values={"rank": rank})
+    return level
 
 
 @transaction.atomic
@@ -52,10 +87,6 @@ def rename_agency(*, by: Actor, agency: Agency, name: str, name_en: str | None =
     after = audit.snapshot(agency, ["name", "name_en"])
     audit.record(by=by, action="agency.rename", obj=agency, agency=agency, before=before, after=after)
     return agency
-
-
-class AgencyError(ServiceError):
-    """An agency or membership write refused for a reason the user can act on."""
 
 
 @transaction.atomic
@@ -95,4 +126,12 @@ def _sync_admin_access(user: Any) -> None:
         user.save(update_fields=["is_staff"])
 
 
-__all__ = ["AgencyKind", "create_agency", "grant_role", "rename_agency", "revoke_role"]
+__all__ = [
+    "AgencyKind",
+    "body_of",
+    "create_agency",
+    "define_level",
+    "grant_role",
+    "rename_agency",
+    "revoke_role",
+]

@@ -1,33 +1,64 @@
-"""Default case categories and their time limits (see docs/cases.md for why these numbers)."""
+"""The case categories servq suggests to a body at first run, each limit with where it comes from.
+
+No seed plan sets a case time limit (002 promises only 「全時段公共設施維護通報及管制」). The one rule
+above every body's own is the 《行政院及所屬各機關處理人民陳情案件要點》: each agency sets its limits
+by the kind of case and publishes them, none longer than 30 days, and a case that cannot be finished
+in time is extended with the reason told to the citizen in writing. Everything else below is servq's
+suggestion, and says so; the body adopts, changes or drops each at /cases/configuration/.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from dataclasses import dataclass
 
-from servq.agencies.models import Agency
-from servq.cases.models import CaseCategory
-from servq.core import audit
-from servq.core.actors import Actor
+PETITION_RULES = "《行政院及所屬各機關處理人民陳情案件要點》第十五點"
+# The 要點's ceiling for any petition's limit (other laws may set their own).
+PETITION_CEILING_DAYS = 30
 
-# (code, name, description, limit, working days?)
-DEFAULT_CATEGORIES = [
-    ("petition", "陳情", "對施政、服務或權益的建議與陳情", 6, True),
-    ("inquiry", "諮詢", "法令、流程與服務的詢問", 3, True),
-    ("repair", "報修", "路燈、路面、號誌、公園設施等公共設施報修", 5, True),
-    ("report", "檢舉", "違規停車、違建、環境污染等檢舉", 30, False),
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name: str
+    description: str
+    limit_days: int
+    working_days: bool
+    source: str
+
+
+SUGGESTED_CATEGORIES = [
+    Suggestion(
+        "petition",
+        "陳情",
+        "對施政、服務或權益的建議與陳情",
+        6,
+        True,
+        f"servq 建議值；上限依{PETITION_RULES}：由機關依業務性質分類訂定並公告，不得超過 30 日，"
+        "逾期須簽准延長並以書面告知陳情人。",
+    ),
+    Suggestion(
+        "inquiry",
+        "諮詢",
+        "法令、流程與服務的詢問",
+        3,
+        True,
+        f"servq 建議值（詢問宜最快答復）；同受{PETITION_RULES} 30 日上限。",
+    ),
+    Suggestion(
+        "repair",
+        "報修",
+        "路燈、路面、號誌、公園設施等公共設施報修",
+        5,
+        True,
+        f"servq 建議值；計畫範本未訂報修期限（002 僅承諾「全時段公共設施維護通報及管制」）；"
+        f"同受{PETITION_RULES} 30 日上限。",
+    ),
+    Suggestion(
+        "report",
+        "檢舉",
+        "違規停車、違建、環境污染等檢舉",
+        30,
+        False,
+        f"{PETITION_RULES}所定上限 30 日（日曆天）；檢舉常須現場查處。各業務法令另有規定者從其規定。",
+    ),
 ]
-
-
-@transaction.atomic
-def load_default_categories(*, by: Actor, body: Agency) -> int:
-    created = 0
-    for code, name, description, limit, working in DEFAULT_CATEGORIES:
-        category, made = CaseCategory.objects.get_or_create(
-            body=body,
-            code=code,
-            defaults={"name": name, "description": description, "limit_days": limit, "working_days": working},
-        )
-        if made:
-            created += 1
-            audit.record(by=by, action="category.create", obj=category, agency=body, after={"code": code})
-    return created

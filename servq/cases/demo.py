@@ -7,8 +7,8 @@ from django.db import transaction
 
 from servq.agencies.models import Agency
 from servq.cases import services
-from servq.cases.defaults import load_default_categories
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
+from servq.cases.services import load_default_categories
 from servq.core import demo
 
 DEMO_CASES = [

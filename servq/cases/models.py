@@ -51,6 +51,8 @@ class CaseCategory(models.Model):
     description = models.CharField(_("說明"), max_length=300, blank=True)
     limit_days = models.PositiveSmallIntegerField(_("處理期限（日）"))
     working_days = models.BooleanField(_("以工作日計"), default=True)
+    # Where the limit comes from: a regulation's point, servq's suggestion, or the body's own choice.
+    limit_source = models.CharField(_("期限依據"), max_length=300, blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("預設承辦機關"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("analytics/", views.analytics, name="analytics"),
     path("open-data.<slug:fmt>", views.open_data, name="open_data"),
     path("configuration/", views.configuration, name="configuration"),
+    path("configuration/categories/adopt/", views.adopt_categories, name="adopt_categories"),
     path("configuration/categories/<int:pk>/", views.configure_category, name="configure_category"),
     path("configuration/rules/", views.add_rule, name="add_rule"),
     path("configuration/rules/<int:pk>/delete/", views.delete_rule, name="delete_rule"),

@@ -24,6 +24,7 @@ from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
+from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
 from servq.core.actors import Actor
@@ -354,7 +355,8 @@ def analytics(request: HttpRequest) -> HttpResponse:
 
 
 def _configurable_body(request: HttpRequest) -> Agency:
-    body = default_body()
+    """The body that takes cases; at first run, before any has categories, the supervisor's own."""
+    body = default_body() or agencies_for(request.user).filter(kind="parent_body").order_by("path").first()
     if body is None or not has_perm(request.user, "cases.configure_cases", body):
         raise PermissionDenied
     return body
@@ -374,8 +376,34 @@ def configuration(request: HttpRequest) -> HttpResponse:
             "rules": RoutingRule.objects.filter(body=body).select_related("category", "agency", "unit"),
             "agencies": subtree_of(body).exclude(kind="unit"),
             "units": subtree_of(body).filter(kind="unit").select_related("parent"),
+            "suggestions": SUGGESTED_CATEGORIES,
+            "ceiling": PETITION_CEILING_DAYS,
         },
     )
+
+
+@access(roles=[Role.SUPERVISOR])
+@require_POST
+@refusals_to("cases:configuration")
+def adopt_categories(request: HttpRequest) -> HttpResponse:
+    """First run: the body adopts the suggested categories it wants, each with the limit it sets."""
+    body = _configurable_body(request)
+    choices = []
+    for suggestion in SUGGESTED_CATEGORIES:
+        if request.POST.get(f"adopt_{suggestion.code}") != "on":
+            continue
+        limit = request.POST.get(f"limit_{suggestion.code}", "")
+        if not limit.isdigit():
+            raise services.CaseError(
+                f"{suggestion.name}：處理期限「{limit[:10]}」須為整數日數。", f"limit_{suggestion.code}"
+            )
+        working = request.POST.get(f"working_{suggestion.code}") == "on"
+        choices.append(services.Adopted(suggestion.code, int(limit), working))
+    if not choices:
+        raise services.CaseError("請至少勾選一個案件類別。")
+    created = services.adopt_categories(by=request.user, body=body, choices=choices)
+    messages.success(request, f"已設定 {created} 個案件類別；處理期限與依據列於下方，可隨時修改。")
+    return redirect("cases:configuration")
 
 
 def _optional_agency(body: Agency, value: str | None) -> Agency | None:
@@ -402,6 +430,7 @@ def configure_category(request: HttpRequest, pk: int) -> HttpResponse:
         agency=_optional_agency(body, request.POST.get("agency")),
         unit=_optional_agency(body, request.POST.get("unit")),
         active=request.POST.get("active") == "on",
+        limit_source=request.POST.get("limit_source"),
     )
     messages.success(request, f"已更新類別「{category.name}」。")
     return redirect("cases:configuration")

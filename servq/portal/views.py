@@ -54,14 +54,14 @@ choose_language = access(public=True)(set_language)
 
 @access(signed_in=True)
 def agency_tree(request: HttpRequest) -> HttpResponse:
-    agencies = list(selectors.agencies_for(request.user).select_related("parent").order_by("path"))
+    agencies = list(selectors.agencies_for(request.user).select_related("parent", "level").order_by("path"))
     return render(request, "agencies/tree.html", {"agencies": agencies})
 
 
 @access(signed_in=True)
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(selectors.agencies_for(request.user), code=code)
-    children = agency.children.order_by("position", "code")
+    children = agency.children.select_related("level").order_by("position", "code")
     members = agency.memberships.select_related("user").order_by("role", "user__username")
     plans = plans_visible_to(request.user).filter(agency=agency)
     return render(

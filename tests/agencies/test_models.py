@@ -24,7 +24,7 @@ def test_an_agency_is_not_its_own_parent(agency_tree):
 def test_names_are_unique_under_one_parent(agency_tree):
     with pytest.raises(IntegrityError), transaction.atomic():
         Agency.objects.create(
-            code="mof2", name="財政部", kind="first_level", parent=agency_tree["root"], path="/ey/mof2/"
+            code="mof2", name="財政部", kind="agency", parent=agency_tree["root"], path="/ey/mof2/"
         )
 
 

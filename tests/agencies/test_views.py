@@ -36,7 +36,7 @@ def test_tree_page_query_count_does_not_grow_with_agencies(
 
     client.force_login(user_with_role(agency_tree["root"], "supervisor"))
     for n in range(20):
-        AgencyFactory(code=f"extra{n}", name=f"額外機關{n}", kind="second_level", parent=agency_tree["moea"])
+        AgencyFactory(code=f"extra{n}", name=f"額外機關{n}", kind="agency", parent=agency_tree["moea"])
     with django_assert_max_num_queries(6):
         response = client.get(reverse("agencies:tree"))
     assert "額外機關19" in response.content.decode()

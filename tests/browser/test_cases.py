@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from servq.cases.defaults import load_default_categories
 from servq.cases.models import Case, CaseCategory
+from servq.cases.services import load_default_categories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

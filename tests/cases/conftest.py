@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from servq.cases import services
-from servq.cases.defaults import load_default_categories
 from servq.cases.models import CaseCategory, RoutingRule
+from servq.cases.services import load_default_categories
 
 
 @pytest.fixture

@@ -63,8 +63,8 @@ def test_a_per_process_cache_in_production_is_a_deploy_warning(settings):
 
 @pytest.fixture
 def body(agency_tree):
-    from servq.cases.defaults import load_default_categories
     from servq.cases.models import CaseCategory
+    from servq.cases.services import load_default_categories
 
     load_default_categories(by=None, body=agency_tree["root"])
     CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])

@@ -259,8 +259,8 @@ def test_a_reminder_run_whose_worker_died_sends_the_rest_once(agency_tree, user_
 
 def test_a_roll_up_fold_whose_worker_died_keeps_every_count(agency_tree):
     from servq.cases import services as cases
-    from servq.cases.defaults import load_default_categories
     from servq.cases.models import CaseCategory, CaseStats
+    from servq.cases.services import load_default_categories
     from servq.cases.tasks import fold_stats_shards
 
     load_default_categories(by=None, body=agency_tree["root"])

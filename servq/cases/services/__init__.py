@@ -26,9 +26,12 @@ from servq.cases.services.clients import (  # noqa: F401
     token_matches,
 )
 from servq.cases.services.configuration import (  # noqa: F401
+    Adopted,
     _check_handler,
     add_routing_rule,
+    adopt_categories,
     delete_routing_rule,
+    load_default_categories,
     update_category,
 )
 from servq.cases.services.intake import (  # noqa: F401
