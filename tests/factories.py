@@ -76,7 +76,9 @@ class PlanFactory(factory.django.DjangoModelFactory):
     basis = "政府服務躍升方案"
     goals = "提升服務品質"
     scope = "本部及所屬機關"
+    steps = "各機關於1月底前訂定執行計畫並公開於網站"
     oversight = "每半年自行考核一次"
+    rewards = "績優人員依規定敘獎"
 
 
 class FrameworkNodeFactory(factory.django.DjangoModelFactory):

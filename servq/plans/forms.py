@@ -48,7 +48,9 @@ class PlanHeaderForm(forms.Form):
     basis = text_field(_("計畫依據"))
     goals = text_field(_("計畫目標"), rows=3)
     scope = text_field(_("實施對象"))
+    steps = text_field(_("實施步驟"), rows=3)
     oversight = text_field(_("管制考核"), rows=3)
+    rewards = text_field(_("獎勵方式"), rows=3)
 
 
 class ItemForm(forms.Form):
@@ -204,6 +206,18 @@ class CycleForm(forms.Form):
     )
     approve_days = forms.IntegerField(
         label=_("核定期限：審查後幾個工作日"), min_value=1, max_value=120, initial=20
+    )
+    publish_by = RocDateField(
+        label=_("公告期限"),
+        required=False,
+        help_text=_("核定的計畫公開於機關網站及服務場所的期限（財政部、經濟部的執行計畫訂為每年 1 月底前）"),
+    )
+    year_end_units = forms.BooleanField(
+        label=_("年度成果附表列出承辦單位"),
+        required=False,
+        help_text=_(
+            "附表預設為計畫要項、執行策略、執行方法、完成期限、辦理情形及成效（行政院主計總處計畫附表的格式）"
+        ),
     )
     participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("參與機關"),

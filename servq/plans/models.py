@@ -15,6 +15,15 @@ class Program(models.Model):
     name = models.CharField(_("名稱"), max_length=200)
     first_year = models.PositiveSmallIntegerField(_("起始年度（西元）"))
     last_year = models.PositiveSmallIntegerField(_("結束年度（西元）"))
+    # The letter that issued the program: plans cite it, sometimes under another name (issue 24.4).
+    letter_date = models.DateField(_("函頒日期"), null=True, blank=True)
+    letter_number = models.CharField(_("函頒文號"), max_length=40, blank=True)
+    # The edition's award and calendar: data of the program, never constants in code.
+    award_name = models.CharField(_("獎項名稱"), max_length=60, blank=True)
+    schedule = models.TextField(
+        _("作業時程範本"), blank=True, help_text=_("每列一項：作業項目｜時程，或 作業項目｜辦理單位｜時程")
+    )
+    schedule_source = models.CharField(_("時程出處"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("方案")
@@ -68,6 +77,10 @@ class PlanCycle(models.Model):
     submit_by = models.DateField(_("計畫送審期限"))
     review_by = models.DateField(_("審查期限"))
     approve_by = models.DateField(_("核定期限"))
+    # 001 and 003: the approved plan is public (agency website and premises) by the end of January.
+    publish_by = models.DateField(_("公告期限"), null=True, blank=True)
+    # The year-end 附表's layout: 000's has no 承辦單位 column; a body that wants one turns it on.
+    year_end_units = models.BooleanField(_("年度成果列出承辦單位"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,6 +92,10 @@ class PlanCycle(models.Model):
             models.CheckConstraint(
                 condition=Q(submit_by__lte=F("review_by")) & Q(review_by__lte=F("approve_by")),
                 name="cycle_due_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(publish_by__isnull=True) | Q(publish_by__gte=F("approve_by")),
+                name="cycle_publish_after_approval",
             ),
         ]
 
@@ -107,7 +124,9 @@ class Plan(models.Model):
     basis = models.TextField(_("計畫依據"), blank=True)
     goals = models.TextField(_("計畫目標"), blank=True)
     scope = models.TextField(_("實施對象"), blank=True)
+    steps = models.TextField(_("實施步驟"), blank=True)
     oversight = models.TextField(_("管制考核"), blank=True)
+    rewards = models.TextField(_("獎勵方式"), blank=True)
     status = models.CharField(_("狀態"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     cycle = models.ForeignKey(
         PlanCycle,
@@ -354,3 +373,33 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class ServiceCategory(models.TextChoices):
+    """001 and 003: each participant takes part as one of two categories, which sets its dimensions."""
+
+    OVERALL = "overall", _("整體服務類")
+    PROJECT = "project", _("專案規劃類")
+
+
+class ParticipantCategory(models.Model):
+    """The category an agency chose for a cycle (「由機關依業務屬性及服務項目自行設定或調整類別」, 003);
+    the award and self-evaluation work read it."""
+
+    cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="categories")
+    agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("類別"), max_length=20, choices=ServiceCategory.choices)
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("參與類別")
+        verbose_name_plural = _("參與類別")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "agency"], name="category_once_per_participant"),
+            models.CheckConstraint(
+                condition=Q(category__in=ServiceCategory.values), name="participant_category_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} · {self.category}"

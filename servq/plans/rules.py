@@ -8,6 +8,7 @@ A user stands to a plan in one or more *capacities*, worked out from their roles
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
@@ -103,12 +104,15 @@ def side_by_side(left: list[str], right: list[str]) -> list[DiffRow]:
 
 # --- completeness at submission ----------------------------------------------------------------
 
-# What every seed plan carries (依據、目標、實施對象、管制考核), by the header field that holds it.
+# What a plan must contain, as 001 (柒) and 003 (伍–柒) list it: 依據、目標、實施對象、策略、作法
+# (the items), 實施步驟、考核作業、獎勵方式; by the header field that holds each.
 REQUIRED_SECTIONS = (
     ("basis", "計畫依據"),
     ("goals", "計畫目標"),
     ("scope", "實施對象"),
+    ("steps", "實施步驟"),
     ("oversight", "管制考核"),
+    ("rewards", "獎勵方式"),
 )
 GAPS_NAMED = 10
 
@@ -155,3 +159,33 @@ def capacities(grants: Iterable[Grant], plan_agency_path: str) -> frozenset[str]
         if grant.role == Role.UNIT_STAFF and grant.path.startswith(plan_agency_path):
             found.add(UNIT_STAFF)
     return frozenset(found)
+
+
+# --- publication by the cycle's date (001, 003: 「每年1月底前」 on the website and at the premises) --
+
+ON_TIME, LATE, OVERDUE, PENDING = "on_time", "late", "overdue", "pending"
+PUBLICATION_LABELS = {ON_TIME: "如期公告", LATE: "逾期公告", OVERDUE: "逾期未公告", PENDING: "尚未到期"}
+
+
+def publication_state(published_on: dt.date | None, publish_by: dt.date | None, today: dt.date) -> str:
+    """Whether an agency's plan was made public by the cycle's date; '' when the cycle sets none."""
+    if publish_by is None:
+        return ""
+    if published_on is not None:
+        return ON_TIME if published_on <= publish_by else LATE
+    return OVERDUE if today > publish_by else PENDING
+
+
+# --- categories a participant chooses (001 參, 003 參) --------------------------------------------
+
+OVERALL, PROJECT = "overall", "project"
+# Each category and the dimensions it is judged on, in 003's words (參、二、(一)(二)).
+CATEGORY_DIMENSIONS: Final = {
+    OVERALL: ("基礎服務", "服務遞送", "服務量能", "服務評價", "開放創新"),
+    PROJECT: ("問題分析", "規劃內容", "推動成效", "開放創新"),
+}
+
+
+def dimensions_of(category: str) -> tuple[str, ...]:
+    """The dimensions a participant of this category is judged on; none before it has chosen."""
+    return CATEGORY_DIMENSIONS.get(category, ())

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from servq.agencies.rules import Role
 from servq.agencies.selectors import grants_of, reach_q
 from servq.core.rules import format_roc_year
+from servq.plans import rules
 from servq.plans.models import FrameworkNode, Indicator, IndicatorTarget, ItemUnit, Plan, PlanItem, PlanStatus
 
 
@@ -216,6 +218,9 @@ class BoardRow:
     state_label: str
     due: Any
     overdue_days: int
+    publication: str = ""
+    publication_label: str = ""
+    category_label: str = "—"
 
 
 def board_rows(cycle: Any, *, today: Any, user: Any, supervising: bool) -> list[BoardRow]:
@@ -240,5 +245,46 @@ def board_rows(cycle: Any, *, today: Any, user: Any, supervising: bool) -> list[
             if not_in and today > cycle.submit_by
             else 0
         )
-        rows.append(BoardRow(agency, plan, state, labels[state], cycle.submit_by, max(late, 0)))
+        published_on = (
+            timezone.localdate(plan.published_at) if plan is not None and plan.published_at else None
+        )
+        publication = rules.publication_state(published_on, cycle.publish_by, today)
+        rows.append(
+            BoardRow(
+                agency,
+                plan,
+                state,
+                labels[state],
+                cycle.submit_by,
+                max(late, 0),
+                publication,
+                rules.PUBLICATION_LABELS.get(publication, ""),
+            )
+        )
     return rows
+
+
+def publication_counts(rows: list[BoardRow]) -> dict[str, int]:
+    """How many agencies made their plan public on time, late, not yet (overdue) or are not due."""
+    counts = dict.fromkeys(rules.PUBLICATION_LABELS, 0)
+    for row in rows:
+        if row.publication:
+            counts[row.publication] += 1
+    return counts
+
+
+def categories_of(cycle: Any) -> dict[int, str]:
+    """Each participant's chosen category (ServiceCategory value) by agency id; for the board now,
+    and for the award and self-evaluation work that judge each participant on its dimensions."""
+    return dict(cycle.categories.values_list("agency_id", "category"))
+
+
+def current_published_plan(agency_code: str, year: int) -> Plan | None:
+    """The agency's plan for a year as the public sees it now: its newest published version."""
+    return (
+        published_plans()
+        .filter(agency__code=agency_code, first_year__lte=year, last_year__gte=year)
+        .select_related("agency", "program")
+        .order_by("-published_at", "-version")
+        .first()
+    )

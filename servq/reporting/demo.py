@@ -7,8 +7,7 @@ from django.db import transaction
 
 from servq.core import demo
 from servq.plans.models import Plan, PlanCycle
-from servq.reporting import services
-from servq.reporting.forms import DEFAULT_SCHEDULE
+from servq.reporting import rules, services
 from servq.reporting.models import ReportingPeriod
 
 DEMO_STATUSES = ["done", "on_track", "on_track", "at_risk", "late", "done"]
@@ -26,8 +25,7 @@ def ensure_demo_reporting() -> bool:
         by=supervisor, cycle=cycle, frequency="quarterly", due_rule="結束後10個工作日內"
     )
     services.set_up_periods(by=supervisor, cycle=cycle, frequency="yearly", due_rule="次年1月20日前")
-    steps = [tuple(cell.strip() for cell in line.split("｜")) for line in DEFAULT_SCHEDULE.splitlines()]
-    services.set_schedule(by=supervisor, cycle=cycle, steps=steps)  # type: ignore[arg-type]
+    services.set_schedule(by=supervisor, cycle=cycle, steps=rules.schedule_rows(cycle.program.schedule))
     plan = Plan.objects.filter(cycle=cycle, agency__code="demo-civil").exclude(status="superseded").first()
     if plan is None:
         return True

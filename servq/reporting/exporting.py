@@ -11,7 +11,7 @@ from dataclasses import replace
 from servq.agencies.models import Agency
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
-from servq.plans.exporting.document import PlanDocument, build
+from servq.plans.exporting.document import PlanDocument, build, item_columns
 from servq.plans.models import Plan, PlanCycle
 from servq.reporting.selectors import latest_reports
 
@@ -29,7 +29,9 @@ def _results(cycle: PlanCycle, plans: list[Plan]) -> dict[int, str]:
 
 
 def year_end_document(cycle: PlanCycle, root: Agency) -> PlanDocument:
-    """The year's report for ``root`` and every agency below it, each item from its latest report."""
+    """The year's report for ``root`` and every agency below it, each item from its latest report,
+    in the body's layout: 000's 附表 (計畫要項、執行策略、執行方法、完成期限、辦理情形及成效) unless
+    the cycle asks for the 承辦單位 column too."""
     plans = list(
         Plan.objects.filter(cycle=cycle, agency__path__startswith=root.path)
         .exclude(status="superseded")
@@ -38,23 +40,26 @@ def year_end_document(cycle: PlanCycle, root: Agency) -> PlanDocument:
     )
     results = _results(cycle, plans)
     documents = [build(plan) for plan in plans]
+    for each in documents:
+        each.has_units = cycle.year_end_units
+        each.columns = item_columns(each, each.columns[: each.depth])
     title = f"{root.name}{format_roc_year(cycle.year)}度{cycle.program.name}執行成果"
     if len(plans) == 1 and plans[0].agency_id == root.pk:
         document = documents[0]
         document.rows = [replace(row, result=results.get(row.item_id, "")) for row in document.rows]
         document.title = title
     else:
-        document = _compiled(title, root, documents, results)
+        document = _compiled(title, root, documents, results, units=cycle.year_end_units)
     document.has_results = True
     document.columns = [*document.columns, RESULT_COLUMN]
     document.sections = []
     document.indicators = []
-    document.oversight = ""
+    document.closing = []
     return document
 
 
 def _compiled(
-    title: str, root: Agency, documents: list[PlanDocument], results: dict[int, str]
+    title: str, root: Agency, documents: list[PlanDocument], results: dict[int, str], *, units: bool
 ) -> PlanDocument:
     """Every agency's rows under its name, as one table one level deeper."""
     rows = [
@@ -67,9 +72,7 @@ def _compiled(
     framework = [
         ("計畫要項" if level == 0 else "執行策略" if level == 1 else "") for level in range(inner_depth)
     ]
-    has_actions = any(doc.has_actions for doc in documents)
-    has_benefits = any(doc.has_benefits for doc in documents)
-    return PlanDocument(
+    document = PlanDocument(
         title=title,
         agency=root.name,
         revisions=[],
@@ -77,19 +80,18 @@ def _compiled(
         depth=depth,
         rows=rows,
         indicators=[],
-        oversight="",
-        has_actions=has_actions,
-        has_benefits=has_benefits,
-        columns=[
-            AGENCY_COLUMN,
-            *framework,
-            "執行方法",
-            *(["執行重點"] if has_actions else []),
-            "完成期限",
-            "承辦單位",
-            *(["預期效益"] if has_benefits else []),
-        ],
+        has_actions=any(doc.has_actions for doc in documents),
+        has_benefits=any(doc.has_benefits for doc in documents),
+        has_units=units,
     )
+    document.columns = item_columns(document, [AGENCY_COLUMN, *framework])
+    return document
+
+
+def year_end_columns(cycle: PlanCycle) -> list[str]:
+    """The 附表's columns in words, for the page that offers the download."""
+    units = ["承辦單位"] if cycle.year_end_units else []
+    return ["計畫要項", "執行策略", "執行方法", "完成期限", *units, RESULT_COLUMN]
 
 
 def export_year_end(cycle: PlanCycle, root: Agency, fmt: str) -> bytes:

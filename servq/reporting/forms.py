@@ -9,24 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from servq.core.validators import no_markup
+from servq.reporting import rules
 from servq.reporting.models import Frequency, Grade, ProgressStatus
-
-# The calendar of seed 004 (高雄市政府 附件1 作業期程), offered as the starting point of a new calendar.
-DEFAULT_SCHEDULE = """訂定年度「提升政府服務品質實施計畫」｜研考單位｜1 月
-各機關訂定年度「執行計畫」及審核所屬機關「工作計畫」｜各機關｜2 月至 4 月
-辦理年度提升為民服務研習｜研考單位｜5 月至 6 月
-電話服務品質及禮貌測試（第 1 次）｜研考單位｜上半年
-年度評獎作業啟動｜研考單位｜8 月
-機關提報參獎申請書｜各機關｜9 月
-不定期查訪暨輔導（視業務運作）｜研考單位｜9 月至 11 月
-電話服務品質及禮貌測試（第 2 次）｜研考單位｜下半年
-推薦「政府服務品質獎」初審作業｜研考單位｜10 月
-初審入選機關實地查訪｜評審小組｜10 月至 11 月
-各機關提報年度執行成果｜各機關｜12 月下旬至次年 1 月
-受推薦「政府服務品質獎」機關輔導｜研考單位｜12 月下旬至次年 1 月
-函送參獎｜研考單位｜次年 1 月至 2 月上旬"""
-
-MAX_SCHEDULE_LINES = 60
 
 
 class PeriodsForm(forms.Form):
@@ -51,24 +35,16 @@ class ScheduleForm(forms.Form):
         max_length=20000,
         validators=[no_markup],
         help_text=_(
-            "每列一項：作業項目｜辦理單位｜時程（例如「2 月至 4 月」、「上半年」、「12 月下旬至次年 1 月」）"
+            "每列一項：作業項目｜時程，或 作業項目｜辦理單位｜時程"
+            "（時程例如「2 月至 4 月」、「上半年」、「12 月下旬至次年 1 月」）"
         ),
     )
 
     def clean_steps(self) -> list[tuple[str, str, str]]:
-        rows = []
-        lines = [line for line in self.cleaned_data["steps"].splitlines() if line.strip()]
-        if len(lines) > MAX_SCHEDULE_LINES:
-            raise forms.ValidationError(_("作業時程最多 %(n)s 列。") % {"n": MAX_SCHEDULE_LINES})
-        for number, line in enumerate(lines, start=1):
-            cells = [cell.strip() for cell in line.replace("|", "｜").split("｜")]
-            if len(cells) != 3:
-                raise forms.ValidationError(
-                    _("第 %(n)s 列應有三欄（作業項目｜辦理單位｜時程），實有 %(k)s 欄。")
-                    % {"n": number, "k": len(cells)}
-                )
-            rows.append((cells[0], cells[1], cells[2]))
-        return rows
+        try:
+            return rules.schedule_rows(self.cleaned_data["steps"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class ProgressForm(forms.Form):

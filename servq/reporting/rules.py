@@ -113,6 +113,28 @@ _PART_OF_MONTH = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, None)}
 _MONTH_POINT = re.compile(r"(次年)?(\d{1,2})月(上旬|中旬|下旬|底|初)?")
 
 
+MAX_SCHEDULE_LINES = 60
+
+
+def schedule_rows(text: str) -> list[tuple[str, str, str]]:
+    """(作業項目, 辦理單位, 時程) rows from lines of 「作業項目｜時程」 or 「作業項目｜辦理單位｜時程」:
+    004's calendar has two columns, a body that names who does each step writes three."""
+    rows = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_SCHEDULE_LINES:
+        raise ValueError(f"作業時程最多 {MAX_SCHEDULE_LINES} 列。")
+    for number, line in enumerate(lines, start=1):
+        cells = [cell.strip() for cell in line.replace("|", "｜").split("｜")]
+        if len(cells) == 2:
+            cells.insert(1, "")
+        if len(cells) != 3:
+            raise ValueError(
+                f"第 {number} 列應有兩欄（作業項目｜時程）或三欄（作業項目｜辦理單位｜時程），實有 {len(cells)} 欄。"
+            )
+        rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
 def schedule_window(text: str, year: int) -> tuple[dt.date, dt.date]:
     """The first and last day a step of the calendar covers, from 「2 月至 4 月」, 「上半年」, 「12 月下旬至次年 1 月」."""
     compact = normalize(text).replace(" ", "")

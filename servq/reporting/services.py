@@ -538,6 +538,19 @@ def sign_year_end(*, by: Actor, report: YearEndReport) -> YearEndReport:
     return report
 
 
+# --- the year-end 附表's layout ------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_year_end_layout(*, by: Actor, cycle: PlanCycle, units: bool) -> PlanCycle:
+    """The body's 附表: 000's columns by default, with 承辦單位 where the body asks for it."""
+    _require_supervisor(by, cycle)
+    audit.change(
+        by=by, action="cycle.layout", obj=cycle, agency=cycle.agency, values={"year_end_units": units}
+    )
+    return cycle
+
+
 # --- the calendar (作業時程) --------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cycles/<int:pk>/calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("cycles/<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("cycles/<int:pk>/year-end/<int:agency_pk>/", views.year_end, name="year_end"),
+    path("cycles/<int:pk>/year-end/<int:agency_pk>/layout/", views.year_end_layout, name="year_end_layout"),
     path(
         "cycles/<int:pk>/year-end/<int:agency_pk>/<slug:fmt>/", views.year_end_export, name="year_end_export"
     ),

@@ -19,9 +19,30 @@ class SiteForm(forms.Form):
     start_url = forms.CharField(
         label=_("起始網址"), max_length=500, help_text=_("例如 https://www.example.gov.tw/")
     )
-    schedule = forms.ChoiceField(label=_("檢測頻率"), choices=Schedule.choices, initial=Schedule.MONTHLY)
+    schedule = forms.ChoiceField(
+        label=_("檢測頻率"),
+        choices=Schedule.choices,
+        initial=Schedule.WEEKLY,
+        help_text=_("預設每週，如彰化縣政府計畫「每週定期檢查本府網站」"),
+    )
     max_pages = forms.IntegerField(label=_("最多讀取頁數"), min_value=1, max_value=50000, initial=2000)
-    stale_after_days = forms.IntegerField(label=_("逾期未更新天數"), min_value=1, max_value=3650, initial=365)
+    stale_after_days = forms.IntegerField(
+        label=_("逾期未更新天數"),
+        min_value=1,
+        max_value=3650,
+        initial=rules.DEFAULT_STALE_DAYS,
+        help_text=_("一般網頁；計畫範本未訂此期限，365 日為 servq 預設"),
+    )
+    freshness_rules = forms.CharField(
+        label=_("頁面類型的更新期限"),
+        required=False,
+        max_length=3000,
+        initial=rules.DEFAULT_FRESHNESS_RULES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "每列「網址含的字｜天數」。最新消息、公告預設 30 日：行政院主計總處計畫要求「即時更新」並至少每月檢視 1 次"
+        ),
+    )
     excludes = forms.CharField(
         label=_("排除網址（正規表示式，每列一個）"),
         required=False,
@@ -34,6 +55,14 @@ class SiteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS:
             self.fields["allow_private"] = forms.BooleanField(label=_("允許內部網址"), required=False)
+
+    def clean_freshness_rules(self) -> str:
+        text: str = self.cleaned_data["freshness_rules"]
+        try:
+            rules.parse_freshness_rules(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
 
     def clean_start_url(self) -> str:
         url = self.cleaned_data["start_url"].strip()

@@ -19,11 +19,16 @@ class Site(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("網站名稱"), max_length=120)
     start_url = models.URLField(_("起始網址"), max_length=500)
+    # Weekly by default: 002 checks its site every week (「每週定期檢查本府網站」).
     schedule = models.CharField(
-        _("檢測頻率"), max_length=10, choices=Schedule.choices, default=Schedule.MONTHLY
+        _("檢測頻率"), max_length=10, choices=Schedule.choices, default=Schedule.WEEKLY
     )
     max_pages = models.PositiveIntegerField(_("最多讀取頁數"), default=2000)
-    stale_after_days = models.PositiveIntegerField(_("逾期未更新天數"), default=365)
+    stale_after_days = models.PositiveIntegerField(_("逾期未更新天數"), default=rules.DEFAULT_STALE_DAYS)
+    # Kinds of page with their own limit, 「網址含｜天數」 a line (see rules.DEFAULT_FRESHNESS_RULES).
+    freshness_rules = models.TextField(
+        _("頁面類型的更新期限"), blank=True, default=rules.DEFAULT_FRESHNESS_RULES
+    )
     excludes = models.TextField(_("排除網址（正規表示式，每列一個）"), blank=True)
     allow_private = models.BooleanField(_("允許內部網址"), default=False)
     active = models.BooleanField(_("定期檢測"), default=True)

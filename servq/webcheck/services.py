@@ -39,6 +39,7 @@ SITE_FIELDS = [
     "schedule",
     "max_pages",
     "stale_after_days",
+    "freshness_rules",
     "excludes",
     "allow_private",
     "active",
@@ -63,6 +64,10 @@ def _clean_site_fields(fields: dict[str, Any]) -> dict[str, Any]:
             raise SiteError(
                 f"排除網址第 {number} 列「{pattern.strip()[:60]}」不是正確的正規表示式：{error}"
             ) from None
+    try:
+        rules.parse_freshness_rules(str(fields.get("freshness_rules", "")))
+    except ValueError as error:
+        raise SiteError(str(error), "freshness_rules") from None
     if fields.get("allow_private"):
         SiteError.require(
             bool(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS),
@@ -310,6 +315,7 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
         for result in broken
     )
     freshness = []
+    page_kinds = rules.parse_freshness_rules(site.freshness_rules)
     for url, facts in report.page_facts.items():
         updated = rules.last_update(facts.shown_date, rules.http_date(facts.last_modified))
         freshness.append(
@@ -318,7 +324,9 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
                 url=url,
                 updated_on=updated,
                 from_page=facts.shown_date is not None,
-                stale=rules.is_stale(updated, today, site.stale_after_days),
+                stale=rules.is_stale(
+                    updated, today, rules.stale_after_for(url, page_kinds, site.stale_after_days)
+                ),
             )
         )
     PageFreshness.objects.bulk_create(freshness, batch_size=1000)

@@ -14,8 +14,9 @@ from tests.factories import PlanFactory, PlanItemFactory, open_cycle
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# session, user, plan, grants, nodes, items, units, indicators, comments, history, later versions
-EDIT_PAGE_QUERIES = 11
+# session, user, plan, grants, nodes, items, units, indicators, comments, history, later versions,
+# the programs a plan outside a cycle may be refiled under
+EDIT_PAGE_QUERIES = 12
 
 
 @pytest.fixture

@@ -33,11 +33,39 @@ def test_framework_nodes_are_built_from_item_paths(tmp_path, agency_tree):
     assert {i.node.title for i in plan.items.all()} == {"一、服務一致"}
 
 
-def test_program_is_found_from_the_basis_and_widened(agency_tree):
-    program = services.program_for(by=None, name="政府服務躍升方案", years=(2017, 2017))
+def test_program_is_found_from_the_basis_and_widened_with_a_note(agency_tree):
+    first = services.program_for(by=None, name="政府服務躍升方案", years=(2017, 2017))
     again = services.program_for(by=None, name="政府服務躍升方案", years=(2016, 2020))
-    assert program.pk == again.pk and (again.first_year, again.last_year) == (2016, 2020)
-    assert services.program_for(by=None, name="", years=(2026, 2026)).slug == "service-quality"
+    assert first.program.pk == again.program.pk
+    assert (again.program.first_year, again.program.last_year) == (2016, 2020)
+    # Never widened silently: the importer's user reads what changed.
+    assert again.notes == [
+        "方案「政府服務躍升方案」的年度由 106–106 年 擴為 105–109 年（本計畫為 105–109 年）。"
+    ]
+    assert AuditEntry.objects.filter(action="program.widen").count() == 1
+    assert services.program_for(by=None, name="", years=(2026, 2026)).program.slug == "service-quality"
+
+
+def test_the_letter_wins_over_the_name_a_plan_gives_it(agency_tree):
+    """002 cites the 106 letter under the older name 「政府服務創新精進方案」; 001 and 003 call it
+    「政府服務躍升方案」. Filed by name, 002's 106 plan went under the 104–105 program."""
+    older = services.program_for(
+        by=None, name="政府服務創新精進方案", years=(2015, 2016), letter="10413004711"
+    )
+    match = services.program_for(
+        by=None, name="政府服務創新精進方案", years=(2017, 2017), letter="1061300008"
+    )
+    assert match.program.name == "政府服務躍升方案" and match.program.pk != older.program.pk
+    assert (older.program.first_year, older.program.last_year) == (2015, 2016)
+    assert any("檔案寫作「政府服務創新精進方案」" in note for note in match.notes)
+
+
+def test_a_known_edition_brings_its_award_and_calendar(agency_tree):
+    leap = services.program_for(by=None, name="政府服務躍升方案", years=(2017, 2017)).program
+    innovation = services.program_for(by=None, name="政府服務創新精進方案", years=(2015, 2016)).program
+    assert (leap.award_name, innovation.award_name) == ("政府服務獎", "政府服務品質獎")
+    assert leap.letter_number == "1061300008" and "1 月底" in leap.schedule
+    assert innovation.schedule.count("\n") == 12 and "函送行政院參獎" in innovation.schedule
 
 
 def test_the_same_file_is_a_duplicate_even_after_its_plan_was_retitled(tmp_path, agency_tree, user_with_role):

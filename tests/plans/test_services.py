@@ -192,11 +192,21 @@ def test_an_incomplete_plan_cannot_be_submitted_and_the_gaps_are_named(agency_tr
     """The probe submitted a plan with no items and no 依據."""
     from servq.plans.models import Plan
 
-    empty = PlanFactory(agency=agency_tree["mof"], status="draft", basis="", goals="", scope="", oversight="")
+    empty = PlanFactory(
+        agency=agency_tree["mof"],
+        status="draft",
+        basis="",
+        goals="",
+        scope="",
+        steps="",
+        oversight="",
+        rewards="",
+    )
     with pytest.raises(services.PlanError) as refused:
         services.transition(by=coordinator, plan=empty, action="submit")
     message = str(refused.value)
-    for gap in ("計畫依據", "計畫目標", "實施對象", "管制考核", "沒有任何計畫項目"):
+    # The contents 001 and 003 require of a plan, 實施步驟 and 獎勵方式 included (issue 24.7).
+    for gap in ("計畫依據", "計畫目標", "實施對象", "實施步驟", "管制考核", "獎勵方式", "沒有任何計畫項目"):
         assert gap in message
     assert Plan.objects.get(pk=empty.pk).status == "draft"
     plan = PlanFactory(agency=agency_tree["mof"], status="draft")
@@ -209,7 +219,7 @@ def test_an_incomplete_plan_cannot_be_submitted_and_the_gaps_are_named(agency_tr
 def test_gaps_beyond_ten_are_counted_not_listed():
     from servq.plans.rules import ItemFacts, completeness_gaps
 
-    sections = {"basis": "x", "goals": "x", "scope": "x", "oversight": "x"}
+    sections = {"basis": "x", "goals": "x", "scope": "x", "steps": "x", "oversight": "x", "rewards": "x"}
     gaps = completeness_gaps(sections, [ItemFacts(n, "項目", "", 0) for n in range(8)])
     assert len(gaps) == 11 and gaps[-1] == "另有 6 處"
     assert completeness_gaps(sections, [ItemFacts(0, "項目", "經常辦理", 1)]) == []

@@ -217,14 +217,14 @@ def test_supervisor_sets_periods_and_schedule_on_the_cycle_page(client, cycle, s
     assert cycle.schedule.count() == 2
 
 
-def test_a_schedule_line_without_three_cells_is_named(client, cycle, supervisor):
+def test_a_schedule_line_with_one_cell_is_named(client, cycle, supervisor):
     client.force_login(supervisor)
     response = client.post(
         reverse("reporting:set_schedule", args=[cycle.pk]),
         {"steps": "訂定實施計畫｜研考會｜1 月\n只有一欄"},
         follow=True,
     )
-    assert "第 2 列應有三欄" in response.content.decode()
+    assert "第 2 列應有兩欄（作業項目｜時程）或三欄" in response.content.decode()
     assert cycle.schedule.count() == 0
 
 
@@ -405,3 +405,49 @@ def test_compliance_report_by_agency(client, cycle, plan, supervisor, coordinato
     client.force_login(supervisor)
     page = client.get(reverse("reporting:compliance", args=[quarters[0].pk])).content.decode()
     assert "財政部" in page and "經濟部" in page
+
+
+def test_a_two_column_calendar_like_004s_is_kept_as_written(client, cycle, supervisor):
+    """004's 附件1 has 作業項目 and 時程 only; servq must not invent a 辦理單位 column for it."""
+    client.force_login(supervisor)
+    client.post(
+        reverse("reporting:set_schedule", args=[cycle.pk]),
+        {"steps": "函送行政院參獎｜次年 1 月至 2 月上旬"},
+    )
+    (step,) = cycle.schedule.all()
+    assert (step.action, step.actor, step.when_text) == ("函送行政院參獎", "", "次年 1 月至 2 月上旬")
+
+
+def test_the_calendar_form_starts_from_the_programs_edition_not_a_constant(client, cycle, supervisor):
+    cycle.program.schedule = "自訂步驟｜3 月"
+    cycle.program.schedule_source = "本府方案附件"
+    cycle.program.save()
+    client.force_login(supervisor)
+    page = client.get(reverse("reporting:cycle", args=[cycle.pk])).content.decode()
+    assert "自訂步驟｜3 月" in page and "本府方案附件" in page
+
+
+def test_the_year_end_table_is_000s_layout_unless_the_body_adds_units(client, cycle, plan, supervisor):
+    """000's 附表: 計畫要項、執行策略、執行方法、完成期限、辦理情形及成效 — no 承辦單位 (issue 24.2)."""
+    from servq.reporting.exporting import year_end_document
+
+    root = cycle.agency
+    assert "承辦單位" not in year_end_document(cycle, root).columns
+    assert year_end_document(cycle, root).columns[-3:] == ["執行方法", "完成期限", "辦理情形及成效"]
+    client.force_login(supervisor)
+    client.post(reverse("reporting:year_end_layout", args=[cycle.pk, root.pk]), {"units": "on"})
+    cycle.refresh_from_db()
+    assert cycle.year_end_units
+    assert year_end_document(cycle, root).columns[-3:] == ["完成期限", "承辦單位", "辦理情形及成效"]
+    assert AuditEntry.objects.filter(action="cycle.layout").exists()
+    page = client.get(reverse("reporting:year_end", args=[cycle.pk, root.pk])).content.decode()
+    assert "計畫要項／執行策略／執行方法／完成期限／承辦單位／辦理情形及成效" in page
+
+
+def test_only_the_cycles_supervisors_change_the_year_end_layout(client, cycle, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("reporting:year_end_layout", args=[cycle.pk, cycle.agency.pk]), {"units": "on"}
+    )
+    cycle.refresh_from_db()
+    assert response.status_code in (403, 404) and not cycle.year_end_units

@@ -117,3 +117,25 @@ def test_the_checkers_notes_are_shown_in_chinese(note, shown):
     from servq.webcheck.rules import explain
 
     assert explain(note) == shown
+
+
+def test_freshness_rules_are_read_and_the_longest_matching_word_wins():
+    from servq.webcheck.rules import DEFAULT_FRESHNESS_RULES, parse_freshness_rules, stale_after_for
+
+    kinds = parse_freshness_rules("news｜30\nnews/archive|3650\n公告｜14")
+    assert stale_after_for("https://x.gov.tw/news/1.html", kinds, 365) == 30
+    assert stale_after_for("https://x.gov.tw/NEWS/archive/1.html", kinds, 365) == 3650
+    assert stale_after_for("https://x.gov.tw/%E5%85%AC%E5%91%8A/9", kinds, 365) == 14  # 公告, percent-encoded
+    assert stale_after_for("https://x.gov.tw/about", kinds, 365) == 365
+    assert ("news", 30) in parse_freshness_rules(DEFAULT_FRESHNESS_RULES)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("news", "第 1 列"), ("news｜0", "1 到 3650"), ("｜30", "第 1 列"), ("a｜b｜c", "第 1 列")],
+)
+def test_a_bad_freshness_rule_names_its_line(text, message):
+    from servq.webcheck.rules import parse_freshness_rules
+
+    with pytest.raises(ValueError, match=message):
+        parse_freshness_rules(text)

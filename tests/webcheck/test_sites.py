@@ -12,7 +12,7 @@ from django.utils import timezone
 from servq.core import measures
 from servq.core.models import AuditEntry
 from servq.webcheck import services, tasks
-from servq.webcheck.models import BrokenLink, Site, SiteCheck
+from servq.webcheck.models import BrokenLink, PageFreshness, Site, SiteCheck
 from tests.factories import AgencyFactory
 from tests.webcheck.conftest import html, status, threaded_site
 
@@ -361,3 +361,34 @@ def test_the_site_page_query_count_does_not_grow_with_the_findings(
     add_run(60)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+# --- issue 24.9: how old is too old, per site and per kind of page -------------------------------
+
+
+def test_news_pages_go_stale_after_a_month_and_other_pages_after_the_sites_limit(
+    coordinator, agency_tree, allow_private
+):
+    """000 asks 「即時更新」 with a review at least monthly: a 45-day-old news page is stale, a
+    45-day-old 關於 page is not (365 days, servq's own default for pages that rarely change)."""
+    shown = (timezone.localdate() - dt.timedelta(days=45)).strftime("%Y-%m-%d")
+    pages = {
+        "/": html('<a href="/news/b.html">新聞</a>\n<a href="/about.html">關於</a>'),
+        "/news/b.html": html(f"<p>更新日期：{shown}</p>"),
+        "/about.html": html(f"<p>更新日期：{shown}</p>"),
+    }
+    with threaded_site(pages) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        assert site.freshness_rules.startswith("news｜30") and site.schedule == "weekly"
+        check = services.queue_check(by=coordinator, site=site)
+        assert services.run_check(check.pk)
+    stale = {
+        page.url.removeprefix(base): page.stale for page in PageFreshness.objects.filter(check_run=check)
+    }
+    assert stale["/news/b.html"] is True and stale["/about.html"] is False
+
+
+def test_a_bad_page_kind_line_is_named_and_nothing_is_registered(coordinator, agency_tree):
+    with pytest.raises(services.SiteError, match="頁面類型第 2 列「法規」"):
+        register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", freshness_rules="news｜30\n法規")
+    assert not Site.objects.exists()

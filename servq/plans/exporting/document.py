@@ -47,10 +47,13 @@ class PlanDocument:
     depth: int
     rows: list[ItemRow]
     indicators: list[IndicatorRow]
-    oversight: str
+    # The sections after the table, as plans print them: 實施步驟, 管制考核, 獎勵方式.
+    closing: list[tuple[str, str]] = field(default_factory=list)
     has_actions: bool = False
     has_benefits: bool = False
     has_results: bool = False
+    # The 承辦單位 column: plans carry it; a year-end 附表 only where the body asks (000 has none).
+    has_units: bool = True
     columns: list[str] = field(default_factory=list)
 
     def section_heading(self, index: int, title: str) -> str:
@@ -69,7 +72,9 @@ class PlanDocument:
         cells.append(row.text)
         if self.has_actions:
             cells.append(row.actions)
-        cells += [row.deadline, row.units]
+        cells.append(row.deadline)
+        if self.has_units:
+            cells.append(row.units)
         if self.has_benefits:
             cells.append(row.benefit)
         if self.has_results:
@@ -119,17 +124,30 @@ def build(plan: Plan) -> PlanDocument:
             )
             for i in indicators_of(plan)
         ],
-        oversight=plan.oversight,
+        closing=[
+            (title, text)
+            for title, text in (
+                ("實施步驟", plan.steps),
+                ("管制考核", plan.oversight),
+                ("獎勵方式", plan.rewards),
+            )
+            if text.strip()
+        ],
         has_actions=any(r.actions for r in rows),
         has_benefits=any(r.benefit for r in rows),
     )
     path_names = [PATH_COLUMNS[level] if level < len(PATH_COLUMNS) else "" for level in range(depth)]
-    document.columns = [
-        *path_names,
+    document.columns = item_columns(document, path_names)
+    return document
+
+
+def item_columns(document: PlanDocument, framework: list[str]) -> list[str]:
+    """The table's header, in the order row_cells writes the cells."""
+    return [
+        *framework,
         "執行方法",
         *(["執行重點"] if document.has_actions else []),
         "完成期限",
-        "承辦單位",
+        *(["承辦單位"] if document.has_units else []),
         *(["預期效益"] if document.has_benefits else []),
     ]
-    return document

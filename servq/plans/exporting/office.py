@@ -20,8 +20,8 @@ def _outline(document: PlanDocument) -> list[tuple[str, str]]:
     parts.append((document.section_heading(index, "計畫內容"), "\0table"))
     if document.indicators:
         parts.append((document.section_heading(index + 1, "量化指標"), "\0indicators"))
-    if document.oversight:
-        parts.append((document.section_heading(len(parts), "管制考核"), document.oversight))
+    for title, text in document.closing:
+        parts.append((document.section_heading(len(parts), title), text))
     return parts
 
 

@@ -36,7 +36,8 @@ RESULT_COLUMN = "辦理情形及成效"
 
 
 def data_columns(document: PlanDocument) -> list[str]:
-    return [*DATA_COLUMNS, RESULT_COLUMN] if document.has_results else DATA_COLUMNS
+    columns = [c for c in DATA_COLUMNS if document.has_units or c != "承辦單位"]
+    return [*columns, RESULT_COLUMN] if document.has_results else columns
 
 
 def data_rows(document: PlanDocument) -> list[list[str]]:
@@ -53,7 +54,7 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
                 _kind_label(row.deadline_kind),
                 _roc(row.due),
                 row.due,
-                row.units,
+                *([row.units] if document.has_units else []),
                 row.benefit,
                 *([row.result] if document.has_results else []),
             )

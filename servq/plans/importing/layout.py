@@ -66,6 +66,8 @@ CONTENT_SECTION = re.compile(
 )
 KIND_WORDS = (("工作計畫", "work"), ("執行計畫", "execution"), ("實施計畫", "implementation"))
 PROGRAM = re.compile(r"「([^」]{2,30}方案)」")
+# 「院授發社字第 1061300008 號函頒」: the number of the letter that issued what follows it.
+LETTER = re.compile(r"字第\s*(\d{6,14})\s*號")
 TARGETS = re.compile(
     r"(\d{2,3})\s*[-至]\s*(\d{2,3})年.{0,8}?(?:完成)?([^\s，。、；\d]{2,20}?)累計(?:分別)?(?:達|為)?"
     r"((?:\d[\d,]*\s*[、,及]\s*)+\d[\d,]*)\s*(項|件|個|處|場|人次|%)"
@@ -160,14 +162,23 @@ def fill_sections(plan: ParsedPlan, sections: list[Section]) -> None:
         text = section.body()
         if "依據" in section.title and not plan.basis:
             plan.basis = _without_bullets(text)
+            plan.basis_line = section.lines[0].number if section.lines else section.heading_line
         elif "目標" in section.title and not plan.goals:
             plan.goals = _without_bullets(text)
         elif re.search(r"實施對象|實施機關|適用對象", section.title) and not plan.scope:
             plan.scope = _without_bullets(text)
         elif re.search(r"管制考核|考核作業", section.title) and not plan.oversight:
             plan.oversight = _without_bullets(text)
+        elif re.search(r"實施步驟|作業步驟|辦理步驟", section.title) and not plan.steps:
+            plan.steps = _without_bullets(text)
+        elif re.search(r"獎勵|獎懲", section.title) and not plan.rewards:
+            plan.rewards = _without_bullets(text)
     program = PROGRAM.search(plan.basis)
     plan.program_name = program.group(1) if program else ""
+    if program:
+        # The letter cited just before the program's name is the one that issued it.
+        letters = list(LETTER.finditer(plan.basis[: program.start()]))
+        plan.program_letter = letters[-1].group(1) if letters else ""
 
 
 def _without_bullets(text: str) -> str:

@@ -53,7 +53,12 @@ class ParsedPlan:
     goals: str = ""
     scope: str = ""
     oversight: str = ""
+    steps: str = ""
+    rewards: str = ""
     program_name: str = ""
+    # The letter (文號 digits) the basis cites for that program, and the basis's first line.
+    program_letter: str = ""
+    basis_line: int = 0
     items: list[ParsedItem] = field(default_factory=list)
     indicators: list[ParsedIndicator] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)

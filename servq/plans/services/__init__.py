@@ -30,6 +30,7 @@ from servq.plans.services._common import (  # noqa: F401
 )
 from servq.plans.services.cycles import (  # noqa: F401
     _copy_framework,
+    choose_category,
     open_cycle,
     start_plan,
 )
@@ -45,14 +46,15 @@ from servq.plans.services.editing import (  # noqa: F401
     delete_indicator,
     delete_item,
     move_item,
+    refile_plan,
     save_indicator,
     update_item,
     update_plan,
 )
 from servq.plans.services.importing import (  # noqa: F401
     DEFAULT_PROGRAM,
-    KNOWN_PROGRAMS,
     PlanImportError,
+    ProgramMatch,
     _save_indicators,
     _save_items,
     find_duplicate,

@@ -24,7 +24,7 @@ from servq.plans.models import (
     PlanStatus,
 )
 
-PLAN_HEADER_FIELDS = ["title", "basis", "goals", "scope", "oversight"]
+PLAN_HEADER_FIELDS = ["title", "basis", "goals", "scope", "steps", "oversight", "rewards"]
 ITEM_FIELDS = ["node_id", "position", "text", "actions", "deadline_raw", "expected_benefit"]
 
 

@@ -9,14 +9,18 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.selectors import grants_of
 from servq.core import audit, changes
 from servq.core.actors import Actor
 from servq.core.rules import to_roc_year
 from servq.plans.models import (
+    ParticipantCategory,
     Plan,
     PlanCycle,
     PlanKind,
     Program,
+    ServiceCategory,
 )
 from servq.plans.services._common import PlanError, _copy_contents, _ensure_no_plan_yet
 
@@ -37,6 +41,8 @@ def open_cycle(
     participants: Iterable[Agency],
     framework: Plan | None = None,
     copy_framework_from: Plan | None = None,
+    publish_by: dt.date | None = None,
+    year_end_units: bool = False,
 ) -> PlanCycle:
     """Open a program's year; its framework is an implementation plan, or a copy of last year's."""
     members = list(participants)
@@ -47,6 +53,8 @@ def open_cycle(
         raise PlanError("年度作業的架構必須是一份實施計畫。")
     if not submit_by <= review_by <= approve_by:
         raise PlanError("期限順序應為：送審 ≤ 審查 ≤ 核定。")
+    if publish_by is not None and publish_by < approve_by:
+        raise PlanError("公告期限不能早於核定期限。", "publish_by")
     if copy_framework_from is not None:
         framework = _copy_framework(copy_framework_from, agency=agency, program=program, year=year)
     cycle = PlanCycle.objects.create(
@@ -58,6 +66,8 @@ def open_cycle(
         submit_by=submit_by,
         review_by=review_by,
         approve_by=approve_by,
+        publish_by=publish_by,
+        year_end_units=year_end_units,
     )
     cycle.participants.set(members)
     audit.record(
@@ -69,6 +79,29 @@ def open_cycle(
         extra={"participants": [a.code for a in members]},
     )
     return cycle
+
+
+@transaction.atomic
+def choose_category(*, by: Actor, cycle: PlanCycle, agency: Agency, category: str) -> ParticipantCategory:
+    """A participant sets (or changes) its category for the cycle: its coordinator, or a supervisor
+    above it. The category decides the dimensions it is judged on (rules.dimensions_of)."""
+    PlanError.require(
+        cycle.participants.filter(pk=agency.pk).exists(), f"{agency.name} 不是本年度的參與機關。"
+    )
+    PlanError.require(category in ServiceCategory.values, f"沒有「{category[:20]}」這個類別。", "category")
+    grants = grants_of(by) if by is not None else []
+    PlanError.require(
+        by is None or holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path),
+        "只有該機關的聯絡人或上級研考人員可以設定參與類別。",
+    )
+    chosen, created = ParticipantCategory.objects.get_or_create(
+        cycle=cycle, agency=agency, defaults={"category": category}
+    )
+    if created:
+        audit.record(by=by, action="cycle.category", obj=chosen, agency=agency, after={"category": category})
+    elif chosen.category != category:
+        audit.change(by=by, action="cycle.category", obj=chosen, agency=agency, values={"category": category})
+    return chosen
 
 
 def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int) -> Plan:
@@ -89,7 +122,9 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
         basis=source.basis,
         goals=source.goals,
         scope=source.scope,
+        steps=source.steps,
         oversight=source.oversight,
+        rewards=source.rewards,
     )
     _copy_contents(source, plan, shift_years=year - source.first_year)
     changes.announce("plan.contents", plan=plan)

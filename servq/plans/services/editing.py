@@ -20,6 +20,7 @@ from servq.plans.models import (
     ItemUnit,
     Plan,
     PlanItem,
+    Program,
 )
 from servq.plans.services._common import (
     ITEM_FIELDS,
@@ -44,6 +45,22 @@ def update_plan(*, by: Actor, plan: Plan, expected_lock: int, **fields: str) -> 
     _claim(Plan, plan, expected_lock)
     audit.change(
         by=by, action="plan.edit", obj=plan, agency=plan.agency, values=fields, also_save=("updated_at",)
+    )
+    return plan
+
+
+@transaction.atomic
+def refile_plan(*, by: Actor, plan: Plan, program: Program) -> Plan:
+    """Correct the program an imported plan was filed under. A plan in a cycle follows its cycle."""
+    _require_author(by, plan, "更正方案")
+    PlanError.require(plan.cycle_id is None, "這份計畫屬於年度作業，方案依年度作業而定。", "program")
+    audit.change(
+        by=by,
+        action="plan.refile",
+        obj=plan,
+        agency=plan.agency,
+        values={"program": program},
+        also_save=("updated_at",),
     )
     return plan
 

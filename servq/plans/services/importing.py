@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.core import audit, changes
 from servq.core.actors import Actor
-from servq.core.rules import parse_deadline
-from servq.plans import selectors
+from servq.core.rules import parse_deadline, to_roc_year
+from servq.plans import editions, selectors
 from servq.plans.importing import ParsedPlan, PlanFileError, file_sha256, parse_file
+from servq.plans.importing.model import ParseWarning
 from servq.plans.models import (
     FrameworkNode,
     Indicator,
@@ -64,9 +66,23 @@ def import_plan_file(
             parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
         except PlanFileError as error:
             raise PlanFileError(str(error).replace(path.name, shown)) from None
-    chosen = program or program_for(
-        by=by, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
-    )
+    if program is None:
+        match = program_for(
+            by=by,
+            name=parsed.program_name,
+            years=(parsed.first_year, parsed.last_year),
+            letter=parsed.program_letter,
+        )
+        program = match.program
+        parsed.warnings.extend(ParseWarning(parsed.basis_line, note) for note in match.notes)
+    elif parsed.program_name and parsed.program_name != program.name:
+        parsed.warnings.append(
+            ParseWarning(
+                parsed.basis_line,
+                f"檔案依據所引為「{parsed.program_name}」；已依年度作業歸入「{program.name}」。",
+            )
+        )
+    chosen = program
     plan = import_plan(
         by=by,
         parsed=parsed,
@@ -132,6 +148,7 @@ def import_plan(
         parsed.scope,
         parsed.oversight,
     )
+    plan.steps, plan.rewards = parsed.steps, parsed.rewards
     plan.status, plan.cycle = status, cycle or plan.cycle
     plan.source_name, plan.source_sha256 = source_name[:255], source_sha256
     if status == PlanStatus.PUBLISHED and plan.published_at is None:
@@ -206,30 +223,84 @@ def _save_indicators(plan: Plan, parsed_indicators: Sequence[Any], items: list[P
         )
 
 
-# Programs the seed plans name, with the slug servq files them under.
-KNOWN_PROGRAMS = {"政府服務躍升方案": "service-leap", "政府服務創新精進方案": "service-innovation"}
 DEFAULT_PROGRAM = ("service-quality", "提升服務品質")
 
 
-@transaction.atomic
-def program_for(*, by: Actor, name: str, years: tuple[int, int]) -> Program:
-    """The program a plan belongs to, from the 「…方案」 its basis names; created or widened to its years."""
+@dataclass(frozen=True)
+class ProgramMatch:
+    """The program a plan was filed under, how it was found, and what the importer's user is told."""
+
+    program: Program
+    notes: list[str]
+
+
+def _edition_values(edition: editions.Edition) -> dict[str, Any]:
+    return {
+        "name": edition.name,
+        "first_year": edition.first_year,
+        "last_year": edition.last_year,
+        "letter_date": edition.letter_date,
+        "letter_number": edition.letter_number,
+        "award_name": edition.award_name,
+        "schedule": edition.schedule,
+        "schedule_source": edition.schedule_source,
+    }
+
+
+def _find_program(name: str, letter: str) -> tuple[Program | None, editions.Edition | None]:
+    """The letter first: 002 cites the 106 letter under the older name, so a name alone misfiles it."""
+    if letter:
+        found = Program.objects.filter(letter_number=letter).first()
+        if found is not None or letter in editions.BY_LETTER:
+            return found, editions.BY_LETTER.get(letter)
     if name:
-        slug = KNOWN_PROGRAMS.get(name) or "program-" + hashlib.sha1(name.encode()).hexdigest()[:8]  # noqa: S324
-    else:
-        slug, name = DEFAULT_PROGRAM
-    program, created = Program.objects.get_or_create(
-        slug=slug, defaults={"name": name, "first_year": years[0], "last_year": years[1]}
-    )
-    if created:
-        audit.record(by=by, action="program.create", obj=program, after=audit.snapshot(program))
-    elif years[0] < program.first_year or years[1] > program.last_year:
-        widened = {
-            "first_year": min(years[0], program.first_year),
-            "last_year": max(years[1], program.last_year),
-        }
-        audit.change(by=by, action="program.widen", obj=program, values=widened)
-    return program
+        return Program.objects.filter(name=name).first(), editions.BY_NAME.get(name)
+    return None, None
+
+
+@transaction.atomic
+def program_for(*, by: Actor, name: str, years: tuple[int, int], letter: str = "") -> ProgramMatch:
+    """The program a plan belongs to, matched on the letter its basis cites, then on the 「…方案」
+    it names; created when servq has none. Its years are widened to the plan's only with a note
+    the importer's user sees, never silently."""
+    found, edition = _find_program(name, letter)
+    notes = []
+    if found is None and edition is not None:
+        found = Program.objects.filter(slug=edition.slug).first()
+    if found is None:
+        if edition is not None:
+            values = _edition_values(edition)
+        else:
+            slug_name = name or DEFAULT_PROGRAM[1]
+            values = {"name": slug_name, "first_year": years[0], "last_year": years[1]}
+        slug = (
+            edition.slug
+            if edition
+            else (
+                "program-" + hashlib.sha1(name.encode()).hexdigest()[:8] if name else DEFAULT_PROGRAM[0]  # noqa: S324
+            )
+        )
+        found = Program.objects.create(slug=slug, **values)
+        audit.record(by=by, action="program.create", obj=found, after=audit.snapshot(found))
+        notes.append(f"新增方案「{found.name}」。")
+    if name and found.name != name:
+        notes.append(
+            f"依據所引函（文號 {letter}）頒布的是「{found.name}」，檔案寫作「{name}」；已歸入「{found.name}」，"
+            "如有不同請於計畫頁更正方案。"
+        )
+    if years[0] < found.first_year or years[1] > found.last_year:
+        before = (found.first_year, found.last_year)
+        widened = {"first_year": min(years[0], found.first_year), "last_year": max(years[1], found.last_year)}
+        audit.change(by=by, action="program.widen", obj=found, values=widened)
+        notes.append(
+            f"方案「{found.name}」的年度由 {_roc_span(*before)} 擴為 {_roc_span(found.first_year, found.last_year)}"
+            f"（本計畫為 {_roc_span(*years)}）。"
+        )
+    return ProgramMatch(found, notes)
+
+
+def _roc_span(first: int, last: int) -> str:
+    return f"{to_roc_year(first)}–{to_roc_year(last)} 年"
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of
 from servq.plans import rules, selectors, services
 from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm
-from servq.plans.models import Indicator, Plan, PlanItem
+from servq.plans.models import Indicator, Plan, PlanItem, Program
 
 STAFF = [Role.COORDINATOR, Role.SUPERVISOR, Role.UNIT_STAFF]
 
@@ -59,10 +59,11 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "header_form": PlanHeaderForm(
             initial={
                 "lock_version": plan.lock_version,
-                **{f: getattr(plan, f) for f in ("title", "basis", "goals", "scope", "oversight")},
+                **{f: getattr(plan, f) for f in PlanHeaderForm.base_fields if f != "lock_version"},
             }
         ),
         "item_form": ItemForm(plan=plan, prefix="new"),
+        "programs": Program.objects.all() if plan.cycle_id is None else None,
         "indicators": selectors.indicators_of(plan),
         "indicator_form": IndicatorForm(plan=plan, prefix="ind"),
         "comments": plan.comments.select_related("author", "item"),
@@ -76,6 +77,17 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
 def edit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan, capacities = _plan_for_editing(request, pk)
     return render(request, "plans/edit.html", _editing_context(request, plan, capacities))
+
+
+@access(roles=STAFF)
+@require_POST
+@refusals_to("plans:edit", pk="pk")
+def refile_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, _ = _plan_for_editing(request, pk)
+    program = get_object_or_404(Program, pk=request.POST.get("program") or 0)
+    services.refile_plan(by=request.user, plan=plan, program=program)
+    messages.success(request, f"已歸入方案「{program.name}」。")
+    return redirect(_edit_url(plan))
 
 
 @access(roles=STAFF)

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 from servq.agencies.access import access
 from servq.core.downloads import as_download
-from servq.core.rules import year_from_either
+from servq.core.rules import to_roc_year, year_from_either
 from servq.plans import rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
-from servq.plans.models import Program
+from servq.plans.models import Plan, Program
 
 
 def _year_param(raw: str) -> int | None:
@@ -51,8 +54,40 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "indicators": selectors.indicators_of(plan),
         "revisions": plan.revisions.all(),
         "export_formats": list(EXPORT_FORMATS.items()),
+        "can_edit_or_author": rules.AUTHOR in capacities,
     }
+    if plan.status == "published":
+        args = [plan.agency.code, to_roc_year(plan.first_year)]
+        context["stable_url"] = request.build_absolute_uri(reverse("plans:agency_plan", args=args))
+        context["embed_url"] = request.build_absolute_uri(reverse("plans:agency_plan_embed", args=args))
     return render(request, "plans/detail.html", context)
+
+
+def _current_plan(agency_code: str, year: int) -> Plan:
+    plan = selectors.current_published_plan(agency_code, year_from_either(year))
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@access(public=True)
+def agency_plan(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """A stable link an agency puts on its website: always its newest published plan of the year
+    (001, 003: the approved plan is public on the agency's own website), whatever its version."""
+    return redirect("plans:detail", _current_plan(code, year).pk)
+
+
+# An agency shows its plan inside its own website: this one page may be framed by any site.
+@access(public=True)
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # type: ignore[arg-type]  # django-csp types views as request-only
+def agency_plan_embed(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    plan = _current_plan(code, year)
+    return render(
+        request,
+        "plans/embed.html",
+        {"plan": plan, "groups": selectors.items_grouped_by_framework(plan)},
+    )
 
 
 @access(public=True)

@@ -22,7 +22,7 @@ from servq.core.refusals import refusals_to
 from servq.core.rules import to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
-from servq.plans.models import PlanCycle
+from servq.plans.models import PlanCycle, ServiceCategory
 
 
 def _cycles_for(user: Any) -> QuerySet[PlanCycle]:
@@ -79,6 +79,8 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 submit_by=data["submit_by"],
                 review_by=data["review_by"],
                 approve_by=data["approve_by"],
+                publish_by=data["publish_by"],
+                year_end_units=data["year_end_units"],
             )
             return redirect("plans:cycle", cycle.pk)
         except services.PlanError as error:
@@ -98,6 +100,7 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
         g.role == Role.SUPERVISOR and cycle.agency.path.startswith(g.path) for g in grants_of(request.user)
     )
     rows = selectors.board_rows(cycle, today=timezone.localdate(), user=request.user, supervising=supervising)
+    publication = selectors.publication_counts(rows)
     state = request.GET.get("state", "")
     if state:
         rows = [r for r in rows if r.state == state]
@@ -106,6 +109,12 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
     own_agencies = [
         a for a in cycle.participants.all() if a.path in {g.path for g in grants_of(request.user)}
     ]
+    categories = selectors.categories_of(cycle)
+    for agency in own_agencies:
+        agency.chosen_category = categories.get(agency.pk, "")  # type: ignore[attr-defined]
+    labels = dict(ServiceCategory.choices)
+    for row in rows:
+        row.category_label = str(labels.get(categories.get(row.agency.pk, ""), "—"))
     return render(
         request,
         "plans/cycle_board.html",
@@ -118,6 +127,11 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
             "states": selectors.BOARD_STATES,
             "own_agencies": own_agencies,
             "earlier_plans": selectors.earlier_plans_of(own_agencies, cycle.year),
+            "publication": [(rules.PUBLICATION_LABELS[key], n) for key, n in publication.items()],
+            "category_choices": [
+                (value, label, "、".join(rules.dimensions_of(value)))
+                for value, label in ServiceCategory.choices
+            ],
         },
     )
 
@@ -152,6 +166,20 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf")
+
+
+@access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
+@require_POST
+@refusals_to("plans:cycle", pk="pk")
+def cycle_category(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant chooses 整體服務類 or 專案規劃類 for the year (001, 003)."""
+    cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
+    agency = get_object_or_404(cycle.participants.all(), pk=request.POST.get("agency") or 0)
+    chosen = services.choose_category(
+        by=request.user, cycle=cycle, agency=agency, category=request.POST.get("category", "")
+    )
+    messages.success(request, f"{agency.name}的參與類別：{chosen.get_category_display()}。")
+    return redirect("plans:cycle", cycle.pk)
 
 
 @access(roles=[Role.COORDINATOR])

@@ -49,4 +49,5 @@ from servq.reporting.views.year_end import (  # noqa: F401
     _agency,
     year_end,
     year_end_export,
+    year_end_layout,
 )

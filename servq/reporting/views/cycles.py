@@ -17,7 +17,6 @@ from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.reporting import selectors, services
 from servq.reporting.forms import (
-    DEFAULT_SCHEDULE,
     PeriodsForm,
     ReopenForm,
     ScheduleForm,
@@ -58,7 +57,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "supervising": supervising,
             "periods_form": PeriodsForm(),
             "schedule": cycle.schedule.all(),
-            "schedule_form": ScheduleForm(initial={"steps": DEFAULT_SCHEDULE}),
+            # The program edition's calendar is the starting point (its source shown beside it).
+            "schedule_form": ScheduleForm(initial={"steps": cycle.program.schedule}),
             "reports": YearEndReport.objects.filter(
                 cycle=cycle, agency__in=agencies_for(request.user)
             ).select_related("agency"),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for
 from servq.core.downloads import as_download
 from servq.core.forms import error_summary
 from servq.core.http import confirmed
 from servq.core.permissions import has_perm
+from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.reporting import exporting, selectors, services
@@ -71,8 +74,22 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             "statuses": ProgressStatus.choices,
             "form": YearEndForm(initial={"summary": report.summary if report else ""}),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
+            "columns": exporting.year_end_columns(cycle),
+            "supervising": has_perm(request.user, "reporting.supervise_cycle", cycle),
         },
     )
+
+
+@access(roles=[Role.SUPERVISOR])
+@require_POST
+@refusals_to("reporting:cycle", pk="pk")
+def year_end_layout(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    """The body turns the 承辦單位 column of its 附表 on or off (000's layout has none)."""
+    cycle = _cycle(request, pk)
+    units = request.POST.get("units") == "on"
+    services.set_year_end_layout(by=request.user, cycle=cycle, units=units)
+    messages.success(request, "附表已改為：" + "／".join(exporting.year_end_columns(cycle)) + "。")
+    return redirect("reporting:year_end", cycle.pk, agency_pk)
 
 
 @access(signed_in=True)

@@ -106,7 +106,10 @@ def test_docx_is_laid_out_like_the_seeds(plan):
         "四、實施對象",
         "五、計畫內容",
         "六、量化指標",
-        "七、管制考核",
+        # After the table, in 003's order (伍、實施步驟 陸、考核作業 柒、獎勵方式).
+        "七、實施步驟",
+        "八、管制考核",
+        "九、獎勵方式",
     ]:
         assert heading in paragraphs
     items = document.tables[0]

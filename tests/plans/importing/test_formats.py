@@ -39,7 +39,7 @@ def imported(tmp_path, text=SMALL_PLAN):
     parsed = parse(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
     program = services.program_for(
         by=None, name=parsed.program_name, years=(parsed.first_year, parsed.last_year)
-    )
+    ).program
     plan = services.import_plan(
         by=None, parsed=parsed, agency=Agency.objects.get(code="mof"), program=program
     )

@@ -114,3 +114,27 @@ def test_004_kaohsiung_scattered_framework_table():
     assert [item["path"][0][:2] for item in data["items"]].count("三、") == 5
     warnings = " ".join(w["message"] for w in data["warnings"])
     assert "作業時程" in warnings and "came before their item" in warnings
+
+
+@pytest.mark.django_db
+def test_002_is_filed_by_the_letter_it_cites_not_the_older_name_it_uses():
+    """002 cites 行政院106年1月9日院授發社字第1061300008號函 as 「政府服務創新精進方案」; the letter
+    issued the 政府服務躍升方案 (001, 003 cite it so), and that is where its 106 plan belongs."""
+    from servq.plans import services
+
+    plan = parse_file(seed_path("002_18bbe963d1c4ca37"), max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+    assert (plan.program_name, plan.program_letter) == ("政府服務創新精進方案", "1061300008")
+    match = services.program_for(
+        by=None, name=plan.program_name, years=(plan.first_year, plan.last_year), letter=plan.program_letter
+    )
+    assert match.program.name == "政府服務躍升方案"
+    for stem in ("001_cdd6db02817fcfdf", "003_bbcf824ec25e213b"):
+        other = parse_file(seed_path(stem), max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+        assert other.program_letter == "1061300008"
+
+
+def test_003_steps_and_rewards_are_read_into_their_own_sections():
+    """003 has 伍、實施步驟 and 柒、獎勵方式, two of the contents 001 and 003 require of a plan."""
+    plan = parse_file(seed_path("003_bbcf824ec25e213b"), max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+    assert "1月底前簽報上級機關" in plan.steps
+    assert plan.rewards.strip() and "獎" in plan.rewards
