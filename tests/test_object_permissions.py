@@ -70,6 +70,8 @@ class Url:
     # cycle. "public": anyone, in the states listed. "directory": any signed-in user.
     scope: str = "owner"
     public_in: frozenset[str] = frozenset()
+    # Plan states in which the URL leads anywhere at all, for anyone (a stable link: published only).
+    exists_in: frozenset[str] | None = None
 
 
 def plan_args(**more: Callable[[World], Any]) -> Callable[[World], tuple[dict[str, Any], str]]:
@@ -87,6 +89,11 @@ def period_args(w: World) -> tuple[dict[str, Any], str]:
 PUBLISHED = frozenset({PlanStatus.PUBLISHED})
 EVERY_STATE = frozenset(PLAN_STATES)
 
+
+def stable_link_args(w: World) -> tuple[dict[str, Any], str]:
+    return {"code": w.plan.agency.code, "year": w.plan.first_year}, ""
+
+
 URLS: dict[str, Url] = {
     "portal:audit_object": Url(lambda w: ({"object_type": "plans.plan", "object_id": str(w.plan.pk)}, "")),
     "agencies:detail": Url(lambda w: ({"code": w.agency_tree["mof"].code}, ""), scope="directory"),
@@ -94,6 +101,12 @@ URLS: dict[str, Url] = {
     "plans:export": Url(plan_args(fmt=lambda w: "csv"), scope="public", public_in=PUBLISHED),
     "plans:edit": Url(plan_args()),
     "plans:edit_header": Url(plan_args()),
+    "plans:refile": Url(plan_args()),
+    # The stable link and embeddable page an agency puts on its website: its published plan only.
+    "plans:agency_plan": Url(stable_link_args, scope="public", public_in=PUBLISHED, exists_in=PUBLISHED),
+    "plans:agency_plan_embed": Url(
+        stable_link_args, scope="public", public_in=PUBLISHED, exists_in=PUBLISHED
+    ),
     "plans:add_item": Url(plan_args()),
     "plans:edit_item": Url(plan_args(item_pk=lambda w: w.item.pk)),
     "plans:move_item": Url(plan_args(item_pk=lambda w: w.item.pk)),
@@ -112,6 +125,7 @@ URLS: dict[str, Url] = {
     "plans:cycle_remind": Url(cycle_args, scope="cycle"),
     "plans:cycle_start": Url(cycle_args, scope="cycle"),
     "plans:cycle_import": Url(cycle_args, scope="cycle"),
+    "plans:cycle_category": Url(cycle_args, scope="cycle"),
     "reporting:cycle": Url(cycle_args, scope="cycle"),
     "reporting:set_up_periods": Url(cycle_args, scope="cycle"),
     "reporting:set_schedule": Url(cycle_args, scope="cycle"),
@@ -119,6 +133,9 @@ URLS: dict[str, Url] = {
     "reporting:calendar_feed": Url(cycle_args, scope="public", public_in=EVERY_STATE),
     "reporting:dashboard": Url(cycle_args, scope="cycle"),
     "reporting:year_end": Url(lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, "")),
+    "reporting:year_end_layout": Url(
+        lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, ""), scope="cycle"
+    ),
     "reporting:year_end_export": Url(
         lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk, "fmt": "ods"}, "")
     ),
@@ -321,7 +338,9 @@ def test_the_owning_subtree_reaches_every_object(client, agency_tree, people, st
     missing = []
     for label, user in insiders.items():
         client.force_login(user)
-        for name in URLS:
+        for name, url in URLS.items():
+            if url.exists_in is not None and state not in url.exists_in:
+                continue
             path = _path(name, world)
             if client.get(path).status_code == 404:
                 missing.append(f"{name} ({path}) as {label}")

@@ -66,7 +66,9 @@ def test_plan_from_draft_to_published(page, live_server, login, cycle, axe_viola
     assert "還不能送審" in gaps and "缺少「計畫目標」" in gaps and "計畫依據" not in gaps.split("。")[0]
     page.get_by_label("計畫目標").fill("網站資訊正確、常見問題即時更新")
     page.get_by_label("實施對象").fill("本部各單位")
+    page.get_by_label("實施步驟").fill("1月底前訂定並公開於網站")
     page.get_by_label("管制考核").fill("每季填報辦理情形，每半年自行考核")
+    page.get_by_label("獎勵方式").fill("績優人員依規定敘獎")
     page.get_by_role("button", name="儲存計畫本文").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="送審").click()
@@ -156,7 +158,9 @@ def test_review_versions_diff_search_and_item_pages_pass_axe(
         expected_lock=plan.lock_version,
         goals="網站無障礙",
         scope="本部",
+        steps="1月底前訂定",
         oversight="每半年自行考核",
+        rewards="依規定敘獎",
     )
     services.transition(by=coordinator, plan=plan, action="submit")
     login("boss")

@@ -43,7 +43,9 @@ def test_program_is_found_from_the_basis_and_widened_with_a_note(agency_tree):
         "方案「政府服務躍升方案」的年度由 106–106 年 擴為 105–109 年（本計畫為 105–109 年）。"
     ]
     assert AuditEntry.objects.filter(action="program.widen").count() == 1
-    assert services.program_for(by=None, name="", years=(2026, 2026)).program.slug == "service-quality"
+    unnamed = services.program_for(by=None, name="", years=(2026, 2026)).program
+    assert unnamed.slug == "service-quality"
+    assert services.program_for(by=None, name="", years=(2026, 2026)).program.pk == unnamed.pk
 
 
 def test_the_letter_wins_over_the_name_a_plan_gives_it(agency_tree):

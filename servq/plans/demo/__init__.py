@@ -84,6 +84,8 @@ def ensure_demo_cycle(log: demo.Log) -> str | None:
         submit_by=dt.date(framework.first_year, 1, 30),
         review_by=dt.date(framework.first_year, 2, 27),
         approve_by=dt.date(framework.first_year, 3, 31),
+        # 001 and 003 publish by the end of January; the demo city approves in March, so April.
+        publish_by=dt.date(framework.first_year, 4, 30),
     )
     for plan in Plan.objects.filter(agency__in=participants, first_year=framework.first_year, cycle=None):
         services.link_plan_to_cycle(by=None, plan=plan, cycle=cycle)

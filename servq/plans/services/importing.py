@@ -265,29 +265,17 @@ def program_for(*, by: Actor, name: str, years: tuple[int, int], letter: str = "
     the importer's user sees, never silently."""
     found, edition = _find_program(name, letter)
     notes = []
-    if found is None and edition is not None:
-        found = Program.objects.filter(slug=edition.slug).first()
     if found is None:
-        if edition is not None:
-            values = _edition_values(edition)
-        else:
-            slug_name = name or DEFAULT_PROGRAM[1]
-            values = {"name": slug_name, "first_year": years[0], "last_year": years[1]}
-        slug = (
-            edition.slug
-            if edition
-            else (
-                "program-" + hashlib.sha1(name.encode()).hexdigest()[:8] if name else DEFAULT_PROGRAM[0]  # noqa: S324
-            )
-        )
-        found = Program.objects.create(slug=slug, **values)
-        audit.record(by=by, action="program.create", obj=found, after=audit.snapshot(found))
-        notes.append(f"新增方案「{found.name}」。")
+        slug, values = _new_program_values(name, years, edition)
+        found, created = Program.objects.get_or_create(slug=slug, defaults=values)
+        if created:
+            audit.record(by=by, action="program.create", obj=found, after=audit.snapshot(found))
+            notes.append(f"新增方案「{found.name}」。")
     if name and found.name != name:
-        notes.append(
-            f"依據所引函（文號 {letter}）頒布的是「{found.name}」，檔案寫作「{name}」；已歸入「{found.name}」，"
-            "如有不同請於計畫頁更正方案。"
+        cited = (
+            f"依據所引函（文號 {letter}）頒布的是「{found.name}」" if letter else f"已有方案「{found.name}」"
         )
+        notes.append(f"{cited}，檔案寫作「{name}」；已歸入「{found.name}」，如有不同請於計畫編輯頁更正方案。")
     if years[0] < found.first_year or years[1] > found.last_year:
         before = (found.first_year, found.last_year)
         widened = {"first_year": min(years[0], found.first_year), "last_year": max(years[1], found.last_year)}
@@ -297,6 +285,19 @@ def program_for(*, by: Actor, name: str, years: tuple[int, int], letter: str = "
             f"（本計畫為 {_roc_span(*years)}）。"
         )
     return ProgramMatch(found, notes)
+
+
+def _new_program_values(
+    name: str, years: tuple[int, int], edition: editions.Edition | None
+) -> tuple[str, dict[str, Any]]:
+    """The slug and fields of a program servq does not have yet: a known edition's, else the name's."""
+    if edition is not None:
+        return edition.slug, _edition_values(edition)
+    if not name:
+        slug, name = DEFAULT_PROGRAM
+    else:
+        slug = "program-" + hashlib.sha1(name.encode()).hexdigest()[:8]  # noqa: S324
+    return slug, {"name": name, "first_year": years[0], "last_year": years[1]}
 
 
 def _roc_span(first: int, last: int) -> str:
