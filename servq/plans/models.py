@@ -77,7 +77,8 @@ class PlanCycle(models.Model):
     submit_by = models.DateField(_("計畫送審期限"))
     review_by = models.DateField(_("審查期限"))
     approve_by = models.DateField(_("核定期限"))
-    # 001 and 003: the approved plan is public (agency website and premises) by the end of January.
+    # By the end of January the plan is public: on the website (001), on the website and at the
+    # premises once approved (003).
     publish_by = models.DateField(_("公告期限"), null=True, blank=True)
     # The year-end 附表's layout: 000's has no 承辦單位 column; a body that wants one turns it on.
     year_end_units = models.BooleanField(_("年度成果列出承辦單位"), default=False)

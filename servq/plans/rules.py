@@ -104,8 +104,9 @@ def side_by_side(left: list[str], right: list[str]) -> list[DiffRow]:
 
 # --- completeness at submission ----------------------------------------------------------------
 
-# What a plan must contain, as 001 (柒) and 003 (伍–柒) list it: 依據、目標、實施對象、策略、作法
-# (the items), 實施步驟、考核作業、獎勵方式; by the header field that holds each.
+# What a plan must contain, as 003 (伍、一) lists it: 計畫依據、目標、實施對象、執行策略及具體推動作法
+# (the items), 實施步驟、考核作業、獎勵方式; 001 (伍、二) asks at least 依據、目標、執行策略、具體推動
+# 作法及考核作業, a subset. By the header field that holds each.
 REQUIRED_SECTIONS = (
     ("basis", "計畫依據"),
     ("goals", "計畫目標"),
@@ -161,7 +162,7 @@ def capacities(grants: Iterable[Grant], plan_agency_path: str) -> frozenset[str]
     return frozenset(found)
 
 
-# --- publication by the cycle's date (001, 003: 「每年1月底前」 on the website and at the premises) --
+# --- publication by the cycle's date (001: website, 003: website and premises, 「每年1月底前」) -----
 
 ON_TIME, LATE, OVERDUE, PENDING = "on_time", "late", "overdue", "pending"
 PUBLICATION_LABELS = {ON_TIME: "如期公告", LATE: "逾期公告", OVERDUE: "逾期未公告", PENDING: "尚未到期"}

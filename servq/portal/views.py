@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.i18n import set_language
 
 from servq.agencies import selectors
 from servq.agencies.access import access
 from servq.agencies.models import Role
+from servq.core import todos
+from servq.core.rules import OfficeCalendar, working_days_between
+from servq.core.selectors import office_calendar
 from servq.plans.selectors import plans_visible_to, published_plans
 
 AUDIT_PAGE_SIZE = 50
@@ -18,8 +24,22 @@ AUDIT_PAGE_SIZE = 50
 
 @access(public=True)
 def home(request: HttpRequest) -> HttpResponse:
+    """The public front page; a signed-in user's home is what waits for them (待辦)."""
     recent = published_plans().select_related("agency", "program")[:8]
-    return render(request, "portal/home.html", {"recent_plans": recent})
+    if not request.user.is_authenticated:
+        return render(request, "portal/home.html", {"recent_plans": recent})
+    today = timezone.localdate()
+    calendar = office_calendar()
+    groups = [
+        (heading, [(todo, _days_left(todo, today, calendar)) for todo in found])
+        for heading, found in todos.todos_for(request.user, today)
+    ]
+    return render(request, "portal/todo.html", {"groups": groups, "recent_plans": recent, "today": today})
+
+
+def _days_left(todo: todos.Todo, today: dt.date, calendar: OfficeCalendar) -> int | None:
+    """Working days from today to the due date (negative: that many past it), on the office calendar."""
+    return None if todo.due is None else working_days_between(today, todo.due, calendar)
 
 
 @access(roles=[Role.SUPERVISOR])

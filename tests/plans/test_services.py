@@ -205,7 +205,7 @@ def test_an_incomplete_plan_cannot_be_submitted_and_the_gaps_are_named(agency_tr
     with pytest.raises(services.PlanError) as refused:
         services.transition(by=coordinator, plan=empty, action="submit")
     message = str(refused.value)
-    # The contents 001 and 003 require of a plan, 實施步驟 and 獎勵方式 included (issue 24.7).
+    # The contents 003 (伍、一) requires of a plan, 實施步驟 and 獎勵方式 included (issue 24.7).
     for gap in ("計畫依據", "計畫目標", "實施對象", "實施步驟", "管制考核", "獎勵方式", "沒有任何計畫項目"):
         assert gap in message
     assert Plan.objects.get(pk=empty.pk).status == "draft"

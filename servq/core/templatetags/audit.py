@@ -15,6 +15,34 @@ from servq.core.rules import format_roc_date, format_roc_datetime
 
 register = template.Library()
 EMPTY = "（空）"
+# Bookkeeping columns the log keeps but a reader has no use for.
+HIDDEN = {"lock_version", "source_sha256", "created_at", "updated_at", "first_version_id", "path", "depth"}
+# Names of the extra context services record, in words.
+EXTRA_LABELS = {
+    "actuals": "指標實際值",
+    "by_version": "依版本",
+    "comment": "意見",
+    "copied_from": "複製自",
+    "days": "天數",
+    "due_rule": "填報期限規則",
+    "frequency": "頻率",
+    "from": "原",
+    "from_version": "原版本",
+    "grades": "等第",
+    "items": "項目數",
+    "note": "說明",
+    "participants": "參與機關",
+    "period": "填報期間",
+    "periods": "填報期間數",
+    "prefix": "路徑開頭",
+    "reason": "理由",
+    "replaced": "取代",
+    "source": "來源檔案",
+    "to": "移至",
+    "unit": "單位",
+    "warnings": "提醒數",
+    "years": "年度",
+}
 
 
 @register.filter
@@ -23,28 +51,57 @@ def change_rows(changes: dict[str, Any], object_type: str = "") -> list[tuple[st
     of its own with no "before". A filter, because `changes.items` would look up a field "items"."""
     rows = []
     for field, value in (changes or {}).items():
+        if field in HIDDEN:
+            continue
         if field == "_" and isinstance(value, dict):
             rows += [
                 (_label(object_type, k), "", _shown(v)) for k, v in value.items() if v not in (None, "", [])
             ]
         elif field == "_" or not (isinstance(value, list) and len(value) == 2):
-            rows.append((_label(object_type, field), "", _shown(value)))
+            rows.append((_label(object_type, field), "", _value(object_type, field, value)))
         else:
-            rows.append((_label(object_type, field), _shown(value[0]), _shown(value[1])))
+            before, after = value
+            rows.append(
+                (
+                    _label(object_type, field),
+                    _value(object_type, field, before),
+                    _value(object_type, field, after),
+                )
+            )
     return rows
 
 
-def _label(object_type: str, field: str) -> str:
-    """The field's verbose name on the entry's model (「program_id」 → 「方案」), else the name as stored."""
+def _field(object_type: str, field: str) -> Any:
     try:
         model = apps.get_model(object_type) if "." in object_type else None
         if model is not None:
             found = model._meta.get_field(field.removesuffix("_id"))
             if hasattr(found, "verbose_name"):  # not a reverse relation (「items」 of a plan)
-                return str(found.verbose_name)
+                return found
     except (LookupError, FieldDoesNotExist, ValueError):
         pass
-    return field
+    return None
+
+
+def _label(object_type: str, field: str) -> str:
+    """The field's verbose name on the entry's model (「program_id」 → 「方案」), the extra context's
+    name in words (「from_version」 → 「原版本」), else the name as stored."""
+    found = _field(object_type, field)
+    if found is not None:
+        return str(found.verbose_name)
+    return EXTRA_LABELS.get(field, field)
+
+
+def _value(object_type: str, field: str, value: Any) -> str:
+    """A choice as its label (「draft」 → 「草稿」), a foreign key as the object it names."""
+    found = _field(object_type, field)
+    if found is not None and value not in (None, ""):
+        if found.choices:
+            return str(dict(found.flatchoices).get(value, value))
+        if found.is_relation and found.related_model is not None and isinstance(value, int):
+            named = found.related_model._default_manager.filter(pk=value).first()
+            return str(named) if named is not None else f"#{value}"
+    return _shown(value)
 
 
 def _shown(value: Any) -> str:

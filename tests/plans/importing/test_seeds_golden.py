@@ -134,7 +134,7 @@ def test_002_is_filed_by_the_letter_it_cites_not_the_older_name_it_uses():
 
 
 def test_003_steps_and_rewards_are_read_into_their_own_sections():
-    """003 has 伍、實施步驟 and 柒、獎勵方式, two of the contents 001 and 003 require of a plan."""
+    """003 has 伍、實施步驟 and 柒、獎勵方式, two of the contents 003 requires of a plan (伍、一)."""
     plan = parse_file(seed_path("003_bbcf824ec25e213b"), max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
     assert "1月底前簽報上級機關" in plan.steps
     assert plan.rewards.strip() and "獎" in plan.rewards

@@ -1,0 +1,56 @@
+"""What waits for a user in reporting: this period's 辦理情形, not yet sent (core.todos)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.agencies.rules import Role, parent_path
+from servq.agencies.selectors import grants_of
+from servq.core import todos
+from servq.core.todos import Todo
+from servq.plans.models import Plan, PlanStatus
+from servq.reporting.models import ItemProgress, ReportingPeriod
+
+# A report shows up this many days before it is due (a quarter's report is due after it ends).
+LEAD_DAYS = 30
+
+
+@todos.source(30, _("本期待填報的辦理情形"))
+def reports_due(user: Any, today: dt.date) -> list[Todo]:
+    """For coordinators their agency's plans; for unit staff the plans of the agency their unit is in."""
+    grants = grants_of(user)
+    paths = {g.path for g in grants if g.role == Role.COORDINATOR}
+    paths |= {p for g in grants if g.role == Role.UNIT_STAFF and (p := parent_path(g.path))}
+    if not paths:
+        return []
+    plans = Plan.objects.filter(
+        agency__path__in=paths,
+        cycle__isnull=False,
+        status__in=[PlanStatus.APPROVED, PlanStatus.PUBLISHED],
+    ).select_related("agency")
+    found = []
+    for plan in plans:
+        periods = ReportingPeriod.objects.filter(
+            cycle_id=plan.cycle_id,
+            closed_at__isnull=True,
+            opens_on__lte=today,
+            due_on__gte=today,
+            due_on__lte=today + dt.timedelta(days=LEAD_DAYS),
+        )
+        for period in periods:
+            sent = ItemProgress.objects.filter(
+                period=period, item__plan=plan, submitted_at__isnull=False
+            ).exists()
+            if not sent:
+                found.append(
+                    Todo(
+                        f"{plan.agency.name}：{period.label}",
+                        reverse("reporting:progress", args=[plan.pk, period.pk]),
+                        period.due_on,
+                    )
+                )
+    return found
