@@ -32,6 +32,7 @@ from servq.core.downloads import as_download, neutralize
 from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
+from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
 
 STAFF_ROLES = [Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF]
@@ -143,33 +144,46 @@ def open_data(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRes
     return response
 
 
-OPEN_FIELDS = [
-    "case",
-    "category",
-    "channel",
-    "agency",
-    "received",
-    "closed",
-    "state",
-    "outcome",
-    "on_time",
-    "area",
-    "description",
+# The CSV is read by people in a spreadsheet: Chinese headers, labels for codes, dates in 民國 beside
+# the ISO date machines sort by. The JSON keeps the codes with the labels beside them.
+CSV_COLUMNS = [
+    ("案號", "case"),
+    ("類別", "category"),
+    ("管道", "channel_label"),
+    ("承辦機關", "agency"),
+    ("收件日期", "received_roc"),
+    ("收件日期（西元）", "received"),
+    ("結案日期", "closed_roc"),
+    ("結案日期（西元）", "closed"),
+    ("狀態", "state_label"),
+    ("處理結果", "outcome_label"),
+    ("如期結案", "on_time_label"),
+    ("地區", "area"),
+    ("內容", "description"),
 ]
 
 
 def _open_row(case: Case) -> dict[str, Any]:
     names = [case.citizen_name]
+    received = timezone.localdate(case.received_at)
+    closed = timezone.localdate(case.closed_at) if case.closed_at else None
+    on_time = case.closed_on_time
     return {
         "case": case.number,
         "category": case.category.name,
         "channel": case.channel,
+        "channel_label": case.get_channel_display(),
         "agency": case.agency.name,
-        "received": timezone.localdate(case.received_at).isoformat(),
-        "closed": timezone.localdate(case.closed_at).isoformat() if case.closed_at else "",
+        "received": received.isoformat(),
+        "received_roc": format_roc_date(received),
+        "closed": closed.isoformat() if closed else "",
+        "closed_roc": format_roc_date(closed) if closed else "",
         "state": case.state,
+        "state_label": case.get_state_display(),
         "outcome": case.outcome,
-        "on_time": "" if case.closed_on_time is None else case.closed_on_time,
+        "outcome_label": case.get_outcome_display() if case.outcome else "",
+        "on_time": "" if on_time is None else on_time,
+        "on_time_label": "" if on_time is None else ("是" if on_time else "否"),
         "area": rules.coarsen_address(case.address),
         "description": rules.scrub(case.description, names),
     }
@@ -179,9 +193,9 @@ def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff".encode()
-    writer.writerow(OPEN_FIELDS)
+    writer.writerow([header for header, _ in CSV_COLUMNS])
     for row in rows:
-        writer.writerow([neutralize(str(row[f])) for f in OPEN_FIELDS])
+        writer.writerow([neutralize(str(row[key])) for _, key in CSV_COLUMNS])
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()

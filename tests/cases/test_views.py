@@ -185,3 +185,24 @@ def test_after_transferring_out_of_reach_the_handler_lands_on_their_queue(
     )
     assert response.status_code == 302 and response["Location"] == reverse("cases:queue")
     assert "已移文至經濟部。" in client.get(reverse("cases:queue")).content.decode()
+
+
+def test_the_open_data_csv_reads_in_chinese_with_roc_dates_and_the_json_keeps_codes(client, file_case):
+    """Issue 14.18: a spreadsheet user reads 網路表單 and 115年…, not 'web' and an ISO date alone."""
+    from django.utils import timezone
+
+    from servq.core.rules import format_roc_date
+
+    file_case(text="路燈不亮")
+    today = timezone.localdate()
+    month = today.strftime("%Y-%m")
+    csv_text = b"".join(
+        client.get(reverse("cases:open_data", args=["csv"]), {"month": month}).streaming_content
+    ).decode("utf-8-sig")
+    header, first = csv_text.splitlines()[:2]
+    assert header.startswith("案號,類別,管道,承辦機關,收件日期,收件日期（西元）")
+    assert "網路表單" in first and format_roc_date(today) in first and today.isoformat() in first
+    rows = json.loads(
+        b"".join(client.get(reverse("cases:open_data", args=["json"]), {"month": month}).streaming_content)
+    )
+    assert rows[0]["channel"] == "web" and rows[0]["channel_label"] == "網路表單"

@@ -405,6 +405,14 @@ def test_compliance_report_by_agency(client, cycle, plan, supervisor, coordinato
     client.force_login(supervisor)
     page = client.get(reverse("reporting:compliance", args=[quarters[0].pk])).content.decode()
     assert "財政部" in page and "經濟部" in page
+    csv_text = client.get(reverse("reporting:compliance", args=[quarters[0].pk]), {"format": "csv"})
+    lines = csv_text.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "機關,送出日期,送出日期（西元）,狀態"
+    from django.utils import timezone
+
+    from servq.core.rules import format_roc_date
+
+    assert f"財政部,{format_roc_date(timezone.localdate())}," in "\n".join(lines)
 
 
 def test_a_two_column_calendar_like_004s_is_kept_as_written(client, cycle, supervisor):

@@ -15,6 +15,7 @@ from servq.core.downloads import csv_response
 from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
+from servq.core.rules import format_roc_date
 from servq.reporting import selectors, services
 from servq.reporting.forms import (
     PeriodsForm,
@@ -109,9 +110,14 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_response(
             f"compliance-{period.pk}.csv",
-            ["機關", "送出日期", "狀態"],
+            ["機關", "送出日期", "送出日期（西元）", "狀態"],
             [
-                [r.agency.name, r.submitted_on.isoformat() if r.submitted_on else "", STATE_LABELS[r.state]]
+                [
+                    r.agency.name,
+                    format_roc_date(r.submitted_on) if r.submitted_on else "",
+                    r.submitted_on.isoformat() if r.submitted_on else "",
+                    STATE_LABELS[r.state],
+                ]
                 for r in rows
             ],
         )
