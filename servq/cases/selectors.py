@@ -147,6 +147,26 @@ def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> 
     )
 
 
+def monthly_by_category(root: Agency, months: list[dt.date]) -> dict[str, list[int]]:
+    """Cases received per category in each of the months, from the roll-ups (one grouped query)."""
+    if not months:
+        return {}
+    rows = (
+        CaseStats.objects.filter(
+            agency__path__startswith=root.path, month__gte=months[0], month__lte=months[-1]
+        )
+        .values_list("category__name", "month")
+        .annotate(received=Sum("received"))
+        .order_by()
+    )
+    position = {month: index for index, month in enumerate(months)}
+    found: dict[str, list[int]] = {}
+    for name, month, received in rows:
+        if month in position and received:
+            found.setdefault(name, [0] * len(months))[position[month]] += received
+    return dict(sorted(found.items(), key=lambda pair: -sum(pair[1])))
+
+
 OVERDUE_DIMENSIONS = ("agency", "unit", "category__name", "channel")
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -27,12 +28,13 @@ from servq.cases import rules, selectors, services
 from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
 from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
+from servq.core import charts
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
 from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
-from servq.core.rules import format_roc_date
+from servq.core.rules import format_roc_date, short_roc_month
 from servq.core.selectors import office_calendar
 
 STAFF_ROLES = [Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF]
@@ -354,6 +356,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         {
             "root": root,
             "data": data,
+            **_analytics_charts(root, data),
             "start": start,
             "today": today,
             "percentiles": selectors.close_time_percentiles(root, start, today),
@@ -363,6 +366,30 @@ def analytics(request: HttpRequest) -> HttpResponse:
             "last_month": (month - dt.timedelta(days=1)).strftime("%Y-%m"),
         },
     )
+
+
+def _analytics_charts(root: Agency, data: selectors.Analytics) -> dict[str, Any]:
+    """Volume, on-time rate and categories per month as charts (their tables are on the page too)."""
+    months = [month for month, _ in data.months]
+    labels = [short_roc_month(month) for month in months]
+    by_category = selectors.monthly_by_category(root, months)
+    return {
+        "volume_chart": charts.columns(
+            gettext("每月收件數"), labels, {gettext("收件"): [f["received"] for _, f in data.months]}
+        ),
+        "on_time_chart": charts.lines(
+            gettext("每月如期結案率（%）"),
+            labels,
+            {gettext("如期結案率"): [f["on_time_rate"] for _, f in data.months]},
+            top=100,
+            suffix="%",
+        ),
+        "category_chart": charts.columns(gettext("各類別每月收件數"), labels, by_category),
+        "category_months": [
+            (label, [values[i] for values in by_category.values()]) for i, label in enumerate(labels)
+        ],
+        "category_names": list(by_category),
+    }
 
 
 # --- configuration ------------------------------------------------------------------------------

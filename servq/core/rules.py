@@ -125,6 +125,11 @@ def format_roc_month(day: dt.date) -> str:
     return f"{to_roc_year(day.year)}年{day.month}月"
 
 
+def short_roc_month(day: dt.date) -> str:
+    """「115/3」: a month as a chart's axis can fit it, twelve to a phone's width."""
+    return f"{to_roc_year(day.year)}/{day.month}"
+
+
 def format_roc_year(year: int) -> str:
     return f"{to_roc_year(year)}年"
 

@@ -378,3 +378,49 @@ def published_self_evaluations() -> QuerySet[SelfEvaluation]:
         .prefetch_related(Prefetch("grades"))
         .order_by("-year", "-half", "plan__agency__path")
     )
+
+
+@dataclass(frozen=True)
+class IndicatorTrend:
+    """One indicator over its plan's years: the target set for each year and the actual reached."""
+
+    indicator: Indicator
+    years: list[int]
+    targets: list[Decimal | None]
+    actuals: list[Decimal | None]
+
+    @property
+    def rows(self) -> list[tuple[int, Decimal | None, Decimal | None]]:
+        return list(zip(self.years, self.targets, self.actuals, strict=True))
+
+
+def indicator_trends(cycle: PlanCycle, root: Agency) -> list[IndicatorTrend]:
+    """Each indicator of the agency's own plan in the cycle, target against actual for every year
+    of the plan; a year's actual is its latest period's (a year-end report, else the last quarter)."""
+    plans = Plan.objects.filter(cycle=cycle, agency=root).exclude(status="superseded")
+    indicators = list(
+        Indicator.objects.filter(plan__in=plans)
+        .prefetch_related("targets")
+        .select_related("plan")
+        .order_by("position")
+    )
+    latest: dict[tuple[int, int], Decimal] = {}
+    for actual in (
+        IndicatorActual.objects.filter(indicator__in=indicators)
+        .select_related("period")
+        .order_by("period__end", "period__frequency")
+    ):
+        latest[(actual.indicator_id, actual.period.end.year)] = actual.value
+    trends = []
+    for indicator in indicators:
+        years = list(range(indicator.plan.first_year, indicator.plan.last_year + 1))
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        trends.append(
+            IndicatorTrend(
+                indicator,
+                years,
+                [targets.get(year) for year in years],
+                [latest.get((indicator.pk, year)) for year in years],
+            )
+        )
+    return trends

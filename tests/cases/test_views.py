@@ -140,6 +140,14 @@ def test_analytics_from_the_roll_ups(client, file_case, handler, agency_tree):
     client.force_login(handler)
     page = client.get(reverse("cases:analytics")).content.decode()
     assert "財政部" in page and "100.0" in page
+    # Issue 14.17: the months as charts, each beside its table.
+    assert "每月收件數" in page and "每月如期結案率（%）" in page and "各類別每月收件數" in page
+    from django.utils import timezone
+
+    from servq.core.rules import short_roc_month
+
+    month = short_roc_month(timezone.localdate())
+    assert f"<title>{month} 陳情：1</title>" in page and f"<title>{month} 諮詢：1</title>" in page
 
 
 def test_the_queue_orders_by_time_left(client, file_case, handler):

@@ -459,3 +459,38 @@ def test_only_the_cycles_supervisors_change_the_year_end_layout(client, cycle, c
     )
     cycle.refresh_from_db()
     assert response.status_code in (403, 404) and not cycle.year_end_units
+
+
+def test_an_agencys_dashboard_charts_each_indicator_against_its_targets(
+    client, cycle, plan, coordinator, quarters
+):
+    """Issue 14.17: the indicators over the plan's years, target (dashed) against actual, with the table."""
+    from servq.plans.models import Indicator
+    from servq.reporting.selectors import indicator_trends
+
+    indicator = Indicator.objects.create(plan=plan, item=plan.items.first(), name="網站有效連結率", unit="%")
+    indicator.targets.create(year=2026, value=95)
+    services.save_progress(
+        by=coordinator,
+        item=plan.items.first(),
+        period=quarters[0],
+        status="on_track",
+        narrative="每月檢測",
+        actuals={indicator.pk: "90"},
+    )
+    services.save_progress(
+        by=coordinator,
+        item=plan.items.first(),
+        period=quarters[1],
+        status="on_track",
+        narrative="每月檢測",
+        actuals={indicator.pk: "97"},
+    )
+    (trend,) = indicator_trends(cycle, plan.agency)
+    assert trend.rows == [(2026, 95, 97)]  # the year's latest period counts
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("reporting:dashboard", args=[cycle.pk]), {"agency": plan.agency.pk}
+    ).content.decode()
+    assert "指標歷年目標值與實際值" in page and "網站有效連結率（%）" in page
+    assert 'stroke-dasharray="6 4"' in page  # the target line

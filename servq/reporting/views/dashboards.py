@@ -7,11 +7,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.selectors import agencies_for
+from servq.core import charts
 from servq.core.downloads import csv_response
+from servq.core.rules import format_roc_year
 from servq.reporting import selectors
 from servq.reporting.models import (
     ProgressStatus,
@@ -54,8 +57,24 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": labels,
             "periods": selectors.periods_of(cycle),
             "max_status": max(data.by_status.values(), default=0) or 1,
+            "indicator_charts": _indicator_charts(cycle, root),
         },
     )
+
+
+def _indicator_charts(cycle: Any, root: Agency) -> list[tuple[selectors.IndicatorTrend, charts.Chart]]:
+    """Each of the agency's indicators as target (dashed) against actual over the plan's years."""
+    found = []
+    for trend in selectors.indicator_trends(cycle, root):
+        unit = trend.indicator.unit
+        chart = charts.lines(
+            f"{trend.indicator.name}（{unit}）" if unit else trend.indicator.name,
+            [format_roc_year(year) for year in trend.years],
+            {gettext("目標值"): trend.targets, gettext("實際值"): trend.actuals},
+            dashed=[gettext("目標值")],
+        )
+        found.append((trend, chart))
+    return found
 
 
 def _default_root(request: HttpRequest, cycle: Any) -> Agency:
