@@ -254,6 +254,8 @@ SERVQ_CHROMIUM = env_str("SERVQ_CHROMIUM", "/usr/bin/chromium")
 SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")
 SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", "Noto Sans CJK TC")
 SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
+# The address people reach servq at, for the links in e-mails (notices, reminders).
+SERVQ_SITE_URL = env_str("SERVQ_SITE_URL", "http://127.0.0.1:8000")
 SERVQ_LEASE_SECONDS = env_int("SERVQ_LEASE_SECONDS", 60)
 
 # The client's address behind proxies (rate limits, logs): see servq/core/clientip.py and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from servq.agencies.models import Agency, Membership
@@ -60,6 +61,15 @@ def may_act_on_agency(user: Any, agency: Agency) -> bool:
 
 def agency_tree() -> QuerySet[Agency]:
     return Agency.objects.select_related("parent").order_by("path")
+
+
+def users_holding(role: str, agency: Agency) -> QuerySet[Any]:
+    """The active users who hold ``role`` in exactly that agency (whom a notice concerns)."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__agency=agency, memberships__role=role, is_active=True)
+        .distinct()
+    )
 
 
 def body_of(agency: Agency) -> Agency:

@@ -123,3 +123,43 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} by {self.holder} until {self.expires_at:%H:%M:%S}"
+
+
+class Notification(OutboxMessage):
+    """A notice to one person about one event (a plan returned, a case transferred to them): shown in
+    servq at once, and e-mailed through the outbox when their preference allows. One per event and
+    person: the event is the audit entry that recorded it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(AuditEntry, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("類型"), max_length=40)
+    subject = models.CharField(_("主旨"), max_length=200)
+    body = models.TextField(_("內容"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    # Whether this one goes by e-mail too (the preference as it stood when the event happened).
+    email = models.BooleanField(default=True)
+    read_at = models.DateTimeField(_("已讀時間"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["event", "recipient"], name="notification_once")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of notice a person does not want by e-mail (they still see them in servq)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preference"
+    )
+    no_email = models.JSONField(_("不寄電子郵件的通知類型"), default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.no_email}"

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from servq.agencies.rules import Role
 from servq.agencies.selectors import roles_of
+from servq.core.models import Notification
 
 CASE_ROLES = {Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF}
 
@@ -21,4 +22,5 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     return {
         "menu_cases": user.is_superuser or bool(roles & CASE_ROLES),
         "menu_audit": user.is_superuser or Role.SUPERVISOR in roles,
+        "unread_notices": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -7,14 +7,17 @@ import datetime as dt
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.views.i18n import set_language
 
 from servq.agencies import selectors
 from servq.agencies.access import access
 from servq.agencies.models import Role
-from servq.core import todos
+from servq.core import notices, todos
+from servq.core.models import Notification, NotificationPreference
 from servq.core.rules import OfficeCalendar, working_days_between
 from servq.core.selectors import office_calendar
 from servq.plans.selectors import plans_visible_to, published_plans
@@ -89,3 +92,45 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         "agencies/detail.html",
         {"agency": agency, "children": children, "members": members, "plans": plans},
     )
+
+
+# --- notices ------------------------------------------------------------------------------------
+
+NOTICES_SHOWN = 50
+
+
+@access(signed_in=True)
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The user's notices, newest first, and which kinds they want by e-mail too."""
+    shown = list(Notification.objects.filter(recipient=request.user)[:NOTICES_SHOWN])
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    muted = set(preference.no_email) if preference else set()
+    return render(
+        request,
+        "portal/notices.html",
+        {
+            "notices": shown,
+            "kinds": [(kind, label, kind not in muted) for kind, label in notices.KINDS.items()],
+            "has_email": bool(request.user.email),
+        },
+    )
+
+
+@access(signed_in=True)
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("notice") if value.isdigit()]
+    if not ids and request.POST.get("all") != "1":
+        messages.error(request, "請勾選要標示為已讀的通知。")
+        return redirect("portal:notices")
+    count = notices.mark_read(user=request.user, ids=None if request.POST.get("all") == "1" else ids)
+    messages.success(request, f"已將 {count} 則通知標示為已讀。")
+    return redirect("portal:notices")
+
+
+@access(signed_in=True)
+@require_POST
+def notice_preferences(request: HttpRequest) -> HttpResponse:
+    notices.set_email_preference(user=request.user, wanted=request.POST.getlist("email"))
+    messages.success(request, "已更新通知方式。")
+    return redirect("portal:notices")

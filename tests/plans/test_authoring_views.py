@@ -15,8 +15,8 @@ from tests.factories import PlanFactory, PlanItemFactory, open_cycle
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # session, user, plan, grants, nodes, items, units, indicators, comments, history, later versions,
-# the programs a plan outside a cycle may be refiled under
-EDIT_PAGE_QUERIES = 12
+# the programs a plan outside a cycle may be refiled under, the unread notices in the header
+EDIT_PAGE_QUERIES = 13
 
 
 @pytest.fixture

@@ -6,9 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role
+from servq.agencies.selectors import users_holding
 from servq.cases import rules
 from servq.cases.models import (
     Case,
@@ -18,8 +21,9 @@ from servq.cases.models import (
 from servq.cases.services._common import CaseError
 from servq.cases.services.outbox import _mail_on_commit
 from servq.cases.services.stats import _bump_stats, _count_close
-from servq.core import audit
+from servq.core import audit, notices
 from servq.core.actors import Actor, person
+from servq.core.models import AuditEntry
 from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
@@ -48,8 +52,8 @@ def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
     return fresh, before
 
 
-def _record(by: Actor, case: Case, action: str, before: str, **extra: Any) -> None:
-    audit.record(
+def _record(by: Actor, case: Case, action: str, before: str, **extra: Any) -> AuditEntry:
+    return audit.record(
         by=by,
         action=f"case.{action}",
         obj=case,
@@ -73,7 +77,14 @@ def assign(*, by: Actor, case: Case, unit: Agency, assignee: Any = None) -> Case
     fresh.save()
     _bump_stats(fresh, received=1)
     _event(fresh, "assigned", by=by, note=f"分派至{unit.name}")
-    _record(by, fresh, "assign", before, unit=unit.code)
+    entry = _record(by, fresh, "assign", before, unit=unit.code)
+    notices.notify(
+        event=entry,
+        recipients=users_holding(Role.UNIT_STAFF, unit),
+        subject=f"案件 {fresh.number} 分派給{unit.name}",
+        body=f"「{fresh.headline}」已分派給{unit.name}，處理期限 {format_roc_date(fresh.due_on)}。",
+        url=reverse("cases:detail", args=[fresh.number]),
+    )
     return fresh
 
 
@@ -180,8 +191,16 @@ def transfer(*, by: Actor, case: Case, to: Agency, reason: str) -> Case:
         from_agency=previous,
         to_agency=to,
     )
-    _record(
+    entry = _record(
         by, fresh, "transfer", before, from_agency=previous.code, to_agency=to.code, reason=reason.strip()
+    )
+    notices.notify(
+        event=entry,
+        recipients=users_holding(Role.COORDINATOR, to),
+        subject=f"案件 {fresh.number} 由{previous.name}移文至{to.name}",
+        body=f"「{fresh.headline}」由{previous.name}移文至{to.name}：{reason.strip()}。"
+        f"處理期限 {format_roc_date(fresh.due_on)}。",
+        url=reverse("cases:detail", args=[fresh.number]),
     )
     return fresh
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from servq.core import audit, changes
+from servq.agencies.rules import Role
+from servq.agencies.selectors import users_holding
+from servq.core import audit, changes, notices
 from servq.core.actors import Actor, person
 from servq.core.rules import format_roc_date
 from servq.plans import rules, selectors
@@ -57,7 +61,7 @@ def transition(
     locked.save()
     _sync_search_status(locked)
     _save_comments(by, locked, comment, item_comments or {})
-    audit.record(
+    entry = audit.record(
         by=by,
         action=f"plan.{action}",
         obj=locked,
@@ -66,8 +70,37 @@ def transition(
         after=audit.snapshot(locked, ["status"]),
         extra={"comment": comment} if comment else None,
     )
+    _notify(entry, locked, action, comment)
     plan.refresh_from_db()
     return locked
+
+
+# Who a decision concerns: the agency's coordinators hear a return or an approval; the supervisors
+# of the body that runs the cycle hear that a plan went public.
+NOTICE_TEXTS = {
+    "return": ("「{title}」已退回修正", "{agency}的「{title}」已退回修正。審查意見：{comment}"),
+    "approve": ("「{title}」已核定", "{agency}的「{title}」已核定，可以公告。{comment}"),
+    "publish": ("{agency}已公告「{title}」", "{agency}的「{title}」已公告，民眾可以閱讀與下載。"),
+}
+
+
+def _notify(entry: Any, plan: Plan, action: str, comment: str) -> None:
+    if action not in NOTICE_TEXTS:
+        return
+    if action == "publish":
+        body = plan.cycle.agency if plan.cycle is not None else None
+        recipients = list(users_holding(Role.SUPERVISOR, body)) if body is not None else []
+    else:
+        recipients = list(users_holding(Role.COORDINATOR, plan.agency))
+    subject, text = NOTICE_TEXTS[action]
+    values = {"title": plan.title, "agency": plan.agency.name, "comment": comment.strip() or ""}
+    notices.notify(
+        event=entry,
+        recipients=recipients,
+        subject=subject.format(**values),
+        body=text.format(**values).strip(),
+        url=reverse("plans:detail", args=[plan.pk]),
+    )
 
 
 def _require_complete(plan: Plan) -> None:
