@@ -23,6 +23,7 @@ setup: $(UV)
 	$(UV) sync --frozen --quiet --python $(PYTHON)
 	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py prepare_fonts
 
 ## run: set up, load the demo once, start the task worker and the scheduler and serve http://$(HOST):$(PORT)/
 run: setup

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from servq.config import env_bool, env_choice, env_int, env_list, env_networks, env_str
+from servq.core import fonts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SERVQ_VAR_DIR", str(BASE_DIR / "var")))
@@ -251,8 +252,10 @@ SERVQ_WEBCHECK_A11Y_PAGES = env_int("SERVQ_WEBCHECK_A11Y_PAGES", 10)
 SERVQ_CHROMIUM = env_str("SERVQ_CHROMIUM", "/usr/bin/chromium")
 
 # PDF exports embed this CJK font (Debian's fonts-noto-cjk); the directory is searched recursively.
-SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", "/usr/share/fonts/opentype/noto")
-SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", "Noto Sans CJK TC")
+# Debian's Noto Sans CJK where installed, else the copy `make setup` fetched into var/fonts (core/fonts.py).
+_FONT_DIR, _FONT_FAMILY = fonts.choose(VAR_DIR)
+SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", str(_FONT_DIR))
+SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", _FONT_FAMILY)
 SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
 # The address people reach servq at, for the links in e-mails (notices, reminders).
 SERVQ_SITE_URL = env_str("SERVQ_SITE_URL", "http://127.0.0.1:8000")

@@ -139,3 +139,12 @@ def test_a_bad_freshness_rule_names_its_line(text, message):
 
     with pytest.raises(ValueError, match=message):
         parse_freshness_rules(text)
+
+
+def test_a_missing_browser_is_explained_with_its_fix_in_chinese():
+    from servq.webcheck.a11y import BrowserMissing
+
+    note = f"accessibility not checked: {BrowserMissing('/usr/bin/chromium is missing (SERVQ_CHROMIUM); install Debian' + chr(39) + 's chromium')}"
+    shown = rules.explain(note)
+    assert "這台伺服器沒有 Chromium（/usr/bin/chromium）" in shown and "apt-get install chromium" in shown
+    assert "install" not in shown.replace("apt-get install", "")

@@ -9,14 +9,18 @@ from pathlib import Path
 
 from django.conf import settings
 
+from servq.core import fonts
+from servq.core.errors import ServiceError
+
 from servq.plans.exporting.document import PlanDocument
 from servq.plans.exporting.office import _outline, indicator_rows, table_rows
 
 TEMPLATE = Path(__file__).with_name("plan.typ")
 
 
-class FontMissing(RuntimeError):
-    """The CJK font the PDF embeds is not on this machine."""
+class FontMissing(ServiceError):
+    """The CJK font the PDF embeds is not on this machine. A refusal like any other: the page the
+    user came from says so, in their language, and names the fix (never a 500)."""
 
 
 def column_widths(document: PlanDocument) -> list[float]:
@@ -40,9 +44,11 @@ def to_pdf(document: PlanDocument) -> bytes:
     import typst
 
     font_dir = Path(settings.SERVQ_PDF_FONT_DIR)
-    if not any(font_dir.glob("NotoSansCJK*")) and not any(font_dir.glob("**/NotoSansCJK*")):
+    if not fonts.usable(font_dir):
         raise FontMissing(
-            f"no Noto Sans CJK font in {font_dir} (SERVQ_PDF_FONT_DIR); install Debian's fonts-noto-cjk"
+            f"無法產生 PDF：這台伺服器在 {font_dir}（SERVQ_PDF_FONT_DIR）沒有中文字型。請系統管理者執行 "
+            "make setup（會把 Noto Sans 繁體中文字型下載到 var/fonts），或安裝 Debian 套件 fonts-noto-cjk。"
+            "其他格式（ODT、DOCX、ODS、CSV）不受影響。"
         )
     data = {
         "title": document.title,
