@@ -17,6 +17,7 @@ from servq.agencies import selectors
 from servq.agencies.access import access
 from servq.agencies.models import Role
 from servq.core import notices, todos
+from servq.core.actors import person
 from servq.core.models import Notification, NotificationPreference
 from servq.core.rules import OfficeCalendar, working_days_between
 from servq.core.selectors import office_calendar
@@ -102,8 +103,9 @@ NOTICES_SHOWN = 50
 @access(signed_in=True)
 def notice_list(request: HttpRequest) -> HttpResponse:
     """The user's notices, newest first, and which kinds they want by e-mail too."""
-    shown = list(Notification.objects.filter(recipient=request.user)[:NOTICES_SHOWN])
-    preference = NotificationPreference.objects.filter(user=request.user).first()
+    user = person(request.user)  # signed in: @access says so
+    shown = list(Notification.objects.filter(recipient=user)[:NOTICES_SHOWN])
+    preference = NotificationPreference.objects.filter(user=user).first()
     muted = set(preference.no_email) if preference else set()
     return render(
         request,
@@ -111,7 +113,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         {
             "notices": shown,
             "kinds": [(kind, label, kind not in muted) for kind, label in notices.KINDS.items()],
-            "has_email": bool(request.user.email),
+            "has_email": bool(user and user.email),
         },
     )
 

@@ -202,7 +202,9 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"bad response: (.+)"), "回應格式錯誤：{0}"),
     (re.compile(r"check failed: (\w+)"), "檢查失敗（{0}）"),
     (
-        re.compile(r"accessibility not checked: (\S+) is missing \(SERVQ_CHROMIUM\); install Debian's chromium"),
+        re.compile(
+            r"accessibility not checked: (\S+) is missing \(SERVQ_CHROMIUM\); install Debian's chromium"
+        ),
         "未做無障礙檢測：這台伺服器沒有 Chromium（{0}）。請系統管理者安裝 Debian 套件 chromium"
         "（apt-get install chromium），或以 SERVQ_CHROMIUM 指定其位置；連結檢測不受影響。",
     ),

@@ -11,7 +11,6 @@ from django.conf import settings
 
 from servq.core import fonts
 from servq.core.errors import ServiceError
-
 from servq.plans.exporting.document import PlanDocument
 from servq.plans.exporting.office import _outline, indicator_rows, table_rows
 
