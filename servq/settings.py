@@ -146,6 +146,12 @@ EVIDENCE_DIR = (
     if SERVQ_ENV == "test"
     else env_str("SERVQ_EVIDENCE_DIR", str(VAR_DIR / "evidence"))
 )
+# Citizens' photos and files on cases: like evidence, outside the web root, served through a view.
+ATTACHMENTS_DIR = (
+    tempfile.mkdtemp(prefix="servq-test-attachments-")
+    if SERVQ_ENV == "test"
+    else env_str("SERVQ_ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))
+)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -153,6 +159,10 @@ STORAGES = {
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_DIR, "base_url": None},
+    },
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None},
     },
     "staticfiles": {
         "BACKEND": (
@@ -231,6 +241,8 @@ if SERVQ_ENV == "test":
 
 # Evidence uploads: the largest file accepted, in bytes.
 SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+SERVQ_ATTACHMENT_MAX_BYTES = env_int("SERVQ_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+SERVQ_ATTACHMENTS_PER_CASE = env_int("SERVQ_ATTACHMENTS_PER_CASE", 3)
 # Reminders go out this many working days before a report is due; escalation this many after it.
 SERVQ_REMIND_DAYS = env_int("SERVQ_REMIND_DAYS", 5)
 SERVQ_ESCALATE_DAYS = env_int("SERVQ_ESCALATE_DAYS", 5)

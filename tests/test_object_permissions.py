@@ -159,6 +159,7 @@ URLS: dict[str, Url] = {
     "cases:delete_rule": Url(lambda w: ({"pk": w.rule.pk}, "")),
     "cases:detail": Url(lambda w: ({"number": w.case.number}, "")),
     "cases:action": Url(lambda w: ({"number": w.case.number, "action": "start"}, "")),
+    "cases:attachment": Url(lambda w: ({"number": w.case.number, "pk": w.case.attachments.get().pk}, "")),
     # The public case API: a request's public fields by number (GeoReport v2), never personal data.
     "open311:service": Url(
         lambda w: ({"code": w.category.code, "fmt": "json"}, ""), scope="public", public_in=EVERY_STATE
@@ -246,6 +247,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         category=category,
         description="路燈不亮",
         email="ming@example.tw",
+        attachments=[case_services.Upload("路燈.pdf", b"%PDF-1.4 a lamp post")],
     )
     return World(
         agency_tree,

@@ -7,9 +7,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servq.cases.models import CaseCategory, Channel, Outcome
+from servq.cases.models import CaseCategory, Channel, Outcome, ReplyMethod
 from servq.cases.services import MAX_DESCRIPTION
 from servq.core.validators import no_markup
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked (type, size, metadata) by the intake service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class CitizenCaseForm(forms.Form):
@@ -30,6 +46,17 @@ class CitizenCaseForm(forms.Form):
         label=_("電子郵件"), max_length=254, required=False, help_text=_("用來寄送案號、查詢密碼與回覆")
     )
     phone = forms.CharField(label=_("電話"), max_length=30, required=False)
+    attachments = MultipleFileField(
+        label=_("照片或附件"),
+        required=False,
+        help_text=_("JPEG、PNG 或 PDF，最多 3 個、每個 5 MB；照片中的拍攝地點等資訊會先移除"),
+    )
+    reply_by = forms.ChoiceField(
+        label=_("回覆方式"),
+        choices=[("", _("依我留下的聯絡方式")), *ReplyMethod.choices],
+        required=False,
+        help_text=_("選電子郵件或電話，請留下該聯絡方式；無論選哪一種，都可以用案號與查詢密碼上網查詢"),
+    )
     # A field people never see; software that fills every field fills it.
     website = forms.CharField(required=False, max_length=200, label=_("請勿填寫此欄"))
 
@@ -47,6 +74,14 @@ class OperatorCaseForm(CitizenCaseForm):
         label=_("來源"),
         choices=[(c.value, c.label) for c in Channel if c not in (Channel.WEB, Channel.API)],
     )
+
+
+class CopyForm(forms.Form):
+    """Send the case number and query password again, to an address the citizen gives."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=24)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    email = forms.CharField(label=_("寄到這個電子郵件"), max_length=254)
 
 
 class TrackForm(forms.Form):

@@ -4,6 +4,7 @@ timeline, the roll-ups analytics read, and the API clients of the Open311 endpoi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,14 @@ class State(models.TextChoices):
     WAITING = rules.WAITING, _("待民眾補充")
     CLOSED = rules.CLOSED, _("已回覆結案")
     REOPENED = rules.REOPENED, _("重新處理")
+
+
+class ReplyMethod(models.TextChoices):
+    """How the citizen wants the answer (the query page shows it whichever they choose)."""
+
+    EMAIL = "email", _("電子郵件")
+    PHONE = "phone", _("電話")
+    NONE = "none", _("不需另行回覆，我會上網查詢")
 
 
 class Outcome(models.TextChoices):
@@ -143,6 +152,9 @@ class Case(models.Model):
     citizen_name = models.CharField(_("姓名"), max_length=60, blank=True)
     citizen_email = models.EmailField(_("電子郵件"), max_length=254, blank=True)
     citizen_phone = models.CharField(_("電話"), max_length=20, blank=True)
+    reply_by = models.CharField(
+        _("回覆方式"), max_length=10, choices=ReplyMethod.choices, default=ReplyMethod.NONE
+    )
     received_at = models.DateTimeField(_("收件時間"))
     due_on = models.DateField(_("處理期限"))
     paused_since = models.DateField(null=True, blank=True)
@@ -297,6 +309,30 @@ class TermCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.term}: {self.count}"
+
+
+def attachment_storage() -> Storage:
+    return storages["attachments"]
+
+
+class CaseAttachment(models.Model):
+    """A photo or file the citizen sent with the case: images re-encoded without their metadata
+    (a phone's photo carries where it was taken), stored outside the web root, shown to staff."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("檔名"), max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField(_("大小"))
+    file = models.FileField(storage=attachment_storage, upload_to="cases/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CitizenMail(OutboxMessage):

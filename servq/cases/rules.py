@@ -386,3 +386,23 @@ def _staffs_unit(grants: Sequence[Grant], unit_path: str | None) -> bool:
 def may_configure(grants: Iterable[Grant], body_path: str) -> bool:
     """Categories, time limits and routing: the body's supervisors (or those above it)."""
     return supervises(grants, body_path)
+
+
+# --- citizens' attachments ------------------------------------------------------------------------
+
+# What a citizen may attach, by what the file's first bytes say it is (its name must agree).
+ATTACHMENT_KINDS = {
+    "jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg"), "image/jpeg"),
+    "png": ((b"\x89PNG\r\n\x1a\n",), (".png",), "image/png"),
+    "pdf": ((b"%PDF-",), (".pdf",), "application/pdf"),
+}
+
+
+def attachment_kind(name: str, head: bytes) -> str | None:
+    """``jpeg``, ``png`` or ``pdf`` when the content and the name agree; None for anything else
+    (an HTML page renamed photo.jpg is refused, so is a real photo named photo.exe)."""
+    lowered = name.lower()
+    for kind, (magics, suffixes, _type) in ATTACHMENT_KINDS.items():
+        if any(head.startswith(magic) for magic in magics):
+            return kind if lowered.endswith(suffixes) else None
+    return None

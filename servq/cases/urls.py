@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_queue, name="queue"),
     path("new/", views.new_case, name="new"),
     path("track/", views.track, name="track"),
+    path("received/copy/", views.mail_copy, name="mail_copy"),
     path("intake/", views.intake, name="intake"),
     path("analytics/", views.analytics, name="analytics"),
     path("open-data.<slug:fmt>", views.open_data, name="open_data"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("configuration/rules/<int:pk>/delete/", views.delete_rule, name="delete_rule"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/do/<slug:action>/", views.case_action, name="action"),
+    path("<str:number>/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -10,9 +10,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,8 +27,8 @@ from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
-from servq.cases.forms import ActionForm, CitizenCaseForm, OperatorCaseForm, TrackForm
-from servq.cases.models import Case, CaseCategory, Channel, RoutingRule
+from servq.cases.forms import ActionForm, CitizenCaseForm, CopyForm, OperatorCaseForm, TrackForm
+from servq.cases.models import Case, CaseAttachment, CaseCategory, Channel, RoutingRule
 from servq.core import charts
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
@@ -51,9 +52,13 @@ def default_body() -> Agency | None:
 
 
 def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor) -> tuple[Case, str]:
-    fields = ("category", "description", "subject", "address", "name", "email", "phone")
+    fields = ("category", "description", "subject", "address", "name", "email", "phone", "reply_by")
+    uploads = [
+        services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
+        for upload in form.cleaned_data.get("attachments") or []
+    ]
     return services.submit_case(
-        channel=channel, body=body, by=by, **{f: form.cleaned_data[f] for f in fields}
+        channel=channel, body=body, by=by, attachments=uploads, **{f: form.cleaned_data[f] for f in fields}
     )
 
 
@@ -73,7 +78,9 @@ def new_case(request: HttpRequest) -> HttpResponse:
     body = default_body()
     if body is None:
         raise Http404
-    form = CitizenCaseForm(request.POST or None, categories=selectors.categories_of(body))
+    form = CitizenCaseForm(
+        request.POST or None, request.FILES or None, categories=selectors.categories_of(body)
+    )
     if request.method == "POST":
         if _limited(request, "cases.new", "5/10m"):
             return render(request, "cases/limited.html", status=429)
@@ -82,10 +89,46 @@ def new_case(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 case, token = _submit(form, body, Channel.WEB, by=None)
-                return render(request, "cases/received.html", {"case": case, "token": token})
+                return _received(request, case, token)
             except services.CaseError as error:
                 _form_errors(error, form)
     return render(request, "cases/new.html", {"form": form, "body": body}, status=400 if form.errors else 200)
+
+
+def _received(
+    request: HttpRequest, case: Case, token: str, copy: CopyForm | None = None, *, operator: bool = False
+) -> HttpResponse:
+    """The number and password, once, with the ways to keep them (print, e-mail a copy)."""
+    form = copy or CopyForm(initial={"number": case.number, "token": token, "email": case.citizen_email})
+    return render(
+        request,
+        "cases/received.html",
+        {"case": case, "token": token, "copy_form": form, "operator": operator},
+        status=400 if form.errors else 200,
+    )
+
+
+@access(public=True)
+@require_POST
+@never_cache
+def mail_copy(request: HttpRequest) -> HttpResponse:
+    """「寄到我的電子郵件」 on the received page: the number and password sent again, a few times at most."""
+    form = CopyForm(request.POST)
+    if _limited(request, "cases.copy", "5/10m"):
+        return render(request, "cases/limited.html", status=429)
+    if not form.is_valid():
+        raise Http404
+    case = get_object_or_404(
+        Case.objects.select_related("body", "agency", "category"), number=form.cleaned_data["number"]
+    )
+    token = form.cleaned_data["token"]
+    try:
+        services.mail_copy(case=case, token=token, to=form.cleaned_data["email"])
+    except services.CaseError as error:
+        form.add_error("email" if error.field == "email" else None, str(error))
+        return _received(request, case, token, form)
+    messages.success(request, f"已將案號與查詢密碼寄到 {form.cleaned_data['email']}。")
+    return _received(request, case, token, form)
 
 
 @access(public=True)
@@ -113,6 +156,18 @@ def track(request: HttpRequest) -> HttpResponse:
         else:
             context.update({"case": case, "timeline": selectors.public_timeline(case)})
     return render(request, "cases/track.html", context, status=400 if form.errors else 200)
+
+
+@access(roles=STAFF_ROLES)
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A citizen's file, to the staff who may open the case; always downloaded, never rendered here."""
+    case = get_object_or_404(selectors.cases_for(request.user), number=number)
+    found = get_object_or_404(CaseAttachment, pk=pk, case=case)
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type, as_attachment=True)
+    as_download(response, found.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @access(public=True)
@@ -322,11 +377,13 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise Http404
     if not agencies_for(request.user).filter(path__startswith=body.path).exists():
         raise PermissionDenied
-    form = OperatorCaseForm(request.POST or None, categories=selectors.categories_of(body))
+    form = OperatorCaseForm(
+        request.POST or None, request.FILES or None, categories=selectors.categories_of(body)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case, token = _submit(form, body, form.cleaned_data["channel"], by=request.user)
-            return render(request, "cases/received.html", {"case": case, "token": token, "operator": True})
+            return _received(request, case, token, operator=True)
         except services.CaseError as error:
             _form_errors(error, form)
     return render(

@@ -214,3 +214,154 @@ def test_the_open_data_csv_reads_in_chinese_with_roc_dates_and_the_json_keeps_co
         b"".join(client.get(reverse("cases:open_data", args=["json"]), {"month": month}).streaming_content)
     )
     assert rows[0]["channel"] == "web" and rows[0]["channel_label"] == "網路表單"
+
+
+# --- issue 14.13: the citizen's side ---------------------------------------------------------------
+
+
+def test_the_form_tells_the_citizen_what_their_data_is_for_and_takes_a_reply_method(client, body):
+    page = client.get(reverse("cases:new")).content.decode()
+    assert "個人資料蒐集告知" in page and "個人資料保護法第 8 條" in page and "回覆方式" in page
+    refused = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="petition").pk,
+            "description": "路燈不亮",
+            "reply_by": "email",
+        },
+    )
+    assert refused.status_code == 400 and "選擇以電子郵件回覆，請留下電子郵件" in refused.content.decode()
+
+
+def test_the_received_page_offers_print_and_a_copy_by_mail_a_few_times(client, body):
+    from servq.cases.models import Case, CitizenMail
+
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈不亮",
+            "phone": "0912345678",
+        },
+    )
+    page = response.content.decode()
+    case = Case.objects.get()
+    token = response.context["token"]
+    assert "列印本頁" in page and "data-print" in page and case.reply_by == "phone"
+    for _ in range(3):
+        client.post(
+            reverse("cases:mail_copy"), {"number": case.number, "token": token, "email": "me@example.tw"}
+        )
+    (copy, *_) = CitizenMail.objects.filter(to="me@example.tw")
+    assert token in copy.body and CitizenMail.objects.filter(to="me@example.tw").count() == 3
+    fourth = client.post(
+        reverse("cases:mail_copy"), {"number": case.number, "token": token, "email": "me@example.tw"}
+    )
+    assert "已寄出 3 次" in fourth.content.decode()
+    wrong = client.post(
+        reverse("cases:mail_copy"), {"number": case.number, "token": "WRONG123", "email": "x@example.tw"}
+    )
+    assert (
+        "案號或查詢密碼不正確" in wrong.content.decode()
+        and not CitizenMail.objects.filter(to="x@example.tw").exists()
+    )
+
+
+def test_the_query_page_shows_what_the_citizen_wrote_and_the_reply_once(client, file_case, handler):
+    case, token = file_case("inquiry", text="請問戶籍謄本怎麼申請？")
+    services.reply(by=handler, case=case, outcome="explained", text="可臨櫃或線上申請，攜帶身分證。")
+    page = client.post(reverse("cases:track"), {"number": case.number, "password": token}).content.decode()
+    assert "您反映的內容" in page and "請問戶籍謄本怎麼申請？" in page
+    assert page.count("可臨櫃或線上申請") == 1 and "已回覆（內容見下方）" in page
+
+
+def jpeg_with_location() -> bytes:
+    """A phone's photo: EXIF with the maker, the orientation and where it was taken (GPS)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 20), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0112] = 6  # rotated: the cleaned copy must be turned upright
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (25.0, 2.0, 30.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_a_photos_location_and_metadata_are_removed_before_it_is_kept(client, body, handler):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from servq.cases.models import CaseAttachment
+
+    photo = jpeg_with_location()
+    assert b"PhoneMaker" in photo
+    client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈不亮",
+            "attachments": [SimpleUploadedFile("路燈.jpg", photo, content_type="image/jpeg")],
+        },
+    )
+    (kept,) = CaseAttachment.objects.all()
+    data = kept.file.open("rb").read()
+    assert b"PhoneMaker" not in data and b"Exif" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert dict(image.getexif()) == {} and image.size == (20, 40)  # upright, by its orientation
+    client.force_login(handler)
+    download = client.get(reverse("cases:attachment", args=[kept.case.number, kept.pk]))
+    assert (
+        download["Content-Disposition"].startswith("attachment")
+        and "sandbox" in download["Content-Security-Policy"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("photo.jpg", b"<html><script>alert(1)</script></html>", "只接受 JPEG、PNG 照片或 PDF"),
+        ("photo.exe", b"\xff\xd8\xff\xe0 not really", "只接受 JPEG、PNG 照片或 PDF"),
+        ("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 50, "無法讀取這張圖片"),
+        ("big.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024), "超過上限"),
+    ],
+)
+def test_a_bad_attachment_is_refused_by_name_and_nothing_is_filed(client, body, name, data, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servq.cases.models import Case, CaseAttachment
+
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈不亮",
+            "attachments": [SimpleUploadedFile(name, data)],
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and name in page and message in page
+    assert not Case.objects.exists() and not CaseAttachment.objects.exists()
+
+
+def test_more_attachments_than_allowed_are_refused(client, body):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servq.cases.models import Case
+
+    files = [SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.4") for n in range(4)]
+    response = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈不亮",
+            "attachments": files,
+        },
+    )
+    assert "最多附加 3 個檔案，您選了 4 個" in response.content.decode() and not Case.objects.exists()

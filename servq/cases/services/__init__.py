@@ -19,6 +19,10 @@ from servq.cases.services._common import (  # noqa: F401
     TOKEN_LENGTH,
     CaseError,
 )
+from servq.cases.services.attachments import (  # noqa: F401
+    Upload,
+    clean_uploads,
+)
 from servq.cases.services.clients import (  # noqa: F401
     create_api_client,
     new_query_password,
@@ -39,6 +43,7 @@ from servq.cases.services.intake import (  # noqa: F401
     _clean_intake,
     _coordinate,
     _file,
+    mail_copy,
     new_case_number,
     route,
     submit_case,

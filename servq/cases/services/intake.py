@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,9 +16,12 @@ from servq.cases import rules, selectors
 from servq.cases.models import (
     Case,
     CaseCategory,
+    CitizenMail,
+    ReplyMethod,
 )
 from servq.cases.services._common import MAX_DESCRIPTION, CaseError
-from servq.cases.services.clients import new_query_password, token_hash
+from servq.cases.services.attachments import CleanFile, Upload, clean_uploads, save_attachments
+from servq.cases.services.clients import new_query_password, token_hash, token_matches
 from servq.cases.services.outbox import _mail_on_commit
 from servq.cases.services.stats import _bump_stats
 from servq.cases.services.workflow import _event
@@ -48,6 +52,18 @@ def _clean_intake(
         CaseError.require(found is not None, f"電話「{phone[:30]}」不是有效的號碼。", "phone")
         cleaned_phone = found or ""
     return text, email, cleaned_phone, _coordinate(lat, "lat", 90), _coordinate(long, "long", 180)
+
+
+def _reply_method(chosen: str, email: str, phone: str) -> str:
+    """The citizen's choice, which needs its contact; unchosen, the contact they left (else none)."""
+    if not chosen:
+        return ReplyMethod.EMAIL if email else ReplyMethod.PHONE if phone else ReplyMethod.NONE
+    CaseError.require(chosen in ReplyMethod.values, f"沒有「{chosen[:20]}」這種回覆方式。", "reply_by")
+    CaseError.require(
+        chosen != ReplyMethod.EMAIL or bool(email), "選擇以電子郵件回覆，請留下電子郵件。", "email"
+    )
+    CaseError.require(chosen != ReplyMethod.PHONE or bool(phone), "選擇以電話回覆，請留下電話。", "phone")
+    return chosen
 
 
 def _coordinate(value: Any, field: str, bound: int) -> Decimal | None:
@@ -97,6 +113,8 @@ def submit_case(
     name: str = "",
     email: str = "",
     phone: str = "",
+    reply_by: str = "",
+    attachments: Sequence[Upload] = (),
     by: Actor = None,
 ) -> tuple[Case, str]:
     """File a case from any channel; returns it with its query password (shown once, e-mailed).
@@ -106,6 +124,8 @@ def submit_case(
         category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category"
     )
     text, email, phone, lat_value, long_value = _clean_intake(description, email, phone, lat, long)
+    reply_by = _reply_method(reply_by, email, phone)
+    files = clean_uploads(attachments)
     agency, unit = route(body, category, address)
     case = Case(
         channel=channel,
@@ -121,10 +141,11 @@ def submit_case(
         citizen_name=name.strip()[:60],
         citizen_email=email,
         citizen_phone=phone,
+        reply_by=reply_by,
     )
     for attempt in range(1, NUMBER_ATTEMPTS + 1):
         try:
-            return _file(case, by=by)
+            return _file(case, by=by, files=files)
         except IntegrityError:
             if attempt == NUMBER_ATTEMPTS or not Case.objects.filter(number=case.number).exists():
                 raise
@@ -133,7 +154,7 @@ def submit_case(
 
 
 @transaction.atomic
-def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
+def _file(case: Case, *, by: Actor, files: Sequence[CleanFile] = ()) -> tuple[Case, str]:
     case.received_at = timezone.now()
     received = timezone.localdate(case.received_at)
     calendar = office_calendar((received.year, received.year + 1))
@@ -145,6 +166,7 @@ def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
     case.number = new_case_number(received)
     case.token_hash = token_hash(case.number, token)
     case.save(force_insert=True)
+    save_attachments(case, files)
     _event(case, "received", by=by, note=f"{category.name}，由{case.agency.name}辦理", to_agency=case.agency)
     audit.record(
         by=by,
@@ -163,3 +185,24 @@ def _file(case: Case, *, by: Actor) -> tuple[Case, str]:
     # Last before commit: the cases of the month share this roll-up row, so its lock is held briefly.
     _bump_stats(case, received=1)
     return case, token
+
+
+# A citizen may have the number and password sent again a few times, to any address they give.
+COPIES_PER_CASE = 3
+
+
+@transaction.atomic
+def mail_copy(*, case: Case, token: str, to: str) -> None:
+    """Send the number and query password again (the citizen lost them, or left no e-mail)."""
+    CaseError.require(token_matches(case, token), "案號或查詢密碼不正確。")
+    address = (to or "").strip()
+    CaseError.require(rules.valid_email(address), f"電子郵件「{address[:60]}」格式不正確。", "email")
+    subject = f"[{case.body.name}] 您的案號 {case.number}"
+    sent = CitizenMail.objects.filter(subject=subject).count()
+    CaseError.require(sent < COPIES_PER_CASE, f"這個案號已寄出 {sent} 次，請改用列印或抄寫。")
+    _mail_on_commit(
+        address,
+        subject,
+        f"案號 {case.number}，查詢密碼 {token}。\n處理期限：{format_roc_date(case.due_on)}。"
+        "請以案號與查詢密碼在網站「案件查詢」查詢辦理情形。",
+    )

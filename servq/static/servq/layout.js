@@ -18,6 +18,11 @@
     });
   }
 
+  // 3. A 「列印本頁」 button (data-print) prints the page: the citizen keeps their case number.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   document.querySelectorAll("table").forEach(function (table) {
     var head = table.tHead;
     if (!head || !head.rows.length || table.hasAttribute("data-no-cards")) { return; }
