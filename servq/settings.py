@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -221,6 +222,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# A map on the citizen's form (Leaflet) where the operator names a tile server it may use, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the server's usage policy); without one the
+# form takes a plain address. The tiles' origin is added to the Content-Security-Policy's img-src.
+SERVQ_MAP_TILES = env_str("SERVQ_MAP_TILES", "")
+SERVQ_MAP_ATTRIBUTION = env_str("SERVQ_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+SERVQ_MAP_CENTER = env_str("SERVQ_MAP_CENTER", "23.97,120.97,8")
+if SERVQ_MAP_TILES:
+    _tiles = urlsplit(SERVQ_MAP_TILES.replace("{s}", "x"))
+    if _tiles.scheme != "https" or not _tiles.netloc:
+        raise ImproperlyConfigured(f"SERVQ_MAP_TILES must be an https URL template, not {SERVQ_MAP_TILES!r}")
+    # 「{s}.tile.example.org」 spreads tiles over subdomains: allow them all.
+    _tile_host = "*." + _tiles.netloc.split(".", 1)[1] if "{s}" in SERVQ_MAP_TILES else _tiles.netloc
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"https://{_tile_host}")
 
 LOGGING = {
     "version": 1,

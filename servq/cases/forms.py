@@ -41,6 +41,9 @@ class CitizenCaseForm(forms.Form):
         help_text=_("請說明事由、時間與地點；最多 5000 字"),
     )
     address = forms.CharField(label=_("地點"), max_length=200, required=False, validators=[no_markup])
+    # Set by the map (map.js) where the operator allows one; checked again by the intake service.
+    lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    long = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     name = forms.CharField(label=_("姓名"), max_length=60, required=False, validators=[no_markup])
     email = forms.CharField(
         label=_("電子郵件"), max_length=254, required=False, help_text=_("用來寄送案號、查詢密碼與回覆")

@@ -52,7 +52,18 @@ def default_body() -> Agency | None:
 
 
 def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor) -> tuple[Case, str]:
-    fields = ("category", "description", "subject", "address", "name", "email", "phone", "reply_by")
+    fields = (
+        "category",
+        "description",
+        "subject",
+        "address",
+        "lat",
+        "long",
+        "name",
+        "email",
+        "phone",
+        "reply_by",
+    )
     uploads = [
         services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
         for upload in form.cleaned_data.get("attachments") or []
@@ -92,7 +103,23 @@ def new_case(request: HttpRequest) -> HttpResponse:
                 return _received(request, case, token)
             except services.CaseError as error:
                 _form_errors(error, form)
-    return render(request, "cases/new.html", {"form": form, "body": body}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/new.html",
+        {"form": form, "body": body, "map": _map_settings()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _map_settings() -> dict[str, str] | None:
+    """The map on the form, where the operator named a tile server (SERVQ_MAP_TILES); else none."""
+    if not settings.SERVQ_MAP_TILES:
+        return None
+    return {
+        "tiles": settings.SERVQ_MAP_TILES,
+        "attribution": settings.SERVQ_MAP_ATTRIBUTION,
+        "center": settings.SERVQ_MAP_CENTER,
+    }
 
 
 def _received(

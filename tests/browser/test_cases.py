@@ -46,3 +46,31 @@ def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
     page.goto(live_server.url + "/cases/configuration/")
     assert "處理期限" in page.content()
     assert axe_violations(page) == []
+
+
+def test_a_citizen_places_a_repair_on_the_map_and_keeps_the_number(
+    page, live_server, agency_tree, settings, axe_violations
+):
+    """Issue 14.13: the map where the operator allows one (tiles from servq's own origin here, so the
+    Content-Security-Policy holds), the place kept with the case, and 「列印本頁」 on the received page."""
+    cache.clear()
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.update(agency=agency_tree["mof"])
+    settings.SERVQ_MAP_TILES = (
+        f"{live_server.url}/static/servq/leaflet-1.9.4/images/marker-shadow.png?{{z}}/{{x}}/{{y}}"
+    )
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/cases/new/")
+        page.locator("#case-map").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(page) == []
+    page.get_by_label("類別").select_option(label="報修")
+    page.get_by_label("內容").fill("這裡的路燈不亮")
+    page.locator("#case-map").click(position={"x": 120, "y": 100})
+    assert page.locator("#map-chosen").inner_text().startswith("已選位置：")
+    page.get_by_role("button", name="送出").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert case.lat is not None and case.long is not None
+    assert page.get_by_role("button", name="列印本頁").is_visible()

@@ -365,3 +365,37 @@ def test_more_attachments_than_allowed_are_refused(client, body):
         },
     )
     assert "最多附加 3 個檔案，您選了 4 個" in response.content.decode() and not Case.objects.exists()
+
+
+def test_without_a_tile_server_the_form_has_no_map_and_takes_an_address(client, body):
+    page = client.get(reverse("cases:new")).content.decode()
+    assert "case-map" not in page and "leaflet" not in page and 'name="address"' in page
+
+
+def test_with_a_tile_server_the_form_has_a_map_whose_place_is_kept(client, body, settings):
+    from servq.cases.models import Case
+
+    settings.SERVQ_MAP_TILES = "https://tile.example.org/{z}/{x}/{y}.png"
+    page = client.get(reverse("cases:new")).content.decode()
+    assert 'id="case-map"' in page and "leaflet-1.9.4/leaflet.js" in page and 'name="lat"' in page
+    client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈不亮",
+            "lat": "25.046254",
+            "long": "121.517532",
+        },
+    )
+    case = Case.objects.get()
+    assert (str(case.lat), str(case.long)) == ("25.046254", "121.517532")
+    refused = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "路燈",
+            "lat": "95",
+            "long": "0",
+        },
+    )
+    assert refused.status_code == 400 and Case.objects.count() == 1
