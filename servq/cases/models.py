@@ -145,6 +145,8 @@ class Case(models.Model):
     outcome = models.CharField(_("結果"), max_length=16, choices=Outcome.choices, blank=True)
     subject = models.CharField(_("主旨"), max_length=120, blank=True)
     description = models.TextField(_("內容"))
+    # The district the address names (rules.district_of), for counts by district without reading addresses.
+    district = models.CharField(_("行政區"), max_length=20, blank=True)
     address = models.CharField(_("地點"), max_length=200, blank=True)
     lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     long = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)

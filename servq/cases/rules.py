@@ -275,6 +275,17 @@ def coarsen_address(address: str) -> str:
     return district.group(1) if district else ""
 
 
+_CITY = re.compile(r"^[\u4e00-\u9fff]{1,3}?[市縣]")
+_DISTRICT = re.compile(r"^([\u4e00-\u9fff]{1,3}?[區鄉鎮市])")
+
+
+def district_of(address: str) -> str:
+    """The district an address names (「高雄市三民區建工路」 → 「三民區」, 「北區中山路」 → 「北區」), or ''."""
+    text = unicodedata.normalize("NFKC", address).strip().replace("台", "臺")
+    district = _DISTRICT.match(_CITY.sub("", text, count=1))
+    return district.group(1) if district else ""
+
+
 # --- topics -------------------------------------------------------------------------------------
 
 STOPWORDS = frozenset(

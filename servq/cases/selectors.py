@@ -147,6 +147,43 @@ def analytics(root: Agency, start: dt.date, end: dt.date, *, today: dt.date) -> 
     )
 
 
+# Cases drawn on the analytics map at most (a map of more dots says nothing more).
+MAP_POINTS = 2000
+
+
+def by_district(root: Agency, start: dt.date, end: dt.date) -> list[tuple[str, int]]:
+    """Cases received per district in the period, most first (one grouped query on the cases)."""
+    rows = (
+        Case.objects.filter(
+            agency__path__startswith=root.path, received_at__date__gte=start, received_at__date__lte=end
+        )
+        .exclude(district="")
+        .values_list("district")
+        .annotate(n=Count("id"))
+        .order_by("-n", "district")
+    )
+    return list(rows)
+
+
+def map_points(root: Agency, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Where the period's cases were placed, snapped to the public grid, with their category."""
+    cases = (
+        Case.objects.filter(
+            agency__path__startswith=root.path,
+            received_at__date__gte=start,
+            received_at__date__lte=end,
+            lat__isnull=False,
+            long__isnull=False,
+        )
+        .values_list("lat", "long", "category__name")
+        .order_by("-received_at")[:MAP_POINTS]
+    )
+    return [
+        {"lat": rules.public_coordinate(lat), "long": rules.public_coordinate(long), "category": name}
+        for lat, long, name in cases
+    ]
+
+
 def monthly_by_category(root: Agency, months: list[dt.date]) -> dict[str, list[int]]:
     """Cases received per category in each of the months, from the roll-ups (one grouped query)."""
     if not months:

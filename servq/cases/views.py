@@ -440,7 +440,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         {
             "root": root,
             "data": data,
-            **_analytics_charts(root, data),
+            **_analytics_charts(root, data, start, today),
             "start": start,
             "today": today,
             "percentiles": selectors.close_time_percentiles(root, start, today),
@@ -452,11 +452,18 @@ def analytics(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _analytics_charts(root: Agency, data: selectors.Analytics) -> dict[str, Any]:
+# The districts charted: the busiest, so the columns stay readable on a phone.
+DISTRICTS_CHARTED = 12
+
+
+def _analytics_charts(
+    root: Agency, data: selectors.Analytics, start: dt.date, end: dt.date
+) -> dict[str, Any]:
     """Volume, on-time rate and categories per month as charts (their tables are on the page too)."""
     months = [month for month, _ in data.months]
     labels = [short_roc_month(month) for month in months]
     by_category = selectors.monthly_by_category(root, months)
+    districts = selectors.by_district(root, start, end)[:DISTRICTS_CHARTED]
     return {
         "volume_chart": charts.columns(
             gettext("每月收件數"), labels, {gettext("收件"): [f["received"] for _, f in data.months]}
@@ -473,6 +480,14 @@ def _analytics_charts(root: Agency, data: selectors.Analytics) -> dict[str, Any]
             (label, [values[i] for values in by_category.values()]) for i, label in enumerate(labels)
         ],
         "category_names": list(by_category),
+        "districts": districts,
+        "district_chart": charts.columns(
+            gettext("各行政區收件數"),
+            [name for name, _ in districts],
+            {gettext("收件"): [n for _, n in districts]},
+        ),
+        "map": _map_settings(),
+        "map_points": selectors.map_points(root, start, end) if settings.SERVQ_MAP_TILES else [],
     }
 
 

@@ -154,3 +154,19 @@ def test_topic_terms_are_topics_people_recognise():
     found = {term for text in texts for term in topics.terms(text)}
     assert {"戶政事務所", "服務時間", "換發", "身分證", "路燈", "人行道", "違規停放"} <= found
     assert not found & {"務所延長", "問換發", "仍然", "很難", "政事", "需要", "哪些"}
+
+
+@pytest.mark.parametrize(
+    ("address", "district"),
+    [
+        ("高雄市三民區建工路415號", "三民區"),
+        ("台北市中正區重慶南路一段122號", "中正區"),
+        ("北區中山路二段", "北區"),
+        ("彰化縣員林市中山路", "員林市"),
+        ("新竹縣竹東鎮長春路", "竹東鎮"),
+        ("中山路二段100號", ""),
+        ("", ""),
+    ],
+)
+def test_the_district_an_address_names(address, district):
+    assert rules.district_of(address) == district

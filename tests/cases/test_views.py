@@ -150,6 +150,23 @@ def test_analytics_from_the_roll_ups(client, file_case, handler, agency_tree):
     assert f"<title>{month} 陳情：1</title>" in page and f"<title>{month} 諮詢：1</title>" in page
 
 
+def test_analytics_count_cases_by_district_and_map_the_placed_ones(client, file_case, handler, settings):
+    file_case(
+        "repair", text="路燈不亮", address="臺北市中正區重慶南路一段122號", lat="25.046254", long="121.517532"
+    )
+    file_case("repair", text="坑洞", address="台北市中正區忠孝西路")
+    file_case("inquiry", text="請問", address="高雄市三民區建工路")
+    client.force_login(handler)
+    page = client.get(reverse("cases:analytics")).content.decode()
+    assert (
+        "各行政區收件數" in page and "<title>中正區：2</title>" in page and "<title>三民區：1</title>" in page
+    )
+    assert "cases-map" not in page  # no tile server, no map
+    settings.SERVQ_MAP_TILES = "https://tile.example.org/{z}/{x}/{y}.png"
+    page = client.get(reverse("cases:analytics")).content.decode()
+    assert 'id="cases-map"' in page and '"lat": 25.045' in page  # snapped to the public grid
+
+
 def test_the_queue_orders_by_time_left(client, file_case, handler):
     later, _ = file_case("report")  # 30 calendar days
     sooner, _ = file_case("inquiry")  # 3 working days

@@ -136,6 +136,7 @@ def submit_case(
         subject=subject.strip()[:120],
         description=text,
         address=address.strip()[:200],
+        district=rules.district_of(address),
         lat=lat_value,
         long=long_value,
         citizen_name=name.strip()[:60],

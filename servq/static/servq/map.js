@@ -1,33 +1,53 @@
-// The map on the citizen's form (only where the operator set SERVQ_MAP_TILES): a click places the
-// case and fills the hidden lat/long fields; 「清除」 takes it back. The address field stays the way
-// for anyone who cannot or will not use a map.
+// Maps, only where the operator set SERVQ_MAP_TILES (the pages include this file only then).
+// 1. The citizen's form (#case-map): a click places the case and fills the hidden lat/long fields;
+//    「清除」 takes it back. The address field stays the way for anyone who does not use a map.
+// 2. The case analytics (#cases-map): the period's placed cases as dots, from a JSON data island.
 (function () {
   "use strict";
-  var element = document.getElementById("case-map");
-  if (!element || typeof L === "undefined") { return; }
-  var lat = document.getElementById("id_lat");
-  var lng = document.getElementById("id_long");
-  var shown = document.getElementById("map-chosen");
-  var clear = document.getElementById("map-clear");
-  var center = (element.dataset.center || "23.97,120.97,8").split(",").map(Number);
-  L.Icon.Default.imagePath = element.dataset.images || "/static/servq/leaflet-1.9.4/images/";
-  var map = L.map(element).setView([center[0], center[1]], center[2] || 8);
-  L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
-  var marker = null;
+  if (typeof L === "undefined") { return; }
 
-  function place(latlng) {
-    var a = latlng.lat.toFixed(6), b = latlng.lng.toFixed(6);
-    if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
-    lat.value = a; lng.value = b;
-    shown.textContent = (element.dataset.chosen || "") + "：" + a + ", " + b;
-    clear.hidden = false;
-    lat.form.dispatchEvent(new Event("change", { bubbles: true }));
+  function baseMap(element) {
+    var center = (element.dataset.center || "23.97,120.97,8").split(",").map(Number);
+    L.Icon.Default.imagePath = element.dataset.images || "/static/servq/leaflet-1.9.4/images/";
+    var map = L.map(element).setView([center[0], center[1]], center[2] || 8);
+    L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
+    return map;
   }
 
-  if (lat.value && lng.value) { place(L.latLng(Number(lat.value), Number(lng.value))); }
-  map.on("click", function (event) { place(event.latlng); });
-  clear.addEventListener("click", function () {
-    if (marker) { map.removeLayer(marker); marker = null; }
-    lat.value = ""; lng.value = ""; shown.textContent = ""; clear.hidden = true;
-  });
+  var picker = document.getElementById("case-map");
+  if (picker) {
+    var map = baseMap(picker);
+    var lat = document.getElementById("id_lat");
+    var lng = document.getElementById("id_long");
+    var shown = document.getElementById("map-chosen");
+    var clear = document.getElementById("map-clear");
+    var marker = null;
+    var place = function (latlng) {
+      var a = latlng.lat.toFixed(6), b = latlng.lng.toFixed(6);
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+      lat.value = a; lng.value = b;
+      shown.textContent = (picker.dataset.chosen || "") + "：" + a + ", " + b;
+      clear.hidden = false;
+      lat.form.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    if (lat.value && lng.value) { place(L.latLng(Number(lat.value), Number(lng.value))); }
+    map.on("click", function (event) { place(event.latlng); });
+    clear.addEventListener("click", function () {
+      if (marker) { map.removeLayer(marker); marker = null; }
+      lat.value = ""; lng.value = ""; shown.textContent = ""; clear.hidden = true;
+    });
+  }
+
+  var overview = document.getElementById("cases-map");
+  var data = document.getElementById("cases-map-points");
+  if (overview && data) {
+    var points = JSON.parse(data.textContent);
+    var cases = baseMap(overview);
+    var bounds = [];
+    points.forEach(function (p) {
+      L.circleMarker([p.lat, p.long], { radius: 6, weight: 1, fillOpacity: 0.6 }).bindTooltip(p.category).addTo(cases);
+      bounds.push([p.lat, p.long]);
+    });
+    if (bounds.length) { cases.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); }
+  }
 })();
