@@ -16,7 +16,7 @@ from servq.core.selectors import office_calendar
 from servq.core.todos import Todo
 
 # Working days left at which an open case counts as near its limit.
-NEAR_LIMIT = 2
+NEAR_LIMIT = 3
 LOOKED_AT = 50
 
 

@@ -15,13 +15,11 @@ from servq.core.todos import Todo
 from servq.plans.models import Plan, PlanStatus
 from servq.reporting.models import ItemProgress, ReportingPeriod
 
-# A report shows up this many days before it is due (a quarter's report is due after it ends).
-LEAD_DAYS = 30
-
 
 @todos.source(30, _("本期待填報的辦理情形"))
 def reports_due(user: Any, today: dt.date) -> list[Todo]:
-    """For coordinators their agency's plans; for unit staff the plans of the agency their unit is in."""
+    """The periods open for reporting now (from their start to their due date) whose report is not
+    sent: for coordinators their agency's plans, for unit staff those of the agency their unit is in."""
     grants = grants_of(user)
     paths = {g.path for g in grants if g.role == Role.COORDINATOR}
     paths |= {p for g in grants if g.role == Role.UNIT_STAFF and (p := parent_path(g.path))}
@@ -39,7 +37,6 @@ def reports_due(user: Any, today: dt.date) -> list[Todo]:
             closed_at__isnull=True,
             opens_on__lte=today,
             due_on__gte=today,
-            due_on__lte=today + dt.timedelta(days=LEAD_DAYS),
         )
         for period in periods:
             sent = ItemProgress.objects.filter(

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from servq.plans import services
-from servq.plans.models import Plan
+from servq.plans.models import Plan, PlanCycle
 from tests.factories import open_cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -183,3 +183,57 @@ def test_review_versions_diff_search_and_item_pages_pass_axe(
     item = PlanItem.objects.filter(plan=v2).first()
     page.goto(f"{live_server.url}/plans/{v2.pk}/items/{item.pk}/edit/")
     assert axe_violations(page) == [], "item form page"
+
+
+def test_each_role_starts_from_what_waits_for_it_and_hears_of_decisions(
+    page, live_server, login, cycle, agency_tree, axe_violations
+):
+    """Issue 14.9 and 14.10 as the people walk them: the supervisor's home lists the plan to review,
+    the return reaches the coordinator as a notice, and the coordinator's home lists the plan to fix."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    PlanCycle.objects.filter(pk=cycle.pk).update(
+        submit_by=today + dt.timedelta(days=7),
+        review_by=today + dt.timedelta(days=21),
+        approve_by=today + dt.timedelta(days=40),
+    )
+    coordinator = cycle.participants.get(code="mof").memberships.get(role="coordinator").user
+    plan = services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
+    services.add_item(
+        by=coordinator, plan=plan, text="網站無障礙檢測", deadline_raw="經常辦理", unit_names=["秘書處"]
+    )
+    plan.refresh_from_db()
+    services.update_plan(
+        by=coordinator,
+        plan=plan,
+        expected_lock=plan.lock_version,
+        goals="網站無障礙",
+        scope="本部",
+        steps="1月底前訂定",
+        oversight="每半年自行考核",
+        rewards="依規定敘獎",
+    )
+    services.transition(by=coordinator, plan=plan, action="submit")
+
+    login("boss")
+    todo = page.get_by_role("region", name="待審查的計畫")
+    assert "財政部" in todo.inner_text() and "個工作日" in todo.inner_text()
+    assert axe_violations(page) == []
+    todo.get_by_role("link").first.click()
+    page.wait_for_url("**/review/")
+    page.get_by_label("整體審查意見").fill("請補充量化指標")
+    page.get_by_role("button", name="退回修正").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="登出").click()
+
+    login("lin")
+    assert page.get_by_role("link", name="通知 1 則未讀").is_visible()
+    assert "退回修正" in page.get_by_role("region", name="待撰寫、修正或公告的計畫").inner_text()
+    page.get_by_role("link", name="通知 1 則未讀").click()
+    assert "請補充量化指標" in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="全部標示為已讀").click()
+    assert page.get_by_role("link", name="通知", exact=True).is_visible()

@@ -32,7 +32,8 @@ def seed_files() -> list[Path]:
 SAMPLE_OWNERS = {
     "01_framework_table.txt": ("demo", "published"),
     "02_tab_table.txt": ("demo-civil", "published"),
-    "03_outline.txt": ("demo-north", "draft"),
+    # 北區區公所 sent its plan in, late: the supervisor's home shows it waiting for review.
+    "03_outline.txt": ("demo-north", "submitted"),
 }
 
 

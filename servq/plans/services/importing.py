@@ -151,6 +151,8 @@ def import_plan(
     plan.steps, plan.rewards = parsed.steps, parsed.rewards
     plan.status, plan.cycle = status, cycle or plan.cycle
     plan.source_name, plan.source_sha256 = source_name[:255], source_sha256
+    if status == PlanStatus.SUBMITTED and plan.submitted_at is None:
+        plan.submitted_at = timezone.now()
     if status == PlanStatus.PUBLISHED and plan.published_at is None:
         plan.published_at = timezone.now()
     plan.full_clean(exclude=["program", "agency", "parent", "cycle", "first_version"])
