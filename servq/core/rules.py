@@ -201,12 +201,18 @@ def describe(deadline: Deadline) -> str:
     if deadline.kind == CONTINUOUS:
         return "經常辦理（無固定期限）"
     if deadline.kind == MILESTONES:
-        return "；".join(f"{format_roc_date(m.due)}前：{m.text}" for m in deadline.milestones)
+        return "；".join(
+            f"{format_roc_date(m.due)}前：{m.text}" if m.text else f"{format_roc_date(m.due)}前"
+            for m in deadline.milestones
+        )
     return "無法辨識的期限（保留原文）"
 
 
 def _describe_recurrence(deadline: Deadline) -> str:
     label = EVERY_LABELS.get(deadline.every or "", "定期")
+    if deadline.every == "event" and deadline.after_days is not None:
+        unit = "個工作日" if deadline.working else "日"
+        return f"收文（或通知）後{deadline.after_days}{unit}內"
     if deadline.after_days is not None:
         unit = "個工作日" if deadline.working else "日"
         return f"{label}終了後{deadline.after_days}{unit}內"
@@ -242,6 +248,21 @@ EVERY_WORDS: Final = {
     "週": "week",
     "周": "week",
 }
+# 「115年第3季」, 「第三季前」: the end of a quarter.
+P_QUARTER = re.compile(r"(?:(\d{1,3})年(?:度)?)?第([1-4])季(?:前|底前|結束前|止)?" + DONE)
+# 「每年3月及9月10日前」: the same day of several months, every year.
+P_MONTHS_EVERY_YEAR = re.compile(r"每年(?:度)?((?:\d{1,2}月[、及和與])+\d{1,2}月)(\d{1,2})日(?:前|止|以前)?")
+# 「7月及翌年1月5日前」: one day this year and one early next year (a half-year's report), every year.
+P_MONTH_AND_NEXT_YEAR = re.compile(
+    r"(?:每年)?(\d{1,2})月(?:\d{1,2}日)?及(?:翌|次)年(\d{1,2})月(\d{1,2})日(?:前|止|以前)?"
+)
+# 「隔月5日前」, 「次月10日前」: each month's, by that day of the month after.
+P_NEXT_MONTH_DAY = re.compile(r"(?:每月)?(?:於)?(?:隔|次)月(\d{1,2})日(?:前|止|以前)?")
+P_MONTH_START = re.compile(r"每月(?:月初|初)(?:辦理)?")
+# 「收文後7日內」, 「最遲於10日內」: counted from an event (a letter, a request), not from the calendar.
+P_AFTER_EVENT = re.compile(
+    r"(?:(?:收文|收件|受理|接獲通知|通知|函送)後|最遲於?)(\d{1,3})(個工作)?(?:日|天)內(?:辦理|完成)?"
+)
 # Commas split clauses, except inside numbers such as 1,200.
 CLAUSE_SPLIT = re.compile(r"[；;。\n]+|(?<!\d),|,(?!\d)")
 YEAR_AT_START = re.compile(r"^(?:並於|並|於|預計|自)?(\d{1,3})(?:年)?(?:[-至到](\d{1,3}))?年")
@@ -260,9 +281,50 @@ def parse_deadline(raw: str, *, years: tuple[int, int] | None = None) -> Deadlin
         return Deadline(raw=raw, kind=TEXT)
 
 
+CN_DIGITS: Final = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+# A number in Chinese numerals right before what it counts: 「一百零五年」, 「一〇五年」, 「十日」, 「第三季」.
+CN_NUMBER = re.compile(r"([〇○零一二兩三四五六七八九十百]+)(?=[年月日季個])")
+
+
+def chinese_number(text: str) -> int | None:
+    """「一百零五」 → 105, 「一〇五」 → 105 (digit by digit), 「二十」 → 20, 「十」 → 10; None if not a number."""
+    if not text or any(ch not in CN_DIGITS and ch not in "十百" for ch in text):
+        return None
+    if "十" not in text and "百" not in text:
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        else:
+            total += (digit or 1) * (100 if ch == "百" else 10)
+            digit = 0
+    return total + digit
+
+
+def digits_for_chinese_numbers(text: str) -> str:
+    """Dates written in Chinese numerals as digits: 「民國一百零五年三月一日」 → 「民國105年3月1日」."""
+    return CN_NUMBER.sub(lambda m: str(n) if (n := chinese_number(m[1])) is not None else m[1], text)
+
+
 def _compact(raw: str) -> str:
-    """Normalised, without spaces and trailing punctuation, a repeated phrase once (「106年12月 106年12月」)."""
-    text = re.sub(r"\s+", "", normalize(raw)).strip("。.,；;")
+    """Normalised, without spaces and trailing punctuation, a repeated phrase once (「106年12月 106年12月」);
+    numbers in Chinese numerals as digits."""
+    text = re.sub(r"\s+", "", normalize(digits_for_chinese_numbers(raw))).strip("。.,；;")
     repeated = re.fullmatch(r"(.+?)\1+", text)
     return repeated.group(1) if repeated else text
 
@@ -305,7 +367,53 @@ def _parse_whole(raw: str, text: str, years: tuple[int, int] | None) -> Deadline
         return _recurring(raw, "year", (month, day), years)
     if m := P_EVERY.fullmatch(text):
         return _recurring(raw, EVERY_WORDS[m[1]], None, years)
+    return _parse_more(raw, text, years)
+
+
+def _parse_more(raw: str, text: str, years: tuple[int, int] | None) -> Deadline | None:
+    """Quarters, several dates a year, the month after, and deadlines counted from an event."""
+    if m := P_QUARTER.fullmatch(text):
+        month = 3 * int(m[2])
+        if m[1]:
+            return Deadline(raw=raw, kind=DATE, due=last_day_of_month(to_gregorian_year(int(m[1])), month))
+        return _recurring(raw, "year", (month, calendar.monthrange(2001, month)[1]), years)
+    if m := P_MONTHS_EVERY_YEAR.fullmatch(text):
+        months = [int(month) for month in re.findall(r"(\d{1,2})月", m[1])]
+        return _every_year_on(raw, [(0, month, int(m[2])) for month in months], years)
+    if m := P_MONTH_AND_NEXT_YEAR.fullmatch(text):
+        day = int(m[3])
+        return _every_year_on(raw, [(0, int(m[1]), day), (1, int(m[2]), day)], years)
+    if m := P_NEXT_MONTH_DAY.fullmatch(text):
+        return _recurring_after(raw, "month", int(m[1]), False, years)
+    if P_MONTH_START.fullmatch(text):
+        return _recurring(raw, "month", None, years)
+    if m := P_AFTER_EVENT.fullmatch(text):
+        return Deadline(raw=raw, kind=RECURRING, every="event", after_days=int(m[1]), working=bool(m[2]))
     return None
+
+
+def _every_year_on(
+    raw: str, dates: list[tuple[int, int, int]], years: tuple[int, int] | None
+) -> Deadline | None:
+    """Several (year offset, month, day) dates in each year of the plan, as milestones; without the
+    plan's years, a yearly recurrence anchored on the first of them."""
+    if not all(1 <= month <= 12 and 1 <= day <= 31 for _, month, day in dates):
+        return None
+    if not years:
+        _, month, day = dates[0]
+        return Deadline(raw=raw, kind=RECURRING, every="year", anchor=(month, day))
+    milestones = sorted(
+        (
+            Milestone(
+                due=dt.date(year + offset, month, min(day, calendar.monthrange(year + offset, month)[1])),
+                text="",
+            )
+            for year in range(years[0], years[1] + 1)
+            for offset, month, day in dates
+        ),
+        key=lambda milestone: milestone.due,
+    )
+    return Deadline(raw=raw, kind=MILESTONES, due=milestones[-1].due, milestones=tuple(milestones))
 
 
 def _months_of_year(raw: str, text: str, roc_year: int) -> Deadline | None:

@@ -199,3 +199,56 @@ def test_dates_that_are_not_dates_are_named(typed):
 
     with pytest.raises(ValueError, match="不是"):
         parse_any_date(typed)
+
+
+# --- issue 22.3: every way a deadline is written ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "due", "meaning"),
+    [
+        ("民國一百零五年三月一日", "date", dt.date(2016, 3, 1), "105年3月1日前"),
+        ("一〇五年三月一日", "date", dt.date(2016, 3, 1), "105年3月1日前"),
+        ("一百一十五年十二月底前", "date", dt.date(2026, 12, 31), "115年12月31日前"),
+        ("115年第三季", "date", dt.date(2026, 9, 30), "115年9月30日前"),
+        ("第3季", "recurring", dt.date(2026, 9, 30), "每年9月30日前"),
+        ("隔月5日前", "recurring", dt.date(2027, 1, 5), "每月終了後5日內"),
+        ("每月月初", "recurring", dt.date(2026, 12, 31), "每月辦理"),
+        ("收文後7日內", "recurring", None, "收文（或通知）後7日內"),
+        ("最遲於十日內", "recurring", None, "收文（或通知）後10日內"),
+    ],
+)
+def test_deadlines_in_chinese_numerals_quarters_and_relative_rules(raw, kind, due, meaning):
+    deadline = parse_deadline(raw, years=(2026, 2026))
+    assert (deadline.raw, deadline.kind, deadline.due, deadline.meaning) == (raw, kind, due, meaning)
+
+
+def test_several_dates_a_year_become_a_milestone_each_in_every_plan_year():
+    twice = parse_deadline("每年三月及九月十日前", years=(2026, 2027))
+    assert [m.due for m in twice.milestones] == [
+        dt.date(2026, 3, 10),
+        dt.date(2026, 9, 10),
+        dt.date(2027, 3, 10),
+        dt.date(2027, 9, 10),
+    ]
+    half_yearly = parse_deadline("七月及翌年一月五日前", years=(2026, 2026))
+    assert [m.due for m in half_yearly.milestones] == [dt.date(2026, 7, 5), dt.date(2027, 1, 5)]
+    assert parse_deadline("每年3月及9月10日前").kind == "recurring"  # without the plan's years
+
+
+@given(st.text(max_size=40))
+def test_any_phrase_keeps_its_words_and_never_raises(raw):
+    deadline = parse_deadline(raw, years=(2026, 2027))
+    assert deadline.raw == raw.strip() and deadline.kind in {
+        "date",
+        "range",
+        "recurring",
+        "continuous",
+        "milestones",
+        "text",
+    }
+
+
+@given(st.text(alphabet="〇零一二三四五六七八九十百年月日季前及翌每隔次第", max_size=16))
+def test_phrases_made_of_date_words_never_raise(raw):
+    parse_deadline(raw, years=(2026, 2026))
