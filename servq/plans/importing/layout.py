@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
-from servq.core.rules import find_roc_dates, normalize, year_from_either
+from servq.core.rules import digits_for_chinese_numbers, find_roc_dates, normalize, year_from_either
 from servq.plans.importing.model import ParsedIndicator, ParsedItem, ParsedPlan, ParseWarning, PlanFileError
 
 TOP_ROC = re.compile(r"^(壹|貳|參|肆|伍|陸|柒|捌|玖|拾)[、．.]\s*(.*)$")
@@ -112,18 +113,69 @@ def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
         revisions=revisions,
     )
     fill_sections(plan, sections)
-    plan.first_year, plan.last_year = plan_years(title, sections, revisions, name)
-    content = next((s for s in sections if CONTENT_SECTION.search(s.title)), None)
-    if content is None:
-        raise PlanFileError(f"{name}: no plan content section (計畫內容, 具體措施, 執行策略…) found")
-    read_items(plan, content)
-    warn_about_other_tables(plan, [s for s in sections if s is not content])
-    if not plan.items:
-        raise PlanFileError(
-            f"{name}, line {content.heading_line}: the section 「{content.title}」 has no items"
+    plan.first_year, plan.last_year = plan_years(title, sections, revisions, name, preamble)
+    if not plan.first_year:
+        plan.warnings.append(
+            ParseWarning(
+                title_line.number, "no plan years found: give the year (the import page asks for it)"
+            )
         )
+    content = next((s for s in sections if CONTENT_SECTION.search(s.title)), None)
+    if content is not None:
+        read_items(plan, content)
+        warn_about_other_tables(plan, [s for s in sections if s is not content])
+    else:
+        content = read_without_content_heading(plan, sections)
+    if not plan.items:
+        where = f", line {content.heading_line}: the section 「{content.title}」 has" if content else " has"
+        raise PlanFileError(f"{name}{where} no items (no table of items and no numbered outline)")
     plan.indicators = find_indicators(plan)
     return plan
+
+
+# Sections that describe the plan rather than list its items.
+META_SECTION = re.compile(
+    r"依據|目標|對象|實施機關|適用|期程|管制|考核|獎勵|獎懲|實施步驟|經費|附則|附件|其他|預期效益|名詞"
+)
+
+
+def _has_item_table(section: Section) -> bool:
+    for index, line in enumerate(section.lines):
+        single = cell_per_line_header(section.lines, index) if line.text.startswith("\t") else None
+        names = header_cells(line.text) or (single[0] if single else None)
+        if names:
+            roles = roles_of(names)
+            return REPORT not in roles and CALENDAR not in roles
+    return False
+
+
+def read_without_content_heading(plan: ParsedPlan, sections: list[Section]) -> Section | None:
+    """No 「計畫內容」 heading: items start at the first table of items; else each top-level section
+    that is not about the plan itself (依據, 目標, 管制考核…) is a framework node over the items
+    outlined in it. A calendar or reporting template is never taken for items."""
+    for section in sections:
+        if META_SECTION.search(section.title) or not _has_item_table(section):
+            continue
+        plan.warnings.append(
+            ParseWarning(
+                section.heading_line,
+                f"no plan content heading: items read from the table under 「{section.title}」",
+            )
+        )
+        read_items(plan, section)
+        return section
+    item_sections = [s for s in sections if not META_SECTION.search(s.title)]
+    for section in item_sections:
+        read_outline(plan, section, prefix=[section.title])
+    if item_sections and plan.items:
+        names = "」「".join(s.title for s in item_sections)
+        plan.warnings.append(
+            ParseWarning(
+                item_sections[0].heading_line,
+                f"no plan content heading: items read from the sections 「{names}」",
+            )
+        )
+    return item_sections[0] if item_sections else None
 
 
 def agency_from_title(title: str) -> str:
@@ -185,22 +237,35 @@ def _without_bullets(text: str) -> str:
     return "\n".join(BULLET.sub("", line) for line in text.split("\n"))
 
 
-def plan_years(title: str, sections: list[Section], revisions: list, name: str) -> tuple[int, int]:
+# 「106年度」, 「106年提升…」, 「一百零六年度」 in a title or a file name (a plan's year, not a date's).
+YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{2,3}|20\d{2})\s*年(?:度)?(?!\d{1,2}月)")
+
+
+def plan_years(
+    title: str, sections: list[Section], revisions: list, name: str, preamble: list[Line] | None = None
+) -> tuple[int, int]:
+    """The plan's years: its 計畫期程, else the year in its title, its first issuing date, a date in
+    the lines before its first section, or its file name; (0, 0) when none says (the user is asked)."""
     for section in sections:
         if "期程" in section.title:
             match = re.search(r"(\d{2,3})\s*[至到\-~]\s*(\d{2,3})\s*年", normalize(section.body()))
             if match:
                 return year_from_either(int(match.group(1))), year_from_either(int(match.group(2)))
-    match = re.search(r"(\d{2,3})\s*年度", normalize(title))
+    match = YEAR_IN_NAME.search(normalize(digits_for_chinese_numbers(title)))
     if match:
         year = year_from_either(int(match.group(1)))
         return year, year
     if revisions:
         year = revisions[0][0].year
         return year, year
-    raise PlanFileError(
-        f"{name}: no plan years found (計畫期程, 「115年度」 in the title, or an issuing date)"
-    )
+    dated = [day for line in preamble or [] for day in find_roc_dates(digits_for_chinese_numbers(line.text))]
+    if dated:
+        return dated[0].year, dated[0].year
+    match = YEAR_IN_NAME.search(normalize(Path(name).stem))
+    if match:
+        year = year_from_either(int(match.group(1)))
+        return year, year
+    return 0, 0
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -542,18 +607,28 @@ class FragmentStream:
             item.actions = f"{item.actions}\n{text}".strip()
 
 
-def read_outline(plan: ParsedPlan, section: Section) -> None:
-    """一、 headings with (一) bullets; a line without a marker continues the bullet above."""
+def read_outline(plan: ParsedPlan, section: Section, prefix: list[str] | None = None) -> None:
+    """一、 headings with (一) bullets; a line without a marker continues the bullet above. Under a
+    top-level section standing in for the framework (``prefix``), its 一、 lines are items too when no
+    (一) bullets follow them."""
     node = ""
     current: ParsedItem | None = None
+    outer = prefix or []
+    headings_only = bool(prefix) and not any(
+        CN_ITEM.match(BULLET.sub("", line.text.strip())) or NUM_ITEM.match(BULLET.sub("", line.text.strip()))
+        for line in section.lines
+    )
     for line in section.lines:
         text = BULLET.sub("", line.text.strip())
         if not text:
             continue
-        if CN_HEADING.match(text):
+        if CN_HEADING.match(text) and headings_only:
+            current = ParsedItem(path=list(outer), text=text, line=line.number)
+            plan.items.append(current)
+        elif CN_HEADING.match(text):
             node, current = text, None
         elif CN_ITEM.match(text) or NUM_ITEM.match(text):
-            current = ParsedItem(path=[node] if node else [], text=text, line=line.number)
+            current = ParsedItem(path=[*outer, node] if node else list(outer), text=text, line=line.number)
             plan.items.append(current)
         elif current is not None:
             current.text = f"{current.text}{text}"

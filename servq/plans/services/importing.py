@@ -54,6 +54,7 @@ def import_plan_file(
     replace: bool = False,
     name: str = "",
     parsed: ParsedPlan | None = None,
+    year: int | None = None,
 ) -> tuple[Plan, ParsedPlan]:
     """Read a plan file and save it, all or nothing: the one way in for the web upload, the
     import_plan command and the demo. The file's checksum goes with it, so the same file is caught
@@ -66,6 +67,12 @@ def import_plan_file(
             parsed = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
         except PlanFileError as error:
             raise PlanFileError(str(error).replace(path.name, shown)) from None
+    if not parsed.first_year:
+        # The file names no year: the cycle's, else the one the user gave; never a guess.
+        chosen_year = cycle.year if cycle is not None else year
+        if chosen_year is None:
+            raise PlanImportError(f"{shown}：找不到計畫年度，請指定年度（例如 115）。")
+        parsed.first_year = parsed.last_year = chosen_year
     if program is None:
         match = program_for(
             by=by,

@@ -22,6 +22,7 @@ from servq.core.refusals import refusals_to
 from servq.core.rules import to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
+from servq.plans.importing.explain import explain
 from servq.plans.models import PlanCycle, ServiceCategory
 
 
@@ -236,7 +237,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"已由 {name} 匯入 {len(parsed.items)} 個項目為草稿；{len(parsed.warnings)} 則提醒。"
     )
     for warning in parsed.warnings[:5]:
-        messages.warning(request, f"第 {warning.line} 行：{warning.message}")
+        messages.warning(request, f"第 {warning.line} 行：{explain(warning.message)}")
     return redirect("plans:edit", plan.pk)
 
 

@@ -77,7 +77,7 @@ def test_latin1_garbage_names_the_line(tmp_path, agency_tree):
 
 def test_a_file_with_no_table_or_items(tmp_path, agency_tree):
     text = "某機關115年度提升服務品質執行計畫\n\n壹、計畫依據\n\n依法辦理。\n\n貳、計畫目標\n\n提升品質。\n"
-    refused(write(tmp_path, "notable.txt", text), r"notable\.txt: no plan content section")
+    refused(write(tmp_path, "notable.txt", text), r"notable\.txt has no items")
 
 
 def test_content_section_without_items_names_its_line(tmp_path, agency_tree):

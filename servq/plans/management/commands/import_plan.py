@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from servq.agencies.models import Agency
 from servq.agencies.selectors import find_by_name
+from servq.core.rules import year_from_either
 from servq.plans import services
 from servq.plans.importing import PlanFileError, parse_file
 from servq.plans.models import PlanStatus, Program
@@ -22,6 +23,9 @@ class Command(BaseCommand):
             "--agency", help="code of the agency the plan belongs to (default: from its title)"
         )
         parser.add_argument("--program", help="slug of the program (default: the 「…方案」 its basis names)")
+        parser.add_argument(
+            "--year", type=int, help="the plan's year (ROC 115 or 2026) when the file names none"
+        )
         parser.add_argument("--dry-run", action="store_true", help="read and report, write nothing")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--replace", action="store_true", help="replace a plan imported before")
@@ -56,6 +60,7 @@ class Command(BaseCommand):
                 program=self.program(program) if program else None,
                 replace=replace,
                 status=PlanStatus.PUBLISHED if publish else PlanStatus.DRAFT,
+                year=year_from_either(options["year"]) if options.get("year") else None,
             )
         except services.PlanImportError as error:
             raise CommandError(f"{path.name}: {error}; use --replace to replace its contents") from error

@@ -1,0 +1,106 @@
+"""Forgiving by default (issue 22.1): refuse only what holds no item at all; import the rest into a
+draft with warnings that say what the importer assumed."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from servq.plans.importing import parse_file
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "實施要項\t推動作法\t完成期限\t承辦單位\n一、服務一致\t(一)訂定標準作業流程。\t經常辦理\t秘書室\n"
+
+
+def parse(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("經濟部標準檢驗局106年提升服務品質實施計畫", 2017),  # 年 without 度: refused before
+        ("某局106年度提升服務工作計畫", 2017),
+        ("某局一百零六年度提升服務品質執行計畫", 2017),
+        ("某局２０１７年提升服務品質執行計畫", 2017),
+    ],
+)
+def test_the_year_in_the_title_is_read_however_it_is_written(tmp_path, title, year):
+    plan = parse(tmp_path, "plan.txt", f"{title}\n\n壹、計畫內容\n\n{TABLE}")
+    assert (plan.first_year, plan.last_year) == (year, year)
+
+
+def test_the_year_comes_from_the_issuing_date_or_the_file_name(tmp_path):
+    dated = parse(
+        tmp_path,
+        "plan.txt",
+        f"某局提升服務品質執行計畫\n中華民國一百零七年二月一日訂定\n\n壹、計畫內容\n\n{TABLE}",
+    )
+    assert dated.first_year == 2018
+    named = parse(
+        tmp_path, "某局108年提升服務計畫.txt", f"某局提升服務品質執行計畫\n\n壹、計畫內容\n\n{TABLE}"
+    )
+    assert named.first_year == 2019
+
+
+def test_no_year_anywhere_is_a_warning_and_the_import_asks_for_it(tmp_path, agency_tree):
+    from servq.plans import services
+
+    text = f"某局提升服務品質執行計畫\n\n壹、計畫內容\n\n{TABLE}"
+    plan = parse(tmp_path, "plan.txt", text)
+    assert plan.first_year == 0 and any("no plan years found" in w.message for w in plan.warnings)
+    path = tmp_path / "plan.txt"
+    with pytest.raises(services.PlanImportError, match="請指定年度"):
+        services.import_plan_file(by=None, path=path, agency=agency_tree["mof"])
+    imported, _ = services.import_plan_file(by=None, path=path, agency=agency_tree["mof"], year=2026)
+    assert (imported.first_year, imported.last_year) == (2026, 2026)
+
+
+def test_without_a_content_heading_items_start_at_the_first_table(tmp_path):
+    plan = parse(
+        tmp_path,
+        "plan.txt",
+        f"某局115年度提升服務品質執行計畫\n\n壹、計畫依據\n\n依法。\n\n貳、執行事項\n\n{TABLE}",
+    )
+    assert [item.text for item in plan.items] == ["(一)訂定標準作業流程。"]
+    assert any("items read from the table under 「執行事項」" in w.message for w in plan.warnings)
+
+
+def test_items_under_top_level_headings_are_read_with_those_headings_as_their_framework(tmp_path):
+    """Three documents refused as 「no plan content section」 kept their items under 壹、貳、."""
+    text = (
+        "某區公所115年度提升服務品質工作計畫\n\n壹、計畫依據\n\n依本府計畫辦理。\n\n"
+        "貳、便民服務\n\n一、設置單一窗口，一處收件全程服務。\n二、提供延長服務時間。\n\n"
+        "參、e化服務\n\n一、推動線上申辦。\n（一）戶籍謄本線上申請。\n（二）線上預約。\n\n"
+        "肆、管制考核\n\n每半年自行考核。\n"
+    )
+    plan = parse(tmp_path, "plan.txt", text)
+    assert [(item.path, item.text) for item in plan.items] == [
+        (["便民服務"], "一、設置單一窗口，一處收件全程服務。"),
+        (["便民服務"], "二、提供延長服務時間。"),
+        (["e化服務", "一、推動線上申辦。"], "（一）戶籍謄本線上申請。"),
+        (["e化服務", "一、推動線上申辦。"], "（二）線上預約。"),
+    ]
+    assert plan.oversight == "每半年自行考核。"
+    assert any("items read from the sections 「便民服務」「e化服務」" in w.message for w in plan.warnings)
+
+
+def test_every_warning_the_importer_gives_reads_in_chinese_on_the_web(tmp_path):
+    """The web shows 「第 N 行：…」 in a Chinese page: each warning has its zh-Hant words."""
+    import re
+
+    from servq.plans.importing.explain import explain
+
+    text = (
+        "某區公所提升服務品質工作計畫\n\n壹、計畫依據\n\n依法。\n\n"
+        "貳、便民服務\n\n前言一段文字\n一、設置單一窗口。\n\n"
+        "參、作業時程\n\n作業項目\t時程\n訂定計畫\t1月\n"
+    )
+    plan = parse(tmp_path, "plan.txt", text)
+    assert plan.warnings
+    for warning in plan.warnings:
+        shown = explain(warning.message)
+        assert not re.search(r"[A-Za-z]{4,}", shown.replace("e化", "")), shown
