@@ -45,6 +45,27 @@ HEADER_ROLES = {
     "承辦機關(單位)": UNITS,
     "承辦機關（單位）": UNITS,
     "主(協)辦單位": UNITS,
+    # Names real plans give the same columns (issue 22.2).
+    "主辦單位": UNITS,
+    "辦理單位": UNITS,
+    "業務單位": UNITS,
+    "權責單位": UNITS,
+    "負責單位": UNITS,
+    "執行單位": UNITS,
+    "主協辦單位": UNITS,
+    "主(協)辦機關": UNITS,
+    "承辦科室": UNITS,
+    "預定完成期限": DEADLINE,
+    "預定完成日期": DEADLINE,
+    "完成時間": DEADLINE,
+    "辦理期限": DEADLINE,
+    "評核項目": PATH,
+    "評核指標": PATH,
+    "次評核指標": PATH,
+    "工作要領": PATH,
+    "具體作法": TEXT,
+    "工作重點": TEXT,
+    "辦理事項": TEXT,
     "預期效益": BENEFIT,
     "辦理情形及成效": REPORT,
     "序號": CALENDAR,
@@ -91,9 +112,26 @@ class Section:
         return "\n".join(line.text.strip() for line in self.lines if line.text.strip()).strip()
 
 
+# What a web page saved as text carries around the plan: its menus and tools, never plan content.
+PAGE_NOISE = re.compile(
+    r"^(?::::|字級[:：]?.*|[小中大]\s*[小中大]?\s*[小中大]?|友善列印|列印|回上一頁|回上頁|回首頁|首頁|分享|"
+    r"跳到主要內容(?:區塊)?|網站導覽|English|RSS|facebook|line|twitter|瀏覽人次.*|更新日期[:：].*|發布日期[:：].*|"
+    r"上版日期[:：].*|資料來源[:：].*|點閱數[:：].*|回到頁首|TOP|Top|本頁網址[:：].*)$",
+    re.IGNORECASE,
+)
+
+
+def without_page_noise(lines: list[Line]) -> list[Line]:
+    """The lines of the document without a saved page's menus and tools (a repeated title stays:
+    it is the first line that gives the title)."""
+    return [line for line in lines if not PAGE_NOISE.match(line.text.strip())]
+
+
 def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
     # Trailing tabs are empty cells (seed 000 writes one cell a line), so only spaces are stripped.
-    lines = [Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)]
+    lines = without_page_noise(
+        [Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)]
+    )
     title_line = next((line for line in lines if line.text.strip()), None)
     if title_line is None:
         raise PlanFileError(f"{name}: no text in the file")
@@ -283,8 +321,11 @@ def header_cells(text: str) -> list[str] | None:
 
 
 def roles_of(header: list[str]) -> list[str]:
-    """What each column holds. An unnamed column before 執行方法 is the method's title (seed 003)."""
+    """What each column holds. An unnamed column before 執行方法 is the method's title (seed 003).
+    Where a plan has both 執行方法 and 具體作法, the method is the item and 具體作法 its actions."""
     roles = [HEADER_ROLES.get(name, TEXT) for name in header]
+    if "執行方法" in header and "具體作法" in header:
+        roles = [ACTIONS if name == "具體作法" else role for name, role in zip(header, roles, strict=True)]
     if "推動作法" in header:
         roles = [PATH if name == "實施要項" else role for name, role in zip(header, roles, strict=True)]
     for i, name in enumerate(header):

@@ -104,3 +104,45 @@ def test_every_warning_the_importer_gives_reads_in_chinese_on_the_web(tmp_path):
     for warning in plan.warnings:
         shown = explain(warning.message)
         assert not re.search(r"[A-Za-z]{4,}", shown.replace("e化", "")), shown
+
+
+# --- issue 22.2: layouts seen in real plans --------------------------------------------------------
+
+
+def test_a_saved_web_page_s_menus_and_tools_are_not_the_plan(tmp_path):
+    text = (
+        "跳到主要內容區塊\n:::\n字級：小 中 大\n友善列印\n回上一頁\n"
+        f"某局115年度提升服務品質執行計畫\n發布日期：115-02-01\n\n壹、計畫內容\n\n{TABLE}\n回到頁首\n瀏覽人次：1234\n"
+    )
+    plan = parse(tmp_path, "page.txt", text)
+    assert (
+        plan.title == "某局115年度提升服務品質執行計畫" and len(plan.items) == 1 and plan.first_year == 2026
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        (
+            "執行策略\t執行方法\t主辦單位\t具體作法",
+            "一、簡化流程\t檢討申辦表單\t秘書室\t每年盤點並減併表單",
+            (["一、簡化流程"], "檢討申辦表單", "每年盤點並減併表單", ["秘書室"], ""),
+        ),
+        (
+            "工作要領\t工作重點\t業務單位\t完成期限",
+            "一、資訊公開\t網站即時更新\t資訊科\t經常辦理",
+            (["一、資訊公開"], "網站即時更新", "", ["資訊科"], "經常辦理"),
+        ),
+        (
+            "評核項目\t評核指標\t次評核指標\t具體作法\t完成期限",
+            "基礎服務\t服務一致\t標準作業\t訂定標準作業流程\t115年6月",
+            (["基礎服務", "服務一致", "標準作業"], "訂定標準作業流程", "", [], "115年6月"),
+        ),
+    ],
+)
+def test_columns_named_as_real_plans_name_them(tmp_path, header, row, expected):
+    plan = parse(
+        tmp_path, "plan.txt", f"某局115年度提升服務品質執行計畫\n\n壹、計畫內容\n\n{header}\n{row}\n"
+    )
+    (item,) = plan.items
+    assert (item.path, item.text, item.actions, item.units, item.deadline_raw) == expected
