@@ -38,6 +38,12 @@ def read_lines(path: Path, *, max_bytes: int) -> list[str]:
         text = _odt_text(path.name, data)
     elif suffix == ".pdf":
         text = _pdf_text(path.name, data)
+    elif suffix in (".html", ".htm"):
+        text = html_text(path.name, data)
+    elif suffix == ".doc":
+        raise PlanFileError(
+            f"{path.name}: an old Word (.doc) file; open it in Word or LibreOffice and save it as .docx or .odt"
+        )
     else:
         text = decode_text(path.name, data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -137,6 +143,84 @@ def _odt_text(name: str, data: bytes) -> str:
                 lines.append("\t".join(cells))
             lines.append("")
     return "\n".join(lines)
+
+
+# Parts of a saved web page that are never the plan: the site's frame around it.
+HTML_FRAME = "script, style, noscript, template, nav, header, footer, aside, form, iframe, svg"
+HTML_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dt",
+    "dd",
+    "br",
+    "section",
+    "article",
+    "tr",
+}
+
+
+def html_text(name: str, data: bytes) -> str:
+    """A plan saved as a web page: its tables a row a line (cells by tabs), its other blocks a line
+    each, the site's menus, scripts and styles left out. The page's own charset is honoured."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    text = _html_decode(name, data)
+    tree = LexborHTMLParser(text)
+    root = tree.body or tree.root
+    if root is None:
+        raise PlanFileError(f"{name}: an empty web page")
+    for node in root.css(HTML_FRAME):
+        node.decompose()
+    main = root.css_first("main, article, #content, .content, #main") or root
+    lines: list[str] = []
+    _html_lines(main, lines)
+    return "\n".join(lines)
+
+
+def _html_decode(name: str, data: bytes) -> str:
+    import re
+
+    declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
+    if declared and declared.group(1).lower() in (b"big5", b"cp950", b"big5-hkscs"):
+        return data.decode("cp950", errors="replace")
+    return decode_text(name, data)
+
+
+def _html_lines(node: object, lines: list[str]) -> None:
+    """Walk the page in order: a table becomes rows; a block element ends its line."""
+    from selectolax.lexbor import LexborNode
+
+    assert isinstance(node, LexborNode)
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "table":
+            lines.append("")
+            for row in child.css("tr"):
+                cells = row.css("th, td")
+                lines.append("\t".join(_cell_text([(cell.text(separator="\n") or "")]) for cell in cells))
+            lines.append("")
+        elif tag == "-text":
+            text = " ".join((child.text_content or "").split())
+            if text:
+                if lines and lines[-1] and not lines[-1].endswith("\n"):
+                    lines[-1] = f"{lines[-1]}{text}"
+                else:
+                    lines.append(text)
+        else:
+            if tag in HTML_BLOCKS:
+                lines.append("")
+            _html_lines(child, lines)
+            if tag in HTML_BLOCKS:
+                lines.append("")
+        child = child.next
 
 
 def _pdf_text(name: str, data: bytes) -> str:

@@ -166,7 +166,7 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:edit", plan.pk)
 
 
-PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf")
+PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf", ".html", ".htm")
 
 
 @access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
@@ -203,11 +203,13 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
     upload = request.FILES.get("plan_file")
     if upload is None:
-        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf 或 .txt）。")
+        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf、.html 或 .txt）。")
         return redirect("plans:cycle", cycle.pk)
     name = Path(upload.name or "plan").name
     if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
-        messages.error(request, f"{name}：只接受 .docx、.odt、.pdf 或 .txt 檔。")
+        messages.error(
+            request, f"{name}：只接受 .docx、.odt、.pdf、.html 或 .txt 檔（舊版 .doc 請先另存為 .docx）。"
+        )
         return redirect("plans:cycle", cycle.pk)
     size = upload.size or 0
     if size > settings.SERVQ_IMPORT_MAX_BYTES:

@@ -146,3 +146,33 @@ def test_columns_named_as_real_plans_name_them(tmp_path, header, row, expected):
     )
     (item,) = plan.items
     assert (item.path, item.text, item.actions, item.units, item.deadline_raw) == expected
+
+
+# --- issue 22.4: web pages and old Word files ---------------------------------------------------------
+
+
+def test_a_plan_saved_as_a_web_page_imports_its_table_without_the_sites_frame(tmp_path):
+    page = """<!DOCTYPE html><html><head><meta charset="big5"><title>x</title><script>var a=1;</script></head>
+<body><nav><a href="/">首頁</a><a href="/a">回上一頁</a></nav>
+<main><h1>某局115年度提升服務品質執行計畫</h1>
+<h2>壹、計畫依據</h2><p>依本府計畫辦理。</p>
+<h2>貳、計畫內容</h2>
+<table><tr><th>實施要項</th><th>推動作法</th><th>完成期限</th><th>承辦單位</th></tr>
+<tr><td>一、服務一致</td><td>(一)訂定標準<br>作業流程。</td><td>經常辦理</td><td>秘書室</td></tr></table>
+</main><footer>地址：某市某路1號</footer></body></html>"""
+    path = tmp_path / "plan.html"
+    path.write_bytes(page.encode("cp950"))
+    plan = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+    assert plan.title == "某局115年度提升服務品質執行計畫" and plan.basis == "依本府計畫辦理。"
+    (item,) = plan.items
+    assert (item.path, item.units, item.deadline_raw) == (["一、服務一致"], ["秘書室"], "經常辦理")
+    assert "訂定標準" in item.text and "作業流程" in item.text
+
+
+def test_an_old_word_file_is_refused_with_how_to_save_it(tmp_path):
+    from servq.plans.importing import PlanFileError
+
+    path = tmp_path / "plan.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(PlanFileError, match=r"plan\.doc: an old Word.*save it as \.docx"):
+        parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
