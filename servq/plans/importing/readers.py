@@ -224,6 +224,60 @@ def _html_lines(node: object, lines: list[str]) -> None:
 
 
 def _pdf_text(name: str, data: bytes) -> str:
+    """A PDF's ruled tables a row a line (pdfplumber keeps the cell boundaries the text layer loses),
+    the text around them as it reads; a PDF without ruled tables through its text layer."""
+    with_tables = _pdf_tables_text(name, data)
+    return with_tables if with_tables is not None else _pdf_text_layer(name, data)
+
+
+# A PDF larger than this many pages is read through its text layer only (table finding is slow).
+PDF_TABLE_PAGES = 400
+
+
+def _pdf_tables_text(name: str, data: bytes) -> str | None:
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError, KeyError):
+        return None  # the text-layer reader names what is wrong with the file
+    with pdf:
+        if len(pdf.pages) > PDF_TABLE_PAGES:
+            return None
+        lines: list[str] = []
+        found = False
+        header: list[str] | None = None
+        for page in pdf.pages:
+            tables = [t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+            found = found or bool(tables)
+            outside = page
+            for table in tables:
+                outside = outside.outside_bbox(table.bbox)
+            blocks = [(line["top"], [line["text"]]) for line in outside.extract_text_lines()]
+            for table in tables:
+                rows = [[_pdf_cell(cell) for cell in row] for row in table.extract()]
+                if header is not None and rows and rows[0] == header:
+                    rows = rows[1:]  # the header a long table repeats on every page
+                elif rows:
+                    header = rows[0]
+                blocks.append((table.bbox[1], ["", *("\t".join(row) for row in rows), ""]))
+            for _, text in sorted(blocks, key=lambda block: block[0]):
+                lines.extend(text)
+        return "\n".join(lines) if found else None
+
+
+def _pdf_cell(cell: str | None) -> str:
+    """A cell's text on one line: the PDF wraps it at the cell's width, which is not a break."""
+    parts = [part.strip() for part in (cell or "").split("\n") if part.strip()]
+    joined = ""
+    for part in parts:
+        # Between two CJK characters a wrap is no space; between Latin words it is one.
+        joined += ("" if not joined or not (joined[-1].isascii() and part[0].isascii()) else " ") + part
+    return joined
+
+
+def _pdf_text_layer(name: str, data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 

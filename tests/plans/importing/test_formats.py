@@ -133,3 +133,27 @@ def test_a_pdf_without_text_is_refused(tmp_path):
 
     with pytest.raises(PlanFileError, match=r"scan\.pdf: the PDF has no text layer"):
         parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+
+
+def test_a_pdf_plan_table_imports_back_cell_by_cell(tmp_path, agency_tree):
+    """Issue 22.4: a PDF's table read with its cell boundaries (pdfplumber), not the text layer alone,
+    so units and deadlines stay in their columns; here servq's own PDF of a seed plan, whose table
+    runs over several pages and repeats its header on each."""
+    font_dir = Path(settings.SERVQ_PDF_FONT_DIR)
+    if not any(font_dir.glob("**/NotoSansCJK*")) and not any(font_dir.glob("NotoSansHant*")):
+        if os.environ.get("CI") == "true":
+            pytest.fail("no CJK font under CI")
+        pytest.skip("no CJK font to make a test PDF")
+    seed = Path(settings.SERVQ_SEEDS_DIR) / "002_18bbe963d1c4ca37.txt"
+    if not seed.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{seed} missing under CI")
+        pytest.skip(f"{seed} missing")
+    _, plan = imported(tmp_path, seed.read_text(encoding="utf-8"))
+    exported = tmp_path / "seed.pdf"
+    exported.write_bytes(export(plan, "pdf"))
+
+    def squeezed(items):
+        return [tuple("".join(str(v).split()) for v in item) for item in items]
+
+    assert squeezed(items_of(exported)) == squeezed(items_of(seed))
