@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from servq.core.rules import digits_for_chinese_numbers, find_roc_dates, normalize, year_from_either
+from servq.core.rules import (
+    digits_for_chinese_numbers,
+    find_roc_dates,
+    normalize,
+    parse_deadline,
+    year_from_either,
+)
 from servq.plans.importing.model import ParsedIndicator, ParsedItem, ParsedPlan, ParseWarning, PlanFileError
 
 TOP_ROC = re.compile(r"^(壹|貳|參|肆|伍|陸|柒|捌|玖|拾)[、．.]\s*(.*)$")
@@ -349,9 +355,75 @@ def cell_per_line_header(lines: list[Line], start: int) -> tuple[list[str], int]
     return (names, i) if len(names) >= 3 else None
 
 
+# A unit's name as a table cell: short, and ending the way units are called.
+UNIT_CELL = re.compile(
+    r"^(?:各[組科室課處局單位]+|.{1,12}?(?:組|科|室|課|處|局|所|中心|單位|隊|站))(?:[、,，].{1,12})*$"
+)
+
+
+def loose_header(lines: list[Line], start: int) -> tuple[list[str], int] | None:
+    """A header a web page's text gives one name a line, with blank lines between and a name split
+    over two lines (「承辦」 then 「單位」): at least three names in a row."""
+    names: list[str] = []
+    i = start
+    pending = ""
+    while i < len(lines):
+        text = lines[i].text.strip()
+        if not text:
+            i += 1
+            continue
+        if "\t" in lines[i].text:
+            break
+        joined = pending + text
+        if joined in HEADER_ROLES and joined:
+            names.append(joined)
+            pending = ""
+        elif not pending and any(name.startswith(text) and name != text for name in HEADER_ROLES if name):
+            pending = text
+        else:
+            break
+        i += 1
+    return (names, i) if len(names) >= 3 and not pending else None
+
+
+def read_loose_table(plan: ParsedPlan, names: list[str], lines: list[Line]) -> None:
+    """The rows of such a table, cell by cell by what each cell looks like: 「一、」 the framework,
+    「(一)」 an item, a unit's name its units, a deadline its deadline, anything else its method."""
+    roles = set(roles_of(names))
+    path = ""
+    current: ParsedItem | None = None
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        if CN_HEADING.match(text) and PATH in roles:
+            path, current = text, None
+        elif CN_ITEM.match(text):
+            current = ParsedItem(path=[path] if path else [], text=text, line=line.number)
+            plan.items.append(current)
+        elif current is None:
+            plan.warnings.append(ParseWarning(line.number, f"text before any item: 「{text[:30]}」"))
+        elif UNITS in roles and UNIT_CELL.match(text) and not current.units:
+            current.units = [u for u in re.split(r"[、,，\s]+", text) if u]
+        elif (
+            DEADLINE in roles
+            and not current.deadline_raw
+            and len(text) <= 20
+            and parse_deadline(text).kind != "text"
+        ):
+            current.deadline_raw = text
+        else:
+            current.actions = f"{current.actions}\n{text}".strip()
+
+
 def read_items(plan: ParsedPlan, section: Section) -> None:
     lines = section.lines
     for index, line in enumerate(lines):
+        loose = loose_header(lines, index) if line.text.strip() and "\t" not in line.text else None
+        if loose:
+            names, next_index = loose
+            read_loose_table(plan, names, lines[next_index:])
+            return
         single = cell_per_line_header(lines, index) if line.text.startswith("\t") else None
         if single:
             names, next_index = single

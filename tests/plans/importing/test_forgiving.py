@@ -176,3 +176,44 @@ def test_an_old_word_file_is_refused_with_how_to_save_it(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(PlanFileError, match=r"plan\.doc: an old Word.*save it as \.docx"):
         parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+
+
+def test_a_web_pages_table_one_cell_a_line_with_a_header_split_over_two_lines(tmp_path):
+    """Layout of plans copied from agencies' pages: every cell its own paragraph, the header
+    「承辦單位」 broken into 「承辦」 and 「單位」, a method of several numbered lines (written here
+    from that description, not copied from a page)."""
+    text = (
+        "某防疫處115年提升服務品質實施計畫\n\n"
+        "壹、計畫依據：本府實施計畫。\n\n"
+        "貳、計畫內容：\n\n"
+        "實施要項\n\n執行策略\n\n執行方法\n\n承辦\n\n單位\n\n"
+        "一、提升服務品質\n\n"
+        "(一)訂定年度執行計畫，規劃為民服務工作。\n\n"
+        "依業務特性與民眾需求訂定執行計畫。\n\n"
+        "各組\n\n"
+        "(二)改善洽公環境與服務設施。\n\n"
+        "1.檢查洽公環境。\n\n"
+        "2.檢查服務設施。\n\n"
+        "秘書室\n\n"
+        "二、便捷服務\n\n"
+        "(一)推動線上申辦。\n\n"
+        "擴充線上申辦項目。\n\n"
+        "資訊室、業務組\n"
+    )
+    plan = parse(tmp_path, "page.txt", text)
+    assert [(i.path, i.text, i.actions, i.units) for i in plan.items] == [
+        (
+            ["一、提升服務品質"],
+            "(一)訂定年度執行計畫，規劃為民服務工作。",
+            "依業務特性與民眾需求訂定執行計畫。",
+            ["各組"],
+        ),
+        (
+            ["一、提升服務品質"],
+            "(二)改善洽公環境與服務設施。",
+            "1.檢查洽公環境。\n2.檢查服務設施。",
+            ["秘書室"],
+        ),
+        (["二、便捷服務"], "(一)推動線上申辦。", "擴充線上申辦項目。", ["資訊室", "業務組"]),
+    ]
+    assert plan.first_year == 2026
