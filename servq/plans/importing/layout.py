@@ -135,10 +135,53 @@ def without_page_noise(lines: list[Line]) -> list[Line]:
     return [line for line in lines if not PAGE_NOISE.match(line.text.strip())]
 
 
+BOX_RULE = re.compile(r"^\s*[┌├└╔╠╚┏┣┗+][─━═┬┼┴╤╪╧┳╋┻+\-]*[┐┤┘╗╣╝┓┫┛+]?\s*$")
+BOX_ROW = re.compile(r"^\s*[│┃║|].*[│┃║|]\s*$")
+
+
+def box_tables_to_rows(lines: list[Line]) -> list[Line]:
+    """A table drawn with box characters (┌┬┐ │ ├┼┤) as the tab-separated rows the readers know:
+    the lines between two rules are one row, each cell's text wrapped over them joined. A missing
+    rule only merges two rows' text, it never loses it."""
+    out: list[Line] = []
+    row: list[str] | None = None
+    first = 0
+
+    def flush() -> None:
+        nonlocal row
+        if row is not None:
+            out.append(Line(first, "\t".join(cell.strip() for cell in row)))
+            row = None
+
+    for line in lines:
+        if BOX_RULE.match(line.text):
+            flush()
+            continue
+        if BOX_ROW.match(line.text):
+            cells = re.split(r"[│┃║|]", line.text.strip())[1:-1]
+            if row is None or len(cells) != len(row):
+                flush()
+                row, first = ["" for _ in cells], line.number
+            row = [_join_wrapped(a, b.strip()) for a, b in zip(row, cells, strict=True)]
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return out
+
+
+def _join_wrapped(before: str, more: str) -> str:
+    if not more:
+        return before
+    if not before:
+        return more
+    return before + ("" if not (before[-1].isascii() and more[0].isascii()) else " ") + more
+
+
 def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
     # Trailing tabs are empty cells (seed 000 writes one cell a line), so only spaces are stripped.
-    lines = without_page_noise(
-        [Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)]
+    lines = box_tables_to_rows(
+        without_page_noise([Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)])
     )
     title_line = next((line for line in lines if line.text.strip()), None)
     if title_line is None:

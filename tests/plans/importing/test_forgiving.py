@@ -217,3 +217,36 @@ def test_a_web_pages_table_one_cell_a_line_with_a_header_split_over_two_lines(tm
         (["二、便捷服務"], "(一)推動線上申辦。", "擴充線上申辦項目。", ["資訊室", "業務組"]),
     ]
     assert plan.first_year == 2026
+
+
+def test_a_table_drawn_with_box_characters_and_wrapped_cells(tmp_path):
+    text = (
+        "某局115年度提升服務品質執行計畫\n\n壹、計畫內容\n\n"
+        "┌────────┬──────────────┬────────┬──────┐\n"
+        "│實施要項│推動作法      │完成期限│承辦單位│\n"
+        "├────────┼──────────────┼────────┼──────┤\n"
+        "│一、服務│(一)訂定標準作│經常辦理│秘書室│\n"
+        "│一致    │業流程。      │        │      │\n"
+        "├────────┼──────────────┼────────┼──────┤\n"
+        "│        │(二)每月檢視逾│每月    │資訊科│\n"
+        "│        │期案件。      │        │      │\n"
+        "└────────┴──────────────┴────────┴──────┘\n"
+    )
+    plan = parse(tmp_path, "box.txt", text)
+    assert [(i.path, i.text, i.deadline_raw, i.units) for i in plan.items] == [
+        (["一、服務一致"], "(一)訂定標準作業流程。", "經常辦理", ["秘書室"]),
+        (["一、服務一致"], "(二)每月檢視逾期案件。", "每月", ["資訊科"]),
+    ]
+
+
+def test_a_box_table_with_a_missing_rule_merges_text_and_loses_none(tmp_path):
+    text = (
+        "某局115年度提升服務品質執行計畫\n\n壹、計畫內容\n\n"
+        "│實施要項│推動作法│完成期限│承辦單位│\n"
+        "├────┼────┼────┼────┤\n"
+        "│一、服務│(一)甲項。│經常辦理│秘書室│\n"
+        "│        │(二)乙項。│每月│資訊科│\n"
+    )
+    plan = parse(tmp_path, "box.txt", text)
+    joined = " ".join(i.text for i in plan.items)
+    assert "甲項" in joined and "乙項" in joined
