@@ -218,8 +218,34 @@ def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
     if not plan.items:
         where = f", line {content.heading_line}: the section 「{content.title}」 has" if content else " has"
         raise PlanFileError(f"{name}{where} no items (no table of items and no numbered outline)")
+    for item in plan.items:
+        fill_from_prose(item)
     plan.indicators = find_indicators(plan)
     return plan
+
+
+UNITS_SAID = re.compile(r"(?:承辦|主辦|辦理|負責)(?:單位|機關)[:：]\s*([^，。；;（(]+)")
+DEADLINE_SAID = re.compile(r"(?:完成期限|辦理期限|期限)[:：]\s*([^，。；;（(]+)")
+TRAILING_NOTE = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*[。.]?$")
+
+
+def fill_from_prose(item: ParsedItem) -> None:
+    """An outline item that says its unit and deadline in its own words — 「（資訊科，115年6月底前）」
+    at its end, or 「承辦單位：資訊科」 — gets them as fields; what a table gave is never replaced."""
+    text = normalize(item.text)
+    if not item.units and (said := UNITS_SAID.search(text)):
+        item.units = split_units(said.group(1))
+    if not item.deadline_raw and (said := DEADLINE_SAID.search(text)):
+        item.deadline_raw = said.group(1).strip()
+    note = TRAILING_NOTE.search(text)
+    if note is None:
+        return
+    for part in re.split(r"[，,；;]", note.group(1)):
+        part = part.strip()
+        if not item.deadline_raw and parse_deadline(part).kind != "text":
+            item.deadline_raw = part
+        elif not item.units and UNIT_CELL.match(part):
+            item.units = split_units(part)
 
 
 # Sections that describe the plan rather than list its items.

@@ -250,3 +250,18 @@ def test_a_box_table_with_a_missing_rule_merges_text_and_loses_none(tmp_path):
     plan = parse(tmp_path, "box.txt", text)
     joined = " ".join(i.text for i in plan.items)
     assert "甲項" in joined and "乙項" in joined
+
+
+def test_an_outline_plan_that_says_its_units_and_deadlines_in_prose(tmp_path):
+    text = (
+        "某區公所115年度提升服務品質工作計畫\n\n壹、具體措施\n\n一、便捷服務\n"
+        "（一）推動戶籍謄本線上申請（戶籍課，115年6月底前）。\n"
+        "（二）設置多語服務指引。承辦單位：民政課、秘書室；完成期限：115年12月。\n"
+        "（三）持續辦理到宅服務（如附件）。\n"
+    )
+    plan = parse(tmp_path, "outline.txt", text)
+    assert [(i.units, i.deadline_raw) for i in plan.items] == [
+        (["戶籍課"], "115年6月底前"),
+        (["民政課", "秘書室"], "115年12月"),
+        ([], ""),
+    ]
