@@ -264,6 +264,7 @@ def _pdf_tables_text(name: str, data: bytes) -> str | None:
                 blocks.append((table.bbox[1], ["", *("\t".join(row) for row in rows), ""]))
             for _, text in sorted(blocks, key=lambda block: block[0]):
                 lines.extend(text)
+            page.close()  # pdfplumber keeps every page's characters otherwise: memory grows with the file
         return "\n".join(lines) if found else None
 
 
