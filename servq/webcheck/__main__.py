@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import re
 import sys
 from urllib.parse import urlsplit
 
 from servq.webcheck.crawler import Limits, Options, check_site
-from servq.webcheck.crawler.output import FORMATS
+from servq.webcheck.crawler.output import FORMATS, baseline_of, compared_with
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,6 +31,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="follow links to private or loopback addresses (the start hosts are always allowed)",
     )
     parser.add_argument("-o", "--output", help="write the report to this file instead of standard output")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="compare with this baseline (JSON): exit 1 only for broken links that are new since it",
+    )
+    parser.add_argument("--write-baseline", metavar="FILE", help="write this run's baseline (JSON) to FILE")
     return parser.parse_args(argv)
 
 
@@ -78,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
     if report.pages == 0:
         print("servq.webcheck: no page could be read at the start URLs", file=sys.stderr)
         return 2
+    if args.write_baseline:
+        with open(args.write_baseline, "w", encoding="utf-8") as stream:
+            json.dump(baseline_of(report), stream, ensure_ascii=False, indent=2)
+    if args.baseline:
+        try:
+            with open(args.baseline, encoding="utf-8") as stream:
+                baseline = json.load(stream)
+        except (OSError, ValueError) as error:
+            print(f"servq.webcheck: --baseline {args.baseline}: {error}", file=sys.stderr)
+            return 2
+        difference = compared_with(report, baseline if isinstance(baseline, dict) else {})
+        for state, change in difference.items():
+            for url in change["new"]:
+                print(f"NEW {state.upper()} {url}", file=sys.stderr)
+            for url in change["fixed"]:
+                print(f"FIXED {state.upper()} {url}", file=sys.stderr)
+        return 1 if difference["broken"]["new"] else 0
     return 1 if report.broken else 0
 
 

@@ -120,6 +120,9 @@ class BrokenLink(models.Model):
     # [{"page": url, "line": n, "unit": agency id or null}, …]
     sources = models.JSONField(default=list)
     is_new = models.BooleanField(default=False)
+    # Could not be verified (login, bot challenge, rate limit, slow host): shown apart, never counted
+    # as broken, so no unit is told to fix a link that works for people.
+    unverified = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["url"]

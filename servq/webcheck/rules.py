@@ -210,6 +210,10 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"accessibility not checked: (.+)"), "未做無障礙檢測：{0}"),
     (re.compile(r"malformed URL \(no host\)"), "網址格式錯誤（沒有主機名稱）"),
+    (
+        re.compile(r"soft 404: the page says it was not found"),
+        "網頁回應正常，但內容是「找不到網頁」（軟性 404）",
+    ),
 ]
 
 

@@ -34,6 +34,7 @@ class SitePage:
     stale: list[PageFreshness]
     a11y: list[A11yFinding]
     a11y_by_rule: list[tuple[str, str, int, int]] = field(default_factory=list)
+    unverified: list[BrokenLink] = field(default_factory=list)
 
 
 def site_page(site: Site) -> SitePage:
@@ -44,11 +45,13 @@ def site_page(site: Site) -> SitePage:
     latest = runs[0] if runs and runs[0].status == CheckStatus.FAILED else (done[0] if done else None)
     last_done = done[0] if done else None
     previous = done[1] if len(done) > 1 else None
-    broken = list(last_done.broken_links.all()) if last_done else []
+    found = list(last_done.broken_links.all()) if last_done else []
+    broken = [link for link in found if not link.unverified]
     fixed: list[str] = []
     if previous is not None:
         now_broken = {link.url for link in broken}
-        fixed = sorted(set(previous.broken_links.values_list("url", flat=True)) - now_broken)
+        before = previous.broken_links.filter(unverified=False).values_list("url", flat=True)
+        fixed = sorted(set(before) - now_broken)
     units = {a.pk: a.name for a in Agency.objects.filter(pk__in=_unit_ids(broken))}
     stale = list(last_done.pages_seen.filter(stale=True)[:200]) if last_done else []
     a11y = list(last_done.a11y_findings.all()) if last_done else []
@@ -58,6 +61,7 @@ def site_page(site: Site) -> SitePage:
         previous=previous,
         pending=pending,
         broken=broken,
+        unverified=[link for link in found if link.unverified],
         by_page=_by_page(broken),
         by_unit=_by_unit(broken, units),
         new=[link for link in broken if link.is_new],

@@ -297,9 +297,13 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
         .order_by("-finished_at")
         .first()
     )
-    known = set(previous.broken_links.values_list("url", flat=True)) if previous else set()
+    known = (
+        set(previous.broken_links.filter(unverified=False).values_list("url", flat=True))
+        if previous
+        else set()
+    )
     owners = list(site.owners.values_list("prefix", "unit_id"))
-    broken = report.broken
+    broken = report.broken + report.unverified
     BrokenLink.objects.bulk_create(
         BrokenLink(
             check_run=check,
@@ -310,7 +314,8 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
                 {"page": s.page, "line": s.line, "unit": rules.owner_of(s.page, owners)}
                 for s in result.sources[:50]
             ],
-            is_new=previous is not None and result.url not in known,
+            is_new=previous is not None and not result.unverified and result.url not in known,
+            unverified=result.unverified,
         )
         for result in broken
     )
@@ -332,7 +337,7 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
     PageFreshness.objects.bulk_create(freshness, batch_size=1000)
     check.status = CheckStatus.DONE
     check.finished_at = timezone.now()
-    check.pages, check.links, check.broken = report.pages, report.links, len(broken)
+    check.pages, check.links, check.broken = report.pages, report.links, len(report.broken)
     check.stale_pages = sum(1 for page in freshness if page.stale)
     check.seconds, check.notes = report.seconds, report.notes[:50]
     check.save()

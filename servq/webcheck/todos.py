@@ -21,7 +21,9 @@ def sites_with_new_broken_links(user: Any, today: dt.date) -> list[Todo]:
     for site in sites_for(user).filter(active=True)[:50]:
         latest = (
             SiteCheck.objects.filter(site=site, status=CheckStatus.DONE)
-            .annotate(new=Count("broken_links", filter=Q(broken_links__is_new=True)))
+            .annotate(
+                new=Count("broken_links", filter=Q(broken_links__is_new=True, broken_links__unverified=False))
+            )
             .order_by("-finished_at")
             .first()
         )

@@ -76,3 +76,54 @@ def test_csv_and_junit_to_a_file(served, tmp_path):
     assert webcheck(base + "/", "--format", "junit", "-o", str(target)).returncode == 1
     assert "<failure" in target.read_text(encoding="utf-8")
     assert webcheck(base + "/", "--format", "csv").stdout.splitlines()[0] == "url,status,error,page,line"
+
+
+# --- issue 21.5: reports for CI ------------------------------------------------------------------
+
+
+def test_sarif_output_is_valid_sarif_2_1_0_with_each_place(served):
+    """Validated against the SARIF 2.1.0 schema (npm @microsoft/jest-sarif, MIT, kept beside this test)."""
+    import jsonschema
+
+    base = served(
+        {
+            "/": html('<a href="/gone">x</a>\n<a href="/members">m</a>'),
+            "/gone": status(404),
+            "/members": status(401),
+        }
+    )
+    result = webcheck(base + "/", "--format", "sarif")
+    assert result.returncode == 1
+    sarif = json.loads(result.stdout)
+    schema = json.loads((Path(__file__).with_name("sarif-2.1.0-rtm.5.json")).read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(sarif)
+    found = {
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+        for r in sarif["runs"][0]["results"]
+    }
+    assert found == {("broken-link", "error", 2), ("unverified-link", "note", 3)}
+
+
+def test_a_baseline_reports_only_what_is_new_and_what_was_fixed(served, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    base = served(
+        {"/": html('<a href="/old">o</a> <a href="/new">n</a>'), "/old": status(404), "/new": status(500)}
+    )
+    assert webcheck(base + "/", "--write-baseline", str(baseline)).returncode == 1
+    recorded = json.loads(baseline.read_text(encoding="utf-8"))
+    assert recorded == {"broken": [base + "/new", base + "/old"], "unverified": []}
+    # Nothing new since the baseline: CI passes although links are still broken.
+    assert webcheck(base + "/", "--baseline", str(baseline)).returncode == 0
+    # A baseline that knew /old and a link since fixed: /new is new (fails, named), the other fixed.
+    baseline.write_text(json.dumps({"broken": [base + "/old", base + "/was-broken"]}), encoding="utf-8")
+    result = webcheck(base + "/", "--baseline", str(baseline))
+    assert result.returncode == 1
+    assert f"NEW BROKEN {base}/new" in result.stderr and f"FIXED BROKEN {base}/was-broken" in result.stderr
+
+
+def test_an_unreadable_baseline_is_named(served, tmp_path):
+    base = served({"/": html("ok")})
+    bad = tmp_path / "baseline.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = webcheck(base + "/", "--baseline", str(bad))
+    assert result.returncode == 2 and "--baseline" in result.stderr

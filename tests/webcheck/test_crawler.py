@@ -228,3 +228,103 @@ def test_past_the_page_cap_links_are_still_checked(check):
     assert report.results[base + "/p3"].status == 404  # checked although the cap was reached
     assert all(report.results[base + f"/p{n}"].status is not None for n in range(10))
     assert any("page cap" in note for note in report.notes)
+
+
+# --- issue 21.2: links in stylesheets ---------------------------------------------------------------
+
+
+def css(body: str):
+    async def handler(request):
+        return web.Response(text=body, content_type="text/css")
+
+    return handler
+
+
+def test_links_inside_stylesheets_are_checked_with_the_stylesheet_and_line(check):
+    """The broken stylesheet reachable only through a CSS @import, which LinkChecker finds."""
+    base, report = check(
+        {
+            "/": html(
+                '<link rel="stylesheet" href="/main.css">\n'
+                '<style>\n.hero { background: url("/img/hero.png"); }\n</style>\n'
+                '<div style="background-image: url(/img/inline.png)">x</div>'
+            ),
+            "/main.css": css(
+                '/* @import "/old.css"; */\n@import "/theme.css";\nbody { background: url(/img/ok.png); }\n'
+            ),
+            "/theme.css": css("h1 {\n  background: url('../img/gone.png');\n}\n@import url(/theme.css);\n"),
+            "/img/ok.png": status(200),
+            "/img/hero.png": status(404),
+            "/img/inline.png": status(404),
+        }
+    )
+    broken = {
+        r.url.replace(base, ""): [(s.page.replace(base, ""), s.line) for s in r.sources]
+        for r in report.broken
+    }
+    assert broken["/img/gone.png"] == [("/theme.css", 2)]
+    assert broken["/img/hero.png"] == [("/", 4)]
+    assert broken["/img/inline.png"] == [("/", 6)]
+    assert "/old.css" not in "".join(report.results)  # a commented-out rule is no link
+    assert report.pages == 1  # stylesheets are read for links, not counted as pages
+
+
+def test_a_huge_stylesheet_is_read_only_up_to_the_page_cap(check):
+    big = "a{color:red}\n" * 200_000 + "b{background:url(/late.png)}"
+    base, report = check(
+        {
+            "/": html('<link rel="stylesheet" href="/big.css">'),
+            "/big.css": css(big),
+            "/late.png": status(404),
+        },
+        max_page_bytes=64 * 1024,
+    )
+    assert report.pages == 1 and base + "/late.png" not in report.results
+
+
+# --- issue 21.3: states that tell the truth ---------------------------------------------------------
+
+
+def test_kept_out_is_could_not_verify_not_broken(check):
+    base, report = check(
+        {
+            "/": html(
+                '<a href="/members">m</a> <a href="/challenge">c</a> <a href="/gone">g</a> <a href="/busy">b</a>'
+            ),
+            "/members": status(401),
+            "/challenge": status(403, **{"cf-mitigated": "challenge"}),
+            "/gone": status(404),
+            "/busy": status(429, **{"Retry-After": "0"}),
+        },
+        retries=0,
+    )
+    assert broken_urls(base, report) == {"/gone": (404, None)}
+    assert sorted(r.url.replace(base, "") for r in report.unverified) == ["/busy", "/challenge", "/members"]
+
+
+def test_a_not_found_page_that_answers_200_is_a_soft_404(check):
+    async def soft(request):
+        return web.Response(
+            text="<html><head><title>找不到網頁 - 某局</title></head><body><h1>很抱歉</h1></body></html>",
+            content_type="text/html",
+        )
+
+    base, report = check({"/": html('<a href="/old-news">舊聞</a>'), "/old-news": soft})
+    (gone,) = report.broken
+    assert gone.url == base + "/old-news" and gone.error.startswith("soft 404")
+
+
+def test_http_resources_on_https_pages_are_mixed_content():
+    from servq.webcheck.crawler.parse import parse_page
+
+    page = parse_page(
+        '<img src="http://cdn.example.tw/a.png"><a href="http://other.example.tw/">x</a>'
+        '<script src="https://cdn.example.tw/app.js"></script>',
+        "https://www.example.gov.tw/",
+    )
+    resources = {link.url: link.resource for link in page.links}
+    assert resources == {
+        "http://cdn.example.tw/a.png": True,
+        "http://other.example.tw/": False,  # a link a person follows is not mixed content
+        "https://cdn.example.tw/app.js": True,
+    }

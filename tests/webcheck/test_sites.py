@@ -392,3 +392,27 @@ def test_a_bad_page_kind_line_is_named_and_nothing_is_registered(coordinator, ag
     with pytest.raises(services.SiteError, match="頁面類型第 2 列「法規」"):
         register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", freshness_rules="news｜30\n法規")
     assert not Site.objects.exists()
+
+
+def test_a_link_behind_a_login_is_shown_apart_and_not_counted_broken(
+    client, coordinator, agency_tree, allow_private
+):
+    """Issue 21.3: a unit is not told to fix a link that works for people."""
+    pages = {
+        "/": html('<a href="/members">會員</a>\n<a href="/gone">舊頁</a>'),
+        "/members": status(401),
+        "/gone": status(404),
+    }
+    with threaded_site(pages) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        check = services.queue_check(by=coordinator, site=site)
+        assert services.run_check(check.pk)
+    check.refresh_from_db()
+    assert check.broken == 1
+    assert set(BrokenLink.objects.values_list("url", "unverified")) == {
+        (base + "/gone", False),
+        (base + "/members", True),
+    }
+    client.force_login(coordinator)
+    page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
+    assert "無法確認的連結" in page and "/members" in page.split("無法確認的連結")[1].split("</section>")[0]

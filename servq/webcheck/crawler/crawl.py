@@ -15,7 +15,14 @@ import aiohttp
 from servq.core.addresses import AddressPolicy, parse_networks
 from servq.webcheck.crawler.fetch import AddressGuard, Fetched, GuardedResolver, Limits, fetch
 from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
-from servq.webcheck.crawler.parse import parse_page, scheme_of, syntax_error, without_fragment
+from servq.webcheck.crawler.parse import (
+    css_links,
+    parse_page,
+    says_not_found,
+    scheme_of,
+    syntax_error,
+    without_fragment,
+)
 from servq.webcheck.rules import shown_update_date
 
 
@@ -135,9 +142,24 @@ class Crawler:
         fetched = await self.check(url, want_body=within_cap)
         if fetched.body is None:
             return
-        self.report.pages += 1
         final = fetched.redirects[-1] if fetched.redirects else url
+        if "css" in fetched.content_type.lower():
+            # A site's own stylesheet: its url() and @import links, reported with the stylesheet
+            # and line (an @import'ed stylesheet is read in turn; one read once, however imported).
+            for link in css_links(fetched.body, final):
+                self.take_link(link.url, Source(page=url, line=link.line))
+            return
+        self.report.pages += 1
+        if says_not_found(fetched.body):
+            # A 「soft 404」: the server answered 200 with its not-found page.
+            self.result(url).error = "soft 404: the page says it was not found"
         page = parse_page(fetched.body, final)
+        if scheme_of(final) == "https":
+            for link in page.links:
+                if link.resource and scheme_of(link.url) == "http":
+                    self.report.mixed_content.setdefault(link.url, []).append(
+                        Source(page=url, line=link.line)
+                    )
         self.report.page_facts[url] = PageFacts(fetched.last_modified, shown_update_date(fetched.body))
         self.ids[url] = page.ids
         self.ids[final] = page.ids
@@ -185,6 +207,7 @@ class Crawler:
             )
         result = self.result(url)
         result.status, result.error, result.redirects = fetched.status, fetched.error, fetched.redirects
+        result.challenge = fetched.challenge
         return fetched
 
     async def polite_pause(self, host: str) -> None:

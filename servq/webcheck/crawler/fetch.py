@@ -42,6 +42,7 @@ class Fetched:
     content_type: str = ""
     body: str | None = None
     last_modified: str | None = None
+    challenge: bool = False
 
 
 class AddressGuard:
@@ -124,7 +125,7 @@ async def fetch(
         if isinstance(response, str):
             result.error = response
             return result
-        status, location, content_type, body, last_modified = response
+        status, location, content_type, body, last_modified, challenge = response
         if status in (301, 302, 303, 307, 308) and location:
             current = urljoin(current, location)
             if current in result.redirects or current == url:
@@ -133,7 +134,7 @@ async def fetch(
             result.redirects.append(current)
             continue
         result.status, result.content_type, result.body = status, content_type, body
-        result.last_modified = last_modified
+        result.last_modified, result.challenge = last_modified, challenge
         return result
     result.error = f"more than {MAX_REDIRECTS} redirects"
     return result
@@ -141,7 +142,7 @@ async def fetch(
 
 async def _request(
     session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits
-) -> tuple[int, str | None, str, str | None, str | None] | str:
+) -> tuple[int, str | None, str, str | None, str | None, bool] | str:
     methods = ["GET"] if want_body else ["HEAD", "GET"]
     last_error = "no answer"
     for method in methods:
@@ -161,7 +162,8 @@ async def _request(
                         break  # some servers refuse HEAD: ask again with GET
                     content_type = response.headers.get("Content-Type", "")
                     body = None
-                    if want_body and "html" in content_type.lower() and response.status < 400:
+                    readable = "html" in content_type.lower() or "css" in content_type.lower()
+                    if want_body and readable and response.status < 400:
                         body = await _read_capped(response, limits.max_page_bytes)
                     return (
                         response.status,
@@ -169,6 +171,7 @@ async def _request(
                         content_type,
                         body,
                         response.headers.get("Last-Modified"),
+                        "cf-mitigated" in response.headers,
                     )
             except TimeoutError:
                 last_error = f"timeout after {limits.timeout:g} s"

@@ -14,6 +14,11 @@ class Source:
     line: int
 
 
+# Answers that say the checker was kept out, not that the link is dead: behind a login (401, 403),
+# rate-limited to the end (429). A unit is not told to fix a link that works for people.
+KEPT_OUT = {401, 403, 407, 429}
+
+
 @dataclass
 class LinkResult:
     url: str
@@ -21,10 +26,24 @@ class LinkResult:
     error: str | None = None
     redirects: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    # The answer was a bot challenge (a 「cf-mitigated」 header): people pass it, the checker cannot.
+    challenge: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or (self.status is not None and self.status >= 400)
+
+    @property
+    def unverified(self) -> bool:
+        """Could not be verified: kept out (login, bot challenge, rate limit) or the host too slow."""
+        if not self.failed:
+            return False
+        timed_out = self.error is not None and self.error.startswith("timeout")
+        return self.challenge or timed_out or (self.error is None and self.status in KEPT_OUT)
 
     @property
     def broken(self) -> bool:
-        return self.error is not None or (self.status is not None and self.status >= 400)
+        return self.failed and not self.unverified
 
 
 @dataclass(frozen=True)
@@ -43,10 +62,16 @@ class Report:
     results: dict[str, LinkResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     page_facts: dict[str, PageFacts] = field(default_factory=dict)
+    # http: resources (images, scripts, styles, frames) on https pages: the browser blocks or warns.
+    mixed_content: dict[str, list[Source]] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[LinkResult]:
         return sorted((r for r in self.results.values() if r.broken), key=lambda r: r.url)
+
+    @property
+    def unverified(self) -> list[LinkResult]:
+        return sorted((r for r in self.results.values() if r.unverified), key=lambda r: r.url)
 
     @property
     def redirected(self) -> list[LinkResult]:

@@ -1,4 +1,5 @@
-"""The report as JSON, CSV and JUnit XML (for CI), and as a short summary for people."""
+"""The report as JSON, CSV, JUnit XML and SARIF (for CI and code-scanning tools), and as a short
+summary for people; and the baseline a CI run compares itself with, so it reports what is new."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ def to_json(report: Report) -> str:
             "pages": report.pages,
             "links": report.links,
             "broken": [broken_entry(r) for r in report.broken],
+            "unverified": [broken_entry(r) for r in report.unverified],
+            "mixed_content": [
+                {"url": url, "sources": [{"page": s.page, "line": s.line} for s in sources]}
+                for url, sources in sorted(report.mixed_content.items())
+            ],
             "redirects": [{"url": r.url, "chain": r.redirects} for r in report.redirected],
             "notes": report.notes,
             "seconds": report.seconds,
@@ -64,14 +70,97 @@ def to_junit(report: Report) -> str:
 def summary(report: Report) -> str:
     lines = [
         f"{report.pages} pages, {report.links} links, {len(report.broken)} broken, "
-        f"{len(report.redirected)} redirected, {report.seconds:.1f} s"
+        f"{len(report.unverified)} could not be verified, {len(report.redirected)} redirected, "
+        f"{report.seconds:.1f} s"
     ]
     for result in report.broken:
         why = result.error or f"HTTP {result.status}"
         lines.append(f"BROKEN {result.url} ({why})")
         lines += [f"  on {s.page} line {s.line}" for s in result.sources[:5]]
+    for result in report.unverified:
+        why = "bot challenge" if result.challenge else result.error or f"HTTP {result.status}"
+        lines.append(f"UNVERIFIED {result.url} ({why})")
+    for url, sources in sorted(report.mixed_content.items()):
+        lines.append(f"MIXED CONTENT {url} on {sources[0].page} line {sources[0].line}")
     lines += [f"note: {note}" for note in report.notes]
     return "\n".join(lines)
 
 
-FORMATS = {"json": to_json, "csv": to_csv, "junit": to_junit, "text": summary}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULES = {
+    "broken-link": "A link or resource that answers an error or cannot be reached",
+    "unverified-link": "A link the checker was kept out of (login, bot challenge, rate limit, slow host)",
+    "mixed-content": "An http: resource on an https page",
+}
+
+
+def to_sarif(report: Report) -> str:
+    """SARIF 2.1.0: one result per place a broken or unverifiable link stands (page and line)."""
+    results = []
+    for rule, level, found in (
+        ("broken-link", "error", report.broken),
+        ("unverified-link", "note", report.unverified),
+    ):
+        for result in found:
+            why = result.error or f"HTTP {result.status}"
+            for source in result.sources or []:
+                results.append(_sarif_result(rule, level, f"{result.url}: {why}", source.page, source.line))
+    for url, sources in sorted(report.mixed_content.items()):
+        for source in sources:
+            results.append(
+                _sarif_result("mixed-content", "warning", f"http: resource {url}", source.page, source.line)
+            )
+    return json.dumps(
+        {
+            "$schema": SARIF_SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "servq-webcheck",
+                            "informationUri": "https://servq.example/",
+                            "rules": [
+                                {"id": rule, "shortDescription": {"text": text}}
+                                for rule, text in RULES.items()
+                            ],
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _sarif_result(rule: str, level: str, message: str, page: str, line: int) -> dict:
+    region = {"startLine": line} if line > 0 else {}
+    location = {
+        "physicalLocation": {"artifactLocation": {"uri": page}, **({"region": region} if region else {})}
+    }
+    return {"ruleId": rule, "level": level, "message": {"text": message}, "locations": [location]}
+
+
+def baseline_of(report: Report) -> dict:
+    """What a later run compares itself with: the broken and unverified URLs, by state."""
+    return {
+        "broken": sorted(r.url for r in report.broken),
+        "unverified": sorted(r.url for r in report.unverified),
+    }
+
+
+def compared_with(report: Report, baseline: dict) -> dict:
+    """New since the baseline and fixed since it, by state."""
+    now = baseline_of(report)
+    return {
+        state: {
+            "new": sorted(set(now[state]) - set(baseline.get(state, []))),
+            "fixed": sorted(set(baseline.get(state, [])) - set(now[state])),
+        }
+        for state in now
+    }
+
+
+FORMATS = {"json": to_json, "csv": to_csv, "junit": to_junit, "sarif": to_sarif, "text": summary}

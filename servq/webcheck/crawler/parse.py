@@ -33,12 +33,31 @@ TEL = re.compile(r"^tel:\+?[0-9()\-.\s#*,;pw]{3,32}$", re.I)
 class Link:
     url: str  # absolute, with its fragment
     line: int
+    # A resource the page loads (image, script, style, frame), not a link a person follows.
+    resource: bool = False
 
 
 @dataclass
 class Page:
     links: list[Link]
     ids: set[str]
+
+
+# url(...) and @import in CSS; comments removed first so a commented-out rule is no link.
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def css_links(css: str, base_url: str) -> list[Link]:
+    """The links a stylesheet (or a <style> block, a style= attribute) holds, each with its line."""
+    blanked = CSS_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), css)
+    links = []
+    for match in CSS_URL.finditer(blanked):
+        raw = (match.group(2) or match.group(4) or "").strip()
+        if not raw or raw.lower().startswith(SKIPPED_SCHEMES) or raw.startswith("#"):
+            continue
+        links.append(Link(url=urljoin(base_url, raw), line=blanked.count("\n", 0, match.start()) + 1))
+    return links
 
 
 def srcset_urls(value: str) -> list[str]:
@@ -72,23 +91,56 @@ def parse_page(html: str, page_url: str) -> Page:
     if base_href:
         base = urljoin(page_url, base_href)
     line_of = line_finder(html)
-    found: list[tuple[str, int]] = []
+    found: list[tuple[str, int, bool]] = []
     for selector, attribute in LINK_ATTRIBUTES:
         for node in tree.css(selector):
             value = (node.attributes.get(attribute) or "").strip()
             if not value:
                 continue
+            resource = not selector.startswith(("a[", "area[")) and not (
+                selector.startswith("link[")
+                and "stylesheet" not in (node.attributes.get("rel") or "").lower()
+            )
             values = srcset_urls(value) if attribute == "srcset" else [value]
             for raw in values:
-                found.append((raw, line_of(raw)))
+                found.append((raw, line_of(raw), resource))
     links = []
-    for raw, line in sorted(found, key=lambda pair: pair[1]):
+    for raw, line, resource in sorted(found, key=lambda triple: triple[1]):
         if raw.lower().startswith(SKIPPED_SCHEMES):
             continue
-        links.append(Link(url=urljoin(base, raw), line=line))
+        links.append(Link(url=urljoin(base, raw), line=line, resource=resource))
+    for block in tree.css("style"):
+        css = block.text() or ""
+        offset = line_of(css[:40]) - 1 if css.strip() else 0
+        links += [
+            Link(url=link.url, line=link.line + max(offset, 0), resource=True)
+            for link in css_links(css, base)
+        ]
+    for node in tree.css("[style]"):
+        style = node.attributes.get("style") or ""
+        if "url(" in style.lower():
+            line = line_of(style)
+            links += [Link(url=link.url, line=line, resource=True) for link in css_links(style, base)]
     ids = {node.attributes.get("id") or "" for node in tree.css("[id]")}
     ids |= {node.attributes.get("name") or "" for node in tree.css("a[name]")}
     return Page(links=links, ids={i for i in ids if i})
+
+
+# What a site's own not-found page says in its title or first heading, though it answered 200.
+NOT_FOUND = re.compile(
+    r"找不到(?:網頁|頁面|您要的|此頁|該頁)|查無此頁|頁面不存在|網頁不存在|此頁面已(?:移除|下架)|"
+    r"\b404\b|page not found|not found",
+    re.I,
+)
+
+
+def says_not_found(html: str) -> bool:
+    """A 「soft 404」: the page's title or first heading says it was not found."""
+    tree = LexborHTMLParser(html[:65536])
+    title = tree.css_first("title")
+    heading = tree.css_first("h1")
+    words = " ".join(node.text(strip=True) for node in (title, heading) if node is not None)
+    return bool(NOT_FOUND.search(words))
 
 
 def without_fragment(url: str) -> tuple[str, str]:
