@@ -23,6 +23,7 @@ from servq.core.models import Lease
 from servq.core.permissions import has_perm
 from servq.webcheck import rules
 from servq.webcheck.crawler import Limits, Options, Report, check_site
+from servq.webcheck.crawler.parse import LINK_RULES
 from servq.webcheck.models import (
     A11yFinding,
     BrokenLink,
@@ -287,6 +288,13 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def _by_page_of(found: list[tuple[str, int, str]]) -> dict[str, list[tuple[int, str]]]:
+    pages: dict[str, list[tuple[int, str]]] = {}
+    for page, line, link in found:
+        pages.setdefault(page, []).append((line, link))
+    return pages
+
+
 @transaction.atomic
 def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteCheck:
     """Keep what the crawl found: broken links (new ones marked), page dates, counts; all or nothing."""
@@ -335,6 +343,19 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
             )
         )
     PageFreshness.objects.bulk_create(freshness, batch_size=1000)
+    A11yFinding.objects.bulk_create(
+        A11yFinding(
+            check_run=check,
+            page=page[:4000],
+            rule=rule,
+            level=LINK_RULES[rule][0],
+            impact="serious",
+            nodes=len(places),
+            help=LINK_RULES[rule][1],
+        )
+        for rule, found in report.link_issues.items()
+        for page, places in _by_page_of(found).items()
+    )
     check.status = CheckStatus.DONE
     check.finished_at = timezone.now()
     check.pages, check.links, check.broken = report.pages, report.links, len(report.broken)
@@ -377,7 +398,8 @@ def _audit(check: SiteCheck, pages: int) -> int:
     ) or [check.site.start_url]
     findings = a11y.audit_pages(urls, address_policy(check.site.allow_private))
     with transaction.atomic():
-        A11yFinding.objects.filter(check_run=check).delete()
+        # The crawler's own link findings (servq-…) stay; axe's are replaced.
+        A11yFinding.objects.filter(check_run=check).exclude(rule__startswith="servq-").delete()
         A11yFinding.objects.bulk_create(
             A11yFinding(
                 check_run=check,

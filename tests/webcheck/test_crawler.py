@@ -328,3 +328,26 @@ def test_http_resources_on_https_pages_are_mixed_content():
         "http://other.example.tw/": False,  # a link a person follows is not mixed content
         "https://cdn.example.tw/app.js": True,
     }
+
+
+# --- issue 21.4: accessible links ------------------------------------------------------------------
+
+
+def test_links_a_screen_reader_cannot_use_are_found_with_their_line():
+    from servq.webcheck.crawler.parse import parse_page
+
+    page = parse_page(
+        "<p>最新消息</p>\n"
+        '<a href="/empty"></a>\n'
+        '<a href="/logo"><img src="/logo.png"></a>\n'
+        '<p><a href="/more">請點此</a></p>\n'
+        '<p>申辦須知請見<a href="/rules">詳全文</a>，或電洽服務台。</p>\n'
+        '<a href="/ok"><img src="/x.png" alt="首頁"></a>\n'
+        '<a href="/named" aria-label="下載申請表">下載</a>\n',
+        "https://www.example.gov.tw/",
+    )
+    assert sorted((rule, line) for rule, line, _ in page.link_issues) == [
+        ("servq-image-link-alt", 3),
+        ("servq-link-name", 2),
+        ("servq-vague-link-text", 4),
+    ]

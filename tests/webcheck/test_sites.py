@@ -416,3 +416,27 @@ def test_a_link_behind_a_login_is_shown_apart_and_not_counted_broken(
     client.force_login(coordinator)
     page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
     assert "無法確認的連結" in page and "/members" in page.split("無法確認的連結")[1].split("</section>")[0]
+
+
+def test_links_a_screen_reader_cannot_use_are_kept_with_the_accessibility_findings(
+    client, coordinator, agency_tree, allow_private
+):
+    from servq.webcheck.models import A11yFinding
+
+    pages = {
+        "/": html('<a href="/logo"><img src="/logo.png"></a>\n<a href="/a">請點此</a>'),
+        "/logo": html("x"),
+        "/a": html("a"),
+    }
+    with threaded_site(pages) as base:
+        site = register(coordinator, agency_tree["mof"], base + "/")
+        check = services.queue_check(by=coordinator, site=site)
+        assert services.run_check(check.pk)
+    found = set(A11yFinding.objects.values_list("rule", "page", "nodes"))
+    assert ("servq-image-link-alt", base + "/", 1) in found and (
+        "servq-vague-link-text",
+        base + "/",
+        1,
+    ) in found
+    client.force_login(coordinator)
+    assert "servq-image-link-alt" in client.get(reverse("webcheck:site", args=[site.pk])).content.decode()

@@ -154,6 +154,8 @@ class Crawler:
             # A 「soft 404」: the server answered 200 with its not-found page.
             self.result(url).error = "soft 404: the page says it was not found"
         page = parse_page(fetched.body, final)
+        for rule, line, href in page.link_issues or []:
+            self.report.link_issues.setdefault(rule, []).append((url, line, href))
         if scheme_of(final) == "https":
             for link in page.links:
                 if link.resource and scheme_of(link.url) == "http":

@@ -64,6 +64,8 @@ class Report:
     page_facts: dict[str, PageFacts] = field(default_factory=dict)
     # http: resources (images, scripts, styles, frames) on https pages: the browser blocks or warns.
     mixed_content: dict[str, list[Source]] = field(default_factory=dict)
+    # Links people cannot use with a screen reader, by rule: each (page, line, link).
+    link_issues: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
 
     @property
     def broken(self) -> list[LinkResult]:

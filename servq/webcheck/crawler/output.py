@@ -32,6 +32,10 @@ def to_json(report: Report) -> str:
                 for url, sources in sorted(report.mixed_content.items())
             ],
             "redirects": [{"url": r.url, "chain": r.redirects} for r in report.redirected],
+            "link_accessibility": {
+                rule: [{"page": page, "line": line, "link": link} for page, line, link in found]
+                for rule, found in sorted(report.link_issues.items())
+            },
             "notes": report.notes,
             "seconds": report.seconds,
         },

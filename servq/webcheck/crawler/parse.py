@@ -41,6 +41,67 @@ class Link:
 class Page:
     links: list[Link]
     ids: set[str]
+    # Links people cannot use with a screen reader: (rule, line, the link's URL).
+    link_issues: list[tuple[str, int, str]] | None = None
+
+
+# Link texts that say nothing without the words around them (WCAG 2.4.4).
+VAGUE_LINK_TEXTS = frozenset(
+    [
+        "請點此",
+        "點此",
+        "點這裡",
+        "請按此",
+        "按此",
+        "按這裡",
+        "這裡",
+        "此處",
+        "更多",
+        "詳全文",
+        "詳細內容",
+        "閱讀更多",
+        "了解更多",
+        "more",
+        "read more",
+        "click here",
+        "here",
+        "link",
+        "詳見",
+        "下載",
+    ]
+)
+LINK_RULES = {
+    "servq-link-name": ("A", "連結沒有可讀出的名稱（沒有文字、替代文字或 aria-label）"),
+    "servq-image-link-alt": ("A", "以圖片為連結，但圖片沒有替代文字"),
+    "servq-vague-link-text": ("A", "連結文字（如「請點此」「詳全文」）沒有上下文，無法得知去處"),
+}
+
+
+def link_issues(tree: LexborHTMLParser, line_of: Callable[[str], int]) -> list[tuple[str, int, str]]:
+    """Links a screen reader cannot name, images as links without alt text, and texts that say
+    nothing (「請點此」) with no words around them to say where they go."""
+    issues = []
+    for node in tree.css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        label = (node.attributes.get("aria-label") or node.attributes.get("title") or "").strip()
+        if node.attributes.get("aria-labelledby") or label:
+            continue
+        text = " ".join((node.text(deep=True) or "").split())
+        images = node.css("img")
+        alts = " ".join((img.attributes.get("alt") or "").strip() for img in images).strip()
+        rule = None
+        if not text and images and not alts:
+            rule = "servq-image-link-alt"
+        elif not text and not alts:
+            rule = "servq-link-name"
+        elif (text or alts).lower() in VAGUE_LINK_TEXTS:
+            parent = node.parent
+            around = " ".join((parent.text(deep=True) or "").split()) if parent is not None else ""
+            if len(around.replace(text, "", 1).strip()) < 4:
+                rule = "servq-vague-link-text"
+        if rule:
+            issues.append((rule, line_of(href) if href else 0, href))
+    return issues
 
 
 # url(...) and @import in CSS; comments removed first so a commented-out rule is no link.
@@ -123,7 +184,7 @@ def parse_page(html: str, page_url: str) -> Page:
             links += [Link(url=link.url, line=line, resource=True) for link in css_links(style, base)]
     ids = {node.attributes.get("id") or "" for node in tree.css("[id]")}
     ids |= {node.attributes.get("name") or "" for node in tree.css("a[name]")}
-    return Page(links=links, ids={i for i in ids if i})
+    return Page(links=links, ids={i for i in ids if i}, link_issues=link_issues(tree, line_finder(html)))
 
 
 # What a site's own not-found page says in its title or first heading, though it answered 200.
