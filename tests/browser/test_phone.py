@@ -45,6 +45,8 @@ def pages_by_role() -> dict[str, list[str]]:
             f"/reporting/cycles/{cycle.pk}/year-end/{cycle.agency.pk}/",
             "/cases/analytics/",
             "/cases/configuration/",
+            "/sites/report/",
+            "/notices/",
             "/audit/",
         ],
     }

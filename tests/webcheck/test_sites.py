@@ -440,3 +440,39 @@ def test_links_a_screen_reader_cannot_use_are_kept_with_the_accessibility_findin
     ) in found
     client.force_login(coordinator)
     assert "servq-image-link-alt" in client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
+
+
+def test_the_supervisors_combined_report_lists_every_site_with_its_trend(
+    client, coordinator, agency_tree, user_with_role, django_assert_max_num_queries
+):
+    """Issue 21.5: every agency's sites, broken and unverifiable links, and the trend; ODS and XLSX."""
+    import io
+    import zipfile
+
+    mof = Site.objects.create(
+        agency=agency_tree["mof"], name="財政部網站", start_url="https://www.mof.gov.tw/"
+    )
+    Site.objects.create(agency=agency_tree["moea"], name="經濟部網站", start_url="https://www.moea.gov.tw/")
+    for n, broken in enumerate([9, 4]):
+        run = SiteCheck.objects.create(
+            site=mof,
+            status="done",
+            finished_at=timezone.now() - dt.timedelta(days=7 - n),
+            links=100,
+            broken=broken,
+        )
+    BrokenLink.objects.create(check_run=run, url="https://x.gov.tw/login", status=401, unverified=True)
+    supervisor = user_with_role(agency_tree["root"], "supervisor", username="boss")
+    client.force_login(supervisor)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("webcheck:report")).content.decode()
+    assert "財政部網站" in page and "經濟部網站" in page and "9→4" in page and "尚未檢測" in page
+    xlsx = client.get(reverse("webcheck:report"), {"format": "xlsx"})
+    from urllib.parse import quote
+
+    assert quote("網站健檢總表.xlsx") in xlsx["Content-Disposition"] and xlsx.content[:2] == b"PK"
+    ods = client.get(reverse("webcheck:report"), {"format": "ods"})
+    assert "9→4" in zipfile.ZipFile(io.BytesIO(ods.content)).read("content.xml").decode()
+    # A coordinator sees only their own agency's sites.
+    client.force_login(coordinator)
+    assert "經濟部網站" not in client.get(reverse("webcheck:report")).content.decode()

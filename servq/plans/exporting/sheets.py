@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 
+from servq.core import sheets
 from servq.core.downloads import neutralize
 from servq.core.rules import format_roc_date
 from servq.plans.exporting.document import PlanDocument
@@ -82,43 +83,8 @@ def to_csv(document: PlanDocument) -> bytes:
 
 
 def to_xlsx(document: PlanDocument) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "計畫項目"
-    sheet.append(data_columns(document))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in data_rows(document):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.data_type = "s"  # everything is text: no formula, no number guessing
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.to_xlsx("計畫項目", data_columns(document), data_rows(document))
 
 
 def to_ods(document: PlanDocument) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    spreadsheet = OpenDocumentSpreadsheet()
-    table = Table(name="計畫項目")
-    for values in [data_columns(document), *data_rows(document)]:
-        row = TableRow()
-        for value in values:
-            cell = TableCell(valuetype="string")
-            for line in value.split("\n") or [""]:
-                cell.addElement(P(text=line))
-            row.addElement(cell)
-        table.addElement(row)
-    spreadsheet.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    spreadsheet.write(buffer)
-    return buffer.getvalue()
+    return sheets.to_ods("計畫項目", data_columns(document), data_rows(document))
