@@ -26,6 +26,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--no-robots", action="store_true", help="ignore robots.txt")
     parser.add_argument(
+        "--no-sitemaps", action="store_true", help="do not read sitemap.xml (and those robots.txt names)"
+    )
+    parser.add_argument(
         "--allow-private",
         action="store_true",
         help="follow links to private or loopback addresses (the start hosts are always allowed)",
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         max_seconds=args.max_seconds,
         excludes=args.exclude,
         respect_robots=not args.no_robots,
+        use_sitemaps=not args.no_sitemaps,
         limits=Limits(timeout=args.timeout, allow_private=args.allow_private),
     )
     try:

@@ -351,3 +351,63 @@ def test_links_a_screen_reader_cannot_use_are_found_with_their_line():
         ("servq-link-name", 2),
         ("servq-vague-link-text", 4),
     ]
+
+
+# --- issue 21.5: sitemaps as start points -----------------------------------------------------------
+
+
+def xml(body: bytes, content_type: str = "application/xml"):
+    async def handler(request):
+        return web.Response(body=body, content_type=content_type)
+
+    return handler
+
+
+def test_pages_only_a_sitemap_lists_are_checked_and_an_index_is_followed(check):
+    import gzip
+
+    urlset = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>BASE/orphan</loc></url></urlset>'
+
+    async def robots(request):
+        base = f"http://{request.host}"
+        return web.Response(text=f"User-agent: *\nSitemap: {base}/index.xml\n", content_type="text/plain")
+
+    async def index(request):
+        base = f"http://{request.host}"
+        body = f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{base}/pages.xml.gz</loc></sitemap></sitemapindex>'
+        return web.Response(body=body.encode(), content_type="application/xml")
+
+    async def pages(request):
+        base = f"http://{request.host}"
+        return web.Response(
+            body=gzip.compress(urlset.replace(b"BASE", base.encode())), content_type="application/gzip"
+        )
+
+    base, report = check(
+        {
+            "/": html("home, no menu to the old page"),
+            "/robots.txt": robots,
+            "/index.xml": index,
+            "/pages.xml.gz": pages,
+            "/orphan": html('<a href="/gone">x</a>'),
+            "/gone": status(404),
+        }
+    )
+    assert broken_urls(base, report) == {"/gone": (404, None)}
+    assert report.pages == 2
+
+
+def test_a_hostile_sitemap_is_refused_and_the_run_goes_on():
+    import gzip
+
+    from servq.webcheck.crawler.sitemaps import read_sitemap
+
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><urlset><url><loc>&b;</loc></url></urlset>'
+    assert read_sitemap(bomb, 10).problem.startswith("not a sitemap")
+    assert read_sitemap(gzip.compress(gzip.compress(b"<urlset/>")), 10).problem == "a gzip inside a gzip"
+    many = (
+        b"<urlset>"
+        + b"".join(b"<url><loc>https://x.gov.tw/%d</loc></url>" % n for n in range(100))
+        + b"</urlset>"
+    )
+    assert len(read_sitemap(many, 7).pages) == 7

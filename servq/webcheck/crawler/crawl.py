@@ -23,6 +23,7 @@ from servq.webcheck.crawler.parse import (
     syntax_error,
     without_fragment,
 )
+from servq.webcheck.crawler.sitemaps import read_sitemap
 from servq.webcheck.rules import shown_update_date
 
 
@@ -38,6 +39,8 @@ class Options:
     excludes: list[str] = field(default_factory=list)
     respect_robots: bool = True
     limits: Limits = field(default_factory=Limits)
+    # Read /sitemap.xml and the sitemaps robots.txt names for pages no menu links to.
+    use_sitemaps: bool = True
     # The command line trusts the hosts it is pointed at (its user is the operator); the product
     # does not: a registered site gets no exemption from the address policy.
     trust_start_hosts: bool = True
@@ -85,6 +88,8 @@ class Crawler:
             self.checks: dict[str, asyncio.Task[Fetched]] = {}
             for url in self.start_urls:
                 self.enqueue_page(url)
+            if self.options.use_sitemaps:
+                await self.read_sitemaps()
             workers = [asyncio.create_task(self.page_worker()) for _ in range(self.options.concurrency)]
             try:
                 await asyncio.wait_for(self.pages.join(), timeout=self.options.max_seconds)
@@ -235,6 +240,55 @@ class Crawler:
         found = self.robots[origin]
         return found is None or found.can_fetch(self.options.limits.user_agent, url)
 
+    async def read_sitemaps(self) -> None:
+        """Pages the start hosts' sitemaps list, as extra start points (bounded, see sitemaps.py)."""
+        limit = self.options.max_pages
+        for origin in sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.start_urls}):
+            named = await self._robots_text(f"{origin}/robots.txt")
+            listed = [
+                line.split(":", 1)[1].strip()
+                for line in (named.body or "").splitlines()
+                if named.status == 200 and line.lower().startswith("sitemap:")
+            ]
+            queue = [f"{origin}/sitemap.xml", *listed][:10]
+            seen: set[str] = set()
+            depth = {url: 0 for url in queue}
+            while queue and limit > 0:
+                url = queue.pop(0)
+                if url in seen:
+                    continue
+                seen.add(url)
+                fetched = await self._raw(url)
+                if fetched.status != 200 or fetched.raw is None:
+                    continue
+                found = read_sitemap(fetched.raw, limit)
+                if found.problem:
+                    self.report.notes.append(f"sitemap {url} refused: {found.problem}")
+                    continue
+                for child in found.children:
+                    if depth[url] < 2 and child not in depth:
+                        depth[child] = depth[url] + 1
+                        queue.append(child)
+                for page in found.pages:
+                    if self.is_internal(page) and limit > 0:
+                        self.enqueue_page(normalize_url(page))
+                        limit -= 1
+
+    async def _raw(self, url: str) -> RawFetched:
+        """A sitemap's bytes (XML or gzip), capped: `fetch` reads only pages and stylesheets."""
+        result = RawFetched(url=url)
+        if await self.guard.refusal(url):
+            return result
+        try:
+            async with self.session.get(
+                url, timeout=aiohttp.ClientTimeout(total=self.options.limits.timeout)
+            ) as response:
+                result.status = response.status
+                result.raw = await response.content.read(self.options.limits.max_page_bytes)
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        return result
+
     async def _robots_text(self, url: str) -> Fetched:
         """robots.txt is text/plain, which `fetch` does not read as a page."""
         result = Fetched(url=url)
@@ -261,6 +315,13 @@ class Crawler:
             result = self.result(key)
             result.sources.append(source)
             result.error = f"no element with id {fragment!r} on the page"
+
+
+@dataclass
+class RawFetched:
+    url: str
+    status: int | None = None
+    raw: bytes | None = None
 
 
 async def check_site(start_urls: list[str], options: Options | None = None) -> Report:
