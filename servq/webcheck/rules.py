@@ -58,10 +58,25 @@ _SHOWN_DATE = re.compile(
 )
 
 
+# Where a page shows its date: its head or its foot (a template's 「更新日期」), not the middle of a
+# long page; reading only these bounds the work on large pages.
+SHOWN_DATE_HEAD, SHOWN_DATE_FOOT = 16 * 1024, 32 * 1024
+
+
+_LABEL_ONLY = re.compile(_LABEL, re.IGNORECASE)
+
+
 def shown_update_date(text: str) -> dt.date | None:
-    """The latest 「更新日期」 a page shows, ROC (113-05-01, 113年5月1日) or Gregorian (2024/05/01)."""
+    """The latest 「更新日期」 a page shows, ROC (113-05-01, 113年5月1日) or Gregorian (2024/05/01).
+    Only the text right after each label is normalised and read, not the whole page."""
+    if len(text) > SHOWN_DATE_HEAD + SHOWN_DATE_FOOT:
+        text = text[:SHOWN_DATE_HEAD] + "\n" + text[-SHOWN_DATE_FOOT:]
     found = []
-    for match in _SHOWN_DATE.finditer(unicodedata.normalize("NFKC", text)):
+    for label in _LABEL_ONLY.finditer(text):
+        window = unicodedata.normalize("NFKC", text[label.start() : label.end() + 60])
+        match = _SHOWN_DATE.match(window)
+        if match is None:
+            continue
         year, month, day = (int(g) for g in match.groups())
         year = year_from_either(year)
         try:

@@ -148,3 +148,45 @@ def test_a_missing_browser_is_explained_with_its_fix_in_chinese():
     shown = rules.explain(note)
     assert "這台伺服器沒有 Chromium（/usr/bin/chromium）" in shown and "apt-get install chromium" in shown
     assert "install" not in shown.replace("apt-get install", "")
+
+
+def test_line_numbers_are_right_however_the_values_repeat():
+    """The line finder counts lines between finds instead of indexing every character."""
+    from servq.webcheck.crawler.parse import line_finder
+
+    html = 'a\n<a href="/x">\nb\n<a href="/y">\n<a href="/x">\n'
+    line_of = line_finder(html)
+    assert [line_of('"/x"'), line_of('"/y"'), line_of('"/x"'), line_of('"/z"'), line_of('"/x"')] == [
+        2,
+        4,
+        5,
+        0,
+        2,
+    ]
+
+
+def test_common_links_resolve_as_urljoin_would():
+    from urllib.parse import urljoin
+
+    from servq.webcheck.crawler.parse import absolute
+
+    base = "https://www.example.gov.tw/docs/a/b.html?x=1"
+    for raw in [
+        "/docs/c.html",
+        "/x/../y",
+        "c.html",
+        "../d",
+        "https://other.tw/p?q#f",
+        "//cdn.tw/x.js",
+        "/p?q=1#top",
+        "?page=2",
+    ]:
+        assert absolute(base, raw) == urljoin(base, raw), raw
+
+
+def test_a_date_far_inside_a_long_page_is_not_read_but_the_foot_is():
+    body = "<p>x</p>" * 20000
+    assert rules.shown_update_date(
+        f"<p>更新日期：113-05-01</p>{body}<footer>更新日期：115年1月2日</footer>"
+    ) == dt.date(2026, 1, 2)
+    assert rules.shown_update_date(f"{body}<p>更新日期：113-05-01</p>{body}") is None
