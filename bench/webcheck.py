@@ -12,17 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import measured as measured_fully  # noqa: E402
 from _site_server import ASSETS_PER_PAGE, asset_kind  # noqa: E402
 
 PAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 700
@@ -43,13 +41,8 @@ def truth(base: str) -> set[str]:
 
 def measured(command: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB and standard output of one run of ``command``."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
-        _, _, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read().decode("utf-8", errors="replace")
+    wall, _cpu, mb, output = measured_fully(command)
+    return wall, mb, output
 
 
 def run_servq(base: str) -> tuple[float, float, set[str], int]:

@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -562,3 +563,17 @@ def valid_email(raw: str) -> bool:
 def retry_delay(attempts: int) -> dt.timedelta:
     """Back-off after the n-th failed delivery: 1, 4, 16, 64 minutes …, never more than 6 hours."""
     return min(dt.timedelta(minutes=4 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
+# --- messages in the user's language ---------------------------------------------------------------
+
+
+def explained(message: str, table: Sequence[tuple[re.Pattern[str], str]]) -> str:
+    """A message a component gives in English (for its command line) in zh-Hant for a page: the
+    first pattern of ``table`` that matches the whole message, its words filled with the groups;
+    a message not listed is shown as it is."""
+    for pattern, words in table:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return words.format(*match.groups())
+    return message

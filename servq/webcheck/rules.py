@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import unquote, urlsplit
 
 from servq.agencies.rules import Grant, Role, holds, supervises
-from servq.core.rules import year_from_either
+from servq.core.rules import explained, year_from_either
 
 WEEKLY, MONTHLY = "weekly", "monthly"
 SCHEDULE_DAYS = {WEEKLY: 7, MONTHLY: 30}
@@ -234,8 +234,4 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
 
 def explain(message: str) -> str:
     """A crawler note or error in zh-Hant, e.g. 「host x does not resolve」 → 「主機 x 查無 DNS 紀錄」."""
-    for pattern, words in EXPLANATIONS:
-        match = pattern.fullmatch(message.strip())
-        if match:
-            return words.format(*match.groups())
-    return message
+    return explained(message, EXPLANATIONS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from servq.core.rules import explained
+
 EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"no plan years found: .*"), "找不到計畫年度，已依年度作業（或您指定的年度）匯入，請確認"),
     (
@@ -53,8 +55,4 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
 
 def explain(message: str) -> str:
     """A warning in zh-Hant; a message not listed (already Chinese, or new) is shown as it is."""
-    for pattern, words in EXPLANATIONS:
-        match = pattern.fullmatch(message.strip())
-        if match:
-            return words.format(*match.groups())
-    return message
+    return explained(message, EXPLANATIONS)
