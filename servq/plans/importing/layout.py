@@ -23,6 +23,7 @@ from servq.core.rules import (
     year_from_either,
 )
 from servq.plans.importing.model import ParsedIndicator, ParsedItem, ParsedPlan, ParseWarning, PlanFileError
+from servq.plans.importing.readers import join_wrapped
 
 TOP_ROC = re.compile(r"^(壹|貳|參|肆|伍|陸|柒|捌|玖|拾)[、．.]\s*(.*)$")
 TOP_NUM = re.compile(r"^([一二三四五六七八九十]+)、\s*(.*)$")
@@ -162,20 +163,12 @@ def box_tables_to_rows(lines: list[Line]) -> list[Line]:
             if row is None or len(cells) != len(row):
                 flush()
                 row, first = ["" for _ in cells], line.number
-            row = [_join_wrapped(a, b.strip()) for a, b in zip(row, cells, strict=True)]
+            row = [join_wrapped(a, b.strip()) for a, b in zip(row, cells, strict=True)]
             continue
         flush()
         out.append(line)
     flush()
     return out
-
-
-def _join_wrapped(before: str, more: str) -> str:
-    if not more:
-        return before
-    if not before:
-        return more
-    return before + ("" if not (before[-1].isascii() and more[0].isascii()) else " ") + more
 
 
 def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:

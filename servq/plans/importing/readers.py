@@ -270,12 +270,20 @@ def _pdf_tables_text(name: str, data: bytes) -> str | None:
 
 def _pdf_cell(cell: str | None) -> str:
     """A cell's text on one line: the PDF wraps it at the cell's width, which is not a break."""
-    parts = [part.strip() for part in (cell or "").split("\n") if part.strip()]
     joined = ""
-    for part in parts:
-        # Between two CJK characters a wrap is no space; between Latin words it is one.
-        joined += ("" if not joined or not (joined[-1].isascii() and part[0].isascii()) else " ") + part
+    for part in (cell or "").split("\n"):
+        joined = join_wrapped(joined, part.strip())
     return joined
+
+
+def join_wrapped(before: str, more: str) -> str:
+    """Text a layout wrapped, joined again: between two CJK characters a wrap is no space,
+    between Latin words it is one."""
+    if not more:
+        return before
+    if not before:
+        return more
+    return before + (" " if before[-1].isascii() and more[0].isascii() else "") + more
 
 
 def _pdf_text_layer(name: str, data: bytes) -> str:

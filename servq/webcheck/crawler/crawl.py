@@ -26,6 +26,8 @@ from servq.webcheck.crawler.parse import (
 from servq.webcheck.crawler.sitemaps import read_sitemap
 from servq.webcheck.rules import shown_update_date
 
+ROBOTS_CAP = 512 * 1024
+
 
 @dataclass
 class Options:
@@ -63,6 +65,7 @@ class Crawler:
         self.ids: dict[str, set[str]] = {}
         self.queued: set[str] = set()
         self.taken: dict[str, tuple[str, str, str]] = {}
+        self.robots_txt: dict[str, str | None] = {}
         self.queries_per_path: dict[str, int] = defaultdict(int)
         self.host_locks: dict[str, asyncio.Semaphore] = {}
         self.host_last: dict[str, float] = {}
@@ -242,10 +245,10 @@ class Crawler:
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.robots:
             self.robots[origin] = None
-            fetched = await self._robots_text(f"{origin}/robots.txt")
-            if fetched.status == 200 and fetched.body is not None:
+            text = await self._robots_txt(origin)
+            if text is not None:
                 rules = robotparser.RobotFileParser()
-                rules.parse(fetched.body.splitlines())
+                rules.parse(text.splitlines())
                 self.robots[origin] = rules
         found = self.robots[origin]
         return found is None or found.can_fetch(self.options.limits.user_agent, url)
@@ -254,11 +257,10 @@ class Crawler:
         """Pages the start hosts' sitemaps list, as extra start points (bounded, see sitemaps.py)."""
         limit = self.options.max_pages
         for origin in sorted({f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.start_urls}):
-            named = await self._robots_text(f"{origin}/robots.txt")
             listed = [
                 line.split(":", 1)[1].strip()
-                for line in (named.body or "").splitlines()
-                if named.status == 200 and line.lower().startswith("sitemap:")
+                for line in (await self._robots_txt(origin) or "").splitlines()
+                if line.lower().startswith("sitemap:")
             ]
             queue = [f"{origin}/sitemap.xml", *listed][:10]
             seen: set[str] = set()
@@ -268,7 +270,7 @@ class Crawler:
                 if url in seen:
                     continue
                 seen.add(url)
-                fetched = await self._raw(url)
+                fetched = await self._raw(url, self.options.limits.max_page_bytes)
                 if fetched.status != 200 or fetched.raw is None:
                     continue
                 found = read_sitemap(fetched.raw, limit)
@@ -284,8 +286,9 @@ class Crawler:
                         self.enqueue_page(normalize_url(page))
                         limit -= 1
 
-    async def _raw(self, url: str) -> RawFetched:
-        """A sitemap's bytes (XML or gzip), capped: `fetch` reads only pages and stylesheets."""
+    async def _raw(self, url: str, cap: int) -> RawFetched:
+        """A file's bytes, at most ``cap``: robots.txt and sitemaps, which `fetch` does not read
+        (it reads pages and stylesheets only)."""
         result = RawFetched(url=url)
         if await self.guard.refusal(url):
             return result
@@ -294,26 +297,19 @@ class Crawler:
                 url, timeout=aiohttp.ClientTimeout(total=self.options.limits.timeout)
             ) as response:
                 result.status = response.status
-                result.raw = await response.content.read(self.options.limits.max_page_bytes)
+                result.raw = await response.content.read(cap)
         except (TimeoutError, aiohttp.ClientError):
             pass
         return result
 
-    async def _robots_text(self, url: str) -> Fetched:
-        """robots.txt is text/plain, which `fetch` does not read as a page."""
-        result = Fetched(url=url)
-        result.error = await self.guard.refusal(url)
-        if result.error:
-            return result
-        try:
-            async with self.session.get(
-                url, timeout=aiohttp.ClientTimeout(total=self.options.limits.timeout)
-            ) as r:
-                result.status = r.status
-                result.body = (await r.content.read(512 * 1024)).decode("utf-8", errors="replace")
-        except (TimeoutError, aiohttp.ClientError) as error:
-            result.error = str(error)
-        return result
+    async def _robots_txt(self, origin: str) -> str | None:
+        """The origin's robots.txt, None unless it answered 200; fetched once a run, for both the
+        crawl rules and the sitemaps it names."""
+        if origin not in self.robots_txt:
+            fetched = await self._raw(f"{origin}/robots.txt", ROBOTS_CAP)
+            raw = fetched.raw if fetched.status == 200 else None
+            self.robots_txt[origin] = None if raw is None else raw.decode("utf-8", errors="replace")
+        return self.robots_txt[origin]
 
     def resolve_anchors(self) -> None:
         """A #fragment is broken when its page was read and has no element with that id."""

@@ -175,28 +175,24 @@ class AttributeIndex:
 
     def finder(self) -> Callable[[str], int]:
         """The line of each value asked for, in document order for values that repeat."""
-        return attribute_lines(self)
+        at, newlines = self.at, self.newlines
+        taken: dict[str, int] = {}
 
+        def line_of(value: str) -> int:
+            positions = at.get(value)
+            if not positions:
+                for candidate, places in at.items():  # a srcset entry: part of an attribute's value
+                    if value in candidate:
+                        positions = places
+                        break
+                else:
+                    return 0
+            index = taken.get(value, 0)
+            taken[value] = index + 1
+            position = positions[min(index, len(positions) - 1)]
+            return 1 + bisect_left(newlines, position)
 
-def attribute_lines(index: AttributeIndex) -> Callable[[str], int]:
-    at, newlines = index.at, index.newlines
-    taken: dict[str, int] = {}
-
-    def line_of(value: str) -> int:
-        positions = at.get(value)
-        if not positions:
-            for candidate, places in at.items():  # a srcset entry: part of an attribute's value
-                if value in candidate:
-                    positions = places
-                    break
-            else:
-                return 0
-        index = taken.get(value, 0)
-        taken[value] = index + 1
-        position = positions[min(index, len(positions) - 1)]
-        return 1 + bisect_left(newlines, position)
-
-    return line_of
+        return line_of
 
 
 def absolute(base: str, raw: str) -> str:
