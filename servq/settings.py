@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "servq.reporting",
     "servq.webcheck",
     "servq.cases",
+    "servq.services",
     "servq.portal",
 ]
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("reporting/", include("servq.reporting.urls")),
     path("sites/", include("servq.webcheck.urls")),
     path("cases/", include("servq.cases.urls")),
+    path("services/", include("servq.services.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

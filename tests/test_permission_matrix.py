@@ -33,8 +33,10 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "cases.see_personal_data": ("case", {S, U}, {S}),
     "cases.configure_cases": ("body", set(), {S}),
     "webcheck.manage_sites": ("agency", {S, C}, {S}),
+    "services.manage_catalogue": ("agency", {S, C}, {S}),
+    "services.take_applications": ("agency", {S, C, U}, set()),
 }
-SERVQ_APPS = ("agencies.", "plans.", "reporting.", "cases.", "webcheck.", "search.", "core.")
+SERVQ_APPS = ("agencies.", "plans.", "reporting.", "cases.", "webcheck.", "search.", "core.", "services.")
 
 
 def test_every_registered_permission_is_in_the_matrix():

@@ -109,6 +109,13 @@ USERS = [
     DemoUser("reviewer", "張委員", "demo", "reviewer", "評審委員：評分與撰寫建議事項"),
     DemoUser("head", "李局長", "demo-civil", "head", "民政局長：檢視儀表板、核定成果"),
     DemoUser("ey-supervisor", "行政院研考人員", "ey", "supervisor", "行政院：督導部會"),
+    DemoUser(
+        "counter",
+        "吳櫃檯",
+        "demo-north-civ",
+        "unit_staff",
+        "北區區公所民政課：櫃檯收件（一處收件、全程服務）",
+    ),
 ]
 
 

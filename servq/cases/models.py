@@ -49,8 +49,15 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("已轉介")
 
 
+class CategoryKind(models.TextChoices):
+    PETITION = "petition", _("陳情類")
+    # One per service of the catalogue (servq.services): an application for it runs on this engine.
+    APPLICATION = "application", _("申辦案件")
+
+
 class CaseCategory(models.Model):
-    """A kind of case (陳情, 諮詢, 報修, 檢舉 …) with its time limit, defined by a body for its tree."""
+    """A kind of case (陳情, 諮詢, 報修, 檢舉 …) with its time limit, defined by a body for its tree;
+    or the applications for one service (kind 申辦), which the service catalogue keeps."""
 
     body = models.ForeignKey(
         Agency, verbose_name=_("訂定機關"), on_delete=models.PROTECT, related_name="case_categories"
@@ -79,6 +86,9 @@ class CaseCategory(models.Model):
         blank=True,
     )
     active = models.BooleanField(default=True)
+    kind = models.CharField(
+        _("性質"), max_length=12, choices=CategoryKind.choices, default=CategoryKind.PETITION
+    )
 
     class Meta:
         verbose_name = _("案件類別")

@@ -72,7 +72,7 @@ def _categories() -> Any:
     body = default_body()
     if body is None:
         return CaseCategory.objects.none()
-    return CaseCategory.objects.filter(body=body, active=True).order_by("code")
+    return selectors.categories_of(body)
 
 
 def _service(category: CaseCategory) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from servq.cases.models import (
     CaseCategory,
     CaseEvent,
     CaseStats,
+    CategoryKind,
     CloseTime,
     RoutingRule,
     TermCount,
@@ -272,7 +273,8 @@ def top_terms(body: Agency, month: dt.date, limit: int = 20) -> list[tuple[str, 
 
 
 def categories_of(body: Agency) -> QuerySet[CaseCategory]:
-    return CaseCategory.objects.filter(body=body, active=True).order_by("code")
+    """The kinds of petition a citizen chooses from (applications are filed through their service)."""
+    return CaseCategory.objects.filter(body=body, active=True, kind=CategoryKind.PETITION).order_by("code")
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -310,7 +312,7 @@ def category_for_code(body: Agency, code: str) -> CaseCategory | None:
     return cache.get_or_set(
         _category_cache_key(body, code),
         lambda: (
-            CaseCategory.objects.filter(body=body, code=code, active=True)
+            CaseCategory.objects.filter(body=body, code=code, active=True, kind=CategoryKind.PETITION)
             .select_related("agency", "unit")
             .first()
         ),

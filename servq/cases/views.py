@@ -28,7 +28,7 @@ from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
 from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
 from servq.cases.forms import ActionForm, CitizenCaseForm, CopyForm, OperatorCaseForm, TrackForm
-from servq.cases.models import Case, CaseAttachment, CaseCategory, Channel, RoutingRule
+from servq.cases.models import Case, CaseAttachment, CaseCategory, CategoryKind, Channel, RoutingRule
 from servq.core import charts
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
@@ -47,7 +47,12 @@ def _limited(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bo
 
 def default_body() -> Agency | None:
     """The body whose public form is shown: the one that defines case categories."""
-    category = CaseCategory.objects.filter(active=True).select_related("body").order_by("body__path").first()
+    category = (
+        CaseCategory.objects.filter(active=True, kind=CategoryKind.PETITION)
+        .select_related("body")
+        .order_by("body__path")
+        .first()
+    )
     return category.body if category else None
 
 
@@ -510,7 +515,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
         "cases/configuration.html",
         {
             "body": body,
-            "categories": CaseCategory.objects.filter(body=body)
+            "categories": CaseCategory.objects.filter(body=body, kind=CategoryKind.PETITION)
             .select_related("agency", "unit")
             .order_by("code"),
             "rules": RoutingRule.objects.filter(body=body).select_related("category", "agency", "unit"),

@@ -35,6 +35,7 @@ from servq.cases.services.configuration import (  # noqa: F401
     add_routing_rule,
     adopt_categories,
     delete_routing_rule,
+    keep_application_kind,
     load_default_categories,
     update_category,
 )

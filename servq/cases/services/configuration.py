@@ -12,6 +12,7 @@ from servq.cases import selectors
 from servq.cases.defaults import SUGGESTED_CATEGORIES
 from servq.cases.models import (
     CaseCategory,
+    CategoryKind,
     RoutingRule,
 )
 from servq.cases.services._common import CaseError
@@ -175,3 +176,38 @@ def load_default_categories(*, by: Actor, body: Agency) -> int:
         body=body,
         choices=[Adopted(s.code, s.limit_days, s.working_days) for s in SUGGESTED_CATEGORIES],
     )
+
+
+def keep_application_kind(
+    *,
+    body: Agency,
+    code: str,
+    name: str,
+    limit_days: int,
+    working_days: bool,
+    agency: Agency,
+    unit: Agency | None,
+    active: bool,
+    source: str,
+) -> CaseCategory:
+    """The case category of one service's applications, made or brought in line with the service.
+
+    Called by the service catalogue inside its own audited, permission-checked write; applications
+    already filed keep their due dates."""
+    _check_handler(body, agency, unit)
+    category, _made = CaseCategory.objects.update_or_create(
+        body=body,
+        code=code,
+        defaults={
+            "kind": CategoryKind.APPLICATION,
+            "name": name[:60],
+            "limit_days": limit_days,
+            "working_days": working_days,
+            "limit_source": source[:300],
+            "agency": agency,
+            "unit": unit,
+            "active": active,
+        },
+    )
+    # Not cached: the petition caches (category_for_code) never hold an application kind.
+    return category

@@ -115,10 +115,13 @@ def submit_case(
     phone: str = "",
     reply_by: str = "",
     attachments: Sequence[Upload] = (),
+    received_by: Agency | None = None,
     by: Actor = None,
 ) -> tuple[Case, str]:
     """File a case from any channel; returns it with its query password (shown once, e-mailed).
 
+    ``received_by`` is the counter that took it (一處收件、全程服務): when another agency handles it,
+    the hand-over is on the timeline, and the clock runs from the counter's receipt.
     A number that clashes with one already given rolls the whole filing back, and it is filed again."""
     CaseError.require(
         category.active and category.body_id == body.pk, f"類別「{category.name}」不受理。", "category"
@@ -146,7 +149,7 @@ def submit_case(
     )
     for attempt in range(1, NUMBER_ATTEMPTS + 1):
         try:
-            return _file(case, by=by, files=files)
+            return _file(case, by=by, files=files, received_by=received_by)
         except IntegrityError:
             if attempt == NUMBER_ATTEMPTS or not Case.objects.filter(number=case.number).exists():
                 raise
@@ -155,7 +158,9 @@ def submit_case(
 
 
 @transaction.atomic
-def _file(case: Case, *, by: Actor, files: Sequence[CleanFile] = ()) -> tuple[Case, str]:
+def _file(
+    case: Case, *, by: Actor, files: Sequence[CleanFile] = (), received_by: Agency | None = None
+) -> tuple[Case, str]:
     case.received_at = timezone.now()
     received = timezone.localdate(case.received_at)
     calendar = office_calendar((received.year, received.year + 1))
@@ -168,13 +173,28 @@ def _file(case: Case, *, by: Actor, files: Sequence[CleanFile] = ()) -> tuple[Ca
     case.token_hash = token_hash(case.number, token)
     case.save(force_insert=True)
     save_attachments(case, files)
-    _event(case, "received", by=by, note=f"{category.name}，由{case.agency.name}辦理", to_agency=case.agency)
+    handed_over = received_by is not None and received_by.pk != case.agency_id
+    if handed_over:
+        assert received_by is not None  # for the type checker: handed_over says so
+        _event(
+            case,
+            "handed_over",
+            by=by,
+            note=f"{received_by.name}收件，轉送{case.agency.name}辦理（一處收件、全程服務）",
+            from_agency=received_by,
+            to_agency=case.agency,
+        )
+    else:
+        _event(
+            case, "received", by=by, note=f"{category.name}，由{case.agency.name}辦理", to_agency=case.agency
+        )
     audit.record(
         by=by,
         action="case.receive",
         obj=case,
         agency=case.agency,
         after={"channel": case.channel, "category": category.code},
+        extra={"received_by": received_by.code} if handed_over and received_by else None,
     )
     if case.citizen_email:
         _mail_on_commit(
