@@ -32,6 +32,7 @@ from servq.core.models import AuditEntry
 from servq.plans.models import Indicator, ItemUnit, PlanStatus
 from servq.reporting import services as reporting_services
 from servq.reporting.models import Evidence, ItemProgress, SelfEvaluation, YearEndReport
+from servq.services import services as service_catalogue
 from servq.webcheck.models import Site
 from tests.factories import AgencyFactory, PlanFactory, PlanItemFactory, open_cycle
 
@@ -59,6 +60,7 @@ class World:
     case: Any
     category: Any
     rule: Any
+    service: Any
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,15 @@ URLS: dict[str, Url] = {
     ),
     "open311:services": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
     "open311:requests": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
+    # A published service is public whatever becomes of any plan; its management is the owner's.
+    "services:detail": Url(lambda w: ({"pk": w.service.pk}, ""), scope="public", public_in=EVERY_STATE),
+    "services:form": Url(
+        lambda w: ({"pk": w.service.pk, "fmt": "odt"}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "services:apply": Url(lambda w: ({"pk": w.service.pk}, ""), scope="public", public_in=EVERY_STATE),
+    "services:edit": Url(lambda w: ({"pk": w.service.pk}, "")),
+    "services:simplify": Url(lambda w: ({"pk": w.service.pk}, "")),
+    "services:visit": Url(lambda w: ({"pk": w.service.pk}, "")),
     # Not objects of an agency: the format of the whole open-data file.
     "cases:open_data": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
 }
@@ -249,6 +260,18 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         email="ming@example.tw",
         attachments=[case_services.Upload("路燈.pdf", b"%PDF-1.4 a lamp post")],
     )
+    service = service_catalogue.save_service(
+        by=supervisor,
+        agency=agency_tree["mof"],
+        data=service_catalogue.ServiceData(
+            code="tax-certificate",
+            name="納稅證明書申請",
+            time_limit="3個工作天",
+            online_level=3,
+            steps="櫃檯人員：受理",
+            published=True,
+        ),
+    )
     return World(
         agency_tree,
         cycle,
@@ -262,6 +285,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         case,
         category,
         rule,
+        service,
     )
 
 

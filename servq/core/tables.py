@@ -46,7 +46,7 @@ def read_table(data: bytes, name: str, *, max_bytes: int) -> Table:
         return _read_ods(data, name)
     TableError.require(b"\x00" not in data[:4096], f"{name}：不是 CSV 文字檔（請存成 CSV 或 ODS）。", "file")
     text = decode(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [cell.strip() for cell in next(reader)]
     except (StopIteration, csv.Error) as error:

@@ -322,6 +322,9 @@ def import_catalogue(*, by: Actor, within: Agency, data: bytes, filename: str) -
         if agency is None:
             errors.append(f"第 {line} 列「機關代碼」：{within.name}之下沒有機關「{agency_code[:30]}」。")
             continue
+        if not has_perm(by, "services.manage_catalogue", agency):
+            errors.append(f"第 {line} 列「機關代碼」：您沒有維護{agency.name}服務項目的權限。")
+            continue
         key = (agency_code, code)
         if key in seen:
             errors.append(f"第 {line} 列「服務代碼」：「{code[:30]}」與第 {seen[key]} 列重複。")

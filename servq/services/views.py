@@ -89,6 +89,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def form_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The application form of a service, as ODF text or PDF, built from what the catalogue says."""
     service = _public(pk)
+    if fmt not in ("odt", "pdf"):
+        raise Http404
     if fmt == "odt":
         response = HttpResponse(
             documents.form_odt(service), content_type="application/vnd.oasis.opendocument.text"
