@@ -17,7 +17,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.selectors import body_of
 from servq.cases import services as cases
-from servq.cases.models import Case, Channel
+from servq.cases.models import ApiClient, Case, Channel
 from servq.core import audit
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
@@ -741,12 +741,23 @@ class MonthlyCount:
 
 
 @transaction.atomic
-def record_counts(*, by: Actor, agency: Agency, counts: Sequence[MonthlyCount], source_name: str) -> int:
+def record_counts(
+    *,
+    by: Actor,
+    agency: Agency,
+    counts: Sequence[MonthlyCount],
+    source_name: str,
+    client: ApiClient | None = None,
+) -> int:
     """Monthly counts per service and channel from a system that sends no records; a month sent
-    again replaces what it said. All or nothing, each refusal naming its entry."""
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", agency), f"您沒有填報{agency.name}申辦件數的權限。"
+    again replaces what it said. All or nothing, each refusal naming its entry. An API client
+    (``client``, whose key was checked) may send for the agencies of its body."""
+    allowed = (
+        agency.path.startswith(client.body.path)
+        if client is not None
+        else has_perm(by, "services.manage_catalogue", agency)
     )
+    CatalogueError.require(allowed, f"您沒有填報{agency.name}申辦件數的權限。")
     services = {s.code: s.pk for s in Service.objects.filter(agency__path__startswith=agency.path)}
     this_month = timezone.localdate().replace(day=1)
     tallies: dict[tuple[int, dt.date, str], _Tally] = {}
@@ -776,6 +787,6 @@ def record_counts(*, by: Actor, agency: Agency, counts: Sequence[MonthlyCount], 
         action="service.record_counts",
         obj=agency,
         agency=agency,
-        extra={"source": source_name[:200], "entries": len(tallies)},
+        extra={"source": source_name[:200], "entries": len(tallies), "client": client.name if client else ""},
     )
     return len(tallies)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servq.services import views
+from servq.services import api, views
 
 app_name = "services"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("manage/<int:pk>/visit/", views.visit, name="visit"),
     path("counter/", views.counter, name="counter"),
     path("board/", views.board, name="board"),
+    path("api/v1/counts", api.push_counts, name="push_counts"),
 ]

@@ -80,7 +80,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "centre": rules.FLOW_WIDTH // 2,
             "channels": [rules.CHANNELS[c] for c in service.channels if c in rules.CHANNELS],
             "limit": rules.TimeLimit(service.limit_days, service.working_days).describe(),
-            "structured": json.dumps(documents.government_service(service, request), ensure_ascii=False),
+            "structured": documents.json_for_script(documents.government_service(service, request)),
         },
     )
 
