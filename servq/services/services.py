@@ -10,8 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from servq.agencies.models import Agency
@@ -27,10 +26,8 @@ from servq.core.selectors import office_calendar
 from servq.core.tables import read_table
 from servq.services import rules
 from servq.services.models import (
-    ApplicationCount,
     ApplicationRecord,
     OutreachVisit,
-    ProcessingDays,
     RequiredDocument,
     Service,
     ServiceVersion,
@@ -559,14 +556,16 @@ def import_records(*, by: Actor, agency: Agency, data: bytes, filename: str) -> 
     table = read_table(data, filename, max_bytes=MAX_RECORD_BYTES)
     reader = _RecordReader(agency, filename, table.columns(RECORD_COLUMNS))
     batch: list[tuple[int, ApplicationRecord]] = []
+    rollups = _Rollups()
     total = 0
     for line, cells in table.rows:
         batch.append((line, reader.record(line, cells)))
         if len(batch) == BATCH:
-            total += _store(batch, filename)
+            total += _store(batch, filename, rollups)
             batch = []
-    total += _store(batch, filename)
+    total += _store(batch, filename, rollups)
     CatalogueError.require(total > 0, f"{filename}：沒有任何申辦紀錄。", "file")
+    rollups.write()
     audit.record(
         by=by,
         action="service.import_records",
@@ -639,7 +638,7 @@ class _RecordReader:
         return self.due[key]
 
 
-def _store(batch: list[tuple[int, ApplicationRecord]], filename: str) -> int:
+def _store(batch: list[tuple[int, ApplicationRecord]], filename: str, rollups: _Rollups) -> int:
     """Write one batch; a record given twice (in the file or already stored) refuses the whole file."""
     if not batch:
         return 0
@@ -649,7 +648,7 @@ def _store(batch: list[tuple[int, ApplicationRecord]], filename: str) -> int:
             ApplicationRecord.objects.bulk_create(records, batch_size=BATCH)
     except IntegrityError:
         raise CatalogueError(f"{filename}：{_first_repeat(batch)}，整批未匯入。", "file") from None
-    _add_to_rollups(records)
+    rollups.add(records)
     return len(records)
 
 
@@ -670,64 +669,59 @@ def _first_repeat(batch: list[tuple[int, ApplicationRecord]]) -> str:
     return "有案號重複"
 
 
-def _add_to_rollups(records: Iterable[ApplicationRecord]) -> None:
-    tallies: dict[tuple[int, dt.date, str], _Tally] = defaultdict(_Tally)
-    days: dict[tuple[int, int, int], int] = defaultdict(int)
-    for record in records:
-        tally = tallies[(record.service_id, record.received_on.replace(day=1), record.channel)]
-        tally.received += 1
-        if record.closed_on is not None:
-            tally.closed += 1
-            tally.closed_on_time += record.closed_on <= record.due_on
-            days[
-                (record.service_id, record.received_on.year, (record.closed_on - record.received_on).days)
-            ] += 1
-    _add_counts(tallies, source="records")
-    _add_days(days)
+class _Rollups:
+    """What a whole import adds to the roll-ups, tallied in memory (a few rows per service and
+    month) and written once at the end, one upsert per row: each adds to what is there."""
 
+    def __init__(self) -> None:
+        self.counts: dict[tuple[int, dt.date, str], _Tally] = defaultdict(_Tally)
+        self.days: dict[tuple[int, int, int], int] = defaultdict(int)
 
-def _add_counts(
-    tallies: dict[tuple[int, dt.date, str], _Tally], *, source: str, replace: bool = False
-) -> None:
-    services = {service for service, _, _ in tallies}
-    existing = {
-        (c.service_id, c.month, c.channel): c
-        for c in ApplicationCount.objects.filter(
-            service_id__in=services, source=source, month__in={m for _, m, _ in tallies}
-        )
-    }
-    new, changed = [], []
-    for (service_id, month, channel), tally in tallies.items():
-        row = existing.get((service_id, month, channel))
-        if row is None:
-            new.append(
-                ApplicationCount(
-                    service_id=service_id, month=month, channel=channel, source=source, **vars(tally)
+    def add(self, records: Iterable[ApplicationRecord]) -> None:
+        for record in records:
+            tally = self.counts[(record.service_id, record.received_on.replace(day=1), record.channel)]
+            tally.received += 1
+            if record.closed_on is not None:
+                tally.closed += 1
+                tally.closed_on_time += record.closed_on <= record.due_on
+                key = (
+                    record.service_id,
+                    record.received_on.year,
+                    (record.closed_on - record.received_on).days,
                 )
-            )
-            continue
-        for name, value in vars(tally).items():
-            setattr(row, name, value if replace else getattr(row, name) + value)
-        changed.append(row)
-    ApplicationCount.objects.bulk_create(new, batch_size=BATCH)
-    ApplicationCount.objects.bulk_update(changed, ["received", "closed", "closed_on_time"], batch_size=BATCH)
+                self.days[key] += 1
+
+    def write(self) -> None:
+        _upsert_counts(self.counts, source="records", replace=False)
+        with connection.cursor() as cursor:
+            cursor.executemany(DAYS_UPSERT, [(*key, n) for key, n in self.days.items()])
 
 
-def _add_days(days: dict[tuple[int, int, int], int]) -> None:
-    existing = {
-        (d.service_id, d.year, d.days): d
-        for d in ProcessingDays.objects.filter(
-            service_id__in={s for s, _, _ in days}, year__in={y for _, y, _ in days}
-        )
-    }
-    new = []
-    for key, count in days.items():
-        if key in existing:
-            ProcessingDays.objects.filter(pk=existing[key].pk).update(applications=F("applications") + count)
-        else:
-            service_id, year, n = key
-            new.append(ProcessingDays(service_id=service_id, year=year, days=n, applications=count))
-    ProcessingDays.objects.bulk_create(new, batch_size=BATCH)
+COUNTS_UPSERT = """
+INSERT INTO services_applicationcount (service_id, month, channel, source, received, closed, closed_on_time)
+VALUES (%s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (service_id, month, channel, source) DO UPDATE SET
+    received = {received}, closed = {closed}, closed_on_time = {closed_on_time}
+"""
+DAYS_UPSERT = """
+INSERT INTO services_processingdays (service_id, year, days, applications) VALUES (%s, %s, %s, %s)
+ON CONFLICT (service_id, year, days) DO UPDATE SET
+    applications = services_processingdays.applications + EXCLUDED.applications
+"""
+
+
+def _upsert_counts(tallies: dict[tuple[int, dt.date, str], _Tally], *, source: str, replace: bool) -> None:
+    """Add to (records) or replace (counts sent again) each key's row; race-safe, one statement a row."""
+    columns = ("received", "closed", "closed_on_time")
+    sql = COUNTS_UPSERT.format(
+        **{
+            c: f"EXCLUDED.{c}" if replace else f"services_applicationcount.{c} + EXCLUDED.{c}"
+            for c in columns
+        }
+    )
+    rows = [(s, m, ch, source, t.received, t.closed, t.closed_on_time) for (s, m, ch), t in tallies.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @dataclass(frozen=True)
@@ -781,7 +775,7 @@ def record_counts(
         CatalogueError.require(key not in tallies, f"{where}：同一服務、月份與方式重複。")
         tallies[key] = _Tally(count.received, count.closed, count.closed_on_time)
     CatalogueError.require(bool(tallies), f"{source_name}：沒有任何件數。")
-    _add_counts(tallies, source="counts", replace=True)
+    _upsert_counts(tallies, source="counts", replace=True)
     audit.record(
         by=by,
         action="service.record_counts",

@@ -3,7 +3,6 @@ applications; the coordinator's catalogue, the counter (single window) and the s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
