@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -555,7 +555,7 @@ def import_records(*, by: Actor, agency: Agency, data: bytes, filename: str) -> 
     )
     table = read_table(data, filename, max_bytes=MAX_RECORD_BYTES)
     reader = _RecordReader(agency, filename, table.columns(RECORD_COLUMNS))
-    batch: list[tuple[int, ApplicationRecord]] = []
+    batch: list[tuple[int, RecordRow]] = []
     rollups = _Rollups()
     total = 0
     for line, cells in table.rows:
@@ -597,7 +597,7 @@ class _RecordReader:
         where = f"「{column}」" if column else ""
         return CatalogueError(f"{self.filename} 第 {line} 列{where}：{message}", "file")
 
-    def record(self, line: int, cells: list[str]) -> ApplicationRecord:
+    def record(self, line: int, cells: list[str]) -> RecordRow:
         if len(cells) < self.width:
             raise self.refuse(line, "", f"只有 {len(cells)} 欄，少於 {self.width} 欄。")
         code, external_id, channel_text, received_text, closed_text = (cells[i].strip() for i in self.columns)
@@ -618,14 +618,7 @@ class _RecordReader:
             raise self.refuse(line, "收件日期", f"{received} 在未來。")
         if closed is not None and not received <= closed <= self.today:
             raise self.refuse(line, "結案日期", f"{closed} 早於收件日期或在未來。")
-        return ApplicationRecord(
-            service_id=service.pk,
-            external_id=external_id,
-            channel=channel,
-            received_on=received,
-            closed_on=closed,
-            due_on=self.due_on(received, service),
-        )
+        return RecordRow(service.pk, external_id, channel, received, closed, self.due_on(received, service))
 
     def due_on(self, received: dt.date, service: Service) -> dt.date:
         key = (received, service.limit_days, service.working_days)
@@ -638,21 +631,50 @@ class _RecordReader:
         return self.due[key]
 
 
-def _store(batch: list[tuple[int, ApplicationRecord]], filename: str, rollups: _Rollups) -> int:
+class RecordRow(NamedTuple):
+    """One application record, as its table's columns: written without building model instances."""
+
+    service_id: int
+    external_id: str
+    channel: str
+    received_on: dt.date
+    closed_on: dt.date | None
+    due_on: dt.date
+
+
+COPY_RECORDS = "COPY services_applicationrecord (service_id, external_id, channel, received_on, closed_on, due_on) FROM STDIN"
+INSERT_RECORDS = """
+INSERT INTO services_applicationrecord (service_id, external_id, channel, received_on, closed_on, due_on)
+VALUES (%s, %s, %s, %s, %s, %s)
+"""
+
+
+def _insert(rows: list[RecordRow]) -> None:
+    """COPY on PostgreSQL (the fastest way in), one prepared INSERT for many rows elsewhere."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with connection.wrap_database_errors, cursor.cursor.copy(COPY_RECORDS) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(INSERT_RECORDS, rows)
+
+
+def _store(batch: list[tuple[int, RecordRow]], filename: str, rollups: _Rollups) -> int:
     """Write one batch; a record given twice (in the file or already stored) refuses the whole file."""
     if not batch:
         return 0
     records = [record for _, record in batch]
     try:
         with transaction.atomic():
-            ApplicationRecord.objects.bulk_create(records, batch_size=BATCH)
+            _insert(records)
     except IntegrityError:
         raise CatalogueError(f"{filename}：{_first_repeat(batch)}，整批未匯入。", "file") from None
     rollups.add(records)
     return len(records)
 
 
-def _first_repeat(batch: list[tuple[int, ApplicationRecord]]) -> str:
+def _first_repeat(batch: list[tuple[int, RecordRow]]) -> str:
     stored = set(
         ApplicationRecord.objects.filter(
             service_id__in={r.service_id for _, r in batch}, external_id__in=[r.external_id for _, r in batch]
@@ -677,7 +699,7 @@ class _Rollups:
         self.counts: dict[tuple[int, dt.date, str], _Tally] = defaultdict(_Tally)
         self.days: dict[tuple[int, int, int], int] = defaultdict(int)
 
-    def add(self, records: Iterable[ApplicationRecord]) -> None:
+    def add(self, records: Iterable[RecordRow]) -> None:
         for record in records:
             tally = self.counts[(record.service_id, record.received_on.replace(day=1), record.channel)]
             tally.received += 1
