@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,10 +45,8 @@ def on_time_rate(scope: Scope) -> Decimal | None:
 
 @register(key="services.with_sop", label=_("已公開標準作業流程之服務項目比率"), unit="%")
 def with_sop(scope: Scope) -> Decimal | None:
-    counts = _services(scope).aggregate(
-        all=Count("id"), sop=Count("id", filter=Q(steps__isnull=False), distinct=True)
-    )
-    return rules.share(counts["sop"], counts["all"])
+    services = _services(scope)
+    return rules.share(services.filter(steps__isnull=False).distinct().count(), services.count())
 
 
 @register(key="services.documents_removed", label=_("減少應備文件及核章數"), unit="項")
