@@ -180,6 +180,7 @@ URLS: dict[str, Url] = {
     "services:edit": Url(lambda w: ({"pk": w.service.pk}, "")),
     "services:simplify": Url(lambda w: ({"pk": w.service.pk}, "")),
     "services:visit": Url(lambda w: ({"pk": w.service.pk}, "")),
+    "services:bundle": Url(lambda w: ({"pk": w.service.pk}, "")),
     # Not objects of an agency: the format of the whole open-data file.
     "cases:open_data": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
 }

@@ -293,6 +293,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "simplification_form": SimplificationForm(prefix="s"),
             "visit_form": VisitForm(prefix="v"),
+            "bundle_choices": selectors.offered_by_body(body_of(service.agency)).exclude(pk=service.pk),
+            "bundled": {s.pk for s in service.bundled_with.all()},
             "may_manage": has_perm(request.user, "services.manage_catalogue", service.agency),
         },
         status=400 if form.errors else 200,
@@ -326,6 +328,21 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.record_visit(by=request.user, service=service, **form.cleaned_data)
         messages.success(request, gettext("已記錄走動式服務。"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("services:edit", pk=pk)
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+def bundle(request: HttpRequest, pk: int) -> HttpResponse:
+    service = _managed(request, pk)
+    chosen = selectors.offered_by_body(body_of(service.agency)).filter(
+        pk__in=request.POST.getlist("bundled_with")
+    )
+    try:
+        services.bundle(by=request.user, service=service, with_services=list(chosen))
+        messages.success(request, gettext("已更新可併同申辦的服務。"))
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("services:edit", pk=pk)

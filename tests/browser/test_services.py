@@ -73,9 +73,11 @@ def test_a_citizen_finds_a_service_downloads_its_form_and_follows_the_applicatio
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "nothing wider than the screen"
 
 
+@pytest.mark.parametrize("width", [1366, 390])
 def test_a_clerk_takes_an_application_for_another_agency_and_the_supervisor_sees_the_rate_move(
-    page, live_server, login, agency_tree, user_with_role, service, axe_violations
+    page, live_server, login, agency_tree, user_with_role, service, axe_violations, width
 ):
+    page.set_viewport_size({"width": width, "height": 900})
     user_with_role(agency_tree["moea_unit"], "unit_staff", username="clerk")
     login("clerk")
     page.goto(f"{live_server.url}/services/counter/")
@@ -111,6 +113,9 @@ def test_a_clerk_takes_an_application_for_another_agency_and_the_supervisor_sees
     )
     page.reload()
     assert "50.0%" in page.get_by_role("row", name="納稅證明書申請").inner_text()
+    assert page.evaluate("document.body.scrollWidth") <= width, (
+        "the board scrolls inside its table, not the page"
+    )
 
 
 def test_a_coordinator_keeps_the_catalogue_without_losing_typed_text(

@@ -433,3 +433,22 @@ def test_an_outreach_visit_is_recorded_and_cannot_be_in_the_future(service, coor
             place="某里",
             served=1,
         )
+
+
+def test_bundled_services_are_symmetrical_audited_and_within_the_body(
+    agency_tree, coordinator, service, data, user_with_role
+):
+    from tests.factories import AgencyFactory
+
+    other = services.save_service(
+        by=coordinator, agency=agency_tree["mof"], data=data(code="refund", name="退稅")
+    )
+    services.bundle(by=coordinator, service=service, with_services=[other])
+    assert list(other.bundled_with.all()) == [service]
+    assert AuditEntry.objects.get(action="service.bundle").changes["bundled_with"] == [[], ["refund"]]
+    elsewhere_body = AgencyFactory(code="ly", name="立法院", kind="parent_body", parent=None)
+    foreign = services.save_service(
+        by=user_with_role(elsewhere_body, "supervisor"), agency=elsewhere_body, data=data(code="x")
+    )
+    with pytest.raises(CatalogueError, match="只能併同同一機關體系內的服務"):
+        services.bundle(by=coordinator, service=service, with_services=[foreign])
