@@ -18,6 +18,7 @@ from servq.agencies.access import access
 from servq.cases import rules, selectors, services
 from servq.cases.models import Case, CaseCategory, Channel
 from servq.cases.views import default_body
+from servq.core.http import json_depth
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
@@ -247,28 +248,6 @@ def _json_fields(raw: bytes) -> dict[str, str]:
     if not isinstance(data, dict):
         raise ApiError(400, "JSON 須為物件。")
     return {str(k): "" if v is None else str(v) for k, v in data.items()}
-
-
-def json_depth(raw: bytes) -> int:
-    """How deeply arrays and objects nest in a JSON text, counted without parsing it (strings skipped)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in raw:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # closing quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x7B, 0x5B):  # { [
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x7D, 0x5D):
-            depth -= 1
-    return deepest
 
 
 def _refuse_nul(items: Any) -> None:

@@ -37,3 +37,25 @@ def confirmed(request: HttpRequest) -> bool:
     """True when the form's confirmation box (``name="confirm" value="yes"``) was ticked: every
     irreversible or public step (publishing, 首長核定, 送出並公告) asks for it in the same form."""
     return request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text, counted without parsing it (strings skipped)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x7B, 0x5B):  # { [
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x7D, 0x5D):
+            depth -= 1
+    return deepest

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
-from servq.cases.open311 import json_depth
 from servq.cases.selectors import client_for_key
+from servq.core.http import json_depth
 from servq.services import services
 
 MAX_BODY_BYTES = 1024 * 1024

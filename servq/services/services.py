@@ -74,6 +74,13 @@ class ServiceData:
     published: bool = False
 
 
+def _require_keeper(by: Actor, agency: Agency) -> None:
+    """An agency's catalogue and its figures are kept by its coordinator and the supervisors above it."""
+    CatalogueError.require(
+        has_perm(by, "services.manage_catalogue", agency), f"您沒有維護{agency.name}服務項目的權限。"
+    )
+
+
 def _check(data: ServiceData, agency: Agency) -> tuple[rules.TimeLimit, list[rules.Step]]:
     code = data.code.strip()
     CatalogueError.require(
@@ -154,9 +161,7 @@ def _category_code(agency: Agency, code: str) -> str:
 @transaction.atomic
 def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Service | None = None) -> Service:
     """Create or change a service; every save is a new version, audited with what changed."""
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", agency), f"您沒有維護{agency.name}服務項目的權限。"
-    )
+    _require_keeper(by, agency)
     CatalogueError.require(agency.kind != "unit", "服務項目屬於機關，不屬於單位；請選擇機關。", "agency")
     limit, steps = _check(data, agency)
     if service is None:
@@ -232,10 +237,7 @@ def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Servi
 @transaction.atomic
 def bundle(*, by: Actor, service: Service, with_services: Iterable[Service]) -> None:
     """The services applied for together with this one (一次申辦多項服務)."""
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", service.agency),
-        f"您沒有維護{service.agency.name}服務項目的權限。",
-    )
+    _require_keeper(by, service.agency)
     others = [s for s in with_services if s.pk != service.pk]
     body = body_of(service.agency)
     CatalogueError.require(
@@ -278,6 +280,7 @@ OPTIONAL_COLUMNS = (
     "數位落差替代方式",
     "公開",
 )
+CATALOGUE_SHEET = CATALOGUE_COLUMNS + OPTIONAL_COLUMNS  # the export's columns, in the order it writes them
 MAX_CATALOGUE_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 20
 
@@ -401,10 +404,7 @@ def record_simplification(
     reason: str,
     data_source: str = "",
 ) -> Simplification:
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", service.agency),
-        f"您沒有維護{service.agency.name}服務項目的權限。",
-    )
+    _require_keeper(by, service.agency)
     CatalogueError.require(kind in SimplificationKind.values, f"沒有「{kind[:20]}」這種簡化項目。", "kind")
     CatalogueError.require(0 <= after < before <= 999, "簡化後的數目須少於簡化前。", "after")
     CatalogueError.require(on <= timezone.localdate(), "實施日期不能在未來。", "on")
@@ -439,10 +439,7 @@ def record_simplification(
 def record_visit(
     *, by: Actor, service: Service, kind: str, on: dt.date, place: str, served: int, note: str = ""
 ) -> OutreachVisit:
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", service.agency),
-        f"您沒有維護{service.agency.name}服務項目的權限。",
-    )
+    _require_keeper(by, service.agency)
     CatalogueError.require(kind in VisitKind.values, f"沒有「{kind[:20]}」這種服務方式。", "kind")
     CatalogueError.require(on <= timezone.localdate(), "服務日期不能在未來。", "on")
     CatalogueError.require(bool(place.strip()), "請填寫地點。", "place")
@@ -550,9 +547,7 @@ def import_records(*, by: Actor, agency: Agency, data: bytes, filename: str) -> 
     """Application records of an agency's business system (CSV), all or nothing: each row's service
     must be the agency's, its dates real, received not in the future, no record twice. Rows are
     written in batches inside the one transaction, so memory stays flat however long the file."""
-    CatalogueError.require(
-        has_perm(by, "services.manage_catalogue", agency), f"您沒有匯入{agency.name}申辦資料的權限。"
-    )
+    _require_keeper(by, agency)
     table = read_table(data, filename, max_bytes=MAX_RECORD_BYTES)
     reader = _RecordReader(agency, filename, table.columns(RECORD_COLUMNS))
     batch: list[tuple[int, RecordRow]] = []

@@ -3,8 +3,10 @@ applications; the coordinator's catalogue, the counter (single window) and the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -185,64 +187,20 @@ def _units(agency: Agency | None) -> Any:
     return Agency.objects.filter(parent=agency, kind="unit") if agency else Agency.objects.none()
 
 
-EXPORT_HEADER = [
-    "機關代碼",
-    "服務代碼",
-    "服務名稱",
-    "處理期限",
-    "服務說明",
-    "法令依據",
-    "申請資格",
-    "申辦方式",
-    "規費",
-    "線上服務程度",
-    "線上申辦網址",
-    "表單語言",
-    "承辦單位",
-    "應備文件",
-    "作業流程",
-    "數位落差替代方式",
-    "公開",
-]
-
-
 def _export(listed: Any, fmt: str) -> HttpResponse:
     rows = [documents.catalogue_row(s) for s in listed.prefetch_related("documents", "steps")]
     if fmt == "csv":
-        return csv_response("服務項目.csv", EXPORT_HEADER, rows)
+        return csv_response("服務項目.csv", list(services.CATALOGUE_SHEET), rows)
     response = HttpResponse(
-        to_ods("服務項目", EXPORT_HEADER, rows), content_type="application/vnd.oasis.opendocument.spreadsheet"
+        to_ods("服務項目", list(services.CATALOGUE_SHEET), rows),
+        content_type="application/vnd.oasis.opendocument.spreadsheet",
     )
     as_download(response, "服務項目.ods")
     return response
 
 
-@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
-@require_POST
-def import_catalogue(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES)
-    agencies = _managed_agencies(request)
-    within = _chosen_agency(request, agencies)
-    if within is None or not form.is_valid():
-        messages.error(request, error_summary(form) or gettext("請選擇檔案。"))
-        return redirect("services:manage")
-    upload = form.cleaned_data["file"]
-    try:
-        saved = services.import_catalogue(
-            by=request.user,
-            within=within,
-            data=upload.read(services.MAX_CATALOGUE_BYTES + 1),
-            filename=upload.name or "",
-        )
-        messages.success(request, gettext("已匯入 %(n)d 項服務。") % {"n": len(saved)})
-    except ServiceError as error:
-        messages.error(request, error.message)
-    return redirect("services:manage")
-
-
-@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
-@require_POST
-def import_records(request: HttpRequest) -> HttpResponse:
+def _upload(request: HttpRequest, store: Callable[[Agency, bytes, str], str], max_bytes: int) -> HttpResponse:
+    """A sheet uploaded for an agency the user keeps: stored whole or refused with its message."""
     form = UploadForm(request.POST, request.FILES)
     within = _chosen_agency(request, _managed_agencies(request))
     if within is None or not form.is_valid():
@@ -250,16 +208,30 @@ def import_records(request: HttpRequest) -> HttpResponse:
         return redirect("services:manage")
     upload = form.cleaned_data["file"]
     try:
-        n = services.import_records(
-            by=request.user,
-            agency=within,
-            data=upload.read(services.MAX_RECORD_BYTES + 1),
-            filename=upload.name or "",
-        )
-        messages.success(request, gettext("已匯入 %(n)d 筆申辦紀錄。") % {"n": n})
+        messages.success(request, store(within, upload.read(max_bytes + 1), upload.name or ""))
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("services:manage")
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+def import_catalogue(request: HttpRequest) -> HttpResponse:
+    def store(within: Agency, data: bytes, name: str) -> str:
+        saved = services.import_catalogue(by=request.user, within=within, data=data, filename=name)
+        return gettext("已匯入 %(n)d 項服務。") % {"n": len(saved)}
+
+    return _upload(request, store, services.MAX_CATALOGUE_BYTES)
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+def import_records(request: HttpRequest) -> HttpResponse:
+    def store(within: Agency, data: bytes, name: str) -> str:
+        n = services.import_records(by=request.user, agency=within, data=data, filename=name)
+        return gettext("已匯入 %(n)d 筆申辦紀錄。") % {"n": n}
+
+    return _upload(request, store, services.MAX_RECORD_BYTES)
 
 
 def _managed(request: HttpRequest, pk: int) -> Service:
@@ -301,36 +273,34 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
-@require_POST
-def simplify(request: HttpRequest, pk: int) -> HttpResponse:
+def _record_on(
+    request: HttpRequest, pk: int, form: forms.Form, record: Callable[..., Any], done: str
+) -> HttpResponse:
+    """A record added on a service's page (a simplification, a visit): the form, the write, back."""
     service = _managed(request, pk)
-    form = SimplificationForm(request.POST, prefix="s")
     if not form.is_valid():
         messages.error(request, error_summary(form))
         return redirect("services:edit", pk=pk)
     try:
-        services.record_simplification(by=request.user, service=service, **form.cleaned_data)
-        messages.success(request, gettext("已記錄簡化措施。"))
+        record(by=request.user, service=service, **form.cleaned_data)
+        messages.success(request, done)
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("services:edit", pk=pk)
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+def simplify(request: HttpRequest, pk: int) -> HttpResponse:
+    form = SimplificationForm(request.POST, prefix="s")
+    return _record_on(request, pk, form, services.record_simplification, gettext("已記錄簡化措施。"))
 
 
 @access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
 @require_POST
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
-    service = _managed(request, pk)
     form = VisitForm(request.POST, prefix="v")
-    if not form.is_valid():
-        messages.error(request, error_summary(form))
-        return redirect("services:edit", pk=pk)
-    try:
-        services.record_visit(by=request.user, service=service, **form.cleaned_data)
-        messages.success(request, gettext("已記錄走動式服務。"))
-    except ServiceError as error:
-        messages.error(request, error.message)
-    return redirect("services:edit", pk=pk)
+    return _record_on(request, pk, form, services.record_visit, gettext("已記錄走動式服務。"))
 
 
 @access(roles=[Role.SUPERVISOR, Role.COORDINATOR])

@@ -206,9 +206,8 @@ def test_hostile_cells_stay_text_and_export_neutralized(agency_tree, coordinator
 def test_an_exported_ods_imports_back_to_the_same_services(agency_tree, coordinator, service):
     from servq.core.sheets import to_ods
     from servq.services.documents import catalogue_row
-    from servq.services.views import EXPORT_HEADER
 
-    sheet = to_ods("服務項目", EXPORT_HEADER, [catalogue_row(service)])
+    sheet = to_ods("服務項目", list(services.CATALOGUE_SHEET), [catalogue_row(service)])
     [again] = services.import_catalogue(
         by=coordinator, within=agency_tree["mof"], data=sheet, filename="目錄.ods"
     )
