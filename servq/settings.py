@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "servq.webcheck",
     "servq.cases",
     "servq.services",
+    "servq.inspections",
     "servq.portal",
 ]
 

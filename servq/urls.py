@@ -16,5 +16,6 @@ urlpatterns = [
     path("sites/", include("servq.webcheck.urls")),
     path("cases/", include("servq.cases.urls")),
     path("services/", include("servq.services.urls")),
+    path("inspections/", include("servq.inspections.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

@@ -55,6 +55,8 @@ class PlanDocument:
     # The 承辦單位 column: plans carry it; a year-end 附表 only where the body asks (000 has none).
     has_units: bool = True
     columns: list[str] = field(default_factory=list)
+    # What the table's section is called: a plan's 計畫內容; other documents name their own table.
+    table_title: str = "計畫內容"
 
     def section_heading(self, index: int, title: str) -> str:
         return f"{SECTION_NUMBERS[index]}、{title}"

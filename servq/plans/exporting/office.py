@@ -17,7 +17,7 @@ def _outline(document: PlanDocument) -> list[tuple[str, str]]:
     """(heading, body) in document order; the items table comes where the body is None-like ''."""
     parts = [(document.section_heading(i, title), text) for i, (title, text) in enumerate(document.sections)]
     index = len(parts)
-    parts.append((document.section_heading(index, "計畫內容"), "\0table"))
+    parts.append((document.section_heading(index, document.table_title), "\0table"))
     if document.indicators:
         parts.append((document.section_heading(index + 1, "量化指標"), "\0indicators"))
     for title, text in document.closing:

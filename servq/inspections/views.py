@@ -1,0 +1,546 @@
+"""Inspection pages: plans and their priority list, visits with panel, scoring (saved as reviewers
+type), spot-check records and findings, the approval chain, replies through the tree, decisions,
+reports, the public results page and the supervisor's board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from servq.agencies.access import access
+from servq.agencies.models import Agency
+from servq.agencies.rules import Role
+from servq.agencies.selectors import agencies_for
+from servq.cases.services import Upload
+from servq.core.downloads import as_download
+from servq.core.errors import ServiceError
+from servq.core.forms import error_summary
+from servq.core.permissions import has_perm
+from servq.core.refusals import refusals_to
+from servq.inspections import documents, rules, selectors, services
+from servq.inspections.forms import (
+    CriteriaForm,
+    DecisionForm,
+    FindingForm,
+    PanelistForm,
+    PlanForm,
+    ReplyForm,
+    SpotRecordForm,
+    VisitForm,
+)
+from servq.inspections.models import CriteriaSet, Criterion, Finding, InspectionPlan, RecordFile, Score, Visit
+from servq.plans.exporting import FORMATS
+
+REPORT_FORMATS = ("odt", "docx", "pdf")
+IRREVERSIBLE = (rules.APPROVE, rules.SEND, rules.PUBLISH)  # each asks for a ticked confirmation
+
+
+def _bodies(request: HttpRequest) -> list[Agency]:
+    """The agencies whose inspections the user runs (supervisors: theirs and every one below)."""
+    return [
+        a
+        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
+        if has_perm(request.user, "inspections.inspect", a)
+    ]
+
+
+def _body(request: HttpRequest) -> Agency:
+    bodies = _bodies(request)
+    wanted = request.POST.get("body") or request.GET.get("body")
+    body = next((b for b in bodies if str(b.pk) == wanted), bodies[0] if bodies else None)
+    if body is None:
+        raise Http404
+    return body
+
+
+def _files(request: HttpRequest) -> list[Upload]:
+    return [
+        Upload(f.name or "", f.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
+        for f in request.FILES.getlist("files")
+    ]
+
+
+@access(signed_in=True)
+def index(request: HttpRequest) -> HttpResponse:
+    visits = selectors.visits_for(request.user).prefetch_related("agencies")[:100]
+    findings = [
+        f
+        for f in selectors.findings_for(request.user).exclude(state=rules.CLOSED).order_by("reply_due")[:200]
+    ]
+    bodies = _bodies(request)
+    return render(
+        request,
+        "inspections/index.html",
+        {
+            "visits": visits,
+            "findings": findings,
+            "bodies": bodies,
+            "plans": InspectionPlan.objects.filter(body__in=bodies)[:20],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --- criteria and plans ---------------------------------------------------------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def criteria(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    form = CriteriaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_criteria(by=request.user, body=body, **form.cleaned_data)
+            messages.success(
+                request, gettext("已儲存「%(name)s」第 %(v)d 版。") % {"name": saved.name, "v": saved.version}
+            )
+            return redirect("inspections:criteria")
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    sets = CriteriaSet.objects.filter(body=body).prefetch_related("criteria")
+    return render(
+        request,
+        "inspections/criteria.html",
+        {"body": body, "sets": sets, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@access(roles=[Role.SUPERVISOR])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    form = PlanForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year, "chosen_rules": list(rules.PRIORITY_RULES)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.make_plan(by=request.user, body=body, **form.cleaned_data)
+            return redirect("inspections:plan", pk=plan.pk)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request, "inspections/plan_new.html", {"body": body, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
+    plan = InspectionPlan.objects.filter(pk=pk, body__in=_bodies(request)).select_related("body").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@access(roles=[Role.SUPERVISOR])
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _plan(request, pk)
+    return render(request, "inspections/plan.html", {"plan": found, "visits": found.visits.all()})
+
+
+# --- visits --------------------------------------------------------------------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def visit_new(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    plan_pk = request.GET.get("plan") or request.POST.get("plan")
+    plan_found = (
+        InspectionPlan.objects.filter(pk=plan_pk, body=body).first()
+        if plan_pk and plan_pk.isdigit()
+        else None
+    )
+    below = (
+        Agency.objects.filter(path__startswith=body.path)
+        .exclude(pk=body.pk)
+        .exclude(kind="unit")
+        .order_by("path")
+    )
+    initial: dict[str, Any] = {}
+    if plan_found is not None:
+        initial["agencies"] = [
+            p["agency"] for p in plan_found.priority if p.get("drawn") or plan_found.places is None
+        ][:5]
+    form = VisitForm(
+        request.POST or None,
+        agencies=below,
+        criteria=CriteriaSet.objects.filter(body=body),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.schedule_visit(by=request.user, body=body, plan=plan_found, **form.cleaned_data)
+            return redirect("inspections:visit", pk=visit.pk)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(
+        request,
+        "inspections/visit_new.html",
+        {"body": body, "form": form, "plan": plan_found},
+        status=400 if form.errors else 200,
+    )
+
+
+def _visit(request: HttpRequest, pk: int) -> Visit:
+    visit = selectors.visits_for(request.user).filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+@access(signed_in=True)
+def visit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visit(request, pk)
+    inspector = has_perm(request.user, "inspections.inspect", found.body)
+    panelist = selectors.is_panelist(request.user, found)
+    agencies = list(found.agencies.all())
+    if not (inspector or panelist):  # a visited agency sees its own part only
+        agencies = [a for a in agencies if a in set(agencies_for(request.user))]
+    parts = [
+        {
+            "agency": a,
+            "results": selectors.results(found, a),
+            "findings": Finding.objects.filter(visit=found, agency=a),
+            "records": found.records.filter(agency=a).prefetch_related("files"),
+        }
+        for a in agencies
+    ]
+    approvers = (
+        get_user_model()
+        .objects.filter(
+            memberships__agency__path__in=_chain(found.body),
+            memberships__role__in=[Role.HEAD, Role.SUPERVISOR],
+            is_active=True,
+        )
+        .distinct()
+    )
+    return render(
+        request,
+        "inspections/visit.html",
+        {
+            "visit": found,
+            "parts": parts,
+            "inspector": inspector,
+            "panelist": panelist,
+            "is_approver": found.approver_id == request.user.pk,
+            "approvers": approvers,
+            "panel": found.panel.select_related("user"),
+            "panelist_form": PanelistForm(),
+            "finding_form": FindingForm(),
+            "record_form": SpotRecordForm(),
+            "formats": [(f, FORMATS[f].label) for f in REPORT_FORMATS],
+        },
+    )
+
+
+def _chain(body: Agency) -> list[str]:
+    """The body's path and every path above it: where its approvers sit."""
+    parts = body.path.strip("/").split("/")
+    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+@access(roles=[Role.SUPERVISOR])
+@require_POST
+@refusals_to("inspections:visit", pk="pk")
+def add_panelist(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visit(request, pk)
+    form = PanelistForm(request.POST)
+    user = (
+        get_user_model()
+        .objects.filter(username=request.POST.get("username", "")[:150], is_active=True)
+        .first()
+    )
+    if not form.is_valid() or user is None:
+        messages.error(request, gettext("找不到這個帳號。"))
+        return redirect("inspections:visit", pk=pk)
+    services.add_panelist(by=request.user, visit=found, user=user, role=form.cleaned_data["role"])
+    messages.success(request, gettext("已加入委員。"))
+    return redirect("inspections:visit", pk=pk)
+
+
+@access(signed_in=True)
+@require_POST
+@refusals_to("inspections:visit", pk="pk")
+def advance(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    found = _visit(request, pk)
+    if action in IRREVERSIBLE and request.POST.get("confirm") != "yes":
+        messages.error(request, gettext("請勾選確認後再送出。"))
+        return redirect("inspections:visit", pk=pk)
+    approver = None
+    if action == rules.SUBMIT:
+        approver = get_user_model().objects.filter(pk=request.POST.get("approver") or 0).first()
+    services.advance_visit(
+        by=request.user, visit=found, action=action, approver=approver, summary=request.POST.get("summary")
+    )
+    messages.success(request, gettext("已%(label)s。") % {"label": rules.VISIT_WORKFLOW[action].label})
+    return redirect("inspections:visit", pk=pk)
+
+
+def _visited_agency(found: Visit, agency_pk: Any) -> Agency:
+    agency = found.agencies.filter(pk=agency_pk).first() if str(agency_pk).isdigit() else None
+    if agency is None:
+        raise Http404
+    return agency
+
+
+@access(signed_in=True)
+def score(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    """The checklist: a score and a comment per criterion; each field saved as the reviewer types
+    (htmx), and all of them by the button where scripts do not run."""
+    found = _visit(request, pk)
+    agency = _visited_agency(found, agency_pk)
+    if not selectors.is_panelist(request.user, found) or not found.scored:
+        raise Http404
+    criteria = list(Criterion.objects.filter(criteria_id=found.criteria_id))
+    mine = {
+        s.criterion_id: s
+        for s in Score.objects.filter(visit=found, agency=agency, reviewer_id=request.user.pk)
+    }
+    errors: dict[int, str] = {}
+    if request.method == "POST":
+        for criterion in criteria:
+            try:
+                mine[criterion.pk] = services.save_score(
+                    by=request.user,
+                    visit=found,
+                    agency=agency,
+                    criterion=criterion,
+                    score=request.POST.get(f"score-{criterion.pk}", "").strip()[:10],
+                    comment=request.POST.get(f"comment-{criterion.pk}", "")[:5000],
+                )
+            except ServiceError as error:
+                errors[criterion.pk] = error.message
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponse(
+                (errors and "；".join(errors.values())) or gettext("已自動儲存"),
+                status=400 if errors else 200,
+            )
+        if not errors:
+            messages.success(request, gettext("已儲存評分。"))
+            return redirect("inspections:visit", pk=pk)
+    rows = [
+        {
+            "criterion": c,
+            "score": request.POST.get(f"score-{c.pk}", "")
+            if errors
+            else (mine[c.pk].score if c.pk in mine and mine[c.pk].score is not None else ""),
+            "comment": request.POST.get(f"comment-{c.pk}", "")
+            if errors
+            else (mine[c.pk].comment if c.pk in mine else ""),
+            "error": errors.get(c.pk, ""),
+        }
+        for c in criteria
+    ]
+    return render(
+        request,
+        "inspections/score.html",
+        {"visit": found, "agency": agency, "rows": rows, "editable": found.state == rules.DRAFT},
+        status=400 if errors else 200,
+    )
+
+
+@access(signed_in=True)
+@require_POST
+def add_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visit(request, pk)
+    form = FindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_summary(form))
+        return redirect("inspections:visit", pk=pk)
+    try:
+        services.add_finding(
+            by=request.user,
+            visit=found,
+            agency=_visited_agency(found, form.cleaned_data["agency"]),
+            text=form.cleaned_data["text"],
+            recommendation=form.cleaned_data["recommendation"],
+        )
+        messages.success(request, gettext("已新增。"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("inspections:visit", pk=pk)
+
+
+@access(signed_in=True)
+@require_POST
+def add_record(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _visit(request, pk)
+    form = SpotRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_summary(form))
+        return redirect("inspections:visit", pk=pk)
+    try:
+        services.record_spot_check(
+            by=request.user,
+            visit=found,
+            agency=_visited_agency(found, form.cleaned_data["agency"]),
+            at=timezone.now(),
+            seen=form.cleaned_data["seen"],
+            files=_files(request),
+        )
+        messages.success(request, gettext("已儲存查核紀錄。"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("inspections:visit", pk=pk)
+
+
+@access(signed_in=True)
+def report(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> HttpResponse:
+    found = _visit(request, pk)
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    agency = _visited_agency(found, agency_pk)
+    inside = has_perm(request.user, "inspections.inspect", found.body) or selectors.is_panelist(
+        request.user, found
+    )
+    if not inside and agency not in set(agencies_for(request.user)):
+        raise Http404
+    return _report(found, agency, fmt)
+
+
+def _report(found: Visit, agency: Agency, fmt: str) -> HttpResponse:
+    response = HttpResponse(documents.render(found, agency, fmt), content_type=FORMATS[fmt].content_type)
+    as_download(response, f"{found.body.name}{found.get_kind_display()}報告-{agency.name}.{fmt}")
+    return response
+
+
+@access(signed_in=True)
+def record_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo or file of a spot-check record or a reply, to those who may see its visit or finding."""
+    file = RecordFile.objects.filter(pk=pk).select_related("record__visit", "reply__finding").first()
+    if file is None:
+        raise Http404
+    if file.record is not None:
+        reachable = selectors.visits_for(request.user).filter(pk=file.record.visit_id).exists()
+    else:
+        assert file.reply is not None  # a file belongs to a record or a reply (a constraint)
+        reachable = selectors.findings_for(request.user).filter(pk=file.reply.finding_id).exists()
+    if not reachable:
+        raise Http404
+    response = FileResponse(file.file.open("rb"), content_type=file.content_type)
+    as_download(response, file.name)
+    return response
+
+
+# --- findings -------------------------------------------------------------------------------------
+
+
+def _finding(request: HttpRequest, pk: int) -> Finding:
+    found = selectors.findings_for(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@access(signed_in=True)
+def finding(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _finding(request, pk)
+    return render(
+        request,
+        "inspections/finding.html",
+        {
+            "finding": found,
+            "replies": found.replies.select_related("by").prefetch_related("files"),
+            "may_answer": has_perm(request.user, "inspections.answer_finding", found)
+            and found.state == rules.OPEN,
+            "may_decide": has_perm(request.user, "inspections.inspect", found.body)
+            and found.state == rules.REPLIED,
+            "units": Agency.objects.filter(parent=found.agency, kind="unit"),
+            "reply_form": ReplyForm(),
+            "decision_form": DecisionForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access(signed_in=True)
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _finding(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer(
+                by=request.user, finding=found, text=form.cleaned_data["text"], files=_files(request)
+            )
+            messages.success(request, gettext("已回復改善情形。"))
+            return redirect("inspections:finding", pk=pk)
+        except ServiceError as error:
+            form.add_error(None, error.message)
+    messages.error(request, error_summary(form))
+    return redirect("inspections:finding", pk=pk)
+
+
+@access(signed_in=True)
+@require_POST
+@refusals_to("inspections:finding", pk="pk")
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _finding(request, pk)
+    unit = Agency.objects.filter(pk=request.POST.get("unit") or 0, parent=found.agency, kind="unit").first()
+    if unit is None:
+        raise Http404
+    services.assign_finding(by=request.user, finding=found, unit=unit)
+    messages.success(request, gettext("已分派給%(unit)s。") % {"unit": unit.name})
+    return redirect("inspections:finding", pk=pk)
+
+
+@access(roles=[Role.SUPERVISOR])
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _finding(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(by=request.user, finding=found, **form.cleaned_data)
+            messages.success(request, gettext("已審查。"))
+        except ServiceError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, error_summary(form))
+    return redirect("inspections:finding", pk=pk)
+
+
+# --- board and public results --------------------------------------------------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def board(request: HttpRequest) -> HttpResponse:
+    body = _body(request)
+    rows = selectors.board(body, timezone.localdate())
+    return render(request, "inspections/board.html", {"body": body, "rows": rows})
+
+
+@access(public=True)
+def public(request: HttpRequest) -> HttpResponse:
+    return render(request, "inspections/public.html", {"visits": selectors.public_visits()[:200]})
+
+
+@access(public=True)
+def public_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.public_visits().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    parts = [
+        {
+            "agency": a,
+            "results": selectors.results(found, a),
+            "findings": Finding.objects.filter(visit=found, agency=a),
+        }
+        for a in found.agencies.all()
+    ]
+    return render(request, "inspections/public_visit.html", {"visit": found, "parts": parts})
+
+
+@access(public=True)
+def public_report(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> HttpResponse:
+    found = selectors.public_visits().filter(pk=pk).first()
+    if found is None or fmt not in REPORT_FORMATS:
+        raise Http404
+    return _report(found, _visited_agency(found, agency_pk), fmt)
