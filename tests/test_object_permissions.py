@@ -61,6 +61,10 @@ class World:
     category: Any
     rule: Any
     service: Any
+    visit: Any
+    finding: Any
+    inspection_plan: Any
+    reply_file: Any
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,31 @@ URLS: dict[str, Url] = {
     "services:simplify": Url(lambda w: ({"pk": w.service.pk}, "")),
     "services:visit": Url(lambda w: ({"pk": w.service.pk}, "")),
     "services:bundle": Url(lambda w: ({"pk": w.service.pk}, "")),
+    # 財政部 inspects 臺北國稅局 (below it): its people and 行政院's supervisors reach every part.
+    "inspections:plan": Url(lambda w: ({"pk": w.inspection_plan.pk}, "")),
+    "inspections:visit": Url(lambda w: ({"pk": w.visit.pk}, "")),
+    "inspections:add_panelist": Url(lambda w: ({"pk": w.visit.pk}, "")),
+    "inspections:add_finding": Url(lambda w: ({"pk": w.visit.pk}, "")),
+    "inspections:add_record": Url(lambda w: ({"pk": w.visit.pk}, "")),
+    "inspections:advance": Url(lambda w: ({"pk": w.visit.pk, "action": "publish"}, "")),
+    "inspections:score": Url(lambda w: ({"pk": w.visit.pk, "agency_pk": w.agency_tree["ntbt"].pk}, "")),
+    "inspections:report": Url(
+        lambda w: ({"pk": w.visit.pk, "agency_pk": w.agency_tree["ntbt"].pk, "fmt": "odt"}, "")
+    ),
+    "inspections:file": Url(lambda w: ({"pk": w.reply_file.pk}, "")),
+    "inspections:finding": Url(lambda w: ({"pk": w.finding.pk}, "")),
+    "inspections:answer": Url(lambda w: ({"pk": w.finding.pk}, "")),
+    "inspections:assign": Url(lambda w: ({"pk": w.finding.pk}, "")),
+    "inspections:decide": Url(lambda w: ({"pk": w.finding.pk}, "")),
+    # Published results are public whatever becomes of any plan.
+    "inspections:public_visit": Url(
+        lambda w: ({"pk": w.visit.pk}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "inspections:public_report": Url(
+        lambda w: ({"pk": w.visit.pk, "agency_pk": w.agency_tree["ntbt"].pk, "fmt": "odt"}, ""),
+        scope="public",
+        public_in=EVERY_STATE,
+    ),
     # Not objects of an agency: the format of the whole open-data file.
     "cases:open_data": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
 }
@@ -273,6 +302,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
             published=True,
         ),
     )
+    visit, finding, inspection_plan, reply_file = _inspection_world(agency_tree)
     return World(
         agency_tree,
         cycle,
@@ -287,7 +317,44 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         category,
         rule,
         service,
+        visit,
+        finding,
+        inspection_plan,
+        reply_file,
     )
+
+
+def _inspection_world(agency_tree: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """財政部 inspects 臺北國稅局: a published visit with a finding answered with a file."""
+    from servq.inspections.models import (
+        CriteriaSet,
+        Criterion,
+        Finding,
+        InspectionPlan,
+        RecordFile,
+        Reply,
+        Visit,
+    )
+
+    mof, ntbt = agency_tree["mof"], agency_tree["ntbt"]
+    plan = InspectionPlan.objects.create(body=mof, year=2026, title="115年度考核", priority=[])
+    criteria = CriteriaSet.objects.create(body=mof, name="考核項目")
+    Criterion.objects.create(criteria=criteria, code="A1", name="服務流程")
+    visit = Visit.objects.create(
+        body=mof, kind="regular", on=timezone.localdate(), state="published", plan=plan, criteria=criteria
+    )
+    visit.agencies.set([ntbt])
+    today = timezone.localdate()
+    finding = Finding.objects.create(
+        body=mof, visit=visit, agency=ntbt, text="網站未更新", notified_on=today, reply_due=today
+    )
+    from django.contrib.auth import get_user_model
+
+    writer = get_user_model().objects.create_user("ntbt-writer")
+    reply = Reply.objects.create(finding=finding, by=writer, at=timezone.now(), text="已改善")
+    file = RecordFile(reply=reply, name="更新紀錄.pdf", content_type="application/pdf", size=10)
+    file.file.save("log.pdf", ContentFile(b"%PDF-1.4 log"), save=True)
+    return visit, finding, plan, file
 
 
 @pytest.fixture

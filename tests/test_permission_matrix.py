@@ -35,8 +35,21 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "webcheck.manage_sites": ("agency", {S, C}, {S}),
     "services.manage_catalogue": ("agency", {S, C}, {S}),
     "services.take_applications": ("agency", {S, C, U}, set()),
+    "inspections.inspect": ("agency", {S}, {S}),
+    # The finding's agency answers it; so does its 主管機關 (the agency above: here 行政院).
+    "inspections.answer_finding": ("finding", {C}, {S, C}),
 }
-SERVQ_APPS = ("agencies.", "plans.", "reporting.", "cases.", "webcheck.", "search.", "core.", "services.")
+SERVQ_APPS = (
+    "agencies.",
+    "plans.",
+    "reporting.",
+    "cases.",
+    "webcheck.",
+    "search.",
+    "core.",
+    "services.",
+    "inspections.",
+)
 
 
 def test_every_registered_permission_is_in_the_matrix():
@@ -63,7 +76,11 @@ def objects(agency_tree, user_with_role):
     )
     case.unit = agency_tree["mof_unit"]
     case.save(update_fields=["unit"])
+    from servq.inspections.models import Finding
+
+    finding = Finding.objects.create(body=agency_tree["root"], agency=agency_tree["mof"], text="缺失")
     return {
+        "finding": finding,
         "agency": agency_tree["mof"],
         "plan": plan,
         "cycle": cycle,

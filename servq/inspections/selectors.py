@@ -14,7 +14,16 @@ from servq.agencies.models import Agency, Membership
 from servq.agencies.rules import Role, parent_path
 from servq.agencies.selectors import grants_of, reach_q
 from servq.inspections import rules
-from servq.inspections.models import AwardEntry, Criterion, Criticism, Finding, Panelist, Score, Visit
+from servq.inspections.models import (
+    AwardEntry,
+    Criterion,
+    Criticism,
+    Finding,
+    InspectionPlan,
+    Panelist,
+    Score,
+    Visit,
+)
 from servq.reporting import rules as reporting_rules
 
 
@@ -58,34 +67,59 @@ def agency_facts(body: Agency, year: int) -> list[rules.AgencyFacts]:
 # --- who sees which visit and finding -----------------------------------------------------------
 
 
-def inspected_by_q(user: Any, field: str) -> Q:
-    """Objects of the bodies the user inspects: a supervisor's agency and every one below it."""
+def _by_role(user: Any, field: str, exact_roles: tuple[Role, ...]) -> Q:
+    """Objects whose agency (at ``field``) is below a supervisor's, or exactly where the user holds
+    one of ``exact_roles``."""
     if getattr(user, "is_superuser", False):
         return Q()
     condition = Q(pk__in=[])
     for grant in grants_of(user):
         if grant.role == Role.SUPERVISOR:
             condition |= Q(**{f"{field}__path__startswith": grant.path})
+        elif grant.role in exact_roles:
+            condition |= Q(**{f"{field}__path": grant.path})
     return condition
 
 
+STAFF_OF_BODY = (Role.COORDINATOR, Role.HEAD)
+
+
+def body_staff_q(user: Any, field: str = "body") -> Q:
+    """The inspecting body's own people: its supervisors (and those above), coordinator and head.
+    A reviewer's role does not count: outside experts see the visits they sit on, nothing more."""
+    return _by_role(user, field, STAFF_OF_BODY)
+
+
 def visits_for(user: Any) -> QuerySet[Visit]:
-    """Visits of the bodies the user inspects, visits they sit on (an outside expert sees only
-    these), and visits of their own agency once the report was sent to it."""
+    """Visits of the user's body, visits they sit on, and, once the report was sent, visits of their
+    own agency or of an agency they are the 主管機關 of (its coordinator)."""
     mine = Q(panel__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
-    visited = Q(reach_q(user, "agencies"), state__in=[rules.SENT, rules.PUBLISHED])
+    visited = Q(
+        Q(reach_q(user, "agencies")) | _by_role(user, "agencies__parent", (Role.COORDINATOR,)),
+        state__in=[rules.SENT, rules.PUBLISHED],
+    )
     return (
-        Visit.objects.filter(inspected_by_q(user, "body") | mine | visited)
+        Visit.objects.filter(body_staff_q(user) | mine | visited)
         .distinct()
         .select_related("body", "criteria")
     )
 
 
 def findings_for(user: Any) -> QuerySet[Finding]:
-    """Findings sent to agencies in the user's reach (their own and, as 主管機關, those below) or to
-    their unit, and those of the bodies they inspect."""
-    sent = Q(Q(reach_q(user, "agency")) | Q(reach_q(user, "unit")), notified_on__isnull=False)
-    return Finding.objects.filter(sent | inspected_by_q(user, "body")).select_related("agency", "unit", "body", "visit")
+    """Findings sent to the user's agency or unit, or to an agency below the one they coordinate
+    (as its 主管機關), and every finding of the body they belong to."""
+    sent = Q(
+        Q(reach_q(user, "agency"))
+        | Q(reach_q(user, "unit"))
+        | _by_role(user, "agency__parent", (Role.COORDINATOR,)),
+        notified_on__isnull=False,
+    )
+    return Finding.objects.filter(sent | body_staff_q(user)).select_related("agency", "unit", "body", "visit")
+
+
+def plans_for(user: Any) -> QuerySet[InspectionPlan]:
+    """Plans and their priority lists, to the people of the body that made them."""
+    return InspectionPlan.objects.filter(body_staff_q(user)).select_related("body")
 
 
 def public_visits() -> QuerySet[Visit]:
@@ -197,3 +231,12 @@ def results(visit: Visit, agency: Agency) -> Results:
     scales = [c.scale() for c in criteria]
     total = rules.panel_result(rules.weighted_total(scores, scales) for scores in by_reviewer.values())
     return Results(rows, total, len(by_reviewer))
+
+
+def visited_agencies_for(user: Any, visit: Visit) -> list[Agency]:
+    """The visited agencies whose part of a visit the user reads: every one for the body's people
+    and the panel; else their own agency and those they are the 主管機關 of."""
+    agencies = visit.agencies.order_by("path")
+    if is_panelist(user, visit) or Visit.objects.filter(body_staff_q(user), pk=visit.pk).exists():
+        return list(agencies)
+    return list(agencies.filter(Q(reach_q(user)) | _by_role(user, "parent", (Role.COORDINATOR,))))

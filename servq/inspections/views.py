@@ -133,16 +133,24 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, pk: int) -> InspectionPlan:
-    plan = InspectionPlan.objects.filter(pk=pk, body__in=_bodies(request)).select_related("body").first()
+    plan = selectors.plans_for(request.user).filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
 
 
-@access(roles=[Role.SUPERVISOR])
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR, Role.HEAD])
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     found = _plan(request, pk)
-    return render(request, "inspections/plan.html", {"plan": found, "visits": found.visits.all()})
+    return render(
+        request,
+        "inspections/plan.html",
+        {
+            "plan": found,
+            "visits": found.visits.all(),
+            "inspector": has_perm(request.user, "inspections.inspect", found.body),
+        },
+    )
 
 
 # --- visits --------------------------------------------------------------------------------------
@@ -200,9 +208,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visit(request, pk)
     inspector = has_perm(request.user, "inspections.inspect", found.body)
     panelist = selectors.is_panelist(request.user, found)
-    agencies = list(found.agencies.all())
-    if not (inspector or panelist):  # a visited agency sees its own part only
-        agencies = [a for a in agencies if a in set(agencies_for(request.user))]
+    agencies = selectors.visited_agencies_for(request.user, found)
     parts = [
         {
             "agency": a,
@@ -296,8 +302,16 @@ def score(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
     (htmx), and all of them by the button where scripts do not run."""
     found = _visit(request, pk)
     agency = _visited_agency(found, agency_pk)
-    if not selectors.is_panelist(request.user, found) or not found.scored:
+    if not found.scored:
         raise Http404
+    if agency not in selectors.visited_agencies_for(request.user, found):
+        raise Http404
+    if not selectors.is_panelist(request.user, found):  # the panel's results, to read
+        return render(
+            request,
+            "inspections/results.html",
+            {"visit": found, "agency": agency, "results": selectors.results(found, agency)},
+        )
     criteria = list(Criterion.objects.filter(criteria_id=found.criteria_id))
     mine = {
         s.criterion_id: s
@@ -397,10 +411,7 @@ def report(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> HttpRespo
     if fmt not in REPORT_FORMATS:
         raise Http404
     agency = _visited_agency(found, agency_pk)
-    inside = has_perm(request.user, "inspections.inspect", found.body) or selectors.is_panelist(
-        request.user, found
-    )
-    if not inside and agency not in set(agencies_for(request.user)):
+    if agency not in selectors.visited_agencies_for(request.user, found):
         raise Http404
     return _report(found, agency, fmt)
 
