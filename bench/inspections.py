@@ -19,19 +19,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django
+from _django import QueryCounter, setup_django
 
 AGENCIES = 300
 FINDINGS_EACH = 20
 RUNS = 15
-
-
-class QueryCounter(list):
-    """Django's execute wrapper: notes each statement of a request, then runs it."""
-
-    def __call__(self, execute, sql, params, many, context):
-        self.append(sql)
-        return execute(sql, params, many, context)
 
 
 def build():

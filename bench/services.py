@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django
+from _django import QueryCounter, setup_django
 
 AGENCIES = 300
 SERVICES_EACH = 40
@@ -134,14 +134,6 @@ def build(year: int):
         cursor.execute("SELECT sum(received) FROM services_applicationcount")
         applications = cursor.fetchone()[0]
     return body, supervisor, shown, applications
-
-
-class QueryCounter(list):
-    """Django's execute wrapper: notes each statement of a request, then runs it."""
-
-    def __call__(self, execute, sql, params, many, context):
-        self.append(sql)
-        return execute(sql, params, many, context)
 
 
 def timed(function, runs=RUNS):
