@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "servq.cases",
     "servq.services",
     "servq.inspections",
+    "servq.awards",
     "servq.portal",
 ]
 

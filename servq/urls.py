@@ -17,5 +17,6 @@ urlpatterns = [
     path("cases/", include("servq.cases.urls")),
     path("services/", include("servq.services.urls")),
     path("inspections/", include("servq.inspections.urls")),
+    path("awards/", include("servq.awards.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

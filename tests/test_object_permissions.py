@@ -65,6 +65,9 @@ class World:
     finding: Any
     inspection_plan: Any
     reply_file: Any
+    edition: Any
+    entry: Any
+    assignment: Any
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ class Url:
 
     build: Callable[[World], tuple[dict[str, Any], str]]
     # "owner": only the owning subtree (and supervisors above). "cycle": anyone taking part in the
-    # cycle. "public": anyone, in the states listed. "directory": any signed-in user.
+    # cycle. "public": anyone, in the states listed. "directory": any signed-in user. "organizers":
+    # the supervisors who run it (not the owner's coordinator).
     scope: str = "owner"
     public_in: frozenset[str] = frozenset()
     # Plan states in which the URL leads anywhere at all, for anyone (a stable link: published only).
@@ -201,6 +205,27 @@ URLS: dict[str, Url] = {
     "inspections:answer": Url(lambda w: ({"pk": w.finding.pk}, "")),
     "inspections:assign": Url(lambda w: ({"pk": w.finding.pk}, "")),
     "inspections:decide": Url(lambda w: ({"pk": w.finding.pk}, "")),
+    # 財政部's award: its supervisors (and 行政院's) run it; its coordinator reads it; 臺北國稅局 enters it.
+    "awards:edition": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:set_up": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:copy": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:designate": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:add_reviewer": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:assign_evenly": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:close_stage": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:national": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:propose": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:choose": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:publish": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:survey": Url(lambda w: ({"pk": w.edition.pk}, "")),
+    "awards:enter": Url(lambda w: ({"pk": w.edition.pk}, f"?agency={w.agency_tree['mof'].pk}")),
+    "awards:entry": Url(lambda w: ({"pk": w.entry.pk}, "")),
+    "awards:evidence": Url(lambda w: ({"pk": w.entry.pk}, "")),
+    # Score sheets and the personnel list: the organizers (and the sheet's reviewer) only.
+    "awards:review": Url(lambda w: ({"pk": w.assignment.pk}, ""), scope="organizers"),
+    "awards:rewards_export": Url(lambda w: ({"pk": w.edition.pk, "fmt": "ods"}, ""), scope="organizers"),
+    "awards:package": Url(lambda w: ({"pk": w.edition.pk, "fmt": "odt"}, ""), scope="organizers"),
+    "awards:public": Url(lambda w: ({"pk": w.edition.pk}, ""), scope="public", public_in=EVERY_STATE),
     # Published results are public whatever becomes of any plan.
     "inspections:public_visit": Url(
         lambda w: ({"pk": w.visit.pk}, ""), scope="public", public_in=EVERY_STATE
@@ -303,6 +328,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         ),
     )
     visit, finding, inspection_plan, reply_file = _inspection_world(agency_tree)
+    edition, entry, assignment = _award_world(agency_tree)
     return World(
         agency_tree,
         cycle,
@@ -321,7 +347,35 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         finding,
         inspection_plan,
         reply_file,
+        edition,
+        entry,
+        assignment,
     )
+
+
+def _award_world(agency_tree: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """財政部 runs its award; 臺北國稅局 (below it) enters; an outside expert scores it."""
+    from django.contrib.auth import get_user_model
+
+    from servq.awards.models import Assignment, Category, Edition, Entry, Reviewer, Stage
+
+    mof = agency_tree["mof"]
+    edition = Edition.objects.create(body=mof, name="財政部服務獎", year=2026, published=True)
+    category = Category.objects.create(edition=edition, code="overall", name="整體服務類")
+    stage = Stage.objects.create(edition=edition, name="初審")
+    entry = Entry.objects.create(
+        edition=edition,
+        category=category,
+        agency=agency_tree["ntbt"],
+        title="稅務服務",
+        number=1,
+        reached=stage,
+        grade="優等",
+    )
+    reviewer = Reviewer.objects.create(
+        edition=edition, user=get_user_model().objects.create_user("award-expert")
+    )
+    return edition, entry, Assignment.objects.create(stage=stage, entry=entry, reviewer=reviewer)
 
 
 def _inspection_world(agency_tree: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -434,6 +488,8 @@ def test_the_owning_subtree_reaches_every_object(client, agency_tree, people, st
         client.force_login(user)
         for name, url in URLS.items():
             if url.exists_in is not None and state not in url.exists_in:
+                continue
+            if url.scope == "organizers" and "supervisor" not in label:
                 continue
             path = _path(name, world)
             if client.get(path).status_code == 404:

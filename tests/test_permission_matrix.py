@@ -38,6 +38,8 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "inspections.inspect": ("agency", {S}, {S}),
     # The finding's agency answers it; so does its 主管機關 (the agency above: here 行政院).
     "inspections.answer_finding": ("finding", {C}, {S, C}),
+    "awards.organize": ("agency", {S}, {S}),
+    "awards.enter": ("agency", {S, C}, {S}),
 }
 SERVQ_APPS = (
     "agencies.",
@@ -49,6 +51,7 @@ SERVQ_APPS = (
     "core.",
     "services.",
     "inspections.",
+    "awards.",
 )
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "servq.awards"
+    label = "awards"
+    verbose_name = "政府服務獎"
+
+    def ready(self) -> None:
+        # Registering the permissions and demo data this app provides.
+        from servq.awards import demo, permissions  # noqa: F401

@@ -1,0 +1,29 @@
+"""The award's permissions, registered with django-rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules as django_rules
+
+from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.selectors import grants_of
+
+
+@django_rules.predicate
+def organizes(user: Any, body: Any) -> bool:
+    """The body's supervisors (研考) run its award: set-up, panel, stages, results, rewards."""
+    return body is not None and supervises(grants_of(user), body.path)
+
+
+@django_rules.predicate
+def enters(user: Any, agency: Any) -> bool:
+    """The agency's coordinator answers the survey and enters (supervisors above may, for it)."""
+    grants = grants_of(user)
+    return agency is not None and (
+        holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path)
+    )
+
+
+django_rules.add_perm("awards.organize", organizes)
+django_rules.add_perm("awards.enter", enters)

@@ -1,0 +1,79 @@
+"""Reads of the award that pages and exports share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from servq.agencies.rules import Role
+from servq.agencies.selectors import grants_of, reach_q
+from servq.awards.models import Assignment, Edition, Entry, Result, Reward
+
+
+def editions_for(user: Any) -> QuerySet[Edition]:
+    """Editions of the bodies in the user's reach (their supervisors run them; their agencies enter)."""
+    if getattr(user, "is_superuser", False):
+        return Edition.objects.all()
+    condition = Q(pk__in=[])
+    for grant in grants_of(user):
+        condition |= (
+            Q(body__path=grant.path)
+            if grant.role != Role.SUPERVISOR
+            else Q(body__path__startswith=grant.path)
+        )
+        # An agency below a body takes part in the body's editions.
+        condition |= Q(body__path__in=[grant.path[: i + 1] for i, ch in enumerate(grant.path) if ch == "/"])
+    return Edition.objects.filter(condition).select_related("body").distinct()
+
+
+def entries_of(edition: Edition, user: Any) -> QuerySet[Entry]:
+    """The body's people (its supervisors and those above, its coordinator and head) see every entry;
+    an agency its own."""
+    entries = Entry.objects.filter(edition=edition).select_related("agency", "category", "reached")
+    body = edition.body.path
+    if getattr(user, "is_superuser", False) or any(
+        (g.role == Role.SUPERVISOR and body.startswith(g.path))
+        or (g.path == body and g.role in (Role.COORDINATOR, Role.HEAD))
+        for g in grants_of(user)
+    ):
+        return entries
+    return entries.filter(reach_q(user, "agency"))
+
+
+def assignments_for(user: Any, edition: Edition) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(stage__edition=edition, reviewer__user=user).select_related(
+        "entry__agency", "stage"
+    )
+
+
+def progress(edition: Edition) -> list[dict[str, Any]]:
+    """Per stage: assignments and how many score sheets have scores; two queries whatever the stages."""
+    counts = {
+        row["stage"]: row
+        for row in Assignment.objects.filter(stage__edition=edition)
+        .values("stage")
+        .annotate(
+            assigned=Count("id", distinct=True),
+            scored=Count("id", filter=Q(scores__isnull=False), distinct=True),
+        )
+        .order_by()
+    }
+    return [
+        {
+            "stage": stage,
+            "assigned": counts.get(stage.pk, {}).get("assigned", 0),
+            "scored": counts.get(stage.pk, {}).get("scored", 0),
+        }
+        for stage in edition.stages.all()
+    ]
+
+
+def results(edition: Edition) -> QuerySet[Result]:
+    return Result.objects.filter(stage__edition=edition).select_related(
+        "entry__agency", "entry__category", "stage"
+    )
+
+
+def rewards(edition: Edition) -> QuerySet[Reward]:
+    return Reward.objects.filter(edition=edition).select_related("agency")

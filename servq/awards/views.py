@@ -1,0 +1,520 @@
+"""Award pages: editions and their set-up, the entrant survey and entries, the panel's scoring,
+closing stages, nominees and national results, rulebooks and rewards, and the public results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from servq.agencies.access import access
+from servq.agencies.models import Agency
+from servq.agencies.rules import Role
+from servq.agencies.selectors import agencies_for
+from servq.awards import documents, rulebooks, rules, selectors, services
+from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, Stage
+from servq.core.downloads import as_download
+from servq.core.errors import ServiceError
+from servq.core.measures import all_measures
+from servq.core.permissions import has_perm
+from servq.core.refusals import refusals_to
+from servq.core.sheets import to_ods, to_xlsx
+from servq.plans.exporting import FORMATS
+
+PEOPLE_HELP = "每列「姓名｜職稱｜角色」，角色為：" + "、".join(str(label) for _, label in PersonRole.choices)
+
+
+def _edition(request: HttpRequest, pk: int) -> Edition:
+    edition = selectors.editions_for(request.user).filter(pk=pk).first()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+def _organizer(request: HttpRequest, edition: Edition) -> bool:
+    return has_perm(request.user, "awards.organize", edition.body)
+
+
+@access(signed_in=True)
+def index(request: HttpRequest) -> HttpResponse:
+    bodies = [
+        a
+        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
+        if has_perm(request.user, "awards.organize", a)
+    ]
+    if request.method == "POST" and bodies:
+        body = next((b for b in bodies if str(b.pk) == request.POST.get("body")), bodies[0])
+        try:
+            year = int(request.POST.get("year", "0"))
+            edition = services.create_edition(
+                by=request.user, body=body, name=request.POST.get("name", ""), year=year
+            )
+            return redirect("awards:edition", pk=edition.pk)
+        except (ServiceError, ValueError) as error:
+            messages.error(request, getattr(error, "message", gettext("年度須為數字。")))
+    return render(
+        request, "awards/index.html", {"editions": selectors.editions_for(request.user), "bodies": bodies}
+    )
+
+
+@access(signed_in=True)
+def edition(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _edition(request, pk)
+    organizer = _organizer(request, found)
+    mine = [
+        a
+        for a in agencies_for(request.user).exclude(kind="unit")
+        if has_perm(request.user, "awards.enter", a) and a.path.startswith(found.body.path)
+    ]
+    return render(
+        request,
+        "awards/edition.html",
+        {
+            "edition": found,
+            "organizer": organizer,
+            "categories": found.categories.prefetch_related("criteria"),
+            "stages": found.stages.all(),
+            "intentions": found.intentions.select_related("agency", "category"),
+            "entries": selectors.entries_of(found, request.user),
+            "reviewers": found.reviewers.select_related("user", "agency").prefetch_related("conflicts")
+            if organizer
+            else [],
+            "progress": selectors.progress(found) if organizer else [],
+            "results": selectors.results(found) if organizer else [],
+            "rewards": selectors.rewards(found) if organizer else [],
+            "assignments": selectors.assignments_for(request.user, found),
+            "mine": mine,
+            "national": rules.NATIONAL_NAMES,
+            "methods": rules.METHOD_NAMES,
+            "tie_rule": rules.TIE_RULE,
+            "formats": [(f, FORMATS[f].label) for f in ("odt", "docx", "pdf")],
+            "set_up": _set_up_texts(found),
+        },
+    )
+
+
+def _set_up_texts(found: Edition) -> dict[str, str]:
+    kinds = {k: str(v) for k, v in Stage._meta.get_field("kind").choices}  # type: ignore[union-attr]
+    return {
+        "categories": "\n".join(f"{c.code}｜{c.name}｜{c.eligibility}" for c in found.categories.all()),
+        "criteria": "\n".join(
+            f"{c.category.code}｜{c.code}｜{c.name}｜{c.weight:g}｜{c.max_score}｜{c.parent.code if c.parent else ''}"
+            for cat in found.categories.all()
+            for c in cat.criteria.select_related("category", "parent")
+        ),
+        "stages": "\n".join(
+            f"{s.name}｜{kinds[s.kind]}｜{s.advance or ''}｜{s.method}" for s in found.stages.all()
+        ),
+    }
+
+
+def _organizer_action(action: Callable[[HttpRequest, Edition], str]) -> Callable[..., HttpResponse]:
+    @access(roles=[Role.SUPERVISOR])
+    @require_POST
+    @refusals_to("awards:edition", pk="pk")
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        found = _edition(request, pk)
+        if not _organizer(request, found):
+            raise Http404
+        done = action(request, found)
+        messages.success(request, done)
+        return redirect("awards:edition", pk=pk)
+
+    view.__name__ = action.__name__
+    return view
+
+
+def _set_up(request: HttpRequest, found: Edition) -> str:
+    services.set_up(
+        by=request.user,
+        edition=found,
+        categories=request.POST.get("categories", ""),
+        criteria=request.POST.get("criteria", ""),
+        stages=request.POST.get("stages", ""),
+    )
+    return gettext("已儲存評獎架構。")
+
+
+def _copy(request: HttpRequest, found: Edition) -> str:
+    new = services.copy_edition(
+        by=request.user,
+        edition=found,
+        name=request.POST.get("name", ""),
+        year=int(request.POST.get("year") or found.year + 1),
+    )
+    return gettext("已複製為「%(name)s」。") % {"name": new.name}
+
+
+def _designate(request: HttpRequest, found: Edition) -> str:
+    agency = Agency.objects.filter(
+        pk=request.POST.get("agency") or 0, path__startswith=found.body.path
+    ).first()
+    category = found.categories.filter(pk=request.POST.get("category") or 0).first()
+    if agency is None or category is None:
+        raise Http404
+    services.designate(by=request.user, edition=found, agency=agency, category=category)
+    return gettext("已指定%(agency)s參選。") % {"agency": agency.name}
+
+
+def _add_reviewer(request: HttpRequest, found: Edition) -> str:
+    user = (
+        get_user_model()
+        .objects.filter(username=request.POST.get("username", "")[:150], is_active=True)
+        .first()
+    )
+    if user is None:
+        raise services.AwardError(gettext("找不到這個帳號。"))
+    agency = Agency.objects.filter(code=request.POST.get("agency", "")[:40]).first()
+    conflicts = list(
+        Agency.objects.filter(code__in=request.POST.get("conflicts", "").replace("、", " ").split())
+    )
+    services.add_reviewer(by=request.user, edition=found, user=user, agency=agency, conflicts=conflicts)
+    return gettext("已加入評審委員。")
+
+
+def _assign_evenly(request: HttpRequest, found: Edition) -> str:
+    stage = found.stages.filter(pk=request.POST.get("stage") or 0).first()
+    if stage is None:
+        raise Http404
+    n = services.assign_evenly(
+        by=request.user, stage=stage, per_entry=int(request.POST.get("per_entry") or 3)
+    )
+    return gettext("已分派 %(n)d 份評審。") % {"n": n}
+
+
+def _close_stage(request: HttpRequest, found: Edition) -> str:
+    stage = found.stages.filter(pk=request.POST.get("stage") or 0).first()
+    if stage is None:
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        raise services.AwardError(gettext("請勾選確認後再結束階段。"))
+    services.close_stage(by=request.user, stage=stage)
+    return gettext("「%(stage)s」已結束並排序。") % {"stage": stage.name}
+
+
+def _national(request: HttpRequest, found: Edition) -> str:
+    entry = found.entries.filter(pk=request.POST.get("entry") or 0).first()
+    if entry is None:
+        raise Http404
+    services.record_national(
+        by=request.user,
+        entry=entry,
+        national=request.POST.get("national", ""),
+        practice=request.POST.get("practice", ""),
+    )
+    return gettext("已登錄政府服務獎結果。")
+
+
+def _propose(request: HttpRequest, found: Edition) -> str:
+    made = services.propose_rewards(by=request.user, edition=found)
+    return gettext("已依敘獎規定建議 %(n)d 人的獎勵。") % {"n": len(made)}
+
+
+def _choose(request: HttpRequest, found: Edition) -> str:
+    reward = Reward.objects.filter(edition=found, pk=request.POST.get("reward") or 0).first()
+    if reward is None:
+        raise Http404
+    services.choose_reward(
+        by=request.user,
+        reward=reward,
+        chosen=request.POST.get("chosen", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    return gettext("已核定%(person)s的獎勵。") % {"person": reward.person}
+
+
+def _publish(request: HttpRequest, found: Edition) -> str:
+    if request.POST.get("confirm") != "yes":
+        raise services.AwardError(gettext("請勾選確認後再公布。"))
+    services.publish(by=request.user, edition=found)
+    return gettext("已公布評獎結果。")
+
+
+set_up = _organizer_action(_set_up)
+copy = _organizer_action(_copy)
+designate = _organizer_action(_designate)
+add_reviewer = _organizer_action(_add_reviewer)
+assign_evenly = _organizer_action(_assign_evenly)
+close_stage = _organizer_action(_close_stage)
+national = _organizer_action(_national)
+propose = _organizer_action(_propose)
+choose = _organizer_action(_choose)
+publish = _organizer_action(_publish)
+
+
+# --- agencies: the survey and entries --------------------------------------------------------------
+
+
+def _own_agency(request: HttpRequest, found: Edition) -> Agency:
+    agency = Agency.objects.filter(
+        pk=request.POST.get("agency") or request.GET.get("agency") or 0, path__startswith=found.body.path
+    ).first()
+    if agency is None or not has_perm(request.user, "awards.enter", agency):
+        raise Http404
+    return agency
+
+
+@access(signed_in=True)
+@require_POST
+@refusals_to("awards:edition", pk="pk")
+def survey(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _edition(request, pk)
+    agency = _own_agency(request, found)
+    will = request.POST.get("will_enter") == "yes"
+    category = found.categories.filter(pk=request.POST.get("category") or 0).first()
+    services.answer_survey(
+        by=request.user,
+        edition=found,
+        agency=agency,
+        will_enter=will,
+        category=category,
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, gettext("已填報參獎意願。"))
+    return redirect("awards:edition", pk=pk)
+
+
+def _people(text: str) -> list[tuple[str, str, str]]:
+    by_label = {str(label): value for value, label in PersonRole.choices}
+    by_label.update({"首長": rules.HEAD})
+    people = []
+    for n, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
+        cells = [c.strip() for c in line.replace("|", "｜").split("｜")]
+        role = by_label.get(cells[-1]) if len(cells) >= 2 else None
+        if role is None:
+            raise services.AwardError(
+                f"人員第 {n} 列須寫成「姓名｜職稱｜角色」，角色如「主要承辦人員」。", "people"
+            )
+        people.append((cells[0], cells[1] if len(cells) > 2 else "", role))
+    return people
+
+
+@access(signed_in=True)
+def enter(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _edition(request, pk)
+    agency = _own_agency(request, found)
+    category = (
+        found.categories.filter(pk=request.POST.get("category") or request.GET.get("category") or 0).first()
+        or found.categories.first()
+    )
+    if category is None:
+        raise Http404
+    criteria = list(category.criteria.filter(subcriteria__isnull=True))
+    error = ""
+    if request.method == "POST":
+        try:
+            entry = services.enter(
+                by=request.user,
+                edition=found,
+                agency=agency,
+                category=category,
+                title=request.POST.get("title", ""),
+                answers={c.pk: request.POST.get(f"answer-{c.pk}", "")[:20000] for c in criteria},
+                people=_people(request.POST.get("people", "")),
+                year_end_report=request.POST.get("year_end_report") == "on",
+            )
+            messages.success(request, gettext("已報名。"))
+            return redirect("awards:entry", pk=entry.pk)
+        except ServiceError as refused:
+            error = refused.message
+    return render(
+        request,
+        "awards/enter.html",
+        {
+            "edition": found,
+            "agency": agency,
+            "category": category,
+            "rows": [{"criterion": c, "text": request.POST.get(f"answer-{c.pk}", "")} for c in criteria],
+            "error": error,
+            "people_help": PEOPLE_HELP,
+            "data": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _entry(request: HttpRequest, pk: int) -> Entry:
+    entry = Entry.objects.filter(pk=pk).select_related("edition__body", "agency", "category").first()
+    if entry is None or not selectors.entries_of(entry.edition, request.user).filter(pk=pk).exists():
+        raise Http404
+    return entry
+
+
+@access(signed_in=True)
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _entry(request, pk)
+    return render(
+        request,
+        "awards/entry.html",
+        {
+            "entry": found,
+            "answers": found.answers.select_related("criterion"),
+            "people": found.people.all(),
+            "evidence": found.evidence.all(),
+            "measures": all_measures(),
+            "may_edit": has_perm(request.user, "awards.enter", found.agency),
+        },
+    )
+
+
+@access(signed_in=True)
+@require_POST
+@refusals_to("awards:entry", pk="pk")
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _entry(request, pk)
+    services.link_evidence(by=request.user, entry=found, measure=request.POST.get("measure", "")[:60])
+    messages.success(request, gettext("已連結佐證。"))
+    return redirect("awards:entry", pk=pk)
+
+
+# --- reviewers ---------------------------------------------------------------------------------
+
+
+@access(signed_in=True)
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = (
+        Assignment.objects.filter(pk=pk)
+        .select_related("entry__category", "entry__agency", "stage__edition__body", "reviewer")
+        .first()
+    )
+    mine = assignment is not None and assignment.reviewer.user_id == request.user.pk
+    if assignment is None or not (mine or _organizer(request, assignment.stage.edition)):
+        raise Http404  # a score sheet is its reviewer's, and the organizers' to read
+    criteria = list(assignment.entry.category.criteria.filter(subcriteria__isnull=True))
+    error = ""
+    if request.method == "POST" and mine:
+        try:
+            services.save_scores(
+                by=request.user,
+                assignment=assignment,
+                scores={c.pk: request.POST.get(f"score-{c.pk}", "")[:10] for c in criteria},
+                coaching=request.POST.get("coaching", ""),
+            )
+            messages.success(request, gettext("已儲存評分。"))
+            return redirect("awards:edition", pk=assignment.stage.edition_id)
+        except ServiceError as refused:
+            error = refused.message
+    saved = {s.criterion_id: s.score for s in assignment.scores.all()}
+    rows = [
+        {"criterion": c, "value": request.POST.get(f"score-{c.pk}", "") if error else saved.get(c.pk, "")}
+        for c in criteria
+    ]
+    answers = {a.criterion_id: a.text for a in assignment.entry.answers.all()}
+    return render(
+        request,
+        "awards/review.html",
+        {
+            "assignment": assignment,
+            "rows": rows,
+            "answers": answers,
+            "error": error,
+            "coaching": request.POST.get("coaching", assignment.coaching),
+            "editable": mine and not assignment.stage.closed,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- rulebooks, exports, public results -----------------------------------------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def rulebook(request: HttpRequest) -> HttpResponse:
+    bodies = [
+        a
+        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
+        if has_perm(request.user, "awards.organize", a)
+    ]
+    if not bodies:
+        raise Http404
+    body = next(
+        (b for b in bodies if str(b.pk) == (request.POST.get("body") or request.GET.get("body"))), bodies[0]
+    )
+    current = services.current_rulebook(body)
+    text = request.POST.get("text") or (current.text if current else "")
+    if request.GET.get("seed") in rulebooks.RULEBOOKS:
+        text = rulebooks.RULEBOOKS[request.GET["seed"]][1]
+    error = ""
+    if request.method == "POST":
+        try:
+            saved = services.save_rulebook(
+                by=request.user,
+                body=body,
+                name=request.POST.get("name", ""),
+                text=request.POST.get("text", ""),
+            )
+            messages.success(request, gettext("已儲存敘獎規定第 %(v)d 版。") % {"v": saved.version})
+            return redirect("awards:rulebook")
+        except ServiceError as refused:
+            error = refused.message
+    return render(
+        request,
+        "awards/rulebook.html",
+        {
+            "body": body,
+            "current": current,
+            "text": text,
+            "error": error,
+            "seeds": rulebooks.RULEBOOKS,
+            "roles": rules.ROLE_NAMES,
+        },
+        status=400 if error else 200,
+    )
+
+
+@access(roles=[Role.SUPERVISOR])
+def rewards_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    found = _edition(request, pk)
+    if not _organizer(request, found) or fmt not in ("ods", "xlsx"):
+        raise Http404
+    header = ["機關", "姓名", "角色", "依據", "建議", "核定", "調整理由"]
+    rows = [
+        [
+            r.agency.name,
+            r.person,
+            str(rules.ROLE_NAMES.get(r.role, r.role)),
+            r.basis,
+            r.proposed,
+            r.chosen,
+            r.reason,
+        ]
+        for r in selectors.rewards(found)
+    ]
+    data = to_ods("敘獎名冊", header, rows) if fmt == "ods" else to_xlsx("敘獎名冊", header, rows)
+    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
+    as_download(response, f"{found.name}敘獎名冊.{fmt}")
+    return response
+
+
+@access(roles=[Role.SUPERVISOR])
+def package(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The nominees sent up as one document: each application and the panel's recommendation."""
+    found = _edition(request, pk)
+    if not _organizer(request, found) or fmt not in ("odt", "docx", "pdf"):
+        raise Http404
+    response = HttpResponse(documents.render(found, fmt), content_type=FORMATS[fmt].content_type)
+    as_download(response, f"{found.name}推薦名單.{fmt}")
+    return response
+
+
+@access(public=True)
+def public(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Edition.objects.filter(pk=pk, published=True).select_related("body").first()
+    if found is None:
+        raise Http404
+    entries = (
+        Entry.objects.filter(edition=found)
+        .exclude(grade="")
+        .select_related("agency", "category")
+        .order_by("category__code", "grade", "agency__path")
+    )
+    return render(
+        request,
+        "awards/public.html",
+        {"edition": found, "entries": entries, "national": rules.NATIONAL_NAMES},
+    )
