@@ -58,3 +58,28 @@ class QueryCounter(list):
     def __call__(self, execute, sql, params, many, context):
         self.append(sql)
         return execute(sql, params, many, context)
+
+
+def bench_body(agencies: int):
+    """A body with ``agencies`` agencies below it (bulk-created, paths as the service would write
+    them) and its supervisor: the world every page benchmark starts from."""
+    from django.contrib.auth import get_user_model
+
+    from servq.agencies import services
+    from servq.agencies.models import Agency, Membership
+
+    body = services.create_agency(by=None, code="bench-city", name="效能測試市政府", kind="parent_body")
+    members = Agency.objects.bulk_create(
+        Agency(
+            code=f"bench-{n:03d}",
+            name=f"局處{n:03d}",
+            kind="agency",
+            parent=body,
+            path=f"{body.path}bench-{n:03d}/",
+            depth=1,
+        )
+        for n in range(agencies)
+    )
+    supervisor = get_user_model().objects.create_user("bench-rdec", email="rdec@example.gov.tw")
+    Membership.objects.create(user=supervisor, agency=body, role="supervisor")
+    return body, members, supervisor

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import QueryCounter, setup_django
+from _django import QueryCounter, bench_body, setup_django
 
 ENTRIES, REVIEWERS, PER_ENTRY, CRITERIA, RUNS = 400, 60, 5, 12, 7
 
@@ -28,25 +28,10 @@ ENTRIES, REVIEWERS, PER_ENTRY, CRITERIA, RUNS = 400, 60, 5, 12, 7
 def build():
     from django.contrib.auth import get_user_model
 
-    from servq.agencies import services as agencies
-    from servq.agencies.models import Agency, Membership
     from servq.awards import services
     from servq.awards.models import Assignment, Entry, Reviewer, Score
 
-    body = agencies.create_agency(by=None, code="bench-city", name="效能測試市政府", kind="parent_body")
-    members = Agency.objects.bulk_create(
-        Agency(
-            code=f"bench-{n:03d}",
-            name=f"局處{n:03d}",
-            kind="agency",
-            parent=body,
-            path=f"{body.path}bench-{n:03d}/",
-            depth=1,
-        )
-        for n in range(ENTRIES)
-    )
-    organizer = get_user_model().objects.create_user("bench-rdec")
-    Membership.objects.create(user=organizer, agency=body, role="supervisor")
+    body, members, organizer = bench_body(ENTRIES)
     edition = services.create_edition(by=organizer, body=body, name="效能測試政府服務獎", year=2026)
     criteria = "\n".join(f"overall｜C{n:02d}｜構面{n}｜{1 + n % 3}｜10" for n in range(CRITERIA))
     services.set_up(

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import QueryCounter, setup_django
+from _django import QueryCounter, bench_body, setup_django
 
 AGENCIES = 300
 FINDINGS_EACH = 20
@@ -30,30 +30,16 @@ def build():
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from servq.agencies import services as agencies
-    from servq.agencies.models import Agency, Membership
+    from servq.agencies.models import Membership
     from servq.inspections.models import Finding, Visit
 
-    body = agencies.create_agency(by=None, code="bench-city", name="效能測試市政府", kind="parent_body")
-    members = Agency.objects.bulk_create(
-        Agency(
-            code=f"bench-{n:03d}",
-            name=f"局處{n:03d}",
-            kind="agency",
-            parent=body,
-            path=f"{body.path}bench-{n:03d}/",
-            depth=1,
-        )
-        for n in range(AGENCIES)
-    )
+    body, members, supervisor = bench_body(AGENCIES)
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"coordinator-{n:03d}", email=f"c{n}@example.gov.tw")
         for n in range(AGENCIES)
     )
-    supervisor = get_user_model().objects.create_user("bench-rdec", email="rdec@example.gov.tw")
     Membership.objects.bulk_create(
-        [Membership(user=supervisor, agency=body, role="supervisor")]
-        + [Membership(user=u, agency=a, role="coordinator") for u, a in zip(users, members, strict=True)]
+        Membership(user=u, agency=a, role="coordinator") for u, a in zip(users, members, strict=True)
     )
     today = timezone.localdate()
     visit = Visit.objects.create(body=body, kind="regular", on=today - dt.timedelta(days=60), state="sent")

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import QueryCounter, setup_django
+from _django import QueryCounter, bench_body, setup_django
 
 AGENCIES = 300
 SERVICES_EACH = 40
@@ -54,29 +54,13 @@ SELECT s.id, %(year)s, d, (400 / (1 + d)) * (1 + s.id % 3) FROM services_service
 
 
 def build(year: int):
-    from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from servq.agencies import services as agencies
-    from servq.agencies.models import Agency, Membership
     from servq.cases.models import CaseCategory, CategoryKind
     from servq.services import services as catalogue
     from servq.services.models import Service
 
-    body = agencies.create_agency(by=None, code="bench-city", name="效能測試市政府", kind="parent_body")
-    members = Agency.objects.bulk_create(
-        Agency(
-            code=f"bench-{n:03d}",
-            name=f"局處{n:03d}",
-            kind="agency",
-            parent=body,
-            path=f"{body.path}bench-{n:03d}/",
-            depth=1,
-        )
-        for n in range(AGENCIES)
-    )
-    supervisor = get_user_model().objects.create_user("bench-rdec")
-    Membership.objects.create(user=supervisor, agency=body, role="supervisor")
+    body, members, supervisor = bench_body(AGENCIES)
     # One service written through the catalogue service (its page is the one timed), the rest in bulk.
     shown = catalogue.save_service(
         by=supervisor,
