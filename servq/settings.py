@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "servq.services",
     "servq.inspections",
     "servq.awards",
+    "servq.surveys",
     "servq.portal",
 ]
 

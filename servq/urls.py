@@ -18,5 +18,6 @@ urlpatterns = [
     path("services/", include("servq.services.urls")),
     path("inspections/", include("servq.inspections.urls")),
     path("awards/", include("servq.awards.urls")),
+    path("surveys/", include("servq.surveys.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

@@ -68,6 +68,9 @@ class World:
     edition: Any
     entry: Any
     assignment: Any
+    survey: Any
+    survey_token: str
+    courtesy_test: Any
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,21 @@ URLS: dict[str, Url] = {
     "awards:rewards_export": Url(lambda w: ({"pk": w.edition.pk, "fmt": "ods"}, ""), scope="organizers"),
     "awards:package": Url(lambda w: ({"pk": w.edition.pk, "fmt": "odt"}, ""), scope="organizers"),
     "awards:public": Url(lambda w: ({"pk": w.edition.pk}, ""), scope="public", public_in=EVERY_STATE),
+    # 財政部's surveys: its coordinator and the supervisors above run them; answering is public.
+    "surveys:survey": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:sample": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:call_list": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:close": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:to_units": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:report": Url(lambda w: ({"pk": w.survey.pk, "fmt": "odt"}, "")),
+    "surveys:enter": Url(lambda w: ({"pk": w.survey.pk}, "")),
+    "surveys:test": Url(lambda w: ({"pk": w.courtesy_test.pk}, "")),
+    # Anyone may answer an open survey or an invitation, and read a closed survey's de-identified answers.
+    "surveys:answer_open": Url(lambda w: ({"pk": w.survey.pk}, ""), scope="public", public_in=EVERY_STATE),
+    "surveys:answer": Url(lambda w: ({"token": w.survey_token}, ""), scope="public", public_in=EVERY_STATE),
+    "surveys:open_data": Url(
+        lambda w: ({"pk": w.survey.pk, "fmt": "csv"}, ""), scope="public", public_in=EVERY_STATE
+    ),
     # Published results are public whatever becomes of any plan.
     "inspections:public_visit": Url(
         lambda w: ({"pk": w.visit.pk}, ""), scope="public", public_in=EVERY_STATE
@@ -329,6 +347,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
     )
     visit, finding, inspection_plan, reply_file = _inspection_world(agency_tree)
     edition, entry, assignment = _award_world(agency_tree)
+    survey, survey_token, courtesy_test = _survey_world(agency_tree)
     return World(
         agency_tree,
         cycle,
@@ -350,7 +369,39 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         edition,
         entry,
         assignment,
+        survey,
+        survey_token,
+        courtesy_test,
     )
+
+
+def _survey_world(agency_tree: dict[str, Any]) -> tuple[Any, str, Any]:
+    """財政部's open, closed survey with one invitation; a courtesy test of 財政部 by an outside tester."""
+    from django.contrib.auth import get_user_model
+
+    from servq.surveys import services as surveys
+    from servq.surveys.models import CourtesyTest, Invitation, Questionnaire, ScoreSheet, Survey
+
+    mof = agency_tree["mof"]
+    q = Questionnaire.objects.create(agency=mof, name="洽公滿意度", audience="citizens")
+    survey = Survey.objects.create(
+        questionnaire=q,
+        agency=mof,
+        title="洽公滿意度",
+        year=2026,
+        closes_on=timezone.localdate(),
+        by_invitation=False,
+        closed=True,
+    )
+    Invitation.objects.create(survey=survey, token_hash=surveys.token_hash("walk-token"))
+    sheet = ScoreSheet.objects.create(
+        body=mof, name="電話禮貌測試", kind="phone", items="A｜問候｜10", bands="0｜合格"
+    )
+    tester = get_user_model().objects.create_user("courtesy-tester")
+    test = CourtesyTest.objects.create(
+        sheet=sheet, agency=agency_tree["ntbt"], tester=tester, due_on=timezone.localdate()
+    )
+    return survey, "walk-token", test
 
 
 def _award_world(agency_tree: dict[str, Any]) -> tuple[Any, Any, Any]:

@@ -40,6 +40,7 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "inspections.answer_finding": ("finding", {C}, {S, C}),
     "awards.organize": ("agency", {S}, {S}),
     "awards.enter": ("agency", {S, C}, {S}),
+    "surveys.run_surveys": ("agency", {S, C}, {S}),
 }
 SERVQ_APPS = (
     "agencies.",
@@ -52,6 +53,7 @@ SERVQ_APPS = (
     "services.",
     "inspections.",
     "awards.",
+    "surveys.",
 )
 
 

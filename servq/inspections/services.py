@@ -39,6 +39,7 @@ from servq.inspections.models import (
     Criticism,
     Finding,
     FindingNotice,
+    FindingSource,
     InspectionPlan,
     Panelist,
     PanelRole,
@@ -411,8 +412,18 @@ def finding_from_year_end(
     """「影送各單位檢討改進」: a finding from the year-end results, notified at once."""
     _require_inspector(by, body)
     _within(body, agency)
+    return finding_from_module(by=by, body=body, agency=agency, text=text, unit=unit, source="year_end")
+
+
+@transaction.atomic
+def finding_from_module(
+    *, by: Actor, body: Agency, agency: Agency, text: str, source: str, unit: Agency | None = None
+) -> Finding:
+    """A finding another module raises (year-end results, a survey, a website check), notified at
+    once with the default reply rule; the calling module has checked that ``by`` may raise it."""
+    InspectionError.require(source in FindingSource.values, f"沒有「{source[:20]}」這種來源。", "source")
     finding = _new_finding(
-        by, body=body, agency=agency, text=text, recommendation=False, unit=unit, source="year_end"
+        by, body=body, agency=agency, text=text, recommendation=False, unit=unit, source=source
     )
     _notify_finding(finding, timezone.localdate(), rules.parse_reply_rule("1個月"))
     return finding
