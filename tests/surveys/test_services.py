@@ -227,11 +227,23 @@ def test_measures_read_satisfaction_and_courtesy(agency_tree, survey, invited):
     assert get("surveys.satisfaction").value(scope) == 75
 
 
-def test_this_year_is_compared_with_last_years_survey_of_the_questionnaire(coordinator, questionnaire, survey):
-    last = services.open_survey(by=coordinator, questionnaire=questionnaire, title="114年度", year=2025, closes_on=timezone.localdate())
+def test_this_year_is_compared_with_last_years_survey_of_the_questionnaire(
+    coordinator, questionnaire, survey
+):
+    last = services.open_survey(
+        by=coordinator,
+        questionnaire=questionnaire,
+        title="114年度",
+        year=2025,
+        closes_on=timezone.localdate(),
+    )
     for n in range(10):
-        services.respond(survey=last, answers={**FULL, "S2": "5" if n < 4 else "2"}, channel="phone", by=coordinator)
-        services.respond(survey=survey, answers={**FULL, "S2": "5" if n < 8 else "2"}, channel="phone", by=coordinator)
+        services.respond(
+            survey=last, answers={**FULL, "S2": "5" if n < 4 else "2"}, channel="phone", by=coordinator
+        )
+        services.respond(
+            survey=survey, answers={**FULL, "S2": "5" if n < 8 else "2"}, channel="phone", by=coordinator
+        )
     found = selectors.results(survey)
     expected = rules.compare_shares(8, 10, 4, 10)
     assert found.comparison == expected and found.last_year.estimate == pytest.approx(0.4)
