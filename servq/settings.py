@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "servq.inspections",
     "servq.awards",
     "servq.surveys",
+    "servq.faq",
     "servq.portal",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("inspections/", include("servq.inspections.urls")),
     path("awards/", include("servq.awards.urls")),
     path("surveys/", include("servq.surveys.urls")),
+    path("faq/", include("servq.faq.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

@@ -71,6 +71,8 @@ class World:
     survey: Any
     survey_token: str
     courtesy_test: Any
+    faq_entry: Any
+    faq_proposal: Any
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,11 @@ URLS: dict[str, Url] = {
     "surveys:open_data": Url(
         lambda w: ({"pk": w.survey.pk, "fmt": "csv"}, ""), scope="public", public_in=EVERY_STATE
     ),
+    # 財政部's FAQ: kept by its people; votes on a published entry are anyone's.
+    "faq:edit": Url(lambda w: ({"pk": w.faq_entry.pk}, "")),
+    "faq:confirm": Url(lambda w: ({"pk": w.faq_entry.pk}, "")),
+    "faq:settle": Url(lambda w: ({"pk": w.faq_proposal.pk}, "")),
+    "faq:vote": Url(lambda w: ({"pk": w.faq_entry.pk}, ""), scope="public", public_in=EVERY_STATE),
     # Published results are public whatever becomes of any plan.
     "inspections:public_visit": Url(
         lambda w: ({"pk": w.visit.pk}, ""), scope="public", public_in=EVERY_STATE
@@ -348,6 +355,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
     visit, finding, inspection_plan, reply_file = _inspection_world(agency_tree)
     edition, entry, assignment = _award_world(agency_tree)
     survey, survey_token, courtesy_test = _survey_world(agency_tree)
+    faq_entry, faq_proposal = _faq_world(agency_tree)
     return World(
         agency_tree,
         cycle,
@@ -372,6 +380,24 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         survey,
         survey_token,
         courtesy_test,
+        faq_entry,
+        faq_proposal,
+    )
+
+
+def _faq_world(agency_tree: dict[str, Any]) -> tuple[Any, Any]:
+    from servq.faq.models import Entry, Proposal
+
+    mof = agency_tree["mof"]
+    entry = Entry.objects.create(
+        agency=mof,
+        question="可以線上申報嗎？",
+        answer="可以。",
+        confirmed_on=timezone.localdate(),
+        published=True,
+    )
+    return entry, Proposal.objects.create(
+        agency=mof, term="停車", count=20, month=timezone.localdate().replace(day=1)
     )
 
 

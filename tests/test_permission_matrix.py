@@ -41,6 +41,8 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "awards.organize": ("agency", {S}, {S}),
     "awards.enter": ("agency", {S, C}, {S}),
     "surveys.run_surveys": ("agency", {S, C}, {S}),
+    # The agency's coordinator and its units' staff keep its FAQ (unit staff sit in its units).
+    "faq.keep_faq": ("agency", {S, C, U}, {S}),
 }
 SERVQ_APPS = (
     "agencies.",
@@ -54,6 +56,7 @@ SERVQ_APPS = (
     "inspections.",
     "awards.",
     "surveys.",
+    "faq.",
 )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -59,3 +62,12 @@ def json_depth(raw: bytes) -> int:
         elif byte in (0x7D, 0x5D):
             depth -= 1
     return deepest
+
+
+# Inside <script>, text such as 「</script>」 would end the element: the characters HTML reads there
+# are written as JSON escapes, which mean the same to any JSON reader.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_for_script(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)

@@ -47,15 +47,6 @@ def government_service(service: Service, request: HttpRequest) -> dict[str, Any]
     return data
 
 
-# Inside <script>, text such as 「</script>」 would end the element: the characters HTML reads there
-# are written as JSON escapes, which mean the same to any JSON reader.
-_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def json_for_script(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
-
-
 def form_lines(service: Service) -> dict[str, Any]:
     """The form's content: what the applicant fills, what they attach, what happens next."""
     documents = [

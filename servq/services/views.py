@@ -26,6 +26,7 @@ from servq.cases.models import Case
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.forms import error_summary
+from servq.core.http import json_for_script
 from servq.core.permissions import has_perm
 from servq.core.sheets import to_ods
 from servq.services import documents, rules, selectors, services
@@ -81,7 +82,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "centre": rules.FLOW_WIDTH // 2,
             "channels": [rules.CHANNELS[c] for c in service.channels if c in rules.CHANNELS],
             "limit": rules.TimeLimit(service.limit_days, service.working_days).describe(),
-            "structured": documents.json_for_script(documents.government_service(service, request)),
+            "structured": json_for_script(documents.government_service(service, request)),
         },
     )
 

@@ -1,0 +1,24 @@
+"""The FAQ's permissions, registered with django-rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules as django_rules
+
+from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.selectors import grants_of
+
+
+@django_rules.predicate
+def keeps_faq(user: Any, agency: Any) -> bool:
+    """The agency's coordinator and its units' staff keep its FAQ; supervisors above may too."""
+    grants = grants_of(user)
+    return agency is not None and (
+        holds(grants, Role.COORDINATOR, agency.path)
+        or supervises(grants, agency.path)
+        or any(g.role == Role.UNIT_STAFF and g.path.startswith(agency.path) for g in grants)
+    )
+
+
+django_rules.add_perm("faq.keep_faq", keeps_faq)
