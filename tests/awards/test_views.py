@@ -69,3 +69,10 @@ def test_the_edition_page_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(22):
         page = client.get(reverse("awards:edition", args=[edition.pk]))
     assert page.status_code == 200 and len(page.context["results"]) == 3
+
+
+def test_the_home_page_lists_reviews_to_score(client, edition, entries, organizer, panel):
+    services.assign(by=organizer, stage=edition.stages.first(), entry=entries["moea"], reviewer=panel[0])
+    client.force_login(panel[0].user)
+    page = client.get("/").content.decode()
+    assert "待評審的參獎案" in page and "moea 的服務" in page

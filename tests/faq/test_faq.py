@@ -130,3 +130,10 @@ def test_the_front_desk_answers_after_two_characters(client, agency_tree, user_w
     one = client.get(reverse("faq:desk"), {"q": "線"}, headers={"HX-Request": "true"}).content.decode()
     two = client.get(reverse("faq:desk"), {"q": "線上"}, headers={"HX-Request": "true"}).content.decode()
     assert entry.question not in one and entry.question in two and "<html" not in two
+
+
+def test_the_home_page_lists_entries_overdue_for_review(client, agency_tree, keeper, entry):
+    Entry.objects.filter(pk=entry.pk).update(confirmed_on=timezone.localdate() - dt.timedelta(days=400))
+    client.force_login(keeper)
+    page = client.get("/").content.decode()
+    assert "逾期未檢視的常見問題" in page and entry.question in page

@@ -117,3 +117,18 @@ def test_a_visit_not_in_reach_is_not_found_for_another_agency(client, agency_tre
     client.force_login(user_with_role(agency_tree["moea"], "supervisor"))
     assert client.get(reverse("inspections:visit", args=[visit.pk])).status_code == 404
     assert Visit.objects.filter(pk=visit.pk).exists()
+
+
+def test_the_home_page_lists_findings_to_answer_and_reports_to_approve(
+    client, agency_tree, inspector, visit, user_with_role
+):
+    head = user_with_role(agency_tree["root"], "head", username="approver")
+    services.add_finding(by=inspector, visit=visit, agency=agency_tree["ntbt"], text="櫃檯等候過久")
+    services.advance_visit(by=inspector, visit=visit, action="submit", approver=head)
+    client.force_login(head)
+    assert "待核定的訪查報告" in client.get("/").content.decode()
+    services.advance_visit(by=head, visit=visit, action="approve")
+    services.advance_visit(by=inspector, visit=visit, action="send")
+    client.force_login(user_with_role(agency_tree["ntbt"], "coordinator"))
+    page = client.get("/").content.decode()
+    assert "待回復的缺失及建議事項" in page and "櫃檯等候過久" in page

@@ -57,3 +57,32 @@ def test_the_report_and_the_open_data_leave_out_free_text(client, coordinator, s
     assert (
         rows.splitlines()[0].startswith("月份,方式,E1") and "0912345678" not in rows and "王小明" not in rows
     )
+
+
+def test_the_home_page_lists_courtesy_tests_to_run(client, agency_tree, user_with_role):
+    from django.utils import timezone
+
+    from servq.surveys import rules
+
+    supervisor = user_with_role(agency_tree["root"], "supervisor")
+    tester = user_with_role(agency_tree["moea"], "coordinator", username="tester")
+    sheet = services.save_sheet(
+        by=supervisor,
+        body=agency_tree["root"],
+        name="電話禮貌測試",
+        kind="phone",
+        items=rules.EXAMPLE_SHEET,
+        bands=rules.EXAMPLE_BANDS,
+        pass_mark=70,
+        every_months=12,
+    )
+    services.schedule_tests(
+        by=supervisor,
+        sheet=sheet,
+        agencies=[agency_tree["mof"]],
+        testers=[tester],
+        year=timezone.localdate().year,
+    )
+    client.force_login(tester)
+    page = client.get("/").content.decode()
+    assert "待執行的服務禮貌測試" in page and "財政部" in page

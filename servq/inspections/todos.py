@@ -1,0 +1,42 @@
+"""What waits for a user in inspections (core.todos): findings to answer, reports to approve."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.core import todos
+from servq.core.permissions import has_perm
+from servq.core.todos import Todo
+from servq.inspections import rules, selectors
+from servq.inspections.models import Visit
+
+
+@todos.source(45, _("待回復的缺失及建議事項"))
+def findings_to_answer(user: Any, today: dt.date) -> list[Todo]:
+    found = (
+        selectors.findings_for(user)
+        .filter(state=rules.OPEN, notified_on__isnull=False)
+        .order_by("reply_due")[:30]
+    )
+    return [
+        Todo(f"{f.agency.name}：{f.text[:30]}", reverse("inspections:finding", args=[f.pk]), due=f.reply_due)
+        for f in found
+        if has_perm(user, "inspections.answer_finding", f)
+    ]
+
+
+@todos.source(46, _("待核定的訪查報告"))
+def reports_to_approve(user: Any, today: dt.date) -> list[Todo]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        Todo(
+            f"{v.body.name}{v.get_kind_display()}（{v.on:%Y-%m-%d}）",
+            reverse("inspections:visit", args=[v.pk]),
+        )
+        for v in Visit.objects.filter(approver=user, state=rules.IN_REVIEW).select_related("body")[:20]
+    ]
