@@ -55,6 +55,16 @@ def agencies_for(user: Any) -> QuerySet[Agency]:
     return Agency.objects.filter(reach_q(user))
 
 
+def agencies_where(user: Any, permission: str) -> list[Agency]:
+    """The agencies (not units) in the user's reach where they hold ``permission``, in tree order:
+    what a page offers to act for."""
+    from servq.core.permissions import has_perm
+
+    return [
+        a for a in agencies_for(user).exclude(kind="unit").order_by("path") if has_perm(user, permission, a)
+    ]
+
+
 def may_act_on_agency(user: Any, agency: Agency) -> bool:
     return bool(getattr(user, "is_superuser", False)) or may_act_on(grants_of(user), agency.path)
 

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for
+from servq.agencies.selectors import agencies_where
 from servq.awards import documents, rulebooks, rules, selectors, services
 from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, Stage
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
+from servq.core.http import chosen
 from servq.core.measures import all_measures
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
@@ -42,13 +43,9 @@ def _organizer(request: HttpRequest, edition: Edition) -> bool:
 
 @access(signed_in=True)
 def index(request: HttpRequest) -> HttpResponse:
-    bodies = [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
-        if has_perm(request.user, "awards.organize", a)
-    ]
+    bodies = agencies_where(request.user, "awards.organize")
     if request.method == "POST" and bodies:
-        body = next((b for b in bodies if str(b.pk) == request.POST.get("body")), bodies[0])
+        body = chosen(request, bodies, "body") or bodies[0]
         try:
             year = int(request.POST.get("year", "0"))
             edition = services.create_edition(
@@ -66,11 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def edition(request: HttpRequest, pk: int) -> HttpResponse:
     found = _edition(request, pk)
     organizer = _organizer(request, found)
-    mine = [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit")
-        if has_perm(request.user, "awards.enter", a) and a.path.startswith(found.body.path)
-    ]
+    mine = [a for a in agencies_where(request.user, "awards.enter") if a.path.startswith(found.body.path)]
     return render(
         request,
         "awards/edition.html",
@@ -425,16 +418,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(roles=[Role.SUPERVISOR])
 def rulebook(request: HttpRequest) -> HttpResponse:
-    bodies = [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
-        if has_perm(request.user, "awards.organize", a)
-    ]
+    bodies = agencies_where(request.user, "awards.organize")
     if not bodies:
         raise Http404
-    body = next(
-        (b for b in bodies if str(b.pk) == (request.POST.get("body") or request.GET.get("body"))), bodies[0]
-    )
+    body = chosen(request, bodies, "body") or bodies[0]
     current = services.current_rulebook(body)
     text = request.POST.get("text") or (current.text if current else "")
     if request.GET.get("seed") in rulebooks.RULEBOOKS:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
+
+T = TypeVar("T")
 
 
 class HtmxRequest(HttpRequest):
@@ -71,3 +74,9 @@ _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 def json_for_script(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
+
+def chosen(request: HttpRequest, options: Sequence[T], name: str) -> T | None:
+    """The option whose id the form or the query names (``name``), else the first; None if none."""
+    wanted = request.POST.get(name) or request.GET.get(name)
+    return next((o for o in options if str(getattr(o, "pk", "")) == wanted), options[0] if options else None)

@@ -15,10 +15,9 @@ from django_ratelimit.core import is_ratelimited
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for, body_of
+from servq.agencies.selectors import agencies_for, agencies_where, body_of
 from servq.core.errors import ServiceError
-from servq.core.http import json_for_script, redirect_back
-from servq.core.permissions import has_perm
+from servq.core.http import chosen, json_for_script, redirect_back
 from servq.core.refusals import refusals_to
 from servq.faq import selectors, services
 from servq.faq.models import Entry, Proposal
@@ -67,11 +66,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def _agencies(request: HttpRequest) -> list[Agency]:
-    return [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
-        if has_perm(request.user, "faq.keep_faq", a)
-    ]
+    return agencies_where(request.user, "faq.keep_faq")
 
 
 @access(roles=STAFF)
@@ -80,10 +75,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         u.parent for u in agencies_for(request.user).filter(kind="unit") if u.parent
     ]
     entries = selectors.kept_by(request.user)
-    agency = next(
-        (a for a in agencies if str(a.pk) == (request.POST.get("agency") or request.GET.get("agency"))),
-        agencies[0] if agencies else None,
-    )
+    agency = chosen(request, agencies, "agency")
     error = ""
     if request.method == "POST" and agency is not None:
         try:

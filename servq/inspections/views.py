@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for
+from servq.agencies.selectors import agencies_where
 from servq.cases.services import Upload
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
 from servq.core.forms import error_summary
+from servq.core.http import chosen
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.inspections import documents, rules, selectors, services
@@ -45,17 +46,11 @@ IRREVERSIBLE = (rules.APPROVE, rules.SEND, rules.PUBLISH)  # each asks for a tic
 
 def _bodies(request: HttpRequest) -> list[Agency]:
     """The agencies whose inspections the user runs (supervisors: theirs and every one below)."""
-    return [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
-        if has_perm(request.user, "inspections.inspect", a)
-    ]
+    return agencies_where(request.user, "inspections.inspect")
 
 
 def _body(request: HttpRequest) -> Agency:
-    bodies = _bodies(request)
-    wanted = request.POST.get("body") or request.GET.get("body")
-    body = next((b for b in bodies if str(b.pk) == wanted), bodies[0] if bodies else None)
+    body = chosen(request, _bodies(request), "body")
     if body is None:
         raise Http404
     return body

@@ -20,13 +20,13 @@ from django_ratelimit.core import is_ratelimited
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for, body_of
+from servq.agencies.selectors import agencies_for, agencies_where, body_of
 from servq.cases.forms import CopyForm
 from servq.cases.models import Case
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.forms import error_summary
-from servq.core.http import json_for_script
+from servq.core.http import chosen, json_for_script
 from servq.core.permissions import has_perm
 from servq.core.sheets import to_ods
 from servq.services import documents, rules, selectors, services
@@ -149,11 +149,7 @@ def _received(request: HttpRequest, case: Case, token: str, *, operator: bool = 
 
 
 def _managed_agencies(request: HttpRequest) -> list[Agency]:
-    return [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit")
-        if has_perm(request.user, "services.manage_catalogue", a)
-    ]
+    return agencies_where(request.user, "services.manage_catalogue")
 
 
 @access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
@@ -180,8 +176,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 def _chosen_agency(request: HttpRequest, agencies: list[Agency]) -> Agency | None:
-    wanted = request.POST.get("agency") or request.GET.get("agency")
-    return next((a for a in agencies if str(a.pk) == wanted), agencies[0] if agencies else None)
+    return chosen(request, agencies, "agency")
 
 
 def _units(agency: Agency | None) -> Any:

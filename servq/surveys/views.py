@@ -23,11 +23,11 @@ from django_ratelimit.core import is_ratelimited
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for
+from servq.agencies.selectors import agencies_where
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.forms import RocDateField
-from servq.core.permissions import has_perm
+from servq.core.http import chosen
 from servq.core.refusals import refusals_to
 from servq.core.sheets import to_ods
 from servq.plans.exporting import FORMATS
@@ -38,17 +38,11 @@ STAFF = [Role.SUPERVISOR, Role.COORDINATOR]
 
 
 def _agencies(request: HttpRequest) -> list[Agency]:
-    return [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit").order_by("path")
-        if has_perm(request.user, "surveys.run_surveys", a)
-    ]
+    return agencies_where(request.user, "surveys.run_surveys")
 
 
 def _chosen(request: HttpRequest) -> Agency:
-    agencies = _agencies(request)
-    wanted = request.POST.get("agency") or request.GET.get("agency")
-    agency = next((a for a in agencies if str(a.pk) == wanted), agencies[0] if agencies else None)
+    agency = chosen(request, _agencies(request), "agency")
     if agency is None:
         raise Http404
     return agency

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
-from servq.agencies.selectors import agencies_for, subtree_of
+from servq.agencies.selectors import agencies_for, agencies_where, subtree_of
 from servq.core import sheets
 from servq.core.downloads import as_download
 from servq.core.forms import error_summary
@@ -25,11 +25,7 @@ CHART_HEIGHT = 120
 
 @access(signed_in=True)
 def site_list(request: HttpRequest) -> HttpResponse:
-    agencies = [
-        a
-        for a in agencies_for(request.user).exclude(kind="unit")
-        if has_perm(request.user, "webcheck.manage_sites", a)
-    ]
+    agencies = agencies_where(request.user, "webcheck.manage_sites")
     form = SiteForm(request.POST or None)
     if request.method == "POST":
         agency = get_object_or_404(agencies_for(request.user), pk=request.POST.get("agency") or 0)
