@@ -8,4 +8,4 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures, permissions and demo data this app provides.
-        from servq.surveys import demo, measures, permissions, todos  # noqa: F401
+        from servq.surveys import demo, listeners, measures, permissions, todos  # noqa: F401

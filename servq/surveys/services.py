@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
@@ -328,6 +330,47 @@ def respond(
             by=by, action="survey.respond", obj=fresh, agency=fresh.agency, after={"channel": channel}
         )
     return response
+
+
+def invite_with_case(*, case: Case) -> Invitation | None:
+    """The questionnaire with each case (隨案問卷): a closed case whose citizen left an e-mail gets an
+    invitation to the open case survey of its agency (or the nearest above), once per case."""
+    if not case.citizen_email:
+        return None
+    survey = (
+        Survey.objects.filter(
+            questionnaire__audience=Audience.CASE,
+            closed=False,
+            by_invitation=True,
+            closes_on__gte=timezone.localdate(),
+        )
+        .filter(agency__path__in=_ancestors(case.agency.path))
+        .select_related("agency")
+        .order_by("-agency__depth", "-id")
+        .first()
+    )
+    if survey is None or Invitation.objects.filter(survey=survey, frame_key=case.number).exists():
+        return None
+    token = secrets.token_urlsafe(12)
+    invitation = Invitation.objects.create(
+        survey=survey,
+        token_hash=token_hash(token),
+        stratum=case.category.name[:60],
+        email=case.citizen_email,
+        frame_key=case.number,
+    )
+    link = settings.SERVQ_SITE_URL.rstrip("/") + reverse("surveys:answer", args=[token])
+    CitizenMail.objects.create(
+        to=case.citizen_email,
+        subject=f"[{survey.agency.name}] 案件 {case.number} 滿意度問卷",
+        body=f"您好：\n\n您的案件 {case.number} 已回覆。請花一分鐘告訴我們處理得如何：\n{link}\n連結僅能使用一次。",
+    )
+    return invitation
+
+
+def _ancestors(path: str) -> list[str]:
+    codes = [c for c in path.split("/") if c]
+    return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
 
 
 @transaction.atomic

@@ -247,3 +247,48 @@ def test_this_year_is_compared_with_last_years_survey_of_the_questionnaire(
     found = selectors.results(survey)
     expected = rules.compare_shares(8, 10, 4, 10)
     assert found.comparison == expected and found.last_year.estimate == pytest.approx(0.4)
+
+
+def test_each_closed_case_gets_its_questionnaire_once(agency_tree, coordinator, user_with_role):
+    from django.core.cache import cache
+
+    from servq.cases import services as cases
+    from servq.cases.models import CaseCategory, CitizenMail
+    from servq.cases.services import load_default_categories
+
+    cache.clear()
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])
+    per_case = services.save_questionnaire(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        name="隨案問卷",
+        audience=Audience.CASE,
+        lines=services.TEMPLATES[Audience.CASE],
+    )
+    survey = services.open_survey(
+        by=coordinator,
+        questionnaire=per_case,
+        title="隨案滿意度",
+        year=2026,
+        closes_on=timezone.localdate() + dt.timedelta(days=60),
+    )
+    category = CaseCategory.objects.get(body=agency_tree["root"], code="petition")
+    with_mail, _ = cases.submit_case(
+        channel="web",
+        body=agency_tree["root"],
+        category=category,
+        description="路燈不亮",
+        email="ming@example.tw",
+    )
+    without, _ = cases.submit_case(
+        channel="web", body=agency_tree["root"], category=category, description="公園髒亂"
+    )
+    for case in (with_mail, without):
+        cases.reply(by=coordinator, case=case, outcome="resolved", text="已處理")
+    invitation = Invitation.objects.get(survey=survey)
+    assert invitation.frame_key == with_mail.number and invitation.stratum == category.name
+    assert CitizenMail.objects.filter(to="ming@example.tw", subject__contains="滿意度問卷").count() == 1
+    reopened = cases.reopen(by=coordinator, case=with_mail, reason="民眾表示仍未修復")
+    cases.reply(by=coordinator, case=reopened, outcome="resolved", text="已更換燈具")
+    assert Invitation.objects.filter(survey=survey).count() == 1, "once per case"

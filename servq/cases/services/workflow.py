@@ -21,7 +21,7 @@ from servq.cases.models import (
 from servq.cases.services._common import CaseError
 from servq.cases.services.outbox import _mail_on_commit
 from servq.cases.services.stats import _bump_stats, _count_close
-from servq.core import audit, notices
+from servq.core import audit, changes, notices
 from servq.core.actors import Actor, person
 from servq.core.models import AuditEntry
 from servq.core.permissions import has_perm
@@ -148,6 +148,8 @@ def reply(*, by: Actor, case: Case, outcome: str, text: str) -> Case:
     _record(by, fresh, "reply", before, outcome=outcome, on_time=fresh.closed_on_time)
     if fresh.citizen_email:
         _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 回覆", fresh.reply)
+    # Modules above may follow up a closed case (a questionnaire with each case, 隨案問卷).
+    changes.announce("case.closed", case=fresh)
     return fresh
 
 
