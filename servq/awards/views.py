@@ -27,7 +27,11 @@ from servq.core.refusals import refusals_to
 from servq.core.sheets import to_ods, to_xlsx
 from servq.plans.exporting import FORMATS
 
-PEOPLE_HELP = "每列「姓名｜職稱｜角色」，角色為：" + "、".join(str(label) for _, label in PersonRole.choices)
+
+def people_help() -> str:
+    """How to write the people on an entry, in the reader's language (built per request, not at import)."""
+    roles = "、".join(str(label) for _, label in PersonRole.choices)
+    return gettext("每列「姓名｜職稱｜角色」，角色為：%(roles)s") % {"roles": roles}
 
 
 def _edition(request: HttpRequest, pk: int) -> Edition:
@@ -324,7 +328,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             "category": category,
             "rows": [{"criterion": c, "text": request.POST.get(f"answer-{c.pk}", "")} for c in criteria],
             "error": error,
-            "people_help": PEOPLE_HELP,
+            "people_help": people_help(),
             "data": request.POST,
         },
         status=400 if error else 200,
