@@ -62,6 +62,12 @@ def parent_path(path: str) -> str | None:
     return "/" + "/".join(codes[:-1]) + "/" if len(codes) > 1 else None
 
 
+def path_and_ancestors(path: str) -> list[str]:
+    """An agency's materialised path and every one above it, root first ('/ey/mof/' → ['/ey/', '/ey/mof/'])."""
+    codes = [code for code in path.split("/") if code]
+    return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
+
+
 def reach_prefixes(grants: Iterable[Grant]) -> tuple[set[str], set[str]]:
     """Paths reachable exactly (own agency) and as prefixes (a supervisor's subtree), minimal sets."""
     subtrees = {g.path for g in grants if g.role == SUPERVISOR}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from servq.agencies.rules import Role
+from servq.agencies.rules import Role, path_and_ancestors
 from servq.agencies.selectors import grants_of, reach_q
 from servq.awards.models import Assignment, Edition, Entry, Result, Reward
 
@@ -17,13 +17,10 @@ def editions_for(user: Any) -> QuerySet[Edition]:
         return Edition.objects.all()
     condition = Q(pk__in=[])
     for grant in grants_of(user):
-        condition |= (
-            Q(body__path=grant.path)
-            if grant.role != Role.SUPERVISOR
-            else Q(body__path__startswith=grant.path)
-        )
-        # An agency below a body takes part in the body's editions.
-        condition |= Q(body__path__in=[grant.path[: i + 1] for i, ch in enumerate(grant.path) if ch == "/"])
+        # An agency takes part in the editions of its own body and of every body above it.
+        condition |= Q(body__path__in=path_and_ancestors(grant.path))
+        if grant.role == Role.SUPERVISOR:
+            condition |= Q(body__path__startswith=grant.path)
     return Edition.objects.filter(condition).select_related("body").distinct()
 
 

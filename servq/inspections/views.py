@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
-from servq.agencies.rules import Role
+from servq.agencies.rules import Role, path_and_ancestors
 from servq.agencies.selectors import agencies_where
 from servq.cases.services import Upload
 from servq.core.downloads import as_download
@@ -216,7 +216,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     approvers = (
         get_user_model()
         .objects.filter(
-            memberships__agency__path__in=_chain(found.body),
+            memberships__agency__path__in=path_and_ancestors(found.body.path),
             memberships__role__in=[Role.HEAD, Role.SUPERVISOR],
             is_active=True,
         )
@@ -239,12 +239,6 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             "formats": [(f, FORMATS[f].label) for f in REPORT_FORMATS],
         },
     )
-
-
-def _chain(body: Agency) -> list[str]:
-    """The body's path and every path above it: where its approvers sit."""
-    parts = body.path.strip("/").split("/")
-    return ["/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
 
 
 @access(roles=[Role.SUPERVISOR])

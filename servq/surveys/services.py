@@ -6,7 +6,6 @@ whose respondent is never recorded anywhere."""
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 import hashlib
 import secrets
@@ -20,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
+from servq.agencies.rules import path_and_ancestors
+from servq.agencies.selectors import grants_of
 from servq.cases.models import Case, CitizenMail
 from servq.core import audit
 from servq.core.actors import Actor, person
@@ -27,6 +28,7 @@ from servq.core.errors import ServiceError
 from servq.core.permissions import has_perm
 from servq.core.tables import read_table
 from servq.inspections import services as inspections
+from servq.inspections.rules import add_months
 from servq.surveys import rules
 from servq.surveys.models import (
     Audience,
@@ -344,7 +346,7 @@ def invite_with_case(*, case: Case) -> Invitation | None:
             by_invitation=True,
             closes_on__gte=timezone.localdate(),
         )
-        .filter(agency__path__in=_ancestors(case.agency.path))
+        .filter(agency__path__in=path_and_ancestors(case.agency.path))
         .select_related("agency")
         .order_by("-agency__depth", "-id")
         .first()
@@ -366,11 +368,6 @@ def invite_with_case(*, case: Case) -> Invitation | None:
         body=f"您好：\n\n您的案件 {case.number} 已回覆。請花一分鐘告訴我們處理得如何：\n{link}\n連結僅能使用一次。",
     )
     return invitation
-
-
-def _ancestors(path: str) -> list[str]:
-    codes = [c for c in path.split("/") if c]
-    return ["/" + "/".join(codes[: n + 1]) + "/" for n in range(len(codes))]
 
 
 @transaction.atomic
@@ -449,10 +446,9 @@ def save_sheet(
     return sheet
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
+def _works_at(tester: Any, agency: Agency) -> bool:
+    """A tester with a role at the agency or any of its units: they never test it."""
+    return any(g.path.startswith(agency.path) for g in grants_of(tester))
 
 
 @transaction.atomic
@@ -462,9 +458,6 @@ def schedule_tests(
     """A test per agency every ``every_months`` months of the year, each with a tester who does not
     work at the agency tested (rotated so the load is even)."""
     _require_staff(by, sheet.body)
-    from servq.agencies.selectors import grants_of
-
-    home = {t.pk: {g.path for g in grants_of(t)} for t in testers}
     tests = []
     turn = 0
     for agency in agencies:
@@ -472,14 +465,7 @@ def schedule_tests(
             agency.path.startswith(sheet.body.path) and agency != sheet.body,
             f"{agency.name} 不在{sheet.body.name}之下。",
         )
-        eligible = [
-            t
-            for t in testers
-            if not any(
-                p.startswith(agency.path) or (agency.path.startswith(p) and p == agency.path)
-                for p in home[t.pk]
-            )
-        ]
+        eligible = [t for t in testers if not _works_at(t, agency)]
         SurveyError.require(
             bool(eligible), f"{agency.name}沒有可指派的測試人員（不能測試自己的機關）。", "testers"
         )
@@ -488,7 +474,7 @@ def schedule_tests(
             tester = eligible[turn % len(eligible)]
             turn += 1
             tests.append(CourtesyTest(sheet=sheet, agency=agency, tester=tester, due_on=due))
-            due = _add_months(due, sheet.every_months)
+            due = add_months(due, sheet.every_months)
     CourtesyTest.objects.bulk_create(tests)
     audit.record(
         by=by,
@@ -502,11 +488,9 @@ def schedule_tests(
 
 def assign_tester(*, by: Actor, test: CourtesyTest, tester: Any) -> CourtesyTest:
     """Reassign a test; a tester never tests their own agency."""
-    from servq.agencies.selectors import grants_of
-
     _require_staff(by, test.sheet.body)
     SurveyError.require(
-        not any(g.path.startswith(test.agency.path) for g in grants_of(tester)),
+        not _works_at(tester, test.agency),
         f"{tester.get_full_name() or tester.get_username()}屬於{test.agency.name}，不能測試自己的機關。",
         "tester",
     )

@@ -19,3 +19,10 @@ def test_reach_prefixes_drops_paths_inside_a_supervised_subtree():
     exact, subtrees = reach_prefixes(grants)
     assert subtrees == {"/ey/"}
     assert exact == set()
+
+
+def test_a_path_and_its_ancestors_root_first():
+    from servq.agencies.rules import path_and_ancestors
+
+    assert path_and_ancestors("/ey/mof/ntbt/") == ["/ey/", "/ey/mof/", "/ey/mof/ntbt/"]
+    assert path_and_ancestors("/ey/") == ["/ey/"]
