@@ -39,7 +39,10 @@ def test_a_citizen_searches_the_faq_and_the_front_desk_answers_in_two_keystrokes
     assert "謝謝您的回饋" in page.content() and Entry.objects.get().helpful == 1
     login("mof")
     page.goto(f"{live_server.url}/faq/desk/")
-    page.keyboard.type("線上")  # the search box has focus: two keystrokes
+    # htmx (a deferred script) must be running before typing, or the keystrokes send nothing.
+    page.wait_for_function("window.htmx !== undefined && document.readyState === 'complete'")
+    assert page.evaluate("document.activeElement.id") == "desk-q", "the search box has focus"
+    page.keyboard.type("線上")  # two keystrokes
     page.get_by_role("heading", name=entry.question).wait_for()
     assert axe_violations(page) == []
     assert page.evaluate("document.body.scrollWidth") <= width
