@@ -22,6 +22,39 @@ CHROMIUM = Path(os.environ.get("SERVQ_CHROMIUM", "/usr/bin/chromium"))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _serialize_requests_on_a_shared_sqlite_connection() -> None:
+    """On the SQLite pass every live-server thread shares the test's one in-memory connection, and
+    two requests at once (an htmx autosave fired by the blur of a field as its form is submitted)
+    interleave on it: 「cannot release savepoint - SQL statements in progress」. A real deployment has
+    a connection per thread (and PostgreSQL), so only the test server takes one request at a time."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            if not self.connections_override:
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serialized(environ, start_response):
+                with lock:  # the body is read, and the response closed, inside the lock
+                    response = application(environ, start_response)
+                    try:
+                        return list(response)
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            return super().set_app(serialized)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+_serialize_requests_on_a_shared_sqlite_connection()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not CHROMIUM.exists():
