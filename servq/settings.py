@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "servq.awards",
     "servq.surveys",
     "servq.faq",
+    "servq.opendata",
     "servq.portal",
 ]
 
@@ -158,6 +159,13 @@ ATTACHMENTS_DIR = (
     if SERVQ_ENV == "test"
     else env_str("SERVQ_ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))
 )
+# Open-data files (and the Big5 originals of converted CSVs): served through a view that checks the
+# dataset is published or the reader keeps it.
+OPENDATA_DIR = (
+    tempfile.mkdtemp(prefix="servq-test-opendata-")
+    if SERVQ_ENV == "test"
+    else env_str("SERVQ_OPENDATA_DIR", str(VAR_DIR / "opendata"))
+)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -169,6 +177,10 @@ STORAGES = {
     "attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": ATTACHMENTS_DIR, "base_url": None},
+    },
+    "opendata": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": OPENDATA_DIR, "base_url": None},
     },
     "staticfiles": {
         "BACKEND": (
@@ -263,6 +275,8 @@ if SERVQ_ENV == "test":
 SERVQ_EVIDENCE_MAX_BYTES = env_int("SERVQ_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 SERVQ_ATTACHMENT_MAX_BYTES = env_int("SERVQ_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 SERVQ_ATTACHMENTS_PER_CASE = env_int("SERVQ_ATTACHMENTS_PER_CASE", 3)
+# Open-data uploads: the largest file accepted (a larger one is linked instead).
+SERVQ_OPENDATA_MAX_BYTES = env_int("SERVQ_OPENDATA_MAX_BYTES", 500 * 1024 * 1024)
 # Reminders go out this many working days before a report is due; escalation this many after it.
 SERVQ_REMIND_DAYS = env_int("SERVQ_REMIND_DAYS", 5)
 SERVQ_ESCALATE_DAYS = env_int("SERVQ_ESCALATE_DAYS", 5)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("awards/", include("servq.awards.urls")),
     path("surveys/", include("servq.surveys.urls")),
     path("faq/", include("servq.faq.urls")),
+    path("opendata/", include("servq.opendata.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

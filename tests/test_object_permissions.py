@@ -73,6 +73,7 @@ class World:
     courtesy_test: Any
     faq_entry: Any
     faq_proposal: Any
+    dataset: Any
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,29 @@ URLS: dict[str, Url] = {
     "faq:confirm": Url(lambda w: ({"pk": w.faq_entry.pk}, "")),
     "faq:settle": Url(lambda w: ({"pk": w.faq_proposal.pk}, "")),
     "faq:vote": Url(lambda w: ({"pk": w.faq_entry.pk}, ""), scope="public", public_in=EVERY_STATE),
+    # 財政部's published dataset: its page, metadata and file are anyone's; its keeping is 財政部's.
+    "opendata:dataset": Url(
+        lambda w: ({"identifier": w.dataset.identifier}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "opendata:dataset_jsonld": Url(
+        lambda w: ({"identifier": w.dataset.identifier}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "opendata:download": Url(
+        lambda w: ({"pk": w.dataset.resources.get().pk}, ""), scope="public", public_in=EVERY_STATE
+    ),
+    "opendata:api": Url(lambda w: ({"action": "package_list"}, ""), scope="public", public_in=EVERY_STATE),
+    "opendata:api_unversioned": Url(
+        lambda w: ({"action": "package_show"}, f"?id={w.dataset.identifier}"),
+        scope="public",
+        public_in=EVERY_STATE,
+    ),
+    "opendata:edit": Url(lambda w: ({"pk": w.dataset.pk}, "")),
+    "opendata:move": Url(lambda w: ({"pk": w.dataset.pk, "to": "withdraw"}, "")),
+    "opendata:add_resource": Url(lambda w: ({"pk": w.dataset.pk}, "")),
+    "opendata:clear_personal": Url(
+        lambda w: ({"pk": w.dataset.pk, "resource": w.dataset.resources.get().pk}, "")
+    ),
+    "opendata:record_update": Url(lambda w: ({"pk": w.dataset.pk}, "")),
     # Published results are public whatever becomes of any plan.
     "inspections:public_visit": Url(
         lambda w: ({"pk": w.visit.pk}, ""), scope="public", public_in=EVERY_STATE
@@ -356,6 +380,7 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
     edition, entry, assignment = _award_world(agency_tree)
     survey, survey_token, courtesy_test = _survey_world(agency_tree)
     faq_entry, faq_proposal = _faq_world(agency_tree)
+    dataset = _opendata_world(agency_tree)
     return World(
         agency_tree,
         cycle,
@@ -382,7 +407,27 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         courtesy_test,
         faq_entry,
         faq_proposal,
+        dataset,
     )
+
+
+def _opendata_world(agency_tree: dict[str, Any]) -> Any:
+    """財政部's published dataset with one CSV file."""
+    from django.core.files.base import ContentFile
+
+    from servq.opendata.models import Dataset, Resource
+
+    dataset = Dataset.objects.create(
+        agency=agency_tree["mof"],
+        unit=agency_tree["mof_unit"],
+        title="各區人口數",
+        description="人口",
+        state="published",
+        published_on=timezone.localdate(),
+    )
+    resource = Resource(dataset=dataset, name="人口", format="CSV", added_at=timezone.now())
+    resource.file.save("people.csv", ContentFile(b"a,b\n1,2\n"), save=True)
+    return dataset
 
 
 def _faq_world(agency_tree: dict[str, Any]) -> tuple[Any, Any]:

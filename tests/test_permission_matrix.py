@@ -43,6 +43,9 @@ MATRIX: dict[str, tuple[str, set[Role], set[Role]]] = {
     "surveys.run_surveys": ("agency", {S, C}, {S}),
     # The agency's coordinator and its units' staff keep its FAQ (unit staff sit in its units).
     "faq.keep_faq": ("agency", {S, C, U}, {S}),
+    "opendata.keep_datasets": ("agency", {S, C, U}, {S}),
+    # Approval before publication: the agency's coordinator or a supervisor, never unit staff.
+    "opendata.approve_datasets": ("agency", {S, C}, {S}),
 }
 SERVQ_APPS = (
     "agencies.",
@@ -57,6 +60,7 @@ SERVQ_APPS = (
     "awards.",
     "surveys.",
     "faq.",
+    "opendata.",
 )
 
 

@@ -65,6 +65,19 @@ def agencies_where(user: Any, permission: str) -> list[Agency]:
     ]
 
 
+def agencies_served(user: Any, permission: str) -> list[Agency]:
+    """``agencies_where``, and for a unit's staff the agency above their unit where they hold the
+    permission: the agency a unit keeps its FAQ or datasets for."""
+    from servq.core.permissions import has_perm
+
+    found = agencies_where(user, permission)
+    for unit in agencies_for(user).filter(kind="unit").select_related("parent").order_by("path"):
+        parent = unit.parent
+        if parent is not None and parent not in found and has_perm(user, permission, parent):
+            found.append(parent)
+    return found
+
+
 def may_act_on_agency(user: Any, agency: Agency) -> bool:
     return bool(getattr(user, "is_superuser", False)) or may_act_on(grants_of(user), agency.path)
 

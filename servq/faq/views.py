@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_for, agencies_where, body_of
+from servq.agencies.selectors import agencies_served, body_of
 from servq.core.errors import ServiceError
 from servq.core.http import chosen, json_for_script, redirect_back
 from servq.core.refusals import refusals_to
@@ -66,14 +66,12 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 def _agencies(request: HttpRequest) -> list[Agency]:
-    return agencies_where(request.user, "faq.keep_faq")
+    return agencies_served(request.user, "faq.keep_faq")
 
 
 @access(roles=STAFF)
 def manage(request: HttpRequest) -> HttpResponse:
-    agencies = _agencies(request) or [
-        u.parent for u in agencies_for(request.user).filter(kind="unit") if u.parent
-    ]
+    agencies = _agencies(request)
     entries = selectors.kept_by(request.user)
     agency = chosen(request, agencies, "agency")
     error = ""

@@ -22,7 +22,7 @@ from servq.core.errors import ServiceError
 from servq.core.models import Lease
 from servq.core.permissions import has_perm
 from servq.webcheck import rules
-from servq.webcheck.crawler import Limits, Options, Report, check_site
+from servq.webcheck.crawler import Limits, Options, Report, check_links, check_site
 from servq.webcheck.crawler.parse import LINK_RULES
 from servq.webcheck.models import (
     A11yFinding,
@@ -276,6 +276,22 @@ def _options(site: Site) -> Options:
         ),
         trust_start_hosts=False,
     )
+
+
+def verdicts(urls: list[str]) -> dict[str, tuple[str, str]]:
+    """Each URL checked once as the crawler checks a link, outside any site's crawl: ("ok" | "broken"
+    | "unverified", the status or error). For files other modules link to (open-data resources)."""
+    options = Options(
+        concurrency=settings.SERVQ_WEBCHECK_CONCURRENCY,
+        per_host=4,
+        limits=Limits(allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS)),
+    )
+    found = run_async(check_links(urls, options))
+    out = {}
+    for url, result in found.items():
+        state = "unverified" if result.unverified else "broken" if result.broken else "ok"
+        out[url] = (state, result.error or (f"HTTP {result.status}" if result.status else ""))
+    return out
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -332,3 +332,30 @@ class RawFetched:
 
 async def check_site(start_urls: list[str], options: Options | None = None) -> Report:
     return await Crawler(start_urls, options).run()
+
+
+async def check_links(urls: list[str], options: Options | None = None) -> dict[str, LinkResult]:
+    """Check single URLs the way the crawler checks a link (no crawling): the files other modules
+    link to, such as open-data resources kept on an agency's site."""
+    options = options or Options()
+    guard = AddressGuard(
+        options.limits.allow_private, set(), AddressPolicy(parse_networks(options.limits.allowed_networks))
+    )
+    connector = aiohttp.TCPConnector(
+        limit=options.concurrency, limit_per_host=options.per_host, resolver=GuardedResolver(guard)
+    )
+    results: dict[str, LinkResult] = {}
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(url: str) -> None:
+            fetched = await fetch(session, url, want_body=False, limits=options.limits, guard=guard)
+            results[url] = LinkResult(
+                url=url,
+                status=fetched.status,
+                error=fetched.error,
+                redirects=fetched.redirects,
+                challenge=fetched.challenge,
+            )
+
+        await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+    return results

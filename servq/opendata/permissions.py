@@ -1,0 +1,34 @@
+"""The open-data inventory's permissions, registered with django-rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules as django_rules
+
+from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.selectors import grants_of
+
+
+@django_rules.predicate
+def keeps_datasets(user: Any, agency: Any) -> bool:
+    """The agency's coordinator and its units' staff keep its inventory; supervisors above may too."""
+    grants = grants_of(user)
+    return agency is not None and (
+        holds(grants, Role.COORDINATOR, agency.path)
+        or supervises(grants, agency.path)
+        or any(g.role == Role.UNIT_STAFF and g.path.startswith(agency.path) for g in grants)
+    )
+
+
+@django_rules.predicate
+def approves_datasets(user: Any, agency: Any) -> bool:
+    """Approval before publication is the agency's coordinator's, or a supervisor's above it."""
+    grants = grants_of(user)
+    return agency is not None and (
+        holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path)
+    )
+
+
+django_rules.add_perm("opendata.keep_datasets", keeps_datasets)
+django_rules.add_perm("opendata.approve_datasets", approves_datasets)

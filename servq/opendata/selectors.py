@@ -1,0 +1,52 @@
+"""Reads of the open-data inventory: what a user keeps, the public catalogue and its search, counts
+by agency and unit, datasets overdue for update."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from servq.agencies.selectors import reach_q
+from servq.core.rules import normalize
+from servq.opendata import rules
+from servq.opendata.models import Dataset
+
+
+def kept_by(user: Any) -> QuerySet[Dataset]:
+    """Datasets of the agencies in reach, and those a unit's staff provide."""
+    return Dataset.objects.filter(Q(reach_q(user, "agency")) | Q(reach_q(user, "unit"))).select_related(
+        "agency", "unit"
+    )
+
+
+def published() -> QuerySet[Dataset]:
+    return Dataset.objects.filter(state="published").select_related("agency", "unit")
+
+
+def search(query: str, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """Every word in the title, description or keywords (a two-character Chinese word is found
+    wherever it stands); newest first."""
+    for word in normalize(query).split()[:5]:
+        datasets = datasets.filter(
+            Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word)
+        )
+    return datasets.order_by("-modified_at", "pk")
+
+
+def counts_by_provider(datasets: QuerySet[Dataset]) -> list[dict[str, Any]]:
+    """Per agency and unit: datasets in the inventory and those published (002: 「已有21個局處開放207項資料」)."""
+    return list(
+        datasets.values("agency__name", "unit__name")
+        .annotate(total=Count("pk"), published=Count("pk", filter=Q(state="published")))
+        .order_by("agency__name", "unit__name")
+    )
+
+
+def overdue(datasets: QuerySet[Dataset], today: dt.date) -> list[Dataset]:
+    return [
+        d
+        for d in datasets.filter(state="published").exclude(frequency__in=["realtime", "irregular"])
+        if rules.overdue(d.last_updated, d.frequency, today)
+    ]
