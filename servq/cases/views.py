@@ -29,7 +29,7 @@ from servq.cases import rules, selectors, services
 from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
 from servq.cases.forms import ActionForm, CitizenCaseForm, CopyForm, OperatorCaseForm, TrackForm
 from servq.cases.models import Case, CaseAttachment, CaseCategory, CategoryKind, Channel, RoutingRule
-from servq.core import charts
+from servq.core import charts, citations
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
 from servq.core.forms import error_summary
@@ -341,6 +341,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             if case.state != "closed"
             else [],
             "form": ActionForm(),
+            "citations": citations.available(case.agency.path) if case.state != "closed" else [],
         },
     )
 
@@ -379,6 +380,9 @@ def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any]
         services.resume(by=by, case=case, note=note)
         return "已繼續處理，處理期限恢復計算。"
     if action == "reply":
+        cited = citations.resolve(request.POST.get("cite", ""), case.agency.path)
+        if cited is not None:
+            note = f"{note.rstrip()}\n\n{citations.quoted(cited, settings.SERVQ_SITE_URL)}".lstrip()
         services.reply(by=by, case=case, outcome=data["outcome"] or "", text=note)
         return "已回覆民眾並結案。"
     if action == "reopen":

@@ -6,6 +6,7 @@ website-health crawler)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -13,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
-from servq.opendata.rules import FORMATS, FREQUENCIES, GOVERNMENT_LICENSE, STATES
+from servq.opendata.rules import FORMATS, FREQUENCIES, GOVERNMENT_LICENSE, STATES, search_text
 
 
 class Dataset(models.Model):
@@ -43,6 +44,8 @@ class Dataset(models.Model):
     state = models.CharField(_("狀態"), max_length=12, choices=STATES, default="planned")
     published_on = models.DateField(_("上架日期"), null=True, blank=True)
     modified_at = models.DateTimeField(auto_now=True)
+    # rules.search_text of the title, keywords and description, kept by save().
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["agency__path", "title"]
@@ -50,6 +53,12 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text(self.title, self.keywords, self.description)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class DatasetEvent(models.Model):

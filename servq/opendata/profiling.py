@@ -51,27 +51,34 @@ class Profile:
         return {**asdict(self), "empty_columns": self.empty_columns}
 
 
-_INTEGER = re.compile(r"[+-]?\d[\d,]*")
-_NUMBER = re.compile(r"[+-]?(\d[\d,]*)?\.?\d+([eE][+-]?\d+)?")
-# ISO dates, slashed dates and 民國 dates (113/05/01, 1130501).
-_DATE = re.compile(r"\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{7}")
-_WIDER = {"empty": 0, "integer": 1, "number": 2, "date": 3, "text": 4}
+def _all_of(value: str) -> re.Pattern[str]:
+    """Every line of a column's joined values is empty or a ``value``: one C-speed match a batch."""
+    return re.compile(rf"(?: *{value} *)?(?:\n(?: *{value} *)?)*")
 
 
-def _type_of(value: str) -> str:
-    if _INTEGER.fullmatch(value):
-        return "integer"
-    if _NUMBER.fullmatch(value):
-        return "number"
-    if _DATE.fullmatch(value):
-        return "date"
+# Narrowest first; 民國 dates (113/05/01, 1130501) count as dates.
+_ALL_OF = [
+    ("integer", _all_of(r"[+-]?\d[\d,]*")),
+    ("number", _all_of(r"[+-]?(?:\d[\d,]*)?\.?\d+(?:[eE][+-]?\d+)?")),
+    ("date", _all_of(r"(?:\d{2,4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{7})")),
+]
+# A line that may start a formula: each is then judged cell by cell (a - before a number is not one).
+_FORMULA_CANDIDATE = re.compile(r"(?m)^[=+@\t\r-]")
+BATCH_ROWS = 4096
+
+
+def _type_of_batch(joined: str) -> str:
+    for kind, pattern in _ALL_OF:
+        if pattern.fullmatch(joined):
+            return kind
     return "text"
 
 
-def _widen(current: str, value: str) -> str:
-    seen = _type_of(value)
-    if current in ("empty", seen):
+def _join_types(current: str, seen: str) -> str:
+    if current == "empty" or current == seen:
         return seen
+    if seen == "empty":
+        return current
     if {current, seen} == {"integer", "number"}:
         return "number"
     return "text"
@@ -106,97 +113,104 @@ def detect_delimiter(text: str) -> str:
 
 
 def profile_csv(source: IO[bytes], name: str, *, converted: IO[bytes] | None = None) -> Profile:
-    """One pass over a CSV. With ``converted`` the text is also written there as UTF-8 (for a Big5
-    file; the caller keeps the original). Refuses formula cells and broken encodings by line."""
+    """One pass over a CSV; with ``converted`` a second, C-speed pass writes it there as UTF-8 (for
+    a Big5 file, whose original the caller keeps). Refuses formula cells and broken encodings by line."""
     head = source.read(HEAD_BYTES)
     if not head.strip():
         raise NotWhatItSays(f"{name}：檔案是空的。")
     sniff_kind(head, name)
     encoding = detect_encoding(head, name)
+    delimiter = detect_delimiter(head.decode(encoding, errors="ignore"))
     source.seek(0)
     text = io.TextIOWrapper(source, encoding=encoding, newline="", errors="strict")
     try:
-        return _profile_text(text, name, encoding, converted)
+        profile = _Profiler(name, encoding, delimiter).read(text)
     finally:
         text.detach()  # the caller's stream stays open: it is stored next
-
-
-def _profile_text(text: io.TextIOWrapper, name: str, encoding: str, converted: IO[bytes] | None) -> Profile:
-    first = text.read(HEAD_BYTES // 2)
-    delimiter = detect_delimiter(first)
-    reader = csv.reader(_Rejoined(first, text, converted), delimiter=delimiter, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-        columns = [Column(h or f"第{i + 1}欄") for i, h in enumerate(header)]
-        samples: list[list[str]] = [[] for _ in columns]
-        profile = Profile(
-            encoding="UTF-8" if encoding == "utf-8-sig" else "Big5", delimiter=delimiter, rows=0
-        )
-        width = len(columns)
-        for cells in reader:
-            if not cells:
-                continue
-            profile.rows += 1
-            if len(cells) != width:
-                profile.ragged_rows += 1
-            for index, cell in enumerate(cells[:width]):
-                if not cell:
-                    continue
-                column = columns[index]
-                if rules.formula_start(cell):
-                    raise NotWhatItSays(
-                        f"{name} 第 {reader.line_num} 列「{column.name}」欄：「{cell[:20]}」以 {cell[0]!r} 開頭，"
-                        "試算表會把它當成公式執行；請改為純文字（例如前面加上單引號）後再上傳。"
-                    )
-                column.filled += 1
-                if column.type != "text":
-                    column.type = _widen(column.type, cell.strip())
-                if len(samples[index]) < SAMPLE_VALUES:
-                    samples[index].append(cell)
-    except UnicodeDecodeError as error:
-        raise NotWhatItSays(
-            f"{name} 第 {reader.line_num + 1} 列附近：不是 {profile_encoding(encoding)} 編碼（{error.reason}）。"
-        ) from None
-    except csv.Error:
-        raise NotWhatItSays(
-            f"{name} 第 {reader.line_num} 列：CSV 格式錯誤（引號未成對或欄位分隔不一致）。"
-        ) from None
-    except StopIteration:
-        raise NotWhatItSays(f"{name}：讀不到欄位名稱。") from None
-    for column, sample in zip(columns, samples, strict=True):
-        column.personal = rules.personal_kind(column.name, sample)
-    profile.columns = columns
+    if converted is not None:
+        source.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        while chunk := source.read(CHUNK):
+            converted.write(decoder.decode(chunk).encode("utf-8"))
+        converted.write(decoder.decode(b"", final=True).encode("utf-8"))
     return profile
+
+
+class _Profiler:
+    """Rows are read by csv (C) and judged a batch at a time, column by column, so the per-cell work
+    is done by str.count, str.join and one regular-expression match, not by a Python loop."""
+
+    def __init__(self, name: str, encoding: str, delimiter: str) -> None:
+        self.name = name
+        self.encoding = encoding
+        self.profile = Profile(encoding=profile_encoding(encoding), delimiter=delimiter, rows=0)
+
+    def read(self, text: io.TextIOWrapper) -> Profile:
+        reader = csv.reader(text, delimiter=self.profile.delimiter, strict=True)
+        try:
+            header = [h.strip() for h in next(reader)]
+            self.columns = [Column(h or f"第{i + 1}欄") for i, h in enumerate(header)]
+            self.samples: list[list[str]] = [[] for _ in self.columns]
+            batch: list[list[str]] = []
+            lines: list[int] = []
+            for cells in reader:
+                if cells:
+                    batch.append(cells)
+                    lines.append(reader.line_num)
+                    if len(batch) == BATCH_ROWS:
+                        self.take(batch, lines)
+                        batch, lines = [], []
+            self.take(batch, lines)
+        except UnicodeDecodeError as error:
+            raise NotWhatItSays(
+                f"{self.name} 第 {reader.line_num + 1} 列附近：不是 {self.profile.encoding} 編碼（{error.reason}）。"
+            ) from None
+        except csv.Error:
+            raise NotWhatItSays(
+                f"{self.name} 第 {reader.line_num} 列：CSV 格式錯誤（引號未成對或欄位分隔不一致）。"
+            ) from None
+        except StopIteration:
+            raise NotWhatItSays(f"{self.name}：讀不到欄位名稱。") from None
+        for column, sample in zip(self.columns, self.samples, strict=True):
+            column.personal = rules.personal_kind(column.name, sample)
+        self.profile.columns = self.columns
+        return self.profile
+
+    def take(self, batch: list[list[str]], lines: list[int]) -> None:
+        if not batch:
+            return
+        width, rows = len(self.columns), len(batch)
+        self.profile.rows += rows
+        ragged = rows - list(map(len, batch)).count(width)
+        if ragged:
+            self.profile.ragged_rows += ragged
+            batch = [(r + [""] * width)[:width] for r in batch]
+        for index, values in enumerate(zip(*batch, strict=True)):
+            empty = values.count("")
+            if empty == rows:
+                continue
+            column = self.columns[index]
+            column.filled += rows - empty
+            joined = "\n".join(values)
+            if _FORMULA_CANDIDATE.search(joined):
+                self.refuse_formulas(column, values, lines)
+            if column.type != "text":
+                column.type = _join_types(column.type, _type_of_batch(joined))
+            sample = self.samples[index]
+            if len(sample) < SAMPLE_VALUES:
+                sample.extend([v for v in values[: SAMPLE_VALUES * 2] if v][: SAMPLE_VALUES - len(sample)])
+
+    def refuse_formulas(self, column: Column, values: tuple[str, ...], lines: list[int]) -> None:
+        for value, line in zip(values, lines, strict=True):
+            if rules.formula_start(value):
+                raise NotWhatItSays(
+                    f"{self.name} 第 {line} 列「{column.name}」欄：「{value[:20]}」以 {value[0]!r} 開頭，"
+                    "試算表會把它當成公式執行；請改為純文字（例如前面加上單引號）後再上傳。"
+                )
 
 
 def profile_encoding(encoding: str) -> str:
     return "UTF-8" if encoding.startswith("utf-8") else "Big5"
-
-
-class _Rejoined:
-    """The text already read for sniffing, then the rest, line by line for csv.reader; each chunk
-    also goes to ``converted`` as UTF-8 when a conversion is wanted."""
-
-    def __init__(self, first: str, rest: io.TextIOBase, converted: IO[bytes] | None) -> None:
-        self.buffer = io.StringIO(first)
-        self.rest = rest
-        self.converted = converted
-
-    def __iter__(self) -> _Rejoined:
-        return self
-
-    def __next__(self) -> str:
-        line = self.buffer.readline()
-        if not line or not line.endswith(("\n", "\r")):
-            more = self.rest.read(CHUNK)
-            if more:
-                self.buffer = io.StringIO(line + more)
-                line = self.buffer.readline()
-        if not line:
-            raise StopIteration
-        if self.converted is not None:
-            self.converted.write(line.encode("utf-8"))
-        return line
 
 
 def check_other(data_head: bytes, source: IO[bytes], fmt: str, name: str, *, max_bytes: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from servq.cases.rules import EMAIL_IN_TEXT, HOUSE_NUMBER, ID_NUMBER, PHONE_IN_TEXT
 
@@ -89,6 +90,16 @@ def overdue(last: dt.date | None, frequency: str, today: dt.date) -> bool:
     """Published and not updated by its frequency; never updated at all counts from publication."""
     due = next_update(last, frequency)
     return due is not None and due < today
+
+
+def search_text(title: str, keywords: str, description: str) -> str:
+    """What a catalogue search matches: one lower-cased NFKC column, so a query is one plain LIKE
+    (three case-folding ILIKEs over long descriptions cost three times as much)."""
+    return unicodedata.normalize("NFKC", f"{title}\n{keywords}\n{description}").lower()
+
+
+def search_words(query: str) -> list[str]:
+    return unicodedata.normalize("NFKC", query).lower().split()[:5]
 
 
 # --- personal columns ---------------------------------------------------------------------------

@@ -4,12 +4,11 @@ by agency and unit, datasets overdue for update."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from servq.agencies.selectors import reach_q
-from servq.core.rules import normalize
 from servq.opendata import rules
 from servq.opendata.models import Dataset
 
@@ -28,11 +27,17 @@ def published() -> QuerySet[Dataset]:
 def search(query: str, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
     """Every word in the title, description or keywords (a two-character Chinese word is found
     wherever it stands); newest first."""
-    for word in normalize(query).split()[:5]:
-        datasets = datasets.filter(
-            Q(title__icontains=word) | Q(description__icontains=word) | Q(keywords__icontains=word)
-        )
+    for word in rules.search_words(query):
+        datasets = datasets.filter(search_text__contains=word)
     return datasets.order_by("-modified_at", "pk")
+
+
+def page_with_total(datasets: QuerySet[Dataset], start: int, rows: int) -> tuple[list[Dataset], int]:
+    """One page and the number of all matches in one scan (COUNT(*) OVER (), not a second query)."""
+    annotated = datasets.annotate(total=Window(Count("pk"))).prefetch_related("resources")
+    found = list(annotated[start : start + rows])
+    total = found[0].total if found else (datasets.count() if start else 0)
+    return cast("list[Dataset]", found), total
 
 
 def counts_by_provider(datasets: QuerySet[Dataset]) -> list[dict[str, Any]]:

@@ -180,11 +180,11 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
             rows = _int(params, "rows", 10, MAX_ROWS)
             start = _int(params, "start", 0, 10_000_000)
             matches = selectors.search(str(params.get("q", ""))[:100], selectors.published())
-            page = list(matches.prefetch_related("resources")[start : start + rows])
+            page, total = selectors.page_with_total(matches, start, rows)
             return _ckan(
                 action,
                 {
-                    "count": matches.count(),
+                    "count": total,
                     "sort": "metadata_modified desc",
                     "results": [metadata.ckan_package(_site(), d) for d in page],
                     "facets": {},

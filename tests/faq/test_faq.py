@@ -137,3 +137,40 @@ def test_the_home_page_lists_entries_overdue_for_review(client, agency_tree, kee
     client.force_login(keeper)
     page = client.get("/").content.decode()
     assert "逾期未檢視的常見問題" in page and entry.question in page
+
+
+def test_a_case_reply_cites_a_published_entry_of_its_agency_or_above(client, agency_tree, keeper, entry):
+    """A reply can cite the FAQ (issue 20.6): the entry's text and link end the reply the citizen reads;
+    an entry of another agency (經濟部) cannot be cited."""
+    from servq.cases import services as cases
+    from servq.cases.models import Case, CaseCategory
+    from servq.cases.services import load_default_categories
+    from servq.core import citations
+
+    load_default_categories(by=None, body=agency_tree["root"])
+    category = CaseCategory.objects.filter(body=agency_tree["root"]).order_by("pk").first()
+    case, _ = cases.submit_case(
+        channel="web",
+        body=agency_tree["root"],
+        category=category,
+        description="可以線上申報嗎",
+        email="a@b.tw",
+    )
+    Case.objects.filter(pk=case.pk).update(agency=agency_tree["mof"])  # routed to 財政部
+    case.refresh_from_db()
+    elsewhere = services.save_entry(
+        by=keeper, agency=agency_tree["mof"], question="別處的問題", answer="別處的回答", published=True
+    )
+    Entry.objects.filter(pk=elsewhere.pk).update(agency=agency_tree["moea"])
+    client.force_login(keeper)  # 財政部's coordinator handles its cases
+    client.post(reverse("cases:action", args=[case.number, "start"]))
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert entry.question in page and "別處的問題" not in page
+    assert citations.resolve(f"faq:{elsewhere.pk}", case.agency.path) is None
+    client.post(
+        reverse("cases:action", args=[case.number, "reply"]),
+        {"outcome": "resolved", "note": "您好，說明如下。", "cite": f"faq:{entry.pk}"},
+    )
+    case.refresh_from_db()
+    assert case.reply.startswith("您好，說明如下。") and entry.answer in case.reply
+    assert f"/faq/#faq-{entry.pk}" in case.reply
