@@ -49,7 +49,7 @@ class Dataset(models.Model):
 
     class Meta:
         ordering = ["agency__path", "title"]
-        indexes = [models.Index(fields=["state", "agency"])]
+        indexes = [models.Index(fields=["state", "agency"]), models.Index(fields=["state", "-modified_at"])]
 
     def __str__(self) -> str:
         return self.title

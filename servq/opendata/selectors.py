@@ -32,8 +32,13 @@ def search(query: str, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
     return datasets.order_by("-modified_at", "pk")
 
 
-def page_with_total(datasets: QuerySet[Dataset], start: int, rows: int) -> tuple[list[Dataset], int]:
-    """One page and the number of all matches in one scan (COUNT(*) OVER (), not a second query)."""
+def page_with_total(
+    datasets: QuerySet[Dataset], start: int, rows: int, *, filtered: bool = True
+) -> tuple[list[Dataset], int]:
+    """One page and the number of all matches in one scan (COUNT(*) OVER (), not a second query).
+    Unfiltered, the page comes off the (state, modified_at) index and the count is its own query."""
+    if not filtered:
+        return list(datasets.prefetch_related("resources")[start : start + rows]), datasets.count()
     annotated = datasets.annotate(total=Window(Count("pk"))).prefetch_related("resources")
     found = list(annotated[start : start + rows])
     total = found[0].total if found else (datasets.count() if start else 0)

@@ -179,8 +179,9 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
         if action == "package_search":
             rows = _int(params, "rows", 10, MAX_ROWS)
             start = _int(params, "start", 0, 10_000_000)
-            matches = selectors.search(str(params.get("q", ""))[:100], selectors.published())
-            page, total = selectors.page_with_total(matches, start, rows)
+            query = str(params.get("q", ""))[:100]
+            matches = selectors.search(query, selectors.published())
+            page, total = selectors.page_with_total(matches, start, rows, filtered=bool(query.strip()))
             return _ckan(
                 action,
                 {

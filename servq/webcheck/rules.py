@@ -66,14 +66,31 @@ SHOWN_DATE_HEAD, SHOWN_DATE_FOOT = 16 * 1024, 32 * 1024
 _LABEL_ONLY = re.compile(_LABEL, re.IGNORECASE)
 
 
+# Every label holds one of these: found by str.find (C speed) before the label pattern runs, since a
+# case-blind alternation scanned at every position cost a tenth of the checker's CPU.
+_LABEL_ANCHORS = ("更新", "日期", "update", "Update", "UPDATE")
+
+
+def _label_spans(text: str) -> list[tuple[int, int]]:
+    spans = set()
+    for anchor in _LABEL_ANCHORS:
+        position = text.find(anchor)
+        while position >= 0:
+            offset = max(0, position - 12)
+            for label in _LABEL_ONLY.finditer(text[offset : position + 12]):
+                spans.add((offset + label.start(), offset + label.end()))
+            position = text.find(anchor, position + 1)
+    return sorted(spans)
+
+
 def shown_update_date(text: str) -> dt.date | None:
     """The latest 「更新日期」 a page shows, ROC (113-05-01, 113年5月1日) or Gregorian (2024/05/01).
     Only the text right after each label is normalised and read, not the whole page."""
     if len(text) > SHOWN_DATE_HEAD + SHOWN_DATE_FOOT:
         text = text[:SHOWN_DATE_HEAD] + "\n" + text[-SHOWN_DATE_FOOT:]
     found = []
-    for label in _LABEL_ONLY.finditer(text):
-        window = unicodedata.normalize("NFKC", text[label.start() : label.end() + 60])
+    for start, end in _label_spans(text):
+        window = unicodedata.normalize("NFKC", text[start : end + 60])
         match = _SHOWN_DATE.match(window)
         if match is None:
             continue

@@ -18,7 +18,6 @@ from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
 from servq.webcheck.crawler.parse import (
     css_links,
     parse_page,
-    says_not_found,
     scheme_of,
     syntax_error,
     without_fragment,
@@ -159,15 +158,15 @@ class Crawler:
                 self.take_link(link.url, Source(page=url, line=link.line))
             return
         self.report.pages += 1
-        if says_not_found(fetched.body):
+        page = parse_page(fetched.body, final)
+        if page.not_found:
             # A 「soft 404」: the server answered 200 with its not-found page.
             self.result(url).error = "soft 404: the page says it was not found"
-        page = parse_page(fetched.body, final)
         for rule, line, href in page.link_issues or []:
             self.report.link_issues.setdefault(rule, []).append((url, line, href))
-        if scheme_of(final) == "https":
+        if final.startswith("https:"):
             for link in page.links:
-                if link.resource and scheme_of(link.url) == "http":
+                if link.resource and link.url.startswith("http:"):
                     self.report.mixed_content.setdefault(link.url, []).append(
                         Source(page=url, line=link.line)
                     )
@@ -192,7 +191,7 @@ class Crawler:
         self.result(target).sources.append(source)
         if fragment:
             self.anchor_refs.append((target, fragment, source))
-        if self.is_internal(target):
+        if kind == "internal":
             self.enqueue_page(target)
         elif target not in self.checks:
             self.checks[target] = asyncio.create_task(self.check(target, want_body=False))
@@ -208,7 +207,8 @@ class Crawler:
         if scheme not in ("http", "https"):
             return "scheme", f"unsupported scheme {scheme or '(none)'}:", ""
         target, fragment = without_fragment(raw)
-        return "http", normalize_url(target), fragment
+        target = normalize_url(target)
+        return ("internal" if self.is_internal(target) else "external"), target, fragment
 
     # --- checks ---
 

@@ -54,7 +54,7 @@ class PageFacts:
     shown_date: dt.date | None = None
 
 
-@dataclass
+@dataclass(repr=False)  # asyncio formats a finished task's result when it logs: never the whole run
 class Report:
     pages: int = 0
     links: int = 0
@@ -66,6 +66,9 @@ class Report:
     mixed_content: dict[str, list[Source]] = field(default_factory=dict)
     # Links people cannot use with a screen reader, by rule: each (page, line, link).
     link_issues: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Report(pages={self.pages}, links={len(self.results)}, seconds={self.seconds})"
 
     @property
     def broken(self) -> list[LinkResult]:
