@@ -292,6 +292,8 @@ if "SERVQ_WEBCHECK_ALLOW_PRIVATE" in os.environ:
         "SERVQ_WEBCHECK_ALLOW_PRIVATE was replaced by SERVQ_OUTBOUND_ALLOWED_NETWORKS (a list of CIDR ranges)."
     )
 SERVQ_WEBCHECK_CONCURRENCY = env_int("SERVQ_WEBCHECK_CONCURRENCY", 32)
+# Certificate authorities the link checker trusts beside the system's (a PEM file; an internal CA).
+SERVQ_WEBCHECK_CA_FILE = env_str("SERVQ_WEBCHECK_CA_FILE", "")
 SERVQ_WEBCHECK_MAX_SECONDS = env_int("SERVQ_WEBCHECK_MAX_SECONDS", 1800)
 # Pages of each run audited with axe-core in headless Chromium (0 turns the audit off).
 SERVQ_WEBCHECK_A11Y_PAGES = env_int("SERVQ_WEBCHECK_A11Y_PAGES", 10)

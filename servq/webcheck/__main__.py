@@ -33,6 +33,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="follow links to private or loopback addresses (the start hosts are always allowed)",
     )
+    parser.add_argument(
+        "--ca-file", default="", help="also trust the certificate authorities in this PEM file"
+    )
     parser.add_argument("-o", "--output", help="write the report to this file instead of standard output")
     parser.add_argument(
         "--baseline",
@@ -73,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         excludes=args.exclude,
         respect_robots=not args.no_robots,
         use_sitemaps=not args.no_sitemaps,
-        limits=Limits(timeout=args.timeout, allow_private=args.allow_private),
+        limits=Limits(timeout=args.timeout, allow_private=args.allow_private, ca_file=args.ca_file),
     )
     try:
         report = asyncio.run(check_site(args.urls, options))

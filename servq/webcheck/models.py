@@ -90,6 +90,8 @@ class SiteCheck(models.Model):
     a11y_violations = models.PositiveIntegerField(null=True, blank=True)
     seconds = models.FloatField(default=0)
     notes = models.JSONField(default=list, blank=True)
+    # Hosts whose certificate is wrong or expiring soon: {host: what is wrong}; warnings only.
+    certificates = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

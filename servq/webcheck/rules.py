@@ -246,6 +246,16 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"soft 404: the page says it was not found"),
         "網頁回應正常，但內容是「找不到網頁」（軟性 404）",
     ),
+    (
+        re.compile(r"certificate expires on (\S+) \((-?\d+) days\)"),
+        "憑證將於 {0} 到期（剩 {1} 天），請儘早更新",
+    ),
+    (re.compile(r"certificate has expired"), "憑證已過期，民眾的瀏覽器會顯示安全警告"),
+    (re.compile(r"Hostname mismatch.*"), "憑證不是發給這個網址的主機名稱，民眾的瀏覽器會顯示安全警告"),
+    (
+        re.compile(r"(?:self[- ]signed certificate.*|unable to get local issuer certificate)"),
+        "憑證不是由受信任的憑證機構簽發，民眾的瀏覽器會顯示安全警告",
+    ),
 ]
 
 

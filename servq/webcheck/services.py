@@ -272,7 +272,8 @@ def _options(site: Site) -> Options:
         max_seconds=settings.SERVQ_WEBCHECK_MAX_SECONDS,
         excludes=site.exclude_patterns,
         limits=Limits(
-            allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS) if site.allow_private else ()
+            allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS) if site.allow_private else (),
+            ca_file=settings.SERVQ_WEBCHECK_CA_FILE,
         ),
         trust_start_hosts=False,
     )
@@ -284,7 +285,10 @@ def verdicts(urls: list[str]) -> dict[str, tuple[str, str]]:
     options = Options(
         concurrency=settings.SERVQ_WEBCHECK_CONCURRENCY,
         per_host=4,
-        limits=Limits(allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS)),
+        limits=Limits(
+            allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS),
+            ca_file=settings.SERVQ_WEBCHECK_CA_FILE,
+        ),
     )
     found = run_async(check_links(urls, options))
     out = {}
@@ -377,6 +381,7 @@ def store_report(check: SiteCheck, report: Report, *, today: dt.date) -> SiteChe
     check.pages, check.links, check.broken = report.pages, report.links, len(report.broken)
     check.stale_pages = sum(1 for page in freshness if page.stale)
     check.seconds, check.notes = report.seconds, report.notes[:50]
+    check.certificates = dict(list(report.certificates.items())[:50])
     check.save()
     return check
 

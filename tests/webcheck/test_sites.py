@@ -476,3 +476,18 @@ def test_the_supervisors_combined_report_lists_every_site_with_its_trend(
     # A coordinator sees only their own agency's sites.
     client.force_login(coordinator)
     assert "經濟部網站" not in client.get(reverse("webcheck:report")).content.decode()
+
+
+def test_certificate_warnings_are_kept_with_the_run_and_shown_in_chinese(client, coordinator, agency_tree):
+    from servq.webcheck.crawler import Report
+
+    site = register(coordinator, agency_tree["mof"], "https://www.mof.gov.tw/", allow_private=False)
+    check = services.queue_check(by=coordinator, site=site)
+    report = Report(pages=1, certificates={"www.mof.gov.tw": "certificate expires on 2026-12-09 (9 days)"})
+    services.store_report(check, report, today=timezone.localdate())
+    check.refresh_from_db()
+    assert check.certificates == {"www.mof.gov.tw": "certificate expires on 2026-12-09 (9 days)"}
+    assert check.broken == 0, "a certificate warning is not a broken link"
+    client.force_login(coordinator)
+    page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
+    assert "憑證警告" in page and "憑證將於 2026-12-09 到期（剩 9 天）" in page

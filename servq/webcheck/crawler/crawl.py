@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import time
 from collections import defaultdict
@@ -13,7 +14,15 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 
 from servq.core.addresses import AddressPolicy, parse_networks
-from servq.webcheck.crawler.fetch import AddressGuard, Fetched, GuardedResolver, Limits, fetch
+from servq.webcheck.crawler.fetch import (
+    AddressGuard,
+    Fetched,
+    GuardedResolver,
+    Limits,
+    certificate_expiry,
+    fetch,
+    ssl_context,
+)
 from servq.webcheck.crawler.model import LinkResult, PageFacts, Report, Source
 from servq.webcheck.crawler.parse import (
     css_links,
@@ -69,6 +78,7 @@ class Crawler:
         self.host_locks: dict[str, asyncio.Semaphore] = {}
         self.host_last: dict[str, float] = {}
         self.robots: dict[str, robotparser.RobotFileParser | None] = {}
+        self.expiry_asked: dict[str, asyncio.Task[None]] = {}
         self.cap_noted = False
         start_hosts = {urlsplit(u).hostname or "" for u in self.start_urls}
         self.guard = AddressGuard(
@@ -84,6 +94,7 @@ class Crawler:
             limit_per_host=self.options.per_host,
             ttl_dns_cache=300,
             resolver=GuardedResolver(self.guard),
+            ssl=ssl_context(self.options.limits),
         )
         async with aiohttp.ClientSession(connector=connector) as session:
             self.session = session
@@ -101,6 +112,7 @@ class Crawler:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*self.checks.values(), return_exceptions=True)
+            await asyncio.gather(*self.expiry_asked.values(), return_exceptions=True)
         self.resolve_anchors()
         self.report.links = len(self.report.results)
         self.report.seconds = round(time.perf_counter() - started, 3)
@@ -228,7 +240,26 @@ class Crawler:
         result = self.result(url)
         result.status, result.error, result.redirects = fetched.status, fetched.error, fetched.redirects
         result.challenge = fetched.challenge
+        self.note_certificate(host, fetched)
         return fetched
+
+    def note_certificate(self, host: str, fetched: Fetched) -> None:
+        """A host's certificate problem (expired, another name, untrusted), or else its expiry read
+        once a host, in the background of the run."""
+        if fetched.certificate:
+            self.report.certificates.setdefault(host, fetched.certificate)
+        elif fetched.url.startswith("https:") and host not in self.expiry_asked:
+            self.expiry_asked[host] = asyncio.create_task(self.note_expiry(host, fetched.url))
+
+    async def note_expiry(self, host: str, url: str) -> None:
+        expires = await certificate_expiry(url, self.options.limits, self.guard)
+        if expires is None or host in self.report.certificates:
+            return
+        days = (expires - dt.datetime.now(dt.UTC)).days
+        if days < self.options.limits.certificate_warning_days:
+            self.report.certificates[host] = (
+                f"certificate expires on {expires.date().isoformat()} ({days} days)"
+            )
 
     async def polite_pause(self, host: str) -> None:
         if self.options.delay <= 0:
@@ -342,7 +373,10 @@ async def check_links(urls: list[str], options: Options | None = None) -> dict[s
         options.limits.allow_private, set(), AddressPolicy(parse_networks(options.limits.allowed_networks))
     )
     connector = aiohttp.TCPConnector(
-        limit=options.concurrency, limit_per_host=options.per_host, resolver=GuardedResolver(guard)
+        limit=options.concurrency,
+        limit_per_host=options.per_host,
+        resolver=GuardedResolver(guard),
+        ssl=ssl_context(options.limits),
     )
     results: dict[str, LinkResult] = {}
     async with aiohttp.ClientSession(connector=connector) as session:

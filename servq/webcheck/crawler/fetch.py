@@ -5,8 +5,10 @@ time and size caps."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -31,6 +33,14 @@ class Limits:
     # Networks the operator allows although they are internal (SERVQ_OUTBOUND_ALLOWED_NETWORKS).
     allowed_networks: tuple[str, ...] = ()
     user_agent: str = "servq-webcheck/1.0 (+https://servq.example; link checker for government sites)"
+    # Certificate authorities to trust beside the system's (an internal CA; the tests' own).
+    ca_file: str = ""
+    # A certificate expiring within this many days is a warning.
+    certificate_warning_days: int = 30
+
+
+def ssl_context(limits: Limits) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=limits.ca_file or None)
 
 
 @dataclass
@@ -43,6 +53,9 @@ class Fetched:
     body: str | None = None
     last_modified: str | None = None
     challenge: bool = False
+    # What is wrong with the host's certificate (expired, another name, untrusted), if anything;
+    # the status above is then what the server answered without verifying it.
+    certificate: str | None = None
 
 
 class AddressGuard:
@@ -122,8 +135,13 @@ async def fetch(
             result.error = refusal
             return result
         response = await _request(session, current, want_body=want_body, limits=limits)
-        if isinstance(response, str):
-            result.error = response
+        if isinstance(response, CertificateProblem):
+            # People see a warning in their browser: kept as a warning, and the link judged on
+            # what the server answers when the certificate is not verified.
+            result.certificate = response.reason
+            response = await _request(session, current, want_body=want_body, limits=limits, verify=False)
+        if isinstance(response, str | CertificateProblem):
+            result.error = str(response)
             return result
         status, location, content_type, body, last_modified, challenge = response
         if status in (301, 302, 303, 307, 308) and location:
@@ -140,9 +158,41 @@ async def fetch(
     return result
 
 
+@dataclass(frozen=True)
+class CertificateProblem:
+    reason: str
+
+    def __str__(self) -> str:
+        return f"certificate: {self.reason}"
+
+
+Answer = tuple[int, str | None, str, str | None, str | None, bool]
+
+
+async def certificate_expiry(url: str, limits: Limits, guard: AddressGuard) -> dt.datetime | None:
+    """When an https host's (verified) certificate expires: one TLS handshake, nothing sent. Asked
+    once a host by the crawler (a HEAD's connection is gone before its answer can be read), under
+    the same address policy as every request."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or await guard.refusal(url):
+        return None
+    try:
+        _reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname, parts.port or 443, ssl=ssl_context(limits)),
+            limits.timeout,
+        )
+    except (OSError, TimeoutError, ssl.SSLError):
+        return None
+    try:
+        not_after = (writer.get_extra_info("peercert") or {}).get("notAfter")
+    finally:
+        writer.close()
+    return dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), tz=dt.UTC) if not_after else None
+
+
 async def _request(
-    session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits
-) -> tuple[int, str | None, str, str | None, str | None, bool] | str:
+    session: aiohttp.ClientSession, url: str, *, want_body: bool, limits: Limits, verify: bool = True
+) -> Answer | CertificateProblem | str:
     methods = ["GET"] if want_body else ["HEAD", "GET"]
     last_error = "no answer"
     for method in methods:
@@ -154,6 +204,7 @@ async def _request(
                     allow_redirects=False,
                     timeout=aiohttp.ClientTimeout(total=limits.timeout),
                     headers={"User-Agent": limits.user_agent},
+                    ssl=verify,  # True: the connector's context; False: not verified
                 ) as response:
                     if response.status == 429 and attempt < limits.retries:
                         await asyncio.sleep(retry_after_seconds(response.headers.get("Retry-After")))
@@ -181,6 +232,9 @@ async def _request(
                 if str(error.os_error).startswith("refused"):
                     return str(error.os_error)  # GuardedResolver's answer
                 return f"host {urlsplit(url).hostname} does not resolve"
+            except aiohttp.ClientConnectorCertificateError as error:
+                problem = error.certificate_error
+                return CertificateProblem(getattr(problem, "verify_message", "") or str(problem))
             except aiohttp.ClientResponseError as error:
                 return f"bad response: {error.message}"
             except aiohttp.ClientError as error:

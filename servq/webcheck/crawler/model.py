@@ -66,6 +66,8 @@ class Report:
     mixed_content: dict[str, list[Source]] = field(default_factory=dict)
     # Links people cannot use with a screen reader, by rule: each (page, line, link).
     link_issues: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    # Hosts whose certificate is wrong or expiring soon, with what is wrong: warnings, not breakage.
+    certificates: dict[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Report(pages={self.pages}, links={len(self.results)}, seconds={self.seconds})"

@@ -36,6 +36,9 @@ def to_json(report: Report) -> str:
                 rule: [{"page": page, "line": line, "link": link} for page, line, link in found]
                 for rule, found in sorted(report.link_issues.items())
             },
+            "certificates": [
+                {"host": host, "problem": why} for host, why in sorted(report.certificates.items())
+            ],
             "notes": report.notes,
             "seconds": report.seconds,
         },
@@ -86,6 +89,7 @@ def summary(report: Report) -> str:
         lines.append(f"UNVERIFIED {result.url} ({why})")
     for url, sources in sorted(report.mixed_content.items()):
         lines.append(f"MIXED CONTENT {url} on {sources[0].page} line {sources[0].line}")
+    lines += [f"CERTIFICATE {host}: {why}" for host, why in sorted(report.certificates.items())]
     lines += [f"note: {note}" for note in report.notes]
     return "\n".join(lines)
 
@@ -95,6 +99,7 @@ RULES = {
     "broken-link": "A link or resource that answers an error or cannot be reached",
     "unverified-link": "A link the checker was kept out of (login, bot challenge, rate limit, slow host)",
     "mixed-content": "An http: resource on an https page",
+    "certificate": "A host whose certificate is expired, for another name, untrusted or expiring soon",
 }
 
 
@@ -114,6 +119,8 @@ def to_sarif(report: Report) -> str:
             results.append(
                 _sarif_result("mixed-content", "warning", f"http: resource {url}", source.page, source.line)
             )
+    for host, why in sorted(report.certificates.items()):
+        results.append(_sarif_result("certificate", "warning", f"{host}: {why}", f"https://{host}/", 0))
     return json.dumps(
         {
             "$schema": SARIF_SCHEMA,
