@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Coroutine
@@ -22,7 +23,7 @@ from servq.core.errors import ServiceError
 from servq.core.models import Lease
 from servq.core.permissions import has_perm
 from servq.webcheck import rules
-from servq.webcheck.crawler import Limits, Options, Report, check_links, check_site
+from servq.webcheck.crawler import Limits, Options, Report, check_links, check_site, check_sites
 from servq.webcheck.crawler.parse import LINK_RULES
 from servq.webcheck.models import (
     A11yFinding,
@@ -135,8 +136,9 @@ def set_path_owner(*, by: Actor, site: Site, prefix: str, unit: Agency) -> PathO
 # --- queuing and running checks -----------------------------------------------------------------
 
 
-def queue_check(*, by: Actor, site: Site) -> SiteCheck:
-    """Queue a run unless one is already waiting or running (then that one is returned)."""
+def queue_check(*, by: Actor, site: Site, start: bool = True) -> SiteCheck:
+    """Queue a run unless one is already waiting or running (then that one is returned). Unstarted,
+    it waits for the caller to start it with others (``start_together``)."""
     if by is not None:
         SiteError.require(
             has_perm(by, "webcheck.manage_sites", site.agency), "只有機關聯絡人或研考人員可以要求立即檢測。"
@@ -146,7 +148,8 @@ def queue_check(*, by: Actor, site: Site) -> SiteCheck:
             check = SiteCheck.objects.create(site=site)
             if by is not None:
                 audit.record(by=by, action="site.check", obj=site, agency=site.agency)
-            _start("check", check.pk)
+            if start:
+                _start("check", check.pk)
             return check
     except IntegrityError:
         pending = SiteCheck.objects.filter(
@@ -156,7 +159,7 @@ def queue_check(*, by: Actor, site: Site) -> SiteCheck:
             fail_interrupted(pending.pk, retry=False)
             pending = None
         if pending is None:  # it ended between our insert and this read: queue again
-            return queue_check(by=by, site=site)
+            return queue_check(by=by, site=site, start=start)
         return pending
 
 
@@ -200,35 +203,40 @@ def fail_interrupted(check_id: int, *, retry: bool) -> None:
 
 # Starting queued work is the task worker's business: tasks.py registers how at start-up, so the
 # services say only that a run or an audit waits (and never import the tasks that import them).
-_STARTERS: dict[str, Callable[[int], None]] = {}
+_STARTERS: dict[str, Callable[[Any], None]] = {}
 
 
-def when_queued(kind: str) -> Callable[[Callable[[int], None]], Callable[[int], None]]:
-    """Register how to start queued work of ``kind`` ("check" or "audit"), given the run's id."""
+def when_queued(kind: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Register how to start queued work of ``kind``: "check" or "audit" given the run's id,
+    "together" given the ids of runs to crawl in one go."""
 
-    def register(start: Callable[[int], None]) -> Callable[[int], None]:
+    def register(start: Callable[[Any], None]) -> Callable[[Any], None]:
         _STARTERS[kind] = start
         return start
 
     return register
 
 
-def _start(kind: str, check_id: int) -> None:
+def _start(kind: str, payload: Any) -> None:
     start = _STARTERS.get(kind)
     if start is not None:
-        transaction.on_commit(lambda: start(check_id))
+        transaction.on_commit(lambda: start(payload))
 
 
+@transaction.atomic
 def schedule_due_checks(*, now: dt.datetime) -> int:
-    """Queue a run for every active site whose weekly or monthly interval has passed."""
-    queued = 0
+    """Queue a run for every active site whose weekly or monthly interval has passed, and start them
+    together: one crawl of many sites shares each external link's check and per-host politeness."""
+    queued: list[int] = []
     for site in Site.objects.filter(active=True).prefetch_related("checks"):
         latest = max((c.queued_at for c in site.checks.all()), default=None)
         if rules.next_run_due(latest, site.schedule, now):
-            before = SiteCheck.objects.filter(site=site).count()
-            queue_check(by=None, site=site)
-            queued += SiteCheck.objects.filter(site=site).count() - before
-    return queued
+            check = queue_check(by=None, site=site, start=False)
+            if check.status == CheckStatus.QUEUED and check.pk not in queued:
+                queued.append(check.pk)
+    if queued:
+        _start("together", queued)
+    return len(queued)
 
 
 def claim(check_id: int) -> bool:
@@ -246,6 +254,39 @@ def run_check(check_id: int) -> bool:
         return False
     with leases.held(_lease_name(check_id)):
         return _crawl_and_store(check_id)
+
+
+def run_checks_together(check_ids: list[int]) -> int:
+    """Run queued checks in one crawl (21.6), each under its own lease; sites allowed internal
+    addresses are crawled apart from the rest (the address policy is one per crawl). Returns how
+    many ran."""
+    claimed = [pk for pk in check_ids if claim(pk)]
+    with contextlib.ExitStack() as stack:
+        for pk in claimed:
+            stack.enter_context(leases.held(_lease_name(pk)))
+        checks = list(SiteCheck.objects.filter(pk__in=claimed).select_related("site__agency"))
+        for allow_private in (False, True):
+            group = [c for c in checks if c.site.allow_private == allow_private]
+            if group:
+                _crawl_and_store_together(group)
+    return len(claimed)
+
+
+def _crawl_and_store_together(checks: list[SiteCheck]) -> None:
+    limits = _options(checks[0].site).limits
+    jobs = [([c.site.start_url], _options(c.site)) for c in checks]
+    try:
+        reports = run_async(check_sites(jobs, limits=limits, concurrency=settings.SERVQ_WEBCHECK_CONCURRENCY))
+    except Exception as error:  # the run fails, the worker goes on
+        SiteCheck.objects.filter(pk__in=[c.pk for c in checks]).update(
+            status=CheckStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"{error.__class__.__name__}: {error}"[:500],
+        )
+        return
+    today = timezone.localdate()
+    for check, report in zip(checks, reports, strict=True):
+        store_report(check, report, today=today)
 
 
 def _crawl_and_store(check_id: int) -> bool:

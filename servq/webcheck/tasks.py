@@ -8,7 +8,7 @@ from django_tasks import task
 
 from servq.core import leases, scheduler
 from servq.webcheck import services
-from servq.webcheck.models import SiteCheck
+from servq.webcheck.models import CheckStatus, SiteCheck
 
 
 @task()
@@ -46,6 +46,24 @@ def _start_check(check_id: int) -> None:
 @services.when_queued("audit")
 def _start_audit(check_id: int) -> None:
     run_site_audit.enqueue(check_id=check_id)
+
+
+@task()
+def run_site_checks_together(*, check_ids: list[int]) -> int:
+    """The night's scheduled runs in one crawl (each external link checked once for all sites),
+    then each run's accessibility audit."""
+    ran = services.run_checks_together(check_ids)
+    if settings.SERVQ_WEBCHECK_A11Y_PAGES > 0:
+        for check_id in SiteCheck.objects.filter(pk__in=check_ids, status=CheckStatus.DONE).values_list(
+            "pk", flat=True
+        ):
+            run_site_audit.enqueue(check_id=check_id)
+    return ran
+
+
+@services.when_queued("together")
+def _start_together(check_ids: list[int]) -> None:
+    run_site_checks_together.enqueue(check_ids=check_ids)
 
 
 @task()

@@ -411,3 +411,35 @@ def test_a_hostile_sitemap_is_refused_and_the_run_goes_on():
         + b"</urlset>"
     )
     assert len(read_sitemap(many, 7).pages) == 7
+
+
+def test_sites_run_together_fetch_each_external_link_once_and_each_report_keeps_its_own():
+    """21.6: three sites linking to the same outside pages: each outside URL is fetched once for
+    all of them, and each site's report lists it with that site's own pages and lines."""
+    from servq.webcheck.crawler import Limits, check_sites
+
+    hits: dict[str, int] = {}
+
+    def counted(code: int):
+        async def handler(request):
+            hits[request.path] = hits.get(request.path, 0) + 1
+            return web.Response(text="x", status=code, content_type="text/plain")
+
+        return handler
+
+    async def scenario():
+        async with site({"/ok": counted(200), "/gone": counted(404)}) as outside:
+            page = html(f'<a href="{outside}/ok">ok</a>\n<a href="{outside}/gone">gone</a>\n<a href="/b">b</a>')
+            inner = html(f'<a href="{outside}/gone">again</a>')
+            async with site({"/": page, "/b": inner}) as a, site({"/": page, "/b": inner}) as b:
+                async with site({"/": page, "/b": inner}) as c:
+                    jobs = [([base + "/"], options(allow_private=True, use_sitemaps=False)) for base in (a, b, c)]
+                    reports = await check_sites(jobs, limits=Limits(allow_private=True, retries=0))
+                    return outside, (a, b, c), reports
+
+    outside, bases, reports = run_async(scenario())
+    assert hits == {"/ok": 1, "/gone": 1}, "each outside URL fetched once for all three sites"
+    for base, report in zip(bases, reports, strict=True):
+        gone = next(r for r in report.broken if r.url == outside + "/gone")
+        assert sorted((s.page, s.line) for s in gone.sources) == [(base + "/", 3), (base + "/b", 2)]
+        assert report.pages == 2 and len(report.broken) == 1

@@ -491,3 +491,18 @@ def test_certificate_warnings_are_kept_with_the_run_and_shown_in_chinese(client,
     client.force_login(coordinator)
     page = client.get(reverse("webcheck:site", args=[site.pk])).content.decode()
     assert "憑證警告" in page and "憑證將於 2026-12-09 到期（剩 9 天）" in page
+
+
+def test_scheduled_runs_start_together_and_each_site_keeps_its_own_report(coordinator, agency_tree, allow_private):
+    """The night's due sites run as one crawl (shared external checks, 21.6); each run is stored
+    with its own pages and broken links, and a second call finds nothing left to claim."""
+    with threaded_site(PAGES) as first, threaded_site({**PAGES, "/gone": html("在")}) as second:
+        sites = [
+            register(coordinator, agency_tree["mof"], first + "/", name="甲"),
+            register(coordinator, agency_tree["mof"], second + "/", name="乙"),
+        ]
+        checks = [services.queue_check(by=None, site=site, start=False) for site in sites]
+        assert services.run_checks_together([c.pk for c in checks]) == 2
+        assert services.run_checks_together([c.pk for c in checks]) == 0
+    done = {c.site.name: (c.status, c.pages, c.broken) for c in SiteCheck.objects.select_related("site")}
+    assert done == {"甲": ("done", 3, 2), "乙": ("done", 4, 1)}  # 乙's /gone is a page there

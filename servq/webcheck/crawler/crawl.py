@@ -62,9 +62,26 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
+@dataclass
+class Shared:
+    """What the crawlers of many sites run together share: one session (so one bound on requests in
+    flight, and with it on pages in memory), per-host politeness across sites, and one check per
+    external URL however many sites link to it (a link to 行政院 from 300 sites is fetched once)."""
+
+    session: aiohttp.ClientSession
+    guard: AddressGuard
+    host_locks: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    host_last: dict[str, float] = field(default_factory=dict)
+    external: dict[str, asyncio.Task[Fetched]] = field(default_factory=dict)
+    expiries: dict[str, asyncio.Task[dt.datetime | None]] = field(default_factory=dict)
+
+
 class Crawler:
-    def __init__(self, start_urls: list[str], options: Options | None = None) -> None:
+    def __init__(
+        self, start_urls: list[str], options: Options | None = None, shared: Shared | None = None
+    ) -> None:
         self.options = options or Options()
+        self.shared = shared
         self.start_urls = [normalize_url(u) for u in start_urls]
         self.hosts = {urlsplit(u).netloc.lower() for u in self.start_urls}
         self.excludes = [re.compile(pattern) for pattern in self.options.excludes]
@@ -88,7 +105,10 @@ class Crawler:
         )
 
     async def run(self) -> Report:
-        started = time.perf_counter()
+        if self.shared is not None:
+            self.guard = self.shared.guard
+            self.host_locks, self.host_last = self.shared.host_locks, self.shared.host_last
+            return await self.crawl(self.shared.session)
         connector = aiohttp.TCPConnector(
             limit=self.options.concurrency,
             limit_per_host=self.options.per_host,
@@ -97,22 +117,26 @@ class Crawler:
             ssl=ssl_context(self.options.limits),
         )
         async with aiohttp.ClientSession(connector=connector) as session:
-            self.session = session
-            self.pages: asyncio.Queue[str] = asyncio.Queue()
-            self.checks: dict[str, asyncio.Task[Fetched]] = {}
-            for url in self.start_urls:
-                self.enqueue_page(url)
-            if self.options.use_sitemaps:
-                await self.read_sitemaps()
-            workers = [asyncio.create_task(self.page_worker()) for _ in range(self.options.concurrency)]
-            try:
-                await asyncio.wait_for(self.pages.join(), timeout=self.options.max_seconds)
-            except TimeoutError:
-                self.report.notes.append(f"stopped after {self.options.max_seconds:g} s")
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*self.checks.values(), return_exceptions=True)
-            await asyncio.gather(*self.expiry_asked.values(), return_exceptions=True)
+            return await self.crawl(session)
+
+    async def crawl(self, session: aiohttp.ClientSession) -> Report:
+        started = time.perf_counter()
+        self.session = session
+        self.pages: asyncio.Queue[str] = asyncio.Queue()
+        self.checks: dict[str, asyncio.Task[Fetched]] = {}
+        for url in self.start_urls:
+            self.enqueue_page(url)
+        if self.options.use_sitemaps:
+            await self.read_sitemaps()
+        workers = [asyncio.create_task(self.page_worker()) for _ in range(self.options.concurrency)]
+        try:
+            await asyncio.wait_for(self.pages.join(), timeout=self.options.max_seconds)
+        except TimeoutError:
+            self.report.notes.append(f"stopped after {self.options.max_seconds:g} s")
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*self.checks.values(), return_exceptions=True)
+        await asyncio.gather(*self.expiry_asked.values(), return_exceptions=True)
         self.resolve_anchors()
         self.report.links = len(self.report.results)
         self.report.seconds = round(time.perf_counter() - started, 3)
@@ -206,7 +230,7 @@ class Crawler:
         if kind == "internal":
             self.enqueue_page(target)
         elif target not in self.checks:
-            self.checks[target] = asyncio.create_task(self.check(target, want_body=False))
+            self.checks[target] = asyncio.create_task(self.check_external(target))
 
     def _classify(self, raw: str) -> tuple[str, str, str]:
         """What a link is, worked out once per distinct URL: a template's menu repeats the same
@@ -229,14 +253,29 @@ class Crawler:
             self.report.results[url] = LinkResult(url=url)
         return self.report.results[url]
 
-    async def check(self, url: str, *, want_body: bool) -> Fetched:
+    async def fetch(self, url: str, *, want_body: bool) -> Fetched:
         host = urlsplit(url).netloc.lower()
         lock = self.host_locks.setdefault(host, asyncio.Semaphore(self.options.per_host))
         async with lock:
             await self.polite_pause(host)
-            fetched = await fetch(
+            return await fetch(
                 self.session, url, want_body=want_body, limits=self.options.limits, guard=self.guard
             )
+
+    async def check_external(self, url: str) -> Fetched:
+        """Another site's link: fetched once for every crawler sharing the run."""
+        if self.shared is None:
+            return await self.check(url, want_body=False)
+        task = self.shared.external.get(url)
+        if task is None:
+            task = self.shared.external[url] = asyncio.create_task(self.fetch(url, want_body=False))
+        return self.record(url, await asyncio.shield(task))
+
+    async def check(self, url: str, *, want_body: bool) -> Fetched:
+        return self.record(url, await self.fetch(url, want_body=want_body))
+
+    def record(self, url: str, fetched: Fetched) -> Fetched:
+        host = urlsplit(url).netloc.lower()
         result = self.result(url)
         result.status, result.error, result.redirects = fetched.status, fetched.error, fetched.redirects
         result.challenge = fetched.challenge
@@ -252,7 +291,15 @@ class Crawler:
             self.expiry_asked[host] = asyncio.create_task(self.note_expiry(host, fetched.url))
 
     async def note_expiry(self, host: str, url: str) -> None:
-        expires = await certificate_expiry(url, self.options.limits, self.guard)
+        if self.shared is None:
+            expires = await certificate_expiry(url, self.options.limits, self.guard)
+        else:
+            task = self.shared.expiries.get(host)
+            if task is None:
+                task = self.shared.expiries[host] = asyncio.create_task(
+                    certificate_expiry(url, self.options.limits, self.guard)
+                )
+            expires = await asyncio.shield(task)
         if expires is None or host in self.report.certificates:
             return
         days = (expires - dt.datetime.now(dt.UTC)).days
@@ -363,6 +410,26 @@ class RawFetched:
 
 async def check_site(start_urls: list[str], options: Options | None = None) -> Report:
     return await Crawler(start_urls, options).run()
+
+
+async def check_sites(
+    sites: list[tuple[list[str], Options]], *, limits: Limits, concurrency: int = 64, per_host: int = 8
+) -> list[Report]:
+    """Many sites in one run (a supervising body's night): each its own crawl and report, sharing
+    one session of ``concurrency`` requests, per-host politeness and each external URL's check.
+    ``limits`` (the address policy, the CA file) hold for all: run sites with different policies
+    in separate calls."""
+    guard = AddressGuard(limits.allow_private, set(), AddressPolicy(parse_networks(limits.allowed_networks)))
+    connector = aiohttp.TCPConnector(
+        limit=concurrency,
+        limit_per_host=per_host,
+        ttl_dns_cache=300,
+        resolver=GuardedResolver(guard),
+        ssl=ssl_context(limits),
+    )
+    async with aiohttp.ClientSession(connector=connector) as session:
+        shared = Shared(session, guard)
+        return list(await asyncio.gather(*(Crawler(urls, options, shared).run() for urls, options in sites)))
 
 
 async def check_links(urls: list[str], options: Options | None = None) -> dict[str, LinkResult]:
