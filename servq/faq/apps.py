@@ -8,4 +8,4 @@ class FaqConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures, permissions and demo data this app provides.
-        from servq.faq import citations, demo, measures, permissions, todos  # noqa: F401
+        from servq.faq import citations, demo, measures, permissions, search, todos  # noqa: F401

@@ -8,4 +8,4 @@ class OpendataConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures, permissions, reminders, periodic jobs and demo data this app provides.
-        from servq.opendata import demo, measures, permissions, tasks, todos  # noqa: F401
+        from servq.opendata import demo, measures, permissions, search, tasks, todos  # noqa: F401

@@ -44,3 +44,46 @@ class SearchPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.score:.2f}"
+
+
+class Entry(models.Model):
+    """One document of any kind in the platform search (core.search_kinds): a service, a FAQ entry,
+    a dataset, a case reply, a plan item. Who may see it is in the row (``public``, ``agency_path``),
+    so the reach is part of the query, never a filter after it."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    url = models.CharField(max_length=300)
+    agency_path = models.CharField(max_length=255, blank=True)
+    public = models.BooleanField(default=False)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    topic = models.CharField(max_length=4, blank=True)  # 主題 / 施政 / 服務
+    # The title and text folded as queries are (rules.fold_variants): a phrase is checked against it.
+    folded = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="search_entry_once")]
+        indexes = [models.Index(fields=["agency_path"], name="search_entry_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class EntryPosting(models.Model):
+    """A term's weight in one entry. (term, -score) answers one-term queries best first; (entry,
+    term) answers "does this candidate hold that term too" for the rarer-first intersection."""
+
+    term = models.CharField(max_length=40)
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="postings")
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "-score"], name="search_entryposting_term"),
+            models.Index(fields=["entry", "term"], name="search_entryposting_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.score:.2f}"

@@ -24,6 +24,28 @@ def fold_text(text: str) -> str:
     return CONTROL.sub(" ", unicodedata.normalize("NFKC", text or "")).lower()
 
 
+# Characters written two ways that mean the same (臺/台): folded to one in the platform index and
+# its queries, so either finds both.
+VARIANTS = str.maketrans({"臺": "台", "裏": "裡", "啓": "啟", "羣": "群", "峯": "峰"})
+
+
+def fold_variants(text: str) -> str:
+    """fold_text, and the variant characters folded to one form."""
+    return fold_text(text).translate(VARIANTS)
+
+
+QUOTED = re.compile(r'["“「]([^"”」]+)["”」]')
+
+
+def phrases(query: str) -> list[str]:
+    """What must appear as written, folded: each quoted phrase, and each unquoted CJK run of three
+    or more characters (its bigrams alone would also match the words apart)."""
+    folded = fold_variants(query)
+    found = [fold_variants(p).strip() for p in QUOTED.findall(query)]
+    found += [run for run in CJK_RUN.findall(QUOTED.sub(" ", folded)) if len(run) >= 3]
+    return [p for p in dict.fromkeys(found) if p]
+
+
 def cjk_grams(run: str) -> list[str]:
     return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
 
@@ -69,13 +91,13 @@ TYPICAL_LENGTH = 80
 FIELD_WEIGHTS = (10.0, 1.0)
 
 
-def term_scores(fields: list[list[str]]) -> dict[str, float]:
+def term_scores(fields: list[list[str]], weights: tuple[float, ...] = FIELD_WEIGHTS) -> dict[str, float]:
     """Each term's BM25-style weight in one document (idf left out: it is the same for every document
     a single-term query ranks, and multi-term queries are ranked by the database's own engine)."""
     from collections import Counter
 
     scores: dict[str, float] = {}
-    for weight, terms in zip(FIELD_WEIGHTS, fields, strict=False):
+    for weight, terms in zip(weights, fields, strict=False):
         length_factor = K1 * (1 - B + B * len(terms) / TYPICAL_LENGTH)
         for term, tf in Counter(terms).items():
             scores[term] = scores.get(term, 0.0) + weight * tf * (K1 + 1) / (tf + length_factor)

@@ -3,4 +3,7 @@ from django.urls import path
 from servq.search import views
 
 app_name = "search"
-urlpatterns = [path("", views.search, name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("all/", views.everything, name="everything"),
+]

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
-from servq.core.rules import year_from_either
+from servq.core import search_kinds
+from servq.core.rules import to_roc_year, year_from_either
 from servq.plans.models import Program
 from servq.search import selectors
 from servq.search.rules import MAX_QUERY_LENGTH, fold_text
@@ -51,4 +54,37 @@ def search(request: HttpRequest) -> HttpResponse:
             "agencies": Agency.objects.exclude(kind="unit").order_by("path"),
             "year": request.GET.get("year", ""),
         },
+    )
+
+
+@access(public=True)
+def everything(request: HttpRequest) -> HttpResponse:
+    """One search across the platform (plans, services, FAQ, datasets; case replies for staff),
+    classified by 主題 / 施政 / 服務 with counts, within the reader's reach."""
+    raw = request.GET.get("q", "")
+    query = fold_text(raw).strip()
+    error = ""
+    if len(query) > MAX_QUERY_LENGTH:
+        error = f"查詢字詞太長（{len(query)} 字），請在 {MAX_QUERY_LENGTH} 字以內。"
+        query = query[:MAX_QUERY_LENGTH]
+    year = _int(request.GET.get("year", "").strip())
+    kind, topic = request.GET.get("kind", "")[:40], request.GET.get("topic", "")[:4]
+    chosen_year = year_from_either(year) if year else None
+    chosen = {"kind": kind, "topic": topic, "year": chosen_year}
+    found = selectors.find(request.user, query, kind=kind, topic=topic, year=chosen_year) if query else None
+    labels = {key: kind.label for key, kind in search_kinds.kinds().items()}
+    facets: dict[str, list[tuple[str, Any, int]]] = {}
+    if found is not None:
+        for entry in found.entries:
+            entry.snippet = selectors.highlighted(entry.text, query)  # type: ignore[attr-defined]
+            entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
+        facets = {
+            "topic": [(value, value, n) for value, n in found.facets["topic"]],
+            "kind": [(value, labels.get(value, value), n) for value, n in found.facets["kind"]],
+            "year": [(value, f"{to_roc_year(int(value))}年", n) for value, n in found.facets["year"]],
+        }
+    return render(
+        request,
+        "search/everything.html",
+        {"query": query, "error": error, "found": found, "chosen": chosen, "facets": facets},
     )

@@ -17,7 +17,7 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import body_of
 from servq.cases import services as cases
 from servq.cases.models import ApiClient, Case, Channel
-from servq.core import audit
+from servq.core import audit, search_kinds
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.permissions import has_perm
@@ -231,6 +231,7 @@ def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Servi
         after=after,
         extra={"version": service.version},
     )
+    search_kinds.changed("services.service", [service.pk])  # again: its documents are written now
     return service
 
 

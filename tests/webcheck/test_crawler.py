@@ -429,13 +429,18 @@ def test_sites_run_together_fetch_each_external_link_once_and_each_report_keeps_
 
     async def scenario():
         async with site({"/ok": counted(200), "/gone": counted(404)}) as outside:
-            page = html(f'<a href="{outside}/ok">ok</a>\n<a href="{outside}/gone">gone</a>\n<a href="/b">b</a>')
+            page = html(
+                f'<a href="{outside}/ok">ok</a>\n<a href="{outside}/gone">gone</a>\n<a href="/b">b</a>'
+            )
             inner = html(f'<a href="{outside}/gone">again</a>')
-            async with site({"/": page, "/b": inner}) as a, site({"/": page, "/b": inner}) as b:
-                async with site({"/": page, "/b": inner}) as c:
-                    jobs = [([base + "/"], options(allow_private=True, use_sitemaps=False)) for base in (a, b, c)]
-                    reports = await check_sites(jobs, limits=Limits(allow_private=True, retries=0))
-                    return outside, (a, b, c), reports
+            async with (
+                site({"/": page, "/b": inner}) as a,
+                site({"/": page, "/b": inner}) as b,
+                site({"/": page, "/b": inner}) as c,
+            ):
+                jobs = [([base + "/"], options(allow_private=True, use_sitemaps=False)) for base in (a, b, c)]
+                reports = await check_sites(jobs, limits=Limits(allow_private=True, retries=0))
+                return outside, (a, b, c), reports
 
     outside, bases, reports = run_async(scenario())
     assert hits == {"/ok": 1, "/gone": 1}, "each outside URL fetched once for all three sites"

@@ -493,7 +493,9 @@ def test_certificate_warnings_are_kept_with_the_run_and_shown_in_chinese(client,
     assert "憑證警告" in page and "憑證將於 2026-12-09 到期（剩 9 天）" in page
 
 
-def test_scheduled_runs_start_together_and_each_site_keeps_its_own_report(coordinator, agency_tree, allow_private):
+def test_scheduled_runs_start_together_and_each_site_keeps_its_own_report(
+    coordinator, agency_tree, allow_private
+):
     """The night's due sites run as one crawl (shared external checks, 21.6); each run is stored
     with its own pages and broken links, and a second call finds nothing left to claim."""
     with threaded_site(PAGES) as first, threaded_site({**PAGES, "/gone": html("在")}) as second:

@@ -1,0 +1,50 @@
+"""Replies to cases in the platform search (core.search_kinds), for staff within their reach only:
+what the agency answered before, to answer alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.cases.models import Case
+from servq.core import search_kinds
+from servq.core.search_kinds import SERVICE, Document, Kind
+
+KIND = "cases.reply"
+
+
+def read(keys: list[str]) -> list[Document]:
+    replied = Case.objects.filter(pk__in=keys).exclude(reply="").select_related("agency", "category")
+    return [
+        Document(
+            key=str(c.pk),
+            title=f"{c.number} {c.category.name if c.category else ''}".strip(),
+            text=c.reply,
+            url=reverse("cases:detail", args=[c.number]),
+            agency_path=c.agency.path if c.agency else "",
+            public=False,
+            year=c.received_at.year if c.received_at else None,
+        )
+        for c in replied
+    ]
+
+
+search_kinds.register(
+    Kind(
+        KIND,
+        _("案件回覆"),
+        SERVICE,
+        read,
+        lambda: Case.objects.exclude(reply="").values_list("pk", flat=True).iterator(),
+    )
+)
+
+
+@receiver(post_save, sender=Case, dispatch_uid="search.cases.saved")
+def _changed(sender: Any, instance: Case, **kwargs: Any) -> None:
+    if instance.reply:  # intake (no reply yet) costs the index nothing
+        search_kinds.changed(KIND, [instance.pk])

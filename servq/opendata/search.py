@@ -1,0 +1,44 @@
+"""Datasets in the platform search (core.search_kinds): title, description, keywords, fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.core import search_kinds
+from servq.core.search_kinds import TOPIC, Document, Kind
+from servq.opendata.models import Dataset
+
+KIND = "opendata.dataset"
+
+
+def read(keys: list[str]) -> list[Document]:
+    return [
+        Document(
+            key=str(d.pk),
+            title=d.title,
+            text="\n".join([d.description, d.keywords, *(f.get("name", "") for f in d.fields)]),
+            url=reverse("opendata:dataset", args=[d.identifier])
+            if d.state == "published"
+            else reverse("opendata:edit", args=[d.pk]),
+            agency_path=d.agency.path,
+            public=d.state == "published",
+            year=d.last_updated.year if d.last_updated else None,
+        )
+        for d in Dataset.objects.filter(pk__in=keys).select_related("agency")
+    ]
+
+
+search_kinds.register(
+    Kind(KIND, _("開放資料"), TOPIC, read, lambda: Dataset.objects.values_list("pk", flat=True).iterator())
+)
+
+
+@receiver(post_save, sender=Dataset, dispatch_uid="search.opendata.saved")
+@receiver(post_delete, sender=Dataset, dispatch_uid="search.opendata.deleted")
+def _changed(sender: Any, instance: Dataset, **kwargs: Any) -> None:
+    search_kinds.changed(KIND, [instance.pk])

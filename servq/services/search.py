@@ -1,0 +1,44 @@
+"""Services in the platform search (core.search_kinds): name, summary, who may apply, documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servq.core import search_kinds
+from servq.core.search_kinds import SERVICE, Document, Kind
+from servq.services.models import Service
+
+KIND = "services.service"
+
+
+def read(keys: list[str]) -> list[Document]:
+    found = Service.objects.filter(pk__in=keys).select_related("agency").prefetch_related("documents")
+    return [
+        Document(
+            key=str(s.pk),
+            title=s.name,
+            text="\n".join(
+                [s.summary, s.eligibility, s.legal_basis, s.fees, *(d.name for d in s.documents.all())]
+            ),
+            url=reverse("services:detail", args=[s.pk]),
+            agency_path=s.agency.path,
+            public=s.published,
+        )
+        for s in found
+    ]
+
+
+search_kinds.register(
+    Kind(KIND, _("服務項目"), SERVICE, read, lambda: Service.objects.values_list("pk", flat=True).iterator())
+)
+
+
+@receiver(post_save, sender=Service, dispatch_uid="search.services.saved")
+@receiver(post_delete, sender=Service, dispatch_uid="search.services.deleted")
+def _changed(sender: Any, instance: Service, **kwargs: Any) -> None:
+    search_kinds.changed(KIND, [instance.pk])

@@ -1,0 +1,130 @@
+"""The platform search (issue 23): every kind in one index, filtered by the reader's reach in the
+query, classified by 主題 / 施政 / 服務 with counts, 臺/台 and full-width folded, phrases kept whole,
+and bad queries answered, never failing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from servq.faq import services as faq
+from servq.opendata import services as opendata
+from servq.search import selectors
+from servq.search.models import Entry
+from servq.services import services as catalogue
+
+
+@pytest.fixture
+def world(agency_tree, user_with_role):
+    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="mof-c")
+    unit_staff = user_with_role(agency_tree["mof_unit"], "unit_staff", username="mof-u")
+    catalogue.save_service(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        data=catalogue.ServiceData(
+            code="tax-cert",
+            name="臺北市納稅證明書申請",
+            time_limit="3個工作天",
+            summary="申請綜合所得稅納稅證明書，可臨櫃或線上申辦。",
+            documents=[catalogue.Document("國民身分證正本")],
+            published=True,
+        ),
+    )
+    faq.save_entry(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        question="納稅證明可以線上申請嗎？",
+        answer="可以，使用自然人憑證。",
+        published=True,
+    )
+    faq.save_entry(
+        by=coordinator, agency=agency_tree["mof"], question="內部草稿：納稅證明收費", answer="未定。"
+    )
+    dataset = opendata.save_dataset(
+        by=unit_staff,
+        agency=agency_tree["mof"],
+        unit=agency_tree["mof_unit"],
+        title="各縣市納稅證明核發件數",
+        description="每月核發的納稅證明件數。",
+    )
+    return {"coordinator": coordinator, "dataset": dataset}
+
+
+def titles(found):
+    return {e.title for e in found.entries}
+
+
+def test_a_citizen_finds_every_public_kind_and_nothing_internal(world):
+    found = selectors.find(None, "納稅證明")
+    assert titles(found) == {"臺北市納稅證明書申請", "納稅證明可以線上申請嗎？"}
+    assert dict(found.facets["topic"]) == {"服務": 2}
+
+
+def test_staff_also_find_their_agencys_internal_documents_and_others_do_not(
+    world, agency_tree, user_with_role
+):
+    mine = titles(selectors.find(world["coordinator"], "納稅證明"))
+    assert {"內部草稿：納稅證明收費", "各縣市納稅證明核發件數"} <= mine
+    stranger = user_with_role(agency_tree["moea"], "coordinator", username="moea-c")
+    assert titles(selectors.find(stranger, "納稅證明")) == {
+        "臺北市納稅證明書申請",
+        "納稅證明可以線上申請嗎？",
+    }
+
+
+def test_publishing_a_dataset_makes_it_public_in_the_same_transaction(world, agency_tree, user_with_role):
+    from servq.opendata.models import Dataset
+
+    Dataset.objects.filter(pk=world["dataset"].pk).update(state="published")
+    Dataset.objects.get(pk=world["dataset"].pk).save()  # a save, as the workflow's, reindexes it
+    found = selectors.find(None, "核發件數")
+    assert titles(found) == {"各縣市納稅證明核發件數"} and dict(found.facets["topic"]) == {"主題": 1}
+
+
+@pytest.mark.parametrize("query", ["台北", "臺北", "臺北市"])
+def test_tai_written_either_way_finds_both(world, query):
+    assert "臺北市納稅證明書申請" in titles(selectors.find(None, query))
+
+
+def test_a_quoted_phrase_must_appear_as_written(world):
+    assert titles(selectors.find(None, "「線上申請」")) == {"納稅證明可以線上申請嗎？"}
+    assert titles(selectors.find(None, "「申請線上」")) == set()
+
+
+def test_filters_narrow_and_facets_still_count_the_whole(world):
+    found = selectors.find(None, "納稅", kind="faq.entry")
+    assert titles(found) == {"納稅證明可以線上申請嗎？"}
+    assert dict(found.facets["kind"]) == {"services.service": 1, "faq.entry": 1}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "%E7%B4%8D" * 10_000,  # 納 ten thousand times
+        "q=%EF%BC%81%EF%BC%9F%E3%80%82",  # only punctuation
+        "q=%ED%A0%80",  # a lone surrogate, as bytes no UTF-8 decoder accepts
+        "q=%27+OR+1%3D1%3B+DROP+TABLE+search_entry%3B+--",
+        "q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ],
+)
+def test_bad_queries_get_an_answer_never_an_error(client, world, query):
+    response = client.get(reverse("search:everything") + "?" + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert Entry.objects.filter(kind="services.service").exists(), "nothing was dropped"
+
+
+def test_the_page_shows_classified_results_with_counts(client, world):
+    page = client.get(reverse("search:everything"), {"q": "納稅證明"}).content.decode()
+    assert "服務（2）" in page and "找到 2 筆" in page and "<mark>納稅證明</mark>" in page
+
+
+def test_rebuilding_the_index_gives_the_same_entries(world):
+    before = sorted(Entry.objects.values_list("kind", "key", "public"))
+    Entry.objects.all().delete()
+    call_command("reindex_search", stdout=io.StringIO())
+    assert sorted(Entry.objects.values_list("kind", "key", "public")) == before
