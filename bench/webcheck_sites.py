@@ -39,7 +39,7 @@ hits = {"total": 0, "paths": set()}
 
 
 def page(site, n):
-    menu = "".join(f'<li><a href="/p/{(n + k * 7) % PAGES}.html">第{(n + k * 7) % PAGES}頁</a></li>' for k in range(300))
+    menu = "".join(f'<li><a href="/p/{(n + k * 3 + 1) % PAGES}.html">第{(n + k * 3 + 1) % PAGES}頁</a></li>' for k in range(300))
     out = "".join(
         f'<a href="http://127.0.1.1:{PORT}/x/{(site * 131 + n * 17 + k * 53) % EXTERNAL}.html">外部{k}</a> '
         for k in range(40)

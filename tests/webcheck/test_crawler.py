@@ -448,3 +448,16 @@ def test_sites_run_together_fetch_each_external_link_once_and_each_report_keeps_
         gone = next(r for r in report.broken if r.url == outside + "/gone")
         assert sorted((s.page, s.line) for s in gone.sources) == [(base + "/", 3), (base + "/b", 2)]
         assert report.pages == 2 and len(report.broken) == 1
+
+
+def test_a_link_on_every_page_keeps_a_bounded_list_of_places_and_counts_the_rest(check):
+    """A broken menu link on every page: its places are kept up to the bound, the rest counted, so a
+    night's memory follows the links, not every page they stand on."""
+    pages = {f"/p{n}": html(f'<a href="/p{n + 1}">next</a>\n<a href="/gone">menu</a>') for n in range(30)}
+    base, report = check(
+        {"/": html('<a href="/p0">start</a>'), **pages, "/p30": html("end"), "/gone": status(404)},
+        max_sources_per_link=10,
+    )
+    gone = report.results[base + "/gone"]
+    assert len(gone.sources) == 10 and gone.more_sources == 20
+    assert json.loads(to_json(report))["broken"][0]["more_sources"] == 20

@@ -51,6 +51,8 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     # Read /sitemap.xml and the sitemaps robots.txt names for pages no menu links to.
     use_sitemaps: bool = True
+    # Places kept per link (the rest counted): a menu's link stands on every page.
+    max_sources_per_link: int = 100
     # The command line trusts the hosts it is pointed at (its user is the operator); the product
     # does not: a registered site gets no exemption from the address policy.
     trust_start_hosts: bool = True
@@ -86,7 +88,7 @@ class Crawler:
         self.hosts = {urlsplit(u).netloc.lower() for u in self.start_urls}
         self.excludes = [re.compile(pattern) for pattern in self.options.excludes]
         self.report = Report()
-        self.anchor_refs: list[tuple[str, str, Source]] = []
+        self.anchor_refs: dict[tuple[str, str], list[Source]] = {}
         self.ids: dict[str, set[str]] = {}
         self.queued: set[str] = set()
         self.taken: dict[str, tuple[str, str, str]] = {}
@@ -221,12 +223,14 @@ class Crawler:
             return
         if kind in ("syntax", "scheme"):
             result = self.result(raw)
-            result.sources.append(source)
+            self.add_source(result, source)
             result.error = target or None
             return
-        self.result(target).sources.append(source)
+        self.add_source(self.result(target), source)
         if fragment:
-            self.anchor_refs.append((target, fragment, source))
+            places = self.anchor_refs.setdefault((target, fragment), [])
+            if len(places) < self.options.max_sources_per_link:
+                places.append(source)
         if kind == "internal":
             self.enqueue_page(target)
         elif target not in self.checks:
@@ -389,15 +393,24 @@ class Crawler:
             self.robots_txt[origin] = None if raw is None else raw.decode("utf-8", errors="replace")
         return self.robots_txt[origin]
 
+    def add_source(self, result: LinkResult, source: Source) -> None:
+        """Where a link stands, up to a bound per link (a menu link stands on every page of a site:
+        kept whole, the places, not the pages in flight, would fill a night's memory)."""
+        if len(result.sources) < self.options.max_sources_per_link:
+            result.sources.append(source)
+        else:
+            result.more_sources += 1
+
     def resolve_anchors(self) -> None:
         """A #fragment is broken when its page was read and has no element with that id."""
-        for target, fragment, source in self.anchor_refs:
+        for (target, fragment), places in self.anchor_refs.items():
             ids = self.ids.get(target)
             if ids is None or fragment in ids or fragment == "top":
                 continue
             key = f"{target}#{fragment}"
             result = self.result(key)
-            result.sources.append(source)
+            for source in places:
+                self.add_source(result, source)
             result.error = f"no element with id {fragment!r} on the page"
 
 

@@ -26,6 +26,7 @@ class LinkResult:
     error: str | None = None
     redirects: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    more_sources: int = 0  # places past the bound kept in ``sources``
     # The answer was a bot challenge (a 「cf-mitigated」 header): people pass it, the checker cannot.
     challenge: bool = False
 

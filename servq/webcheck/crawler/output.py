@@ -17,6 +17,7 @@ def broken_entry(result: LinkResult) -> dict:
         "status": result.status,
         "error": result.error,
         "sources": [{"page": s.page, "line": s.line} for s in result.sources],
+        **({"more_sources": result.more_sources} if result.more_sources else {}),
     }
 
 
