@@ -1,0 +1,168 @@
+"""Benchmark the platform search (issue 23) at real size, on PostgreSQL: DOCS documents (100,000 by
+default; DOCS=1000000 for the million) whose text is drawn from the five real seed plans' sentences,
+spread over 300 agencies and five kinds, a fifth of them internal.
+
+Run: .venv/bin/python bench/search.py      (DOCS=20000 for a quicker run)
+Uses DATABASE_URL when set, else postgres://postgres@127.0.0.1:5432/servq_bench_search (created when
+missing). Measures the index build (documents a second, through the same writer the services use),
+then p50 and p95 of `selectors.find` for queries of one, two, four and eight characters cut from
+the corpus, mixed Chinese and ASCII, and a quoted phrase, as a citizen and as a supervisor; and, in
+the same run, a naive `LIKE '%…%' LIMIT 20` scan over the same rows. Aims: p95 ≤ 10 ms at 100,000,
+≤ 20 ms at 1,000,000; build ≥ 10,000 documents/s. The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+DOCS = int(os.environ.get("DOCS", "100000"))
+RUNS = 60
+BATCH = 5000
+KINDS = [
+    ("services.service", "服務"),
+    ("faq.entry", "服務"),
+    ("opendata.dataset", "主題"),
+    ("plans.item", "施政"),
+]
+
+
+def setup() -> str:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servq_bench_search")
+    from _django import setup_django
+
+    return setup_django()
+
+
+def corpus() -> list[str]:
+    """The seed plans' sentences (real text of this family of documents)."""
+    from django.conf import settings
+
+    text = "".join(
+        path.read_text(encoding="utf-8") for path in sorted(Path(settings.SERVQ_SEEDS_DIR).glob("*.txt"))
+    )
+    sentences = [s.strip() for s in re.split(r"[。；\n]", text) if len(s.strip()) >= 12]
+    return sentences
+
+
+def build(sentences: list[str]) -> tuple[float, int]:
+    from servq.core.search_kinds import Document
+    from servq.search.models import Entry
+    from servq.search.services import _write_entries
+
+    if Entry.objects.count() >= DOCS:
+        return 0.0, 0
+    Entry.objects.all().delete()
+    rand = random.Random(2026)
+    agencies = [f"/bench/a{n:03d}/" for n in range(300)]
+    started = time.perf_counter()
+    written = 0
+    for start in range(0, DOCS, BATCH):
+        documents: dict[tuple[str, str], list[Document]] = {}
+        for n in range(start, min(start + BATCH, DOCS)):
+            kind, topic = KINDS[n % len(KINDS)]
+            body = "。".join(rand.sample(sentences, rand.randint(2, 6)))
+            documents.setdefault((kind, topic), []).append(
+                Document(
+                    key=str(n),
+                    title=rand.choice(sentences)[:60],
+                    text=body,
+                    url=f"/x/{n}",
+                    agency_path=rand.choice(agencies),
+                    public=n % 5 != 0,
+                    year=2020 + n % 7,
+                )
+            )
+        from django.db import transaction
+
+        with transaction.atomic():
+            for (kind, topic), batch in documents.items():
+                written += _write_entries(kind, topic, batch)
+    return time.perf_counter() - started, written
+
+
+def queries(sentences: list[str]) -> dict[str, list[str]]:
+    rand = random.Random(7)
+    cjk = [s for s in sentences if re.fullmatch(r"[\u4e00-\u9fff]{10,}", s[:10])]
+
+    def cut(length: int) -> str:
+        sentence = rand.choice(cjk)
+        start = rand.randint(0, 10 - length) if length <= 10 else 0
+        return sentence[start : start + length]
+
+    return {
+        "1 char": [cut(1) for _ in range(20)],
+        "2 chars": [cut(2) for _ in range(20)],
+        "4 chars": [cut(4) for _ in range(20)],
+        "8 chars": [cut(8) for _ in range(20)],
+        "mixed": [f"{cut(2)} 1999" for _ in range(10)] + [f"{cut(2)} faq" for _ in range(10)],
+        "phrase": [f"「{cut(4)}」" for _ in range(20)],
+    }
+
+
+def timed(run, words: list[str]) -> dict[str, float]:
+    times = []
+    for n in range(RUNS):
+        start = time.perf_counter()
+        run(words[n % len(words)])
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(statistics.quantiles(times, n=20)[-1], 1),
+    }
+
+
+def main() -> None:
+    vendor = setup()
+    from django.contrib.auth import get_user_model
+
+    from servq.search import selectors
+    from servq.search.models import Entry
+
+    sentences = corpus()
+    seconds, written = build(sentences)
+    if written:
+        print(
+            f"index of {written} documents on {vendor}: {seconds:.1f} s, {written / seconds:,.0f} documents/s (aim ≥ 10,000)"
+        )
+    user_model = get_user_model()
+    supervisor = user_model.objects.filter(is_superuser=True).first() or user_model.objects.create_superuser(
+        "bench-search", "s@example.gov.tw", None
+    )
+    results = {}
+    for label, words in queries(sentences).items():
+        citizen = timed(lambda q: list(selectors.find(None, q).entries), words)
+        staff = timed(lambda q: list(selectors.find(supervisor, q).entries), words)
+        naive = timed(
+            lambda q: list(Entry.objects.filter(folded__contains=q.strip("「」").split()[0])[:20]), words
+        )
+        results[label] = {"citizen": citizen, "superuser": staff, "naive_like": naive}
+        print(
+            f"{label:8}: citizen p50 {citizen['p50_ms']} / p95 {citizen['p95_ms']} ms; superuser p95 "
+            f"{staff['p95_ms']} ms; naive LIKE p95 {naive['p95_ms']} ms"
+        )
+    print(
+        json.dumps(
+            {
+                "bench": "search",
+                "database": vendor,
+                "documents": DOCS,
+                "build_seconds": round(seconds, 1),
+                "build_docs_per_s": round(written / seconds) if written else None,
+                "queries": results,
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""The platform search in Chromium with axe-core, at 1366 and 390 px: a citizen searches across
+kinds from the menu, narrows by classification, and reads a result."""
+
+from __future__ import annotations
+
+import pytest
+
+from servq.faq import services as faq
+from servq.services import services as catalogue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_citizen_searches_every_kind_and_narrows_by_classification(
+    page, live_server, agency_tree, user_with_role, axe_violations, width
+):
+    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="mof")
+    catalogue.save_service(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        data=catalogue.ServiceData(
+            code="tax",
+            name="納稅證明書申請",
+            time_limit="3個工作天",
+            summary="臨櫃或線上申辦。",
+            published=True,
+        ),
+    )
+    faq.save_entry(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        question="納稅證明可以線上申請嗎？",
+        answer="可以。",
+        published=True,
+    )
+    faq.save_entry(
+        by=coordinator, agency=agency_tree["mof"], question="內部：納稅證明收費草稿", answer="未定。"
+    )
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/")
+    if width < 600:
+        page.get_by_role("button", name="選單").click()
+    page.get_by_role("navigation", name="主選單").get_by_role("link", name="搜尋", exact=True).click()
+    page.get_by_label("關鍵字").fill("納稅證明")
+    page.get_by_role("button", name="搜尋", exact=True).click()
+    page.wait_for_load_state()
+    content = page.content()
+    assert "找到 2 筆" in content and "內部：納稅證明收費草稿" not in content
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("link", name="常見問題（1）").click()
+    page.wait_for_load_state()
+    assert "找到 1 筆" in page.content()
+    page.get_by_role("link", name="納稅證明可以線上申請嗎？").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="納稅證明可以線上申請嗎？").is_visible()
