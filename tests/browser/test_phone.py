@@ -28,6 +28,8 @@ def pages_by_role() -> dict[str, list[str]]:
             "/cases/new/",
             "/cases/track/",
             "/reporting/self-evaluations/",
+            "/opendata/",
+            "/search/all/?q=%E6%88%B6%E7%B1%8D",  # 戶籍: plan items, services and FAQ answers together
         ],
         "coordinator": [
             "/",
@@ -38,6 +40,7 @@ def pages_by_role() -> dict[str, list[str]]:
             "/cases/",
             "/sites/",
             "/agencies/",
+            "/opendata/manage/",
         ],
         "supervisor": [
             "/",
