@@ -68,7 +68,7 @@ def test_bad_item_input_gets_a_message_at_the_field_and_changes_nothing(
     client.force_login(coordinator)
     response = client.post(reverse("plans:add_item", args=[draft.pk]), item_post(**{field: value}))
     assert response.status_code == 400
-    assert message in response.content.decode()
+    assert message in response.content.decode(), "the refusal is said in Chinese, naming the file"
     assert draft.items.count() == 0
 
 
@@ -239,10 +239,11 @@ def test_coordinator_starts_the_draft_from_a_word_file(client, cycle, coordinato
     ("name", "content", "message"),
     [
         ("plan.exe", b"MZ\x90\x00", "只接受"),
-        ("plan.docx", b"PK\x03\x04broken", "truncated or damaged"),
-        ("plan.txt", b"", "the file is empty"),
-        ("plan.docx", "docx bomb", "too large when unpacked"),
-        ("plan.odt", "odt bomb", "too large when unpacked"),
+        ("plan.docx", b"PK\x03\x04broken", "plan.docx：.docx 檔案不完整或已損壞"),
+        ("plan.txt", b"", "plan.txt：檔案是空的"),
+        ("plan.docx", "docx bomb", "plan.docx：.docx 檔解壓後過大，已拒絕"),
+        ("plan.odt", "odt bomb", "plan.odt：.odt 檔解壓後過大，已拒絕"),
+        ("plan.doc", b"<html>renamed</html>", "plan.doc：副檔名是 .doc，內容卻不是舊版 Word 檔"),
     ],
 )
 def test_bad_plan_files_say_why_and_create_nothing(

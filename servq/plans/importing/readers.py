@@ -41,15 +41,63 @@ def read_lines(path: Path, *, max_bytes: int) -> list[str]:
     elif suffix in (".html", ".htm"):
         text = html_text(path.name, data)
     elif suffix == ".doc":
-        raise PlanFileError(
-            f"{path.name}: an old Word (.doc) file; open it in Word or LibreOffice and save it as .docx or .odt"
-        )
+        text = _doc_text(path.name, data)
     else:
         text = decode_text(path.name, data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not any(line.strip() for line in lines):
         raise PlanFileError(f"{path.name}: no text in the file")
     return lines
+
+
+DOC_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file (Word 97–2003)
+CONVERT_SECONDS = 120
+
+
+def _doc_text(name: str, data: bytes) -> str:
+    """Old Word, through LibreOffice headless when the server has it (`soffice`), else refused with
+    how to save it as .docx. The conversion runs in a scratch directory with its own profile, bounded
+    in time; its .docx is read like any other."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not data.startswith(DOC_SIGNATURE):
+        raise PlanFileError(f"{name}: not an old Word (.doc) file, whatever its name says")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise PlanFileError(
+            f"{name}: an old Word (.doc) file; open it in Word or LibreOffice and save it as .docx or .odt"
+            " (or ask the operator to install LibreOffice so servq converts it)"
+        )
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "plan.doc"
+        source.write_bytes(data)
+        profile = Path(scratch, "profile").as_uri()
+        try:
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "docx",
+                    "--outdir",
+                    scratch,
+                    str(source),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=CONVERT_SECONDS,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+            raise PlanFileError(
+                f"{name}: LibreOffice could not convert this .doc file; save it as .docx"
+            ) from None
+        converted = Path(scratch) / "plan.docx"
+        if not converted.exists():
+            raise PlanFileError(f"{name}: LibreOffice could not convert this .doc file; save it as .docx")
+        return _docx_text(name, converted.read_bytes())
 
 
 def decode_text(name: str, data: bytes) -> str:

@@ -22,7 +22,7 @@ from servq.core.refusals import refusals_to
 from servq.core.rules import to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
-from servq.plans.importing.explain import explain
+from servq.plans.importing.explain import explain, explain_refusal
 from servq.plans.models import PlanCycle, ServiceCategory
 
 
@@ -166,7 +166,7 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:edit", plan.pk)
 
 
-PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf", ".html", ".htm")
+PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf", ".html", ".htm", ".doc")
 
 
 @access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
@@ -207,9 +207,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plans:cycle", cycle.pk)
     name = Path(upload.name or "plan").name
     if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
-        messages.error(
-            request, f"{name}：只接受 .docx、.odt、.pdf、.html 或 .txt 檔（舊版 .doc 請先另存為 .docx）。"
-        )
+        messages.error(request, f"{name}：只接受 .docx、.odt、.pdf、.html、.txt 或舊版 Word .doc 檔。")
         return redirect("plans:cycle", cycle.pk)
     size = upload.size or 0
     if size > settings.SERVQ_IMPORT_MAX_BYTES:
@@ -227,7 +225,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user, path=path, name=name, agency=agency, program=cycle.program, cycle=cycle
             )
         except PlanFileError as error:
-            messages.error(request, str(error))
+            messages.error(request, explain_refusal(str(error)))
             return redirect("plans:cycle", cycle.pk)
         except services.PlanImportError:
             messages.error(request, f"{name}：這份計畫已經匯入過，請到計畫頁編輯或修正它。")

@@ -157,3 +157,58 @@ def test_a_pdf_plan_table_imports_back_cell_by_cell(tmp_path, agency_tree):
         return [tuple("".join(str(v).split()) for v in item) for item in items]
 
     assert squeezed(items_of(exported)) == squeezed(items_of(seed))
+
+
+def _fake_soffice(directory, docx_bytes: bytes):
+    """A stand-in for LibreOffice: writes the prepared .docx where `--convert-to docx` would."""
+    script = directory / "soffice"
+    (directory / "out.docx").write_bytes(docx_bytes)
+    script.write_text(
+        "#!/bin/sh\n"
+        "for last; do :; done\n"
+        'outdir=""\nprev=""\nfor a in "$@"; do [ "$prev" = "--outdir" ] && outdir="$a"; prev="$a"; done\n'
+        f'cp "{directory / "out.docx"}" "$outdir/plan.docx"\n'
+    )
+    script.chmod(0o755)
+
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def test_an_old_word_file_is_converted_through_libreoffice_when_installed(tmp_path, monkeypatch):
+    import io as _io
+
+    import docx
+
+    from servq.plans.importing.readers import read_lines
+
+    document = docx.Document()
+    document.add_paragraph("臺北市政府115年提升服務品質實施計畫")
+    buffer = _io.BytesIO()
+    document.save(buffer)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    _fake_soffice(bin_dir, buffer.getvalue())
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    plan = tmp_path / "舊計畫.doc"
+    plan.write_bytes(OLE2)
+    assert "臺北市政府115年提升服務品質實施計畫" in "\n".join(read_lines(plan, max_bytes=10_000_000))
+
+
+def test_an_old_word_file_without_libreoffice_says_how_to_save_it(tmp_path, monkeypatch):
+    from servq.plans.importing.explain import explain_refusal
+    from servq.plans.importing.model import PlanFileError
+    from servq.plans.importing.readers import read_lines
+
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    plan = tmp_path / "舊計畫.doc"
+    plan.write_bytes(OLE2)
+    with pytest.raises(PlanFileError) as refused:
+        read_lines(plan, max_bytes=10_000_000)
+    assert explain_refusal(str(refused.value)).startswith("舊計畫.doc：舊版 Word（.doc）檔")
+    plan.write_bytes(b"<html>not a doc</html>")
+    with pytest.raises(PlanFileError) as refused:
+        read_lines(plan, max_bytes=10_000_000)
+    assert explain_refusal(str(refused.value)) == "舊計畫.doc：副檔名是 .doc，內容卻不是舊版 Word 檔"
