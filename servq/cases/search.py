@@ -3,10 +3,6 @@ what the agency answered before, to answer alike."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +40,5 @@ search_kinds.register(
 )
 
 
-@receiver(post_save, sender=Case, dispatch_uid="search.cases.saved")
-def _changed(sender: Any, instance: Case, **kwargs: Any) -> None:
-    if instance.reply:  # intake (no reply yet) costs the index nothing
-        search_kinds.changed(KIND, [instance.pk])
+# Intake (no reply yet) costs the index nothing; a reply makes the case findable by staff.
+search_kinds.follow(Case, KIND, deletes=False, when=lambda case: bool(case.reply))

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+
 from servq.core import changes
 
 # The three ways citizens look for things (003: 「至少提供主題、施政與服務等3種分類檢索」).
@@ -52,3 +54,19 @@ def kinds() -> dict[str, Kind]:
 def changed(kind: str, keys: Iterable[Any]) -> None:
     """Say, inside the write's transaction, that these documents changed (or were deleted)."""
     changes.announce("search.documents", kind=kind, keys=[str(k) for k in keys])
+
+
+def follow(model: type[Any], kind: str, *, deletes: bool = True, when: Callable[[Any], bool] = bool) -> None:
+    """Announce a kind's document whenever an instance of ``model`` is saved (or deleted) one by one;
+    ``when`` may spare saves that cannot change it (a case saved before it has a reply)."""
+
+    def saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if when(instance):
+            changed(kind, [instance.pk])
+
+    def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        changed(kind, [instance.pk])
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"search:{kind}:saved")
+    if deletes:
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"search:{kind}:deleted")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +32,4 @@ search_kinds.register(
 )
 
 
-@receiver(post_save, sender=Entry, dispatch_uid="search.faq.saved")
-@receiver(post_delete, sender=Entry, dispatch_uid="search.faq.deleted")
-def _changed(sender: Any, instance: Entry, **kwargs: Any) -> None:
-    search_kinds.changed(KIND, [instance.pk])
+search_kinds.follow(Entry, KIND)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +34,4 @@ search_kinds.register(
 )
 
 
-@receiver(post_save, sender=Dataset, dispatch_uid="search.opendata.saved")
-@receiver(post_delete, sender=Dataset, dispatch_uid="search.opendata.deleted")
-def _changed(sender: Any, instance: Dataset, **kwargs: Any) -> None:
-    search_kinds.changed(KIND, [instance.pk])
+search_kinds.follow(Dataset, KIND)

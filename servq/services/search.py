@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +34,4 @@ search_kinds.register(
 )
 
 
-@receiver(post_save, sender=Service, dispatch_uid="search.services.saved")
-@receiver(post_delete, sender=Service, dispatch_uid="search.services.deleted")
-def _changed(sender: Any, instance: Service, **kwargs: Any) -> None:
-    search_kinds.changed(KIND, [instance.pk])
+search_kinds.follow(Service, KIND)
