@@ -52,6 +52,17 @@ def holds(grants: Iterable[Grant], role: Role, target_path: str) -> bool:
     return any(g.role == role and g.path == target_path for g in grants)
 
 
+def keeps_content_of(grants: Iterable[Grant], target_path: str) -> bool:
+    """An agency's published content (its FAQ, its open data) is kept by its coordinator, the staff
+    of its units, and the supervisors above it."""
+    grants = list(grants)
+    return (
+        holds(grants, Role.COORDINATOR, target_path)
+        or supervises(grants, target_path)
+        or any(g.role == Role.UNIT_STAFF and g.path.startswith(target_path) for g in grants)
+    )
+
+
 def holds_anywhere(grants: Iterable[Grant], *roles: Role) -> bool:
     return any(g.role in roles for g in grants)
 

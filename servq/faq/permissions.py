@@ -6,19 +6,14 @@ from typing import Any
 
 import rules as django_rules
 
-from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.rules import keeps_content_of
 from servq.agencies.selectors import grants_of
 
 
 @django_rules.predicate
 def keeps_faq(user: Any, agency: Any) -> bool:
     """The agency's coordinator and its units' staff keep its FAQ; supervisors above may too."""
-    grants = grants_of(user)
-    return agency is not None and (
-        holds(grants, Role.COORDINATOR, agency.path)
-        or supervises(grants, agency.path)
-        or any(g.role == Role.UNIT_STAFF and g.path.startswith(agency.path) for g in grants)
-    )
+    return agency is not None and keeps_content_of(grants_of(user), agency.path)
 
 
 django_rules.add_perm("faq.keep_faq", keeps_faq)

@@ -113,8 +113,9 @@ def detect_delimiter(text: str) -> str:
 
 
 def profile_csv(source: IO[bytes], name: str, *, converted: IO[bytes] | None = None) -> Profile:
-    """One pass over a CSV; with ``converted`` a second, C-speed pass writes it there as UTF-8 (for
-    a Big5 file, whose original the caller keeps). Refuses formula cells and broken encodings by line."""
+    """One pass over a CSV; with ``converted``, a Big5 file is written there as UTF-8 by a second,
+    C-speed pass (the caller keeps the original; a UTF-8 file needs no copy and gets none). Refuses
+    formula cells and broken encodings by line."""
     head = source.read(HEAD_BYTES)
     if not head.strip():
         raise NotWhatItSays(f"{name}：檔案是空的。")
@@ -127,7 +128,7 @@ def profile_csv(source: IO[bytes], name: str, *, converted: IO[bytes] | None = N
         profile = _Profiler(name, encoding, delimiter).read(text)
     finally:
         text.detach()  # the caller's stream stays open: it is stored next
-    if converted is not None:
+    if converted is not None and profile.encoding != "UTF-8":
         source.seek(0)
         decoder = codecs.getincrementaldecoder(encoding)()
         while chunk := source.read(CHUNK):

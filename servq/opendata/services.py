@@ -269,15 +269,14 @@ def _safe_name(filename: str, fmt: str) -> str:
 
 
 def _store_csv(resource: Resource, upload: IO[bytes], filename: str) -> None:
+    stored_name = _safe_name(filename, "csv")
     with tempfile.TemporaryFile() as converted:
-        head = upload.read(profiling.HEAD_BYTES)
-        big5 = profiling.detect_encoding(head, filename) == "cp950" if head.strip() else False
-        profile = profiling.profile_csv(_rewound(upload), filename, converted=converted if big5 else None)
-        if big5:
-            resource.original.save(_safe_name(filename, "csv"), File(_rewound(upload)), save=False)
-            resource.file.save(_safe_name(filename, "csv"), File(_rewound(converted)), save=False)
+        profile = profiling.profile_csv(_rewound(upload), filename, converted=converted)
+        if profile.encoding == "Big5":
+            resource.original.save(stored_name, File(_rewound(upload)), save=False)
+            resource.file.save(stored_name, File(_rewound(converted)), save=False)
         else:
-            resource.file.save(_safe_name(filename, "csv"), File(_rewound(upload)), save=False)
+            resource.file.save(stored_name, File(_rewound(upload)), save=False)
     resource.profile = profile.as_dict()
     resource.personal = [
         {

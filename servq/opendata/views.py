@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_served
+from servq.agencies.selectors import agencies_served, units_of
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.http import chosen
@@ -207,12 +207,11 @@ def _agencies(request: HttpRequest) -> list[Agency]:
 
 
 def _units(agencies: list[Agency]) -> list[Agency]:
-    paths = [a.path for a in agencies]
-    return [
-        u
-        for u in Agency.objects.filter(kind="unit").order_by("path")
-        if any(u.path.startswith(p) for p in paths)
-    ]
+    """The units under the agencies a keeper acts for, each once, in tree order."""
+    found = Agency.objects.none()
+    for agency in agencies:
+        found |= units_of(agency)
+    return list(found.order_by("path"))
 
 
 def _unit(request: HttpRequest, units: list[Agency]) -> Agency | None:

@@ -174,10 +174,9 @@ def reindex_kind(kind: str, batch: int = 2000) -> int:
     for start in range(0, len(keys), batch):
         with transaction.atomic():
             written += reindex_entries(kind, keys[start : start + batch])
-    stale = (
-        Entry.objects.filter(kind=kind).exclude(key__in=keys) if len(keys) < 50_000 else Entry.objects.none()
-    )
-    stale.delete()
+    stale = sorted(set(Entry.objects.filter(kind=kind).values_list("key", flat=True)) - set(keys))
+    for start in range(0, len(stale), batch):
+        Entry.objects.filter(kind=kind, key__in=stale[start : start + batch]).delete()
     return written
 
 

@@ -128,3 +128,12 @@ def test_rebuilding_the_index_gives_the_same_entries(world):
     Entry.objects.all().delete()
     call_command("reindex_search", stdout=io.StringIO())
     assert sorted(Entry.objects.values_list("kind", "key", "public")) == before
+
+
+def test_a_rebuild_drops_the_entries_of_documents_that_are_gone(world):
+    from servq.search.services import reindex_kind
+
+    Entry.objects.create(kind="faq.entry", key="999999", title="已刪除", text="", url="/", folded="已刪除")
+    reindex_kind("faq.entry", batch=1)
+    assert not Entry.objects.filter(kind="faq.entry", key="999999").exists()
+    assert Entry.objects.filter(kind="faq.entry").count() == 2

@@ -291,7 +291,7 @@ def parse_page(html: str, page_url: str) -> Page:
         links=links,
         ids={i for i in ids if i},
         link_issues=link_issues(tree, index.finder()),
-        not_found=_says_not_found(tree),
+        not_found=says_not_found(tree),
     )
 
 
@@ -303,12 +303,8 @@ NOT_FOUND = re.compile(
 )
 
 
-def says_not_found(html: str) -> bool:
+def says_not_found(tree: LexborHTMLParser) -> bool:
     """A 「soft 404」: the page's title or first heading says it was not found."""
-    return _says_not_found(LexborHTMLParser(html[:65536]))
-
-
-def _says_not_found(tree: LexborHTMLParser) -> bool:
     title = tree.css_first("title")
     heading = tree.css_first("h1")
     words = " ".join(node.text(strip=True) for node in (title, heading) if node is not None)
