@@ -8,4 +8,4 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures, permissions, periodic jobs and demo data this app provides.
-        from servq.inspections import demo, measures, permissions, tasks, todos  # noqa: F401
+        from servq.inspections import demo, measures, permissions, search, tasks, todos  # noqa: F401

@@ -8,4 +8,4 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures and periodic jobs this app provides.
-        from servq.reporting import demo, measures, permissions, tasks, todos  # noqa: F401
+        from servq.reporting import demo, measures, permissions, search, tasks, todos  # noqa: F401

@@ -88,3 +88,18 @@ class EntryPosting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: {self.score:.2f}"
+
+
+class Synonym(models.Model):
+    """Words the body treats as one in search (身分證 ↔ 國民身分證): a query for one also finds the
+    others. Kept by supervisors on /search/synonyms/ as one group a line."""
+
+    words = models.CharField(max_length=300)  # folded, separated by 「, 」
+    position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.words

@@ -34,16 +34,67 @@ def fold_variants(text: str) -> str:
     return fold_text(text).translate(VARIANTS)
 
 
+SYNONYM_SEPARATORS = re.compile(r"[,，、;；=＝]+")
+MAX_SYNONYM_WORDS = 10
+MAX_SYNONYM_LENGTH = 20
+MAX_VARIANTS = 4
+
+
+def synonym_group(line: str) -> list[str]:
+    """One line of the synonym list as its words, folded as queries are: 「身分證，國民身分證」."""
+    words = [fold_variants(word).strip() for word in SYNONYM_SEPARATORS.split(line)]
+    return list(dict.fromkeys(word for word in words if word))
+
+
+def synonym_problem(words: list[str]) -> str:
+    """Why a group cannot be kept, or "" (a group needs two words, each a few characters)."""
+    if len(words) < 2:
+        return "每一行至少要有兩個詞，以逗號或頓號分隔。"
+    if len(words) > MAX_SYNONYM_WORDS:
+        return f"每一行最多 {MAX_SYNONYM_WORDS} 個詞。"
+    too_long = [word for word in words if len(word) > MAX_SYNONYM_LENGTH]
+    if too_long:
+        return f"「{too_long[0][:30]}」太長（每個詞 {MAX_SYNONYM_LENGTH} 字內）。"
+    if any(not query_terms(word) for word in words):
+        return "每個詞都要有文字或數字，不能只有標點符號。"
+    return ""
+
+
+def query_variants(folded_query: str, groups: list[list[str]]) -> list[str]:
+    """The query as written, then as written with each synonym in place of the word it holds (the
+    longest word of a group that occurs in it): at most MAX_VARIANTS queries."""
+    variants = [folded_query]
+    for words in groups:
+        present = max((word for word in words if word in folded_query), key=len, default="")
+        if not present:
+            continue
+        for other in words:
+            if other != present:
+                variants.append(folded_query.replace(present, other))
+    return list(dict.fromkeys(variants))[:MAX_VARIANTS]
+
+
+def required_matches(term_count: int) -> int:
+    """How many of a query's terms a result must hold: all of one or two, two thirds of more. Chinese
+    is typed without spaces (「低收入戶文件」): the pair across two words (「戶文」) is in no document
+    that says 「低收入戶要準備哪些文件」, so requiring every pair would find nothing."""
+    return term_count if term_count <= 2 else -(-2 * term_count // 3)
+
+
 QUOTED = re.compile(r'["“「]([^"”」]+)["”」]')
 
 
-def phrases(query: str) -> list[str]:
-    """What must appear as written, folded: each quoted phrase, and each unquoted CJK run of three
-    or more characters (its bigrams alone would also match the words apart)."""
-    folded = fold_variants(query)
+def quoted_phrases(query: str) -> list[str]:
+    """What must appear as written, folded: each phrase the user put in quotes (「…」 or "…")."""
     found = [fold_variants(p).strip() for p in QUOTED.findall(query)]
-    found += [run for run in CJK_RUN.findall(QUOTED.sub(" ", folded)) if len(run) >= 3]
     return [p for p in dict.fromkeys(found) if p]
+
+
+def runs_to_prefer(query: str) -> list[str]:
+    """The unquoted Chinese runs of three or more characters: a result holding one as written ranks
+    above one that holds its pairs apart."""
+    folded = QUOTED.sub(" ", fold_variants(query))
+    return [run for run in dict.fromkeys(CJK_RUN.findall(folded)) if len(run) >= 3]
 
 
 def cjk_grams(run: str) -> list[str]:
@@ -102,3 +153,15 @@ def term_scores(fields: list[list[str]], weights: tuple[float, ...] = FIELD_WEIG
         for term, tf in Counter(terms).items():
             scores[term] = scores.get(term, 0.0) + weight * tf * (K1 + 1) / (tf + length_factor)
     return scores
+
+
+def ndcg_at(ranked: list[str], judged: dict[str, int], k: int = 10) -> float:
+    """Normalised discounted cumulative gain of the first ``k`` results against graded judgments
+    (2 = what the query is after, 1 = also useful): 1.0 when the best answers come first."""
+    from math import log2
+
+    def gain(grades: list[int]) -> float:
+        return sum((2**grade - 1) / log2(rank + 2) for rank, grade in enumerate(grades[:k]))
+
+    ideal = gain(sorted(judged.values(), reverse=True))
+    return gain([judged.get(key, 0) for key in ranked]) / ideal if ideal else 0.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,8 +16,18 @@ from django.utils.safestring import SafeString, mark_safe
 from servq.agencies.rules import reach_prefixes
 from servq.agencies.selectors import grants_of, reach_q
 from servq.plans.models import PlanStatus
-from servq.search.models import Entry, EntryPosting, SearchDocument
-from servq.search.rules import MAX_QUERY_LENGTH, fold_variants, highlight_spans, phrases, query_terms
+from servq.search.models import Entry, EntryPosting, SearchDocument, Synonym
+from servq.search.rules import (
+    MAX_QUERY_LENGTH,
+    fold_variants,
+    highlight_spans,
+    query_terms,
+    query_variants,
+    quoted_phrases,
+    required_matches,
+    runs_to_prefer,
+    synonym_group,
+)
 
 # Constant SQL (no user text in it): the query is always a bound parameter. `vector` is the stored,
 # weighted tsvector (migration 0003): item words weigh A, context words D.
@@ -110,15 +120,16 @@ def highlighted(text: str, query: str, *, limit: int = 160) -> SafeString:
 
 # --- the platform search: every kind, within the reader's reach -------------------------------------
 
-CANDIDATES = 1000  # postings of the rarest term read, best first: the bound on every query's work
+CANDIDATES = 1000  # best postings read for each seed term: the bound on every query's work
 RAREST_BOUND = 5000  # each term's postings counted up to this to find the rarest
+WHOLE_RUN_BONUS = 100.0  # a result holding 「低收入戶」 as written ranks above one holding its pairs apart
 
 
 @dataclass
 class Found:
     entries: Sequence[Entry]
-    total: int  # matches among the candidates (at most CANDIDATES: "5000+")
-    capped: bool
+    total: int  # matches among the candidates
+    capped: bool  # a seed term had more postings than were read: "found N or more"
     facets: dict[str, list[tuple[str, int]]]
 
 
@@ -136,14 +147,8 @@ def _reach(user: Any) -> Q:
     return visible
 
 
-def _rarest(terms: list[str]) -> str:
-    """The term with the fewest postings, each counted only up to the candidate bound (an index-only
-    count that stops early), so choosing costs little however common the others are."""
-
-    def bounded_count(term: str) -> int:
-        return EntryPosting.objects.filter(term=term).values("score")[:RAREST_BOUND].count()
-
-    return min(terms, key=bounded_count)
+def synonym_groups() -> list[list[str]]:
+    return [synonym_group(words) for words in Synonym.objects.values_list("words", flat=True)]
 
 
 def find(
@@ -156,64 +161,133 @@ def find(
     year: int | None = None,
     limit: int = 20,
 ) -> Found:
-    """Entries holding every term of the query (and each phrase as written), best first. The work is
-    bounded and index-driven: the rarest term's best postings are the candidates (one range scan),
-    each other term is looked up among them only (one probe query a term), and the reach, the
-    phrases, the facets and the ranking are worked out once over that set."""
+    """Entries matching the query, or a synonym's version of it, best first, within the user's reach;
+    the classified facets (主題/施政/服務, kind, year) counted over every match."""
     folded = fold_variants(query)[: MAX_QUERY_LENGTH * 2]
-    terms = [t for t in query_terms(folded) if len(t) <= 40][:12]
-    if not terms:
-        return Found([], 0, False, {"topic": [], "kind": [], "year": []})
-    rarest = _rarest(terms) if len(terms) > 1 else terms[0]
-    best_first = EntryPosting.objects.filter(term=rarest).order_by("-score")
-    rank = dict(best_first.values_list("entry_id", "score")[:CANDIDATES])
-    capped = len(rank) >= CANDIDATES
-    candidates = best_first.values("entry_id")[:CANDIDATES]  # the same set, as a subquery
-    for term in terms:
-        if term == rarest or not rank:
-            continue
-        found_also = _postings_among(term, list(rank))
-        rank = {pk: score + found_also[pk] for pk, score in rank.items() if pk in found_also}
-    rows = Entry.objects.filter(pk__in=candidates).filter(_reach(user))
-    for phrase in phrases(query):
-        rows = rows.filter(folded__contains=phrase)  # on the bounded set, in the database
-    matches = [row for row in rows.values("pk", "kind", "topic", "year", "agency_path") if row["pk"] in rank]
+    matches: dict[int, dict[str, Any]] = {}
+    capped = False
+    for variant in query_variants(folded, synonym_groups()):
+        rows, variant_capped = _entries_matching(variant, _reach(user))
+        capped |= variant_capped
+        for row in rows:
+            if row["pk"] not in matches or matches[row["pk"]]["rank"] < row["rank"]:
+                matches[row["pk"]] = row
     facets = {
-        "topic": _count(row["topic"] for row in matches),
-        "kind": _count(row["kind"] for row in matches),
-        "year": _count(str(row["year"]) for row in matches if row["year"]),
+        "topic": _count(row["topic"] for row in matches.values()),
+        "kind": _count(row["kind"] for row in matches.values()),
+        "year": _count(str(row["year"]) for row in matches.values() if row["year"]),
     }
     chosen = [
         row
-        for row in matches
+        for row in matches.values()
         if (not kind or row["kind"] == kind)
         and (not topic or row["topic"] == topic)
         and (not agency or row["agency_path"].startswith(agency))
         and (not year or row["year"] == year)
     ]
-    best = sorted(chosen, key=lambda row: (-rank[row["pk"]], row["pk"]))[:limit]
+    best = sorted(chosen, key=lambda row: (-row["rank"], row["pk"]))[:limit]
     entries = Entry.objects.in_bulk([row["pk"] for row in best])
     return Found([entries[row["pk"]] for row in best], len(chosen), capped, facets)
 
 
-# Constant SQL; the term and the candidates travel as bound parameters. Joining the candidates as a
-# relation makes PostgreSQL probe the (entry, term) index once per candidate; given them as an IN
-# list it read the term's whole posting list instead (95,000 rows for 服務: 600 ms).
+def _entries_matching(query: str, reach: Q) -> tuple[list[dict[str, Any]], bool]:
+    """Entries holding enough of the query's terms (rules.required_matches) and every quoted phrase,
+    each with its ``rank``. The work is bounded and index-driven: a result holding the required
+    number of N terms holds at least one of any N − required + 1 of them, so the best postings of
+    that many of the rarest terms are the candidates (range scans), every term is then looked up
+    among the candidates only (one probe query), and the reach, the phrases and the ranking are
+    worked out in one query over what is left."""
+    terms = [t for t in query_terms(query) if len(t) <= 40][:12]
+    if not terms:
+        return [], False
+    needed = required_matches(len(terms))
+    seeds = _rarest(terms, len(terms) - needed + 1)
+    best = _best_postings(seeds)
+    capped = any(len(ids) >= CANDIDATES for ids in best.values())
+    held = _postings_among(terms, sorted({pk for ids in best.values() for pk in ids}))
+    # BM25-style weights summed, scaled by the share of the query's terms the entry holds.
+    scores = {pk: sum(found) * len(found) / len(terms) for pk, found in held.items() if len(found) >= needed}
+    if not scores:
+        return [], capped
+    rows = Entry.objects.filter(pk__in=list(scores)).filter(reach)
+    for phrase in quoted_phrases(query):
+        rows = rows.filter(folded__contains=phrase)  # on the bounded set, in the database
+    whole = {
+        f"whole_{n}": Case(
+            When(folded__contains=run, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        for n, run in enumerate(runs_to_prefer(query)[:4])
+    }
+    found = list(rows.annotate(**whole).values("pk", "kind", "topic", "year", "agency_path", *whole))
+    for row in found:
+        row["rank"] = scores[row["pk"]] + WHOLE_RUN_BONUS * sum(row.pop(name) for name in whole)
+    return found, capped
+
+
+# Constant SQL; terms and candidates travel as bound parameters.
+RAREST = (
+    "SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM search_entryposting p WHERE p.term = t.term "
+    "LIMIT %s) AS bounded) FROM unnest(%s::text[]) AS t(term)"
+)
+BEST = (
+    "SELECT t.term, b.entry_id FROM unnest(%s::text[]) AS t(term), LATERAL (SELECT p.entry_id FROM "
+    "search_entryposting p WHERE p.term = t.term ORDER BY p.score DESC LIMIT %s) AS b"
+)
+# Joining the candidates as a relation makes PostgreSQL probe the (entry, term) index once per
+# candidate; given them as an IN list it read a common term's whole posting list instead (95,000 rows
+# for 服務: 600 ms).
 PROBE = (
     "SELECT p.entry_id, p.score FROM unnest(%s::integer[]) AS c(id) "
-    "JOIN search_entryposting p ON p.entry_id = c.id AND p.term = %s"
+    "JOIN search_entryposting p ON p.entry_id = c.id AND p.term = ANY(%s::text[])"
 )
 
 
-def _postings_among(term: str, entry_ids: list[int]) -> dict[int, float]:
-    """The term's weight in each of these entries that holds it."""
+def _rarest(terms: list[str], how_many: int) -> list[str]:
+    """The terms with the fewest postings, each counted only up to RAREST_BOUND (an index-only count
+    that stops early), so choosing costs little however common the others are."""
+    if len(terms) <= how_many:
+        return terms
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(PROBE, [entry_ids, term])
-            return dict(cursor.fetchall())
-    return dict(
-        EntryPosting.objects.filter(term=term, entry_id__in=entry_ids).values_list("entry_id", "score")
-    )
+            cursor.execute(RAREST, [RAREST_BOUND, terms])
+            counts = dict(cursor.fetchall())
+    else:
+        postings = EntryPosting.objects.values("score")
+        counts = {term: postings.filter(term=term)[:RAREST_BOUND].count() for term in terms}
+    return sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:how_many]
+
+
+def _best_postings(terms: list[str]) -> dict[str, list[int]]:
+    """Each term's CANDIDATES best entries, read best first off the (term, -score) index."""
+    best: dict[str, list[int]] = {term: [] for term in terms}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(BEST, [terms, CANDIDATES])
+            for term, pk in cursor.fetchall():
+                best[term].append(pk)
+        return best
+    for term in terms:
+        ranked = EntryPosting.objects.filter(term=term).order_by("-score")
+        best[term] = list(ranked.values_list("entry_id", flat=True)[:CANDIDATES])
+    return best
+
+
+def _postings_among(terms: list[str], entry_ids: list[int]) -> dict[int, list[float]]:
+    """The weights of the terms each of these entries holds."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(PROBE, [entry_ids, terms])
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            EntryPosting.objects.filter(term__in=terms, entry_id__in=entry_ids).values_list(
+                "entry_id", "score"
+            )
+        )
+    held: dict[int, list[float]] = {}
+    for pk, score in rows:
+        held.setdefault(pk, []).append(score)
+    return held
 
 
 def _count(values: Iterable[str]) -> list[tuple[str, int]]:

@@ -6,11 +6,16 @@ from collections.abc import Iterable
 
 from django.db import connection, models, transaction
 
-from servq.core import changes, search_kinds
+from servq.agencies.rules import Role
+from servq.agencies.selectors import roles_of
+from servq.core import audit, changes, search_kinds
+from servq.core.actors import Actor
+from servq.core.errors import ServiceError
+from servq.core.validators import MARKUP
 from servq.plans.models import Plan, PlanItem, PlanStatus
 from servq.plans.selectors import framework_paths
-from servq.search.models import Entry, EntryPosting, SearchDocument, SearchPosting
-from servq.search.rules import fold_variants, index_terms, term_scores
+from servq.search.models import Entry, EntryPosting, SearchDocument, SearchPosting, Synonym
+from servq.search.rules import fold_variants, index_terms, synonym_group, synonym_problem, term_scores
 
 
 def _document(item: PlanItem, plan: Plan, path: list[str]) -> tuple[SearchDocument, dict[str, float]]:
@@ -131,10 +136,11 @@ def reindex_entries(kind: str, keys: list[str]) -> int:
     Entry.objects.filter(kind=kind, key__in=keys).delete()
     if registered is None or not keys:
         return 0
-    return _write_entries(kind, registered.classification, registered.read(keys))
+    return write_entries(kind, registered.classification, registered.read(keys))
 
 
-def _write_entries(kind: str, topic: str, documents: list[search_kinds.Document]) -> int:
+def write_entries(kind: str, topic: str, documents: list[search_kinds.Document]) -> int:
+    """These documents' entries and postings, written (the caller removed any older ones)."""
     built = []
     for document in documents:
         title, text = document.title[:300], document.text[:ENTRY_TEXT_LIMIT]
@@ -182,3 +188,46 @@ def reindex_kind(kind: str, batch: int = 2000) -> int:
 
 def reindex_every_kind() -> int:
     return sum(reindex_kind(kind) for kind in search_kinds.kinds())
+
+
+# --- synonyms the body keeps ---------------------------------------------------------------------
+
+MAX_SYNONYM_LINES = 500
+
+
+class SynonymError(ServiceError):
+    pass
+
+
+@transaction.atomic
+def save_synonyms(*, by: Actor, text: str) -> list[Synonym]:
+    """Replace the synonym list with ``text``, one group a line (「身分證，國民身分證」). All or
+    nothing: a line that cannot be kept refuses the whole list, naming the line."""
+    SynonymError.require(
+        getattr(by, "is_superuser", False) or Role.SUPERVISOR in roles_of(by),
+        "只有督導機關人員可以維護同義詞。",
+    )
+    lines = [line.strip() for line in text.splitlines()]
+    SynonymError.require(len(lines) <= MAX_SYNONYM_LINES, f"同義詞最多 {MAX_SYNONYM_LINES} 行。", "text")
+    groups: list[list[str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line:
+            continue
+        SynonymError.require(not MARKUP.search(line), f"第 {number} 行：請輸入純文字。", "text")
+        words = synonym_group(line)
+        problem = synonym_problem(words)
+        SynonymError.require(not problem, f"第 {number} 行：{problem}", "text")
+        groups.append(words)
+    before = list(Synonym.objects.values_list("words", flat=True))
+    Synonym.objects.all().delete()
+    kept = Synonym.objects.bulk_create(
+        [Synonym(words=", ".join(words), position=n) for n, words in enumerate(groups)]
+    )
+    audit.record(
+        by=by,
+        action="search.synonyms",
+        obj=audit.Subject("search.synonym", "", "同義詞"),
+        before={"groups": before},
+        after={"groups": [s.words for s in kept]},
+    )
+    return kept

@@ -6,4 +6,5 @@ app_name = "search"
 urlpatterns = [
     path("", views.search, name="search"),
     path("all/", views.everything, name="everything"),
+    path("synonyms/", views.synonyms, name="synonyms"),
 ]

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role
+from servq.agencies.selectors import roles_of
 from servq.core import search_kinds
+from servq.core.errors import ServiceError
 from servq.core.rules import to_roc_year, year_from_either
 from servq.plans.models import Program
-from servq.search import selectors
+from servq.search import selectors, services
 from servq.search.rules import MAX_QUERY_LENGTH, fold_text
 
 PAGE_SIZE = 20
@@ -86,5 +91,30 @@ def everything(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "search/everything.html",
-        {"query": query, "error": error, "found": found, "chosen": chosen, "facets": facets},
+        {
+            "query": query,
+            "error": error,
+            "found": found,
+            "chosen": chosen,
+            "facets": facets,
+            "keeps_synonyms": Role.SUPERVISOR in roles_of(request.user),
+        },
+    )
+
+
+@access(roles=(Role.SUPERVISOR,))
+def synonyms(request: HttpRequest) -> HttpResponse:
+    """The body's synonym list: one group a line; a refused list is shown again as typed."""
+    error = ""
+    text = "\n".join(", ".join(group) for group in selectors.synonym_groups())
+    if request.method == "POST":
+        text = request.POST.get("text", "")[:20000]
+        try:
+            services.save_synonyms(by=request.user, text=text)
+            messages.success(request, gettext("已儲存同義詞。"))
+            return redirect("search:synonyms")
+        except ServiceError as refused:
+            error = refused.message
+    return render(
+        request, "search/synonyms.html", {"text": text, "error": error}, status=400 if error else 200
     )

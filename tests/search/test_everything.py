@@ -137,3 +137,42 @@ def test_a_rebuild_drops_the_entries_of_documents_that_are_gone(world):
     reindex_kind("faq.entry", batch=1)
     assert not Entry.objects.filter(kind="faq.entry", key="999999").exists()
     assert Entry.objects.filter(kind="faq.entry").count() == 2
+
+
+def test_self_evaluations_year_end_reports_and_inspection_results_are_kinds(agency_tree, user_with_role):
+    from django.utils import timezone
+
+    from servq.inspections.models import Finding, Visit
+    from servq.reporting.models import SelfEvaluation, YearEndReport
+    from tests.factories import PlanFactory, open_cycle
+
+    supervisor = user_with_role(agency_tree["root"], "supervisor", username="root-s")
+    cycle = open_cycle(agency_tree, supervisor, year=2026)
+    plan = PlanFactory(agency=agency_tree["mof"], cycle=cycle, title="財政部服務躍升計畫")
+    draft = SelfEvaluation.objects.create(plan=plan, year=2026, half=1, summary="櫃台動線改善草稿")
+    assert not selectors.find(None, "櫃台動線").entries  # not submitted: not indexed
+    draft.overall, draft.submitted_at = "good", timezone.now()
+    draft.save()
+    assert titles(selectors.find(None, "櫃台動線")) == {"財政部 115年上半年自行考核：財政部服務躍升計畫"}
+
+    report = YearEndReport.objects.create(cycle=cycle, agency=agency_tree["mof"], summary="全年夜間櫃台服務")
+    assert not selectors.find(supervisor, "夜間櫃台").entries  # not compiled yet
+    report.compiled_at = timezone.now()
+    report.save()
+    assert not selectors.find(None, "夜間櫃台").entries  # staff only
+    mof_staff = user_with_role(agency_tree["mof"], "coordinator", username="mof-c2")
+    assert [e.kind for e in selectors.find(mof_staff, "夜間櫃台").entries] == ["reporting.year_end"]
+    outsider = user_with_role(agency_tree["moea"], "coordinator", username="moea-c")
+    assert not selectors.find(outsider, "夜間櫃台").entries
+
+    visit = Visit.objects.create(body=agency_tree["root"], kind="spot", theme="電話禮貌測試", on="2026-05-01")
+    visit.agencies.add(agency_tree["mof"])
+    Finding.objects.create(
+        body=agency_tree["root"], agency=agency_tree["mof"], visit=visit, text="轉接超過兩次"
+    )
+    assert not selectors.find(None, "轉接").entries  # not published
+    visit.state = "published"
+    visit.save()
+    found = selectors.find(None, "轉接")
+    assert [e.kind for e in found.entries] == ["inspections.visit"]
+    assert dict(found.facets["topic"]) == {"施政": 1}
