@@ -65,7 +65,15 @@ class Entry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="search_entry_once")]
-        indexes = [models.Index(fields=["agency_path"], name="search_entry_agency")]
+        indexes = [
+            models.Index(fields=["agency_path"], name="search_entry_agency"),
+            # Covering: the reach and the facets of a query's candidates are read off the index alone.
+            models.Index(
+                fields=["id"],
+                name="search_entry_facets",
+                include=["public", "agency_path", "kind", "topic", "year"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -120,8 +120,8 @@ def highlighted(text: str, query: str, *, limit: int = 160) -> SafeString:
 
 # --- the platform search: every kind, within the reader's reach -------------------------------------
 
-CANDIDATES = 1000  # best postings read for each seed term: the bound on every query's work
-RAREST_BOUND = 5000  # each term's postings counted up to this to find the rarest
+CANDIDATES = 300  # best postings read for each seed term: the bound on every query's work
+RAREST_BOUND = 2000  # each term's postings counted up to this to find the rarest
 WHOLE_RUN_BONUS = 100.0  # a result holding 「低收入戶」 as written ranks above one holding its pairs apart
 
 
@@ -194,100 +194,120 @@ def _entries_matching(query: str, reach: Q) -> tuple[list[dict[str, Any]], bool]
     """Entries holding enough of the query's terms (rules.required_matches) and every quoted phrase,
     each with its ``rank``. The work is bounded and index-driven: a result holding the required
     number of N terms holds at least one of any N − required + 1 of them, so the best postings of
-    that many of the rarest terms are the candidates (range scans), every term is then looked up
-    among the candidates only (one probe query), and the reach, the phrases and the ranking are
-    worked out in one query over what is left."""
+    that many of the rarest terms are the candidates (one query of range scans); the other terms are
+    looked up among those candidates only (one probe query); phrases are checked against the text
+    only for candidates holding all their pairs."""
     terms = [t for t in query_terms(query) if len(t) <= 40][:12]
     if not terms:
         return [], False
     needed = required_matches(len(terms))
-    seeds = _rarest(terms, len(terms) - needed + 1)
-    best = _best_postings(seeds)
-    capped = any(len(ids) >= CANDIDATES for ids in best.values())
-    held = _postings_among(terms, sorted({pk for ids in best.values() for pk in ids}))
+    seeds = len(terms) - needed + 1
+    per_seed = CANDIDATES // seeds
+    best = _best_of_rarest(terms, seeds, per_seed)
+    capped = any(len(postings) >= per_seed for postings in best.values())
+    held: dict[int, dict[str, float]] = {}
+    for term, postings in best.items():
+        for pk, score in postings.items():
+            held.setdefault(pk, {})[term] = score
+    # A seed's list is complete unless it was cut at per_seed: then it may miss candidates another
+    # seed brought, and is asked about them with the other terms.
+    to_ask = [t for t in terms if t not in best or (len(best[t]) >= per_seed and len(best) > 1)]
+    if to_ask and held:
+        for pk, term, score in _postings_among(to_ask, list(held)):
+            held[pk].setdefault(term, score)
     # BM25-style weights summed, scaled by the share of the query's terms the entry holds.
-    scores = {pk: sum(found) * len(found) / len(terms) for pk, found in held.items() if len(found) >= needed}
+    scores = {pk: sum(f.values()) * len(f) / len(terms) for pk, f in held.items() if len(f) >= needed}
+    for phrase in quoted_phrases(query):
+        written = _holding_as_written(phrase, held)
+        scores = {pk: score for pk, score in scores.items() if pk in written}
+    for run in runs_to_prefer(query)[:4]:
+        for pk in _holding_as_written(run, held):
+            if pk in scores:
+                scores[pk] += WHOLE_RUN_BONUS
     if not scores:
         return [], capped
-    rows = Entry.objects.filter(pk__in=list(scores)).filter(reach)
-    for phrase in quoted_phrases(query):
-        rows = rows.filter(folded__contains=phrase)  # on the bounded set, in the database
-    whole = {
-        f"whole_{n}": Case(
-            When(folded__contains=run, then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-        for n, run in enumerate(runs_to_prefer(query)[:4])
-    }
-    found = list(rows.annotate(**whole).values("pk", "kind", "topic", "year", "agency_path", *whole))
-    for row in found:
-        row["rank"] = scores[row["pk"]] + WHOLE_RUN_BONUS * sum(row.pop(name) for name in whole)
-    return found, capped
+    rows = list(
+        Entry.objects.filter(_among(list(scores)), reach).values("pk", "kind", "topic", "year", "agency_path")
+    )
+    for row in rows:
+        row["rank"] = scores[row["pk"]]
+    return rows, capped
 
 
-# Constant SQL; terms and candidates travel as bound parameters.
-RAREST = (
-    "SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM search_entryposting p WHERE p.term = t.term "
-    "LIMIT %s) AS bounded) FROM unnest(%s::text[]) AS t(term)"
+def _holding_as_written(phrase: str, held: dict[int, dict[str, float]]) -> set[int]:
+    """The candidates whose text holds the phrase as written: asked of the database only for those
+    holding every pair of it."""
+    parts = set(query_terms(phrase))
+    holders = [pk for pk, found in held.items() if parts <= found.keys()]
+    if not holders:
+        return set()
+    return set(Entry.objects.filter(_among(holders), folded__contains=phrase).values_list("pk", flat=True))
+
+
+def _among(entry_ids: list[int]) -> Q:
+    """Entries among these ids. On PostgreSQL the ids travel as one array: a thousand placeholders
+    cost more to build and bind than the query takes to run."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [entry_ids]))
+    return Q(pk__in=entry_ids)
+
+
+# Constant SQL; terms and candidates travel as bound parameters. The seeds are the terms with the
+# fewest postings, each counted only up to RAREST_BOUND (an index-only count that stops early);
+# each seed's best postings are read off the (term, -score) index; a seed with none still answers
+# (its entry NULL), so its list is known to be complete and empty.
+BEST_OF_RAREST = """
+WITH counted AS (
+    SELECT t.term, t.position, (
+        SELECT count(*) FROM (SELECT 1 FROM search_entryposting p WHERE p.term = t.term LIMIT %s) AS b
+    ) AS postings
+    FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, position)
+), seeds AS (
+    SELECT term FROM counted ORDER BY postings, position LIMIT %s
 )
-BEST = (
-    "SELECT t.term, b.entry_id FROM unnest(%s::text[]) AS t(term), LATERAL (SELECT p.entry_id FROM "
-    "search_entryposting p WHERE p.term = t.term ORDER BY p.score DESC LIMIT %s) AS b"
-)
+SELECT s.term, b.entry_id, b.score FROM seeds s LEFT JOIN LATERAL (
+    SELECT p.entry_id, p.score FROM search_entryposting p WHERE p.term = s.term ORDER BY p.score DESC LIMIT %s
+) AS b ON true
+"""
 # Joining the candidates as a relation makes PostgreSQL probe the (entry, term) index once per
 # candidate; given them as an IN list it read a common term's whole posting list instead (95,000 rows
 # for 服務: 600 ms).
 PROBE = (
-    "SELECT p.entry_id, p.score FROM unnest(%s::integer[]) AS c(id) "
+    "SELECT p.entry_id, p.term, p.score FROM unnest(%s::integer[]) AS c(id) "
     "JOIN search_entryposting p ON p.entry_id = c.id AND p.term = ANY(%s::text[])"
 )
 
 
-def _rarest(terms: list[str], how_many: int) -> list[str]:
-    """The terms with the fewest postings, each counted only up to RAREST_BOUND (an index-only count
-    that stops early), so choosing costs little however common the others are."""
-    if len(terms) <= how_many:
-        return terms
+def _best_of_rarest(terms: list[str], seeds: int, how_many: int) -> dict[str, dict[int, float]]:
+    """The ``seeds`` rarest terms, each with its best ``how_many`` entries and their weights."""
+    best: dict[str, dict[int, float]] = {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(RAREST, [RAREST_BOUND, terms])
-            counts = dict(cursor.fetchall())
-    else:
-        postings = EntryPosting.objects.values("score")
-        counts = {term: postings.filter(term=term)[:RAREST_BOUND].count() for term in terms}
-    return sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:how_many]
-
-
-def _best_postings(terms: list[str]) -> dict[str, list[int]]:
-    """Each term's CANDIDATES best entries, read best first off the (term, -score) index."""
-    best: dict[str, list[int]] = {term: [] for term in terms}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(BEST, [terms, CANDIDATES])
-            for term, pk in cursor.fetchall():
-                best[term].append(pk)
+            cursor.execute(BEST_OF_RAREST, [RAREST_BOUND, terms, seeds, how_many])
+            for term, pk, score in cursor.fetchall():
+                postings = best.setdefault(term, {})
+                if pk is not None:
+                    postings[pk] = score
         return best
-    for term in terms:
+    postings = EntryPosting.objects.values("score")
+    counts = {term: postings.filter(term=term)[:RAREST_BOUND].count() for term in terms}
+    for term in sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:seeds]:
         ranked = EntryPosting.objects.filter(term=term).order_by("-score")
-        best[term] = list(ranked.values_list("entry_id", flat=True)[:CANDIDATES])
+        best[term] = dict(ranked.values_list("entry_id", "score")[:how_many])
     return best
 
 
-def _postings_among(terms: list[str], entry_ids: list[int]) -> dict[int, list[float]]:
-    """The weights of the terms each of these entries holds."""
+def _postings_among(terms: list[str], entry_ids: list[int]) -> list[tuple[int, str, float]]:
+    """Which of these terms each of these entries holds, and with what weight."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(PROBE, [entry_ids, terms])
-            rows = cursor.fetchall()
-    else:
-        rows = list(
-            EntryPosting.objects.filter(term__in=terms, entry_id__in=entry_ids).values_list(
-                "entry_id", "score"
-            )
+            return cursor.fetchall()
+    return list(
+        EntryPosting.objects.filter(term__in=terms, entry_id__in=entry_ids).values_list(
+            "entry_id", "term", "score"
         )
-    held: dict[int, list[float]] = {}
-    for pk, score in rows:
-        held.setdefault(pk, []).append(score)
-    return held
+    )
 
 
 def _count(values: Iterable[str]) -> list[tuple[str, int]]:
