@@ -226,9 +226,10 @@ def _entries_matching(query: str, reach: Q) -> tuple[list[dict[str, Any]], bool]
                 scores[pk] += WHOLE_RUN_BONUS
     if not scores:
         return [], capped
-    rows = list(
-        Entry.objects.filter(_among(list(scores)), reach).values("pk", "kind", "topic", "year", "agency_path")
-    )
+    visible = Entry.objects.filter(_among(list(scores)), reach)
+    rows: list[dict[str, Any]] = [
+        dict(row) for row in visible.values("pk", "kind", "topic", "year", "agency_path")
+    ]
     for row in rows:
         row["rank"] = scores[row["pk"]]
     return rows, capped
@@ -289,8 +290,8 @@ def _best_of_rarest(terms: list[str], seeds: int, how_many: int) -> dict[str, di
                 if pk is not None:
                     postings[pk] = score
         return best
-    postings = EntryPosting.objects.values("score")
-    counts = {term: postings.filter(term=term)[:RAREST_BOUND].count() for term in terms}
+    scores = EntryPosting.objects.values("score")
+    counts = {term: scores.filter(term=term)[:RAREST_BOUND].count() for term in terms}
     for term in sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:seeds]:
         ranked = EntryPosting.objects.filter(term=term).order_by("-score")
         best[term] = dict(ranked.values_list("entry_id", "score")[:how_many])
