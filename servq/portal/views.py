@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,8 +11,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
+from django_ratelimit.core import get_usage
 
 from servq.agencies import selectors
 from servq.agencies.access import access
@@ -68,7 +71,53 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
     )
 
 
-login = access(public=True)(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+# Failed sign-ins allowed before the form stops trying: per account (guessing one password) and per
+# address (trying many accounts; generous, as a whole office may share one address).
+FAILED_LOGINS_PER_ACCOUNT = "10/15m"
+FAILED_LOGINS_PER_ADDRESS = "100/h"
+
+
+def _login_limited(request: HttpRequest, *, count: bool) -> bool:
+    """Whether sign-ins from this request are stopped (the failures so far reached a limit);
+    ``count`` records one more failure."""
+    keys = (
+        (
+            "login.account",
+            lambda group, request: request.POST.get("username", "").strip().lower()[:150],
+            FAILED_LOGINS_PER_ACCOUNT,
+        ),
+        ("login.address", "ip", FAILED_LOGINS_PER_ADDRESS),
+    )
+    stopped = False
+    for group, key, rate in keys:
+        usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=count)
+        stopped |= usage is not None and usage["count"] >= usage["limit"]
+    return stopped
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, stopped for a while after repeated failures (a password is never guessed by
+    trying): the page says so, and even the right password waits."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _login_limited(request, count=False):
+            # Not bound: the password is not checked (or hashed) while sign-ins are stopped.
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")[:150]}
+            )
+            form.cleaned_data = {}  # add_error expects a cleaned form
+            form.add_error(None, gettext("登入失敗次數過多，請 15 分鐘後再試，或洽系統管理者。"))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        _login_limited(self.request, count=True)
+        return super().form_invalid(form)
+
+
+login = access(public=True)(LoginView.as_view())
 logout = access(public=True)(auth_views.LogoutView.as_view())
 choose_language = access(public=True)(set_language)
 
