@@ -52,14 +52,19 @@ def holds(grants: Iterable[Grant], role: Role, target_path: str) -> bool:
     return any(g.role == role and g.path == target_path for g in grants)
 
 
+def coordinates_or_supervises(grants: Iterable[Grant], target_path: str) -> bool:
+    """The agency's coordinator, or a supervisor at or above it: who runs most of an agency's own
+    work (its sites, catalogue, surveys, award entries, dataset approvals, participation)."""
+    grants = list(grants)
+    return holds(grants, Role.COORDINATOR, target_path) or supervises(grants, target_path)
+
+
 def keeps_content_of(grants: Iterable[Grant], target_path: str) -> bool:
     """An agency's published content (its FAQ, its open data) is kept by its coordinator, the staff
     of its units, and the supervisors above it."""
     grants = list(grants)
-    return (
-        holds(grants, Role.COORDINATOR, target_path)
-        or supervises(grants, target_path)
-        or any(g.role == Role.UNIT_STAFF and g.path.startswith(target_path) for g in grants)
+    return coordinates_or_supervises(grants, target_path) or any(
+        g.role == Role.UNIT_STAFF and g.path.startswith(target_path) for g in grants
     )
 
 

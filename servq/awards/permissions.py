@@ -6,7 +6,7 @@ from typing import Any
 
 import rules as django_rules
 
-from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.rules import coordinates_or_supervises, supervises
 from servq.agencies.selectors import grants_of
 
 
@@ -19,10 +19,7 @@ def organizes(user: Any, body: Any) -> bool:
 @django_rules.predicate
 def enters(user: Any, agency: Any) -> bool:
     """The agency's coordinator answers the survey and enters (supervisors above may, for it)."""
-    grants = grants_of(user)
-    return agency is not None and (
-        holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path)
-    )
+    return agency is not None and coordinates_or_supervises(grants_of(user), agency.path)
 
 
 django_rules.add_perm("awards.organize", organizes)

@@ -6,7 +6,7 @@ from typing import Any
 
 import rules as django_rules
 
-from servq.agencies.rules import Role, holds, keeps_content_of, supervises
+from servq.agencies.rules import coordinates_or_supervises, keeps_content_of
 from servq.agencies.selectors import grants_of
 
 
@@ -19,10 +19,7 @@ def keeps_datasets(user: Any, agency: Any) -> bool:
 @django_rules.predicate
 def approves_datasets(user: Any, agency: Any) -> bool:
     """Approval before publication is the agency's coordinator's, or a supervisor's above it."""
-    grants = grants_of(user)
-    return agency is not None and (
-        holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path)
-    )
+    return agency is not None and coordinates_or_supervises(grants_of(user), agency.path)
 
 
 django_rules.add_perm("opendata.keep_datasets", keeps_datasets)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from servq.agencies.rules import Grant, Role, holds, holds_anywhere, supervises
+from servq.agencies.rules import Grant, Role, coordinates_or_supervises, holds_anywhere
 from servq.cases import rules as case_rules
 from servq.core.rules import digits_for_chinese_numbers, normalize
 
@@ -213,7 +213,7 @@ def share(part: int, whole: int) -> Decimal | None:
 
 def may_manage_catalogue(grants: Sequence[Grant], agency_path: str) -> bool:
     """An agency's coordinator keeps its catalogue; supervisors at or above it may too."""
-    return holds(grants, Role.COORDINATOR, agency_path) or supervises(grants, agency_path)
+    return coordinates_or_supervises(grants, agency_path)
 
 
 def may_take_applications(grants: Sequence[Grant], counter_path: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import unquote, urlsplit
 
-from servq.agencies.rules import Grant, Role, holds, supervises
+from servq.agencies.rules import Grant, coordinates_or_supervises
 from servq.core.rules import explained, year_from_either
 
 WEEKLY, MONTHLY = "weekly", "monthly"
@@ -206,7 +206,7 @@ def wcag_level(tags: Iterable[str]) -> str | None:
 
 def may_manage_sites(grants: Sequence[Grant], agency_path: str) -> bool:
     """Coordinators of the agency, and supervisors at or above it, register and change its sites."""
-    return holds(grants, Role.COORDINATOR, agency_path) or supervises(grants, agency_path)
+    return coordinates_or_supervises(grants, agency_path)
 
 
 # --- the checker's words, in the coordinator's --------------------------------------------------

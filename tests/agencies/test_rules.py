@@ -26,3 +26,15 @@ def test_a_path_and_its_ancestors_root_first():
 
     assert path_and_ancestors("/ey/mof/ntbt/") == ["/ey/", "/ey/mof/", "/ey/mof/ntbt/"]
     assert path_and_ancestors("/ey/") == ["/ey/"]
+
+
+def test_the_coordinator_here_or_a_supervisor_above_runs_an_agency():
+    from servq.agencies.rules import Grant, Role, coordinates_or_supervises
+
+    ministry, unit, sibling = "/ey/mof/", "/ey/mof/sec/", "/ey/moea/"
+    assert coordinates_or_supervises([Grant(ministry, Role.COORDINATOR)], ministry)
+    assert coordinates_or_supervises([Grant("/ey/", Role.SUPERVISOR)], ministry)
+    assert not coordinates_or_supervises([Grant("/ey/", Role.COORDINATOR)], ministry)  # not above
+    assert not coordinates_or_supervises([Grant(sibling, Role.COORDINATOR)], ministry)
+    assert not coordinates_or_supervises([Grant(unit, Role.UNIT_STAFF)], ministry)
+    assert not coordinates_or_supervises([Grant(unit, Role.SUPERVISOR)], ministry)  # below

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from servq.agencies.models import Agency
-from servq.agencies.rules import Role, holds, supervises
+from servq.agencies.rules import coordinates_or_supervises
 from servq.agencies.selectors import grants_of
 from servq.core import audit, changes
 from servq.core.actors import Actor
@@ -91,7 +91,7 @@ def choose_category(*, by: Actor, cycle: PlanCycle, agency: Agency, category: st
     PlanError.require(category in ServiceCategory.values, f"沒有「{category[:20]}」這個類別。", "category")
     grants = grants_of(by) if by is not None else []
     PlanError.require(
-        by is None or holds(grants, Role.COORDINATOR, agency.path) or supervises(grants, agency.path),
+        by is None or coordinates_or_supervises(grants, agency.path),
         "只有該機關的聯絡人或上級研考人員可以設定參與類別。",
     )
     chosen, created = ParticipantCategory.objects.get_or_create(
