@@ -36,6 +36,12 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
         ),
         "第 {1}–{2} 行的 {0} 則作法出現在項目之前，已歸入「{3}」，請檢查",
     ),
+    (
+        re.compile(
+            r"the line was read as cells separated by runs of spaces; later line numbers count those cells"
+        ),
+        "整行以連續空白分隔為儲存格讀取；其後的行號以分出的儲存格計算",
+    ),
     (re.compile(r"text before any item: 「(.+)」"), "第一個項目之前的文字：「{0}」"),
     (re.compile(r"text outside any item: 「(.+)」"), "不屬於任何項目的文字：「{0}」"),
     (

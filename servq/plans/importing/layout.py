@@ -171,11 +171,34 @@ def box_tables_to_rows(lines: list[Line]) -> list[Line]:
     return out
 
 
+SPACE_RUN = re.compile(r"(?: {2,}|\u3000+)")
+RUNS_IN_A_FLATTENED_LINE = 8  # a sentence has a double space now and then; a flattened table has many
+
+
+def split_flattened_lines(lines: list[Line]) -> tuple[list[Line], list[int]]:
+    """A document saved as one line (a copied web page, a text layer without line breaks) keeps its
+    cells apart by runs of spaces: such a long line becomes one line a cell (the layout seed 000
+    uses). The importer orders by line number, so the cells are numbered on from the line's own
+    number (later lines move down with them, and the warning says so). Returns the lines and the
+    file's numbers of the lines split."""
+    out: list[Line] = []
+    split: list[int] = []
+    for line in lines:
+        if len(line.text) >= 100 and len(SPACE_RUN.findall(line.text)) >= RUNS_IN_A_FLATTENED_LINE:
+            split.append(line.number)
+            out += [Line(0, cell.strip()) for cell in SPACE_RUN.split(line.text) if cell.strip()]
+        else:
+            out.append(Line(0, line.text))
+    if not split:
+        return lines, []
+    return [Line(n, line.text) for n, line in enumerate(out, start=1)], split
+
+
 def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
     # Trailing tabs are empty cells (seed 000 writes one cell a line), so only spaces are stripped.
-    lines = box_tables_to_rows(
-        without_page_noise([Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)])
-    )
+    read = [Line(n, text.rstrip("\r\n \u3000")) for n, text in enumerate(raw_lines, start=1)]
+    read, flattened = split_flattened_lines(read)
+    lines = box_tables_to_rows(without_page_noise(read))
     title_line = next((line for line in lines if line.text.strip()), None)
     if title_line is None:
         raise PlanFileError(f"{name}: no text in the file")
@@ -194,6 +217,13 @@ def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
         last_year=0,
         revisions=revisions,
     )
+    plan.warnings += [
+        ParseWarning(
+            number,
+            "the line was read as cells separated by runs of spaces; later line numbers count those cells",
+        )
+        for number in flattened
+    ]
     fill_sections(plan, sections)
     plan.first_year, plan.last_year = plan_years(title, sections, revisions, name, preamble)
     if not plan.first_year:

@@ -265,3 +265,34 @@ def test_an_outline_plan_that_says_its_units_and_deadlines_in_prose(tmp_path):
         (["民政課", "秘書室"], "115年12月"),
         ([], ""),
     ]
+
+
+def test_a_whole_document_on_one_line_is_read_by_its_runs_of_spaces(tmp_path):
+    """Copied from a web page or a PDF's text layer without line breaks: cells apart by runs of
+    spaces (ASCII or full-width). The framework and the units land where the table put them."""
+    from servq.plans.importing.explain import explain
+
+    cells = [
+        "臺中市某局115年提升服務品質實施計畫",
+        "壹、計畫依據：依據本府函頒計畫辦理。",
+        "貳、計畫內容：",
+        *("實施要項", "執行策略", "執行方法", "承辦單位"),
+        *("一、提升服務品質", "(一)訂定年度計畫", "訂定執行計畫並落實。", "秘書室"),
+        *("二、優化服務場所", "(一)改善洽公環境", "辦理洽公環境檢查。", "總務科"),
+    ]
+    text = "  ".join(cells[:6]) + "\u3000\u3000" + "    ".join(cells[6:]) + "\n"
+    plan = parse(tmp_path, "one-line.txt", text)
+    assert plan.first_year == 2026
+    assert [(item.path, item.text, item.units) for item in plan.items] == [
+        (["一、提升服務品質"], "(一)訂定年度計畫", ["秘書室"]),
+        (["二、優化服務場所"], "(一)改善洽公環境", ["總務科"]),
+    ]
+    assert [explain(w.message) for w in plan.warnings if w.line == 1] == [
+        "整行以連續空白分隔為儲存格讀取；其後的行號以分出的儲存格計算"
+    ]
+
+
+def test_a_sentence_with_a_few_double_spaces_stays_one_line(tmp_path):
+    prose = "本局為提升服務品質  特訂定本計畫  以落實便民服務" * 3
+    plan = parse(tmp_path, "plan.txt", f"某局115年度提升服務品質執行計畫\n{prose}\n\n壹、計畫內容\n\n{TABLE}")
+    assert len(plan.items) == 1 and not any("runs of spaces" in w.message for w in plan.warnings)
