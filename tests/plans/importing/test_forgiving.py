@@ -296,3 +296,16 @@ def test_a_sentence_with_a_few_double_spaces_stays_one_line(tmp_path):
     prose = "本局為提升服務品質  特訂定本計畫  以落實便民服務" * 3
     plan = parse(tmp_path, "plan.txt", f"某局115年度提升服務品質執行計畫\n{prose}\n\n壹、計畫內容\n\n{TABLE}")
     assert len(plan.items) == 1 and not any("runs of spaces" in w.message for w in plan.warnings)
+
+
+def test_an_agency_profile_and_a_duties_table_before_the_items_are_not_items(tmp_path):
+    text = (
+        "某區公所115年度提升服務品質執行計畫\n\n壹、機關簡介\n本所轄區人口約12萬人，設有民政課、社會課等單位。\n\n"
+        "貳、業務職掌\n單位\t業務職掌\n民政課\t戶政、兵役、宗教禮俗。\n社會課\t社會救助、福利服務。\n\n"
+        f"參、計畫內容\n{TABLE}二、服務友善\t(一)設置無障礙設施。\t115年6月\t社會課\n"
+    )
+    plan = parse(tmp_path, "plan.txt", text)
+    assert [(item.path, item.units) for item in plan.items] == [
+        (["一、服務一致"], ["秘書室"]),
+        (["二、服務友善"], ["社會課"]),
+    ]
