@@ -8,4 +8,4 @@ class WebcheckConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures and periodic jobs this app provides.
-        from servq.webcheck import demo, measures, permissions, tasks, todos  # noqa: F401
+        from servq.webcheck import demo, fetching, measures, permissions, tasks, todos  # noqa: F401

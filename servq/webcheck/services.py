@@ -312,12 +312,12 @@ def _options(site: Site) -> Options:
         max_pages=site.max_pages,
         max_seconds=settings.SERVQ_WEBCHECK_MAX_SECONDS,
         excludes=site.exclude_patterns,
-        limits=_limits(allow_private=site.allow_private),
+        limits=outgoing_limits(allow_private=site.allow_private),
         trust_start_hosts=False,
     )
 
 
-def _limits(*, allow_private: bool) -> Limits:
+def outgoing_limits(*, allow_private: bool) -> Limits:
     """The operator's outgoing policy and certificate authorities, for every check servq runs."""
     return Limits(
         allowed_networks=tuple(settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS) if allow_private else (),
@@ -331,7 +331,7 @@ def verdicts(urls: list[str]) -> dict[str, tuple[str, str]]:
     options = Options(
         concurrency=settings.SERVQ_WEBCHECK_CONCURRENCY,
         per_host=4,
-        limits=_limits(allow_private=True),  # resources may sit on networks the operator allowed
+        limits=outgoing_limits(allow_private=True),  # resources may sit on networks the operator allowed
     )
     found = run_async(check_links(urls, options))
     out = {}

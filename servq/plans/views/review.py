@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency, Role
 from servq.agencies.selectors import agencies_for, grants_of
+from servq.core import fetching
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed, redirect_back
 from servq.core.refusals import refusals_to
@@ -186,7 +187,9 @@ def cycle_category(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=[Role.COORDINATOR])
 @require_POST
 def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start the agency's draft from a plan file (Word, ODF, PDF or text) through the importer."""
+    """Start the agency's draft from a plan file (Word, ODF, PDF or text), or from the address of
+    the plan's page or file on the agency's site (fetched under the outgoing policy), through the
+    importer."""
     import tempfile
     from pathlib import Path
 
@@ -202,14 +205,22 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
         pk=request.POST.get("agency"),
     )
     upload = request.FILES.get("plan_file")
-    if upload is None:
-        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf、.html 或 .txt）。")
+    address = request.POST.get("plan_url", "").strip()[:2000]
+    if upload is None and not address:
+        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf、.html 或 .txt），或貼上計畫網頁的網址。")
         return redirect("plans:cycle", cycle.pk)
-    name = Path(upload.name or "plan").name
+    if upload is not None:
+        name, size, chunks = Path(upload.name or "plan").name, upload.size or 0, upload.chunks()
+    else:
+        try:
+            fetched = fetching.download(address, settings.SERVQ_IMPORT_MAX_BYTES)
+        except fetching.DownloadError as refused:
+            messages.error(request, f"{address[:200]}：{refused}")
+            return redirect("plans:cycle", cycle.pk)
+        name, size, chunks = fetched.name, len(fetched.data), iter([fetched.data])
     if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
         messages.error(request, f"{name}：只接受 .docx、.odt、.pdf、.html、.txt 或舊版 Word .doc 檔。")
         return redirect("plans:cycle", cycle.pk)
-    size = upload.size or 0
     if size > settings.SERVQ_IMPORT_MAX_BYTES:
         messages.error(
             request, f"{name}：檔案 {size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
@@ -218,7 +229,7 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / f"upload{Path(name).suffix.lower()}"
         with path.open("wb") as stream:
-            for chunk in upload.chunks():
+            for chunk in chunks:
                 stream.write(chunk)
         try:
             plan, parsed = services.import_plan_file(
