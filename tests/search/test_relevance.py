@@ -7,7 +7,7 @@ import pytest
 
 from servq.core.search_kinds import SERVICE, Document
 from servq.search import selectors, services
-from servq.search.rules import ndcg_at
+from servq.search.rules import fold_variants, ndcg_at
 from tests.search import judged
 
 
@@ -56,3 +56,23 @@ def test_every_judged_query_puts_a_judged_answer_first(db):
     for query, grades in judged.JUDGED.items():
         first = selectors.find(None, query, limit=1).entries
         assert first and grades.get(first[0].key), query
+
+
+def test_the_one_statement_on_postgresql_answers_as_the_steps_do(db, agency_tree, user_with_role):
+    """PostgreSQL works a query out in one statement; SQLite in steps. Same rule, same answers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement form is PostgreSQL's; the SQLite pass runs the steps")
+    index_judged_documents()
+    services.write_entries(
+        "cases.reply", SERVICE, [Document("internal", "內部護照作業", "護照", "/i/", "/t/mof/", public=False)]
+    )
+    staff = user_with_role(agency_tree["mof"], "coordinator")
+    for user in (None, staff):
+        for query in map(fold_variants, [*judged.JUDGED, "「護照申請」", "護照 app"]):  # as find() folds
+            steps, _ = selectors._entries_matching(query, user)
+            one, _ = selectors._entries_matching_in_one_query(query, user)
+            assert sorted((r["pk"], round(r["rank"], 6)) for r in one) == sorted(
+                (r["pk"], round(r["rank"], 6)) for r in steps
+            ), query
