@@ -34,6 +34,7 @@ def fold_variants(text: str) -> str:
     return fold_text(text).translate(VARIANTS)
 
 
+SYNONYMS_CACHE_KEY = "search.synonym_groups"  # dropped when the list changes
 SYNONYM_SEPARATORS = re.compile(r"[,，、;；=＝]+")
 MAX_SYNONYM_WORDS = 10
 MAX_SYNONYM_LENGTH = 20

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -19,6 +20,7 @@ from servq.plans.models import PlanStatus
 from servq.search.models import Entry, EntryPosting, SearchDocument, Synonym
 from servq.search.rules import (
     MAX_QUERY_LENGTH,
+    SYNONYMS_CACHE_KEY,
     fold_variants,
     highlight_spans,
     query_terms,
@@ -148,7 +150,14 @@ def _reach(user: Any) -> Q:
 
 
 def synonym_groups() -> list[list[str]]:
-    return [synonym_group(words) for words in Synonym.objects.values_list("words", flat=True)]
+    """The body's synonym groups; cached (a query costs a round trip each search), dropped by
+    services.save_synonyms when the list changes, and at most five minutes old in any case."""
+
+    def read() -> list[list[str]]:
+        return [synonym_group(words) for words in Synonym.objects.values_list("words", flat=True)]
+
+    groups = cache.get_or_set(SYNONYMS_CACHE_KEY, read, 300)
+    return groups if isinstance(groups, list) else read()
 
 
 def find(
@@ -187,7 +196,7 @@ def find(
         and (not year or row["year"] == year)
     ]
     best = sorted(chosen, key=lambda row: (-row["rank"], row["pk"]))[:limit]
-    entries = Entry.objects.in_bulk([row["pk"] for row in best])
+    entries = Entry.objects.defer("folded").in_bulk([row["pk"] for row in best])
     return Found([entries[row["pk"]] for row in best], len(chosen), capped, facets)
 
 

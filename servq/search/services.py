@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import connection, models, transaction
 
 from servq.agencies.rules import Role
@@ -15,7 +16,14 @@ from servq.core.validators import MARKUP
 from servq.plans.models import Plan, PlanItem, PlanStatus
 from servq.plans.selectors import framework_paths
 from servq.search.models import Entry, EntryPosting, SearchDocument, SearchPosting, Synonym
-from servq.search.rules import fold_variants, index_terms, synonym_group, synonym_problem, term_scores
+from servq.search.rules import (
+    SYNONYMS_CACHE_KEY,
+    fold_variants,
+    index_terms,
+    synonym_group,
+    synonym_problem,
+    term_scores,
+)
 
 
 def _document(item: PlanItem, plan: Plan, path: list[str]) -> tuple[SearchDocument, dict[str, float]]:
@@ -223,6 +231,9 @@ def save_synonyms(*, by: Actor, text: str) -> list[Synonym]:
     kept = Synonym.objects.bulk_create(
         [Synonym(words=", ".join(words), position=n) for n, words in enumerate(groups)]
     )
+    # Dropped now and again once committed: a search between the two may cache the old list.
+    cache.delete(SYNONYMS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYMS_CACHE_KEY))
     audit.record(
         by=by,
         action="search.synonyms",
