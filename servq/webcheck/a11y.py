@@ -10,12 +10,13 @@ import concurrent.futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from servq.core.addresses import AddressPolicy
 from servq.webcheck import rules
+from servq.webcheck.crawler.download import Refused, relay
+from servq.webcheck.crawler.fetch import Limits
+from servq.webcheck.services import run_async
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PAGE_TIMEOUT_MS = 20_000
+RELAYED_BYTES = 10 * 1024 * 1024  # one response the audit browser is given, at most
 
 
 class BrowserMissing(RuntimeError):
@@ -44,19 +46,20 @@ class Finding:
     help: str
 
 
-def audit_pages(urls: list[str], policy: AddressPolicy) -> list[Finding]:
+def audit_pages(urls: list[str], limits: Limits) -> list[Finding]:
     """Findings for every page, in a thread of its own (Playwright's sync API needs a thread without a loop).
 
-    Every request the browser makes (the page, its scripts, images, frames, each redirect hop)
-    passes the address policy first: a checked page cannot make servq's worker fetch from inside."""
+    Every request the browser makes (the page, its scripts, images, frames, each redirect hop) is
+    made by servq under the address policy: a checked page cannot make servq's worker fetch from
+    inside."""
     chromium = Path(settings.SERVQ_CHROMIUM)
     if not chromium.exists():
         raise BrowserMissing(f"{chromium} is missing (SERVQ_CHROMIUM); install Debian's chromium")
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(_audit, urls, str(chromium), policy).result()
+        return pool.submit(_audit, urls, str(chromium), limits).result()
 
 
-def _audit(urls: list[str], chromium: str, policy: AddressPolicy) -> list[Finding]:
+def _audit(urls: list[str], chromium: str, limits: Limits) -> list[Finding]:
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
@@ -67,7 +70,7 @@ def _audit(urls: list[str], chromium: str, policy: AddressPolicy) -> list[Findin
         try:
             for url in urls:
                 context = browser.new_context(accept_downloads=False, java_script_enabled=True)
-                context.route("**/*", _only_public_web(policy, refused_hosts={}))
+                context.route("**/*", _only_public_web(limits))
                 page = context.new_page()
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
                 try:
@@ -85,21 +88,25 @@ def _audit(urls: list[str], chromium: str, policy: AddressPolicy) -> list[Findin
     return findings
 
 
-def _only_public_web(policy: AddressPolicy, refused_hosts: dict[str, bool]) -> Any:
-    """A route handler letting through data: URLs and http(s) to hosts the policy permits."""
+def _only_public_web(limits: Limits) -> Any:
+    """A route handler making every request the browser wants itself, through the address guard:
+    data: URLs pass, http(s) is relayed (redirects go back to the browser and come here again), the
+    rest is blocked. The browser never resolves a name or opens a connection of its own, so a name
+    that turns private after a check (DNS rebinding) gets it nowhere."""
 
     def handle(route: Any, request: Any) -> None:
         url = request.url
         if url.startswith("data:"):
             route.continue_()
             return
-        host = (urlsplit(url).hostname or "").lower() if url.startswith(("http://", "https://")) else ""
-        if host and host not in refused_hosts:
-            refused_hosts[host] = policy.refused_address_of_host(host) is not None
-        if host and not refused_hosts[host]:
-            route.continue_()
-        else:
+        try:
+            status, headers, body = run_async(
+                relay(request.method, url, request.headers, request.post_data_buffer, limits, RELAYED_BYTES)
+            )
+        except Refused:
             route.abort("blockedbyclient")
+            return
+        route.fulfill(status=status, headers=headers, body=body)
 
     return handle
 

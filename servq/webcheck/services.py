@@ -460,7 +460,7 @@ def _audit(check: SiteCheck, pages: int) -> int:
     urls = list(
         PageFreshness.objects.filter(check_run=check).order_by("url").values_list("url", flat=True)[:pages]
     ) or [check.site.start_url]
-    findings = a11y.audit_pages(urls, address_policy(check.site.allow_private))
+    findings = a11y.audit_pages(urls, outgoing_limits(allow_private=check.site.allow_private))
     with transaction.atomic():
         # The crawler's own link findings (servq-…) stay; axe's are replaced.
         A11yFinding.objects.filter(check_run=check).exclude(rule__startswith="servq-").delete()

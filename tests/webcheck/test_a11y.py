@@ -76,3 +76,58 @@ def test_the_audit_browser_cannot_reach_an_internal_address_a_page_points_at(age
             services.run_accessibility(check=run, pages=1)
     assert asked == []
     assert not run.a11y_findings.filter(rule="page-not-checked").exists()
+
+
+def test_a_name_that_turns_internal_after_the_check_reaches_nothing(agency_tree, monkeypatch):
+    """DNS rebinding: 「rebind.example」 looks public when checked, then resolves to 127.0.0.2 (internal,
+    not allowed). Chromium is told to resolve it there too, as a rebinding server would make it; the
+    audit browser still reaches nothing, because it never connects by itself."""
+    import socket
+
+    from aiohttp.resolver import ThreadedResolver
+
+    from servq.webcheck import a11y
+    from servq.webcheck.crawler.fetch import AddressGuard
+
+    asked = []
+
+    async def inside(request):
+        asked.append(request.path)
+        return await html("secret")(request)
+
+    real_resolve, real_check = ThreadedResolver.resolve, AddressGuard._check
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        if host == "rebind.example":  # the connection's own lookup: internal
+            return [
+                {
+                    "hostname": host,
+                    "host": "127.0.0.2",
+                    "port": port,
+                    "family": family,
+                    "proto": 0,
+                    "flags": 0,
+                }
+            ]
+        return await real_resolve(self, host, port, family)
+
+    async def check(self, host):
+        return None if host == "rebind.example" else await real_check(self, host)  # the check: public
+
+    monkeypatch.setattr(ThreadedResolver, "resolve", resolve)
+    monkeypatch.setattr(AddressGuard, "_check", check)
+    monkeypatch.setattr(
+        a11y, "CHROMIUM_ARGS", [*a11y.CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.example 127.0.0.2"]
+    )
+    with threaded_site({"/{tail:.*}": inside}, host="127.0.0.2") as internal:
+        port = internal.rsplit(":", 1)[1]
+        page = f'<main><h1>頁</h1><img alt="x" src="http://rebind.example:{port}/img.png"></main>'
+        with threaded_site({"/": html(page)}) as base:
+            site = Site.objects.create(
+                agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
+            )
+            run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
+            PageFreshness.objects.create(check_run=run, url=base + "/")
+            services.run_accessibility(check=run, pages=1)
+    assert asked == []
+    assert not run.a11y_findings.filter(rule="page-not-checked").exists()

@@ -24,15 +24,65 @@ class Refused(Exception):
     pass
 
 
+def _guarded_session(limits: Limits) -> tuple[AddressGuard, aiohttp.ClientSession]:
+    """A session whose connections go only to addresses the policy permits (checked when the name is
+    resolved for the connection itself, so a name cannot turn private after the check)."""
+    guard = AddressGuard(limits.allow_private, set(), AddressPolicy(parse_networks(limits.allowed_networks)))
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(guard), ssl=ssl_context(limits))
+    return guard, aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=limits.timeout), auto_decompress=True
+    )
+
+
+# Headers that describe one hop, not the content: never passed on either way.
+HOP_HEADERS = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+    "te",
+    "trailer",
+    "host",
+    "content-length",
+    "content-encoding",
+    "accept-encoding",
+}
+
+
+async def relay(
+    method: str, url: str, headers: dict[str, str], body: bytes | None, limits: Limits, max_bytes: int
+) -> tuple[int, dict[str, str], bytes]:
+    """One request made for a browser (the accessibility audit's), redirects left to it: the browser
+    never resolves or connects to anything itself, so what it reaches is what the guard let through."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise Refused("not an http or https address")
+    guard, session = _guarded_session(limits)
+    async with session:
+        refusal = await guard.refusal(url)
+        if refusal:
+            raise Refused(refusal)
+        sent = {k: v for k, v in headers.items() if k.lower() not in HOP_HEADERS}
+        try:
+            async with session.request(
+                method, url, headers=sent, data=body, allow_redirects=False
+            ) as response:
+                data, _ = await _body(response, max_bytes)  # a huge file reaches the browser cut short
+                answer = {k: v for k, v in response.headers.items() if k.lower() not in HOP_HEADERS}
+                return response.status, answer, data
+        except TimeoutError as error:
+            raise Refused(f"timeout after {limits.timeout:g} s") from error
+        except aiohttp.ClientError as error:
+            raise Refused(f"{error.__class__.__name__}: {error}"[:200]) from error
+
+
 async def download(url: str, limits: Limits, max_bytes: int) -> Fetched:
     """The body at ``url``, following redirects; Refused (in English, for the caller to word) when
     the address is refused, unreachable, answers an error, or the body is larger than ``max_bytes``."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise Refused("not an http or https address")
-    guard = AddressGuard(limits.allow_private, set(), AddressPolicy(parse_networks(limits.allowed_networks)))
-    connector = aiohttp.TCPConnector(resolver=GuardedResolver(guard), ssl=ssl_context(limits))
-    timeout = aiohttp.ClientTimeout(total=limits.timeout)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    guard, session = _guarded_session(limits)
+    async with session:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             refusal = await guard.refusal(current)
@@ -51,13 +101,10 @@ async def download(url: str, limits: Limits, max_bytes: int) -> Fetched:
                     declared = response.content_length
                     if declared is not None and declared > max_bytes:
                         raise Refused(f"larger than {max_bytes} bytes")
-                    chunks, size = [], 0
-                    async for chunk in response.content.iter_chunked(65536):
-                        chunks.append(chunk)
-                        size += len(chunk)
-                        if size > max_bytes:  # a server that did not say its length, or lied
-                            raise Refused(f"larger than {max_bytes} bytes")
-                    return Fetched(current, response.headers.get("Content-Type", ""), b"".join(chunks))
+                    data, more = await _body(response, max_bytes)
+                    if more:  # a server that did not say its length, or lied
+                        raise Refused(f"larger than {max_bytes} bytes")
+                    return Fetched(current, response.headers.get("Content-Type", ""), data)
             except TimeoutError as error:
                 raise Refused(f"timeout after {limits.timeout:g} s") from error
             except aiohttp.ClientConnectorDNSError as error:
@@ -67,3 +114,14 @@ async def download(url: str, limits: Limits, max_bytes: int) -> Fetched:
             except aiohttp.ClientError as error:
                 raise Refused(f"{error.__class__.__name__}: {error}"[:200]) from error
         raise Refused(f"more than {MAX_REDIRECTS} redirects")
+
+
+async def _body(response: aiohttp.ClientResponse, cap: int) -> tuple[bytes, bool]:
+    """At most ``cap`` bytes of the body, and whether there was more."""
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            return b"".join(chunks)[:cap], True
+    return b"".join(chunks), False
