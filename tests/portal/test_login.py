@@ -12,9 +12,7 @@ PASSWORD = "servq-test-pass"
 
 
 def sign_in(client, username, password, address="192.0.2.1"):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
-    )
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_ten_failures_stop_the_account_even_with_the_right_password(client):
