@@ -25,29 +25,34 @@ def reports_due(user: Any, today: dt.date) -> list[Todo]:
     paths |= {p for g in grants if g.role == Role.UNIT_STAFF and (p := parent_path(g.path))}
     if not paths:
         return []
-    plans = Plan.objects.filter(
-        agency__path__in=paths,
-        cycle__isnull=False,
-        status__in=[PlanStatus.APPROVED, PlanStatus.PUBLISHED],
-    ).select_related("agency")
-    found = []
-    for plan in plans:
-        periods = ReportingPeriod.objects.filter(
-            cycle_id=plan.cycle_id,
+    plans = list(
+        Plan.objects.filter(
+            agency__path__in=paths,
+            cycle__isnull=False,
+            status__in=[PlanStatus.APPROVED, PlanStatus.PUBLISHED],
+        ).select_related("agency")
+    )
+    # Three queries whatever the number of plans and periods (a ministry has hundreds of plans).
+    open_periods = list(
+        ReportingPeriod.objects.filter(
+            cycle_id__in={plan.cycle_id for plan in plans},
             closed_at__isnull=True,
             opens_on__lte=today,
             due_on__gte=today,
         )
-        for period in periods:
-            sent = ItemProgress.objects.filter(
-                period=period, item__plan=plan, submitted_at__isnull=False
-            ).exists()
-            if not sent:
-                found.append(
-                    Todo(
-                        f"{plan.agency.name}：{period.label}",
-                        reverse("reporting:progress", args=[plan.pk, period.pk]),
-                        period.due_on,
-                    )
-                )
-    return found
+    )
+    sent = set(
+        ItemProgress.objects.filter(period__in=open_periods, item__plan__in=plans, submitted_at__isnull=False)
+        .values_list("item__plan_id", "period_id")
+        .distinct()
+    )
+    return [
+        Todo(
+            f"{plan.agency.name}：{period.label}",
+            reverse("reporting:progress", args=[plan.pk, period.pk]),
+            period.due_on,
+        )
+        for plan in plans
+        for period in open_periods
+        if period.cycle_id == plan.cycle_id and (plan.pk, period.pk) not in sent
+    ]

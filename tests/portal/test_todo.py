@@ -133,3 +133,22 @@ def test_the_home_page_is_the_todo_list_for_staff_and_the_front_page_for_citizen
     page = client.get(reverse("portal:home")).content.decode()
     assert "待撰寫、修正或公告的計畫" in page and "尚有" in page and "個工作日" in page
     assert format_roc_date(today + dt.timedelta(days=14)) in page
+
+
+def test_the_reports_due_take_the_same_few_queries_however_many_plans(
+    cycle, agency_tree, supervisor, coordinator, django_assert_max_num_queries
+):
+    from servq.reporting import services as reporting
+    from servq.reporting.todos import reports_due
+
+    periods = reporting.set_up_periods(
+        by=supervisor, cycle=cycle, frequency="quarterly", due_rule="結束後10個工作日內"
+    )
+    day = periods[0].due_on - dt.timedelta(days=3)
+    for n in range(12):
+        PlanFactory(
+            agency=agency_tree["mof"], program=cycle.program, cycle=cycle, status="approved", title=f"計畫{n}"
+        )
+    with django_assert_max_num_queries(5):
+        due = reports_due(coordinator, day)
+    assert len(due) == 12 * 2  # each plan: Q1 until its due date, and Q2 that has begun
