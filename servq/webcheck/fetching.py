@@ -9,17 +9,18 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from servq.core import fetching
+from servq.core.rules import explained
 from servq.webcheck.crawler.download import Refused, download
 from servq.webcheck.services import outgoing_limits, run_async
 
-# The checker's English reasons, as the user reads them.
+# The checker's English reasons, as the user reads them (core.rules.explained: whole messages).
 REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"not an http or https address"), "只能匯入 http:// 或 https:// 開頭的網址。"),
+    (re.compile(r"refused: .*"), "這個網址指向內部網路，基於安全不由系統下載；請先下載檔案再上傳。"),
     (
-        re.compile(r"private or loopback address|refused"),
-        "這個網址指向內部網路，基於安全不由系統下載；請先下載檔案再上傳。",
+        re.compile(r"host \S+ does not resolve|no such host|malformed URL.*"),
+        "找不到這個網址的主機，請確認網址。",
     ),
-    (re.compile(r"does not resolve|no such host|malformed URL"), "找不到這個網址的主機，請確認網址。"),
     (re.compile(r"HTTP (\d+)"), "網站回應 HTTP {0}，沒有取得文件。"),
     (re.compile(r"larger than (\d+) bytes"), "文件超過 {0} 位元組的上限。"),
     (re.compile(r"timeout after (\S+) s"), "網站在 {0} 秒內沒有回應，請稍後再試或上傳檔案。"),
@@ -29,11 +30,8 @@ TYPES = {"text/html": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
 
 
 def explain(reason: str) -> str:
-    for pattern, words in REASONS:
-        found = pattern.search(reason)
-        if found:
-            return words.format(*found.groups())
-    return f"無法下載這個網址（{reason[:100]}）。"
+    words = explained(reason, REASONS)
+    return words if words != reason else f"無法下載這個網址（{reason[:100]}）。"
 
 
 def file_name(url: str, content_type: str) -> str:

@@ -29,6 +29,15 @@ def chromium_present(settings):
         pytest.skip("no Chromium here")
 
 
+def audited(agency, pages: list[str]) -> SiteCheck:
+    """A finished check of a site whose pages were these, and its accessibility audit run."""
+    site = Site.objects.create(agency=agency, name="測試", start_url=pages[0], allow_private=True)
+    run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
+    PageFreshness.objects.bulk_create([PageFreshness(check_run=run, url=url) for url in pages])
+    services.run_accessibility(check=run, pages=len(pages))
+    return run
+
+
 def test_violations_are_stored_by_rule_and_level_and_counted(agency_tree):
     pages = {
         "/": html('<main><h1>首頁</h1><img src="/logo.png"><a href="/ok.html">好</a></main>'),
@@ -36,17 +45,7 @@ def test_violations_are_stored_by_rule_and_level_and_counted(agency_tree):
         "/logo.png": html(""),
     }
     with threaded_site(pages) as base:
-        site = Site.objects.create(
-            agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
-        )
-        run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
-        PageFreshness.objects.bulk_create(
-            [
-                PageFreshness(check_run=run, url=base + "/"),
-                PageFreshness(check_run=run, url=base + "/ok.html"),
-            ]
-        )
-        services.run_accessibility(check=run, pages=10)
+        run = audited(agency_tree["mof"], [base + "/", base + "/ok.html"])
     findings = {(f.page.removeprefix(base), f.rule, f.level) for f in run.a11y_findings.all()}
     assert ("/", "image-alt", "A") in findings
     assert not any(page == "/ok.html" and rule == "image-alt" for page, rule, _ in findings)
@@ -68,12 +67,7 @@ def test_the_audit_browser_cannot_reach_an_internal_address_a_page_points_at(age
             f'<iframe title="f" src="{internal}/frame"></iframe></main>'
         )
         with threaded_site({"/": html(page)}) as base:
-            site = Site.objects.create(
-                agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
-            )
-            run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
-            PageFreshness.objects.create(check_run=run, url=base + "/")
-            services.run_accessibility(check=run, pages=1)
+            run = audited(agency_tree["mof"], [base + "/"])
     assert asked == []
     assert not run.a11y_findings.filter(rule="page-not-checked").exists()
 
@@ -123,11 +117,6 @@ def test_a_name_that_turns_internal_after_the_check_reaches_nothing(agency_tree,
         port = internal.rsplit(":", 1)[1]
         page = f'<main><h1>頁</h1><img alt="x" src="http://rebind.example:{port}/img.png"></main>'
         with threaded_site({"/": html(page)}) as base:
-            site = Site.objects.create(
-                agency=agency_tree["mof"], name="測試", start_url=base + "/", allow_private=True
-            )
-            run = SiteCheck.objects.create(site=site, status="done", finished_at=timezone.now())
-            PageFreshness.objects.create(check_run=run, url=base + "/")
-            services.run_accessibility(check=run, pages=1)
+            run = audited(agency_tree["mof"], [base + "/"])
     assert asked == []
     assert not run.a11y_findings.filter(rule="page-not-checked").exists()
