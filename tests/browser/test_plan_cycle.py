@@ -237,3 +237,31 @@ def test_each_role_starts_from_what_waits_for_it_and_hears_of_decisions(
     assert axe_violations(page) == []
     page.get_by_role("button", name="全部標示為已讀").click()
     assert page.get_by_role("link", name="通知", exact=True).is_visible()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_coordinator_imports_last_years_plan_by_its_address(
+    page, live_server, login, cycle, settings, axe_violations, width
+):
+    """Pasting the plan's page address on the cycle board: a bad address is refused in Chinese, the
+    real one becomes a draft with its items."""
+    from tests.plans.importing.test_bad_input import SMALL_PLAN
+    from tests.webcheck.conftest import status, threaded_site
+    from tests.webcheck.test_fetching import text
+
+    settings.SERVQ_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    page.set_viewport_size({"width": width, "height": 900})
+    login("lin")
+    with threaded_site({"/plan.txt": text(SMALL_PLAN.encode()), "/gone": status(404)}) as base:
+        page.goto(f"{live_server.url}/plans/cycles/{cycle.pk}/")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.get_by_label("或貼上計畫網頁、檔案的網址").fill(f"{base}/gone")
+        page.get_by_role("button", name="匯入為草稿").click()
+        page.wait_for_load_state()
+        assert "網站回應 HTTP 404" in page.inner_text("main")
+        assert axe_violations(page) == []
+        page.get_by_label("或貼上計畫網頁、檔案的網址").fill(f"{base}/plan.txt")
+        page.get_by_role("button", name="匯入為草稿").click()
+        page.wait_for_url("**/edit/")
+    assert "已由 plan.txt 匯入 2 個項目為草稿" in page.inner_text("main")
+    assert page.get_by_role("cell", name="(一)建置常見問題集").count() >= 1
