@@ -186,6 +186,7 @@ def find(
         "topic": _count(row["topic"] for row in matches.values()),
         "kind": _count(row["kind"] for row in matches.values()),
         "year": _count(str(row["year"]) for row in matches.values() if row["year"]),
+        "agency": _count(row["agency_path"] for row in matches.values() if row["agency_path"]),
     }
     chosen = [
         row

@@ -74,9 +74,15 @@ def everything(request: HttpRequest) -> HttpResponse:
         query = query[:MAX_QUERY_LENGTH]
     year = _int(request.GET.get("year", "").strip())
     kind, topic = request.GET.get("kind", "")[:40], request.GET.get("topic", "")[:4]
+    agency = request.GET.get("agency", "")[:255]
+    agency = agency if agency.startswith("/") else ""
     chosen_year = year_from_either(year) if year else None
-    chosen = {"kind": kind, "topic": topic, "year": chosen_year}
-    found = selectors.find(request.user, query, kind=kind, topic=topic, year=chosen_year) if query else None
+    chosen = {"kind": kind, "topic": topic, "year": chosen_year, "agency": agency}
+    found = (
+        selectors.find(request.user, query, kind=kind, topic=topic, year=chosen_year, agency=agency)
+        if query
+        else None
+    )
     labels = {key: kind.label for key, kind in search_kinds.kinds().items()}
     facets: dict[str, list[tuple[str, Any, int]]] = {}
     if found is not None:
@@ -87,6 +93,7 @@ def everything(request: HttpRequest) -> HttpResponse:
             "topic": [(value, value, n) for value, n in found.facets["topic"]],
             "kind": [(value, labels.get(value, value), n) for value, n in found.facets["kind"]],
             "year": [(value, f"{to_roc_year(int(value))}年", n) for value, n in found.facets["year"]],
+            "agency": _agency_facet(found.facets["agency"]),
         }
     return render(
         request,
@@ -118,3 +125,9 @@ def synonyms(request: HttpRequest) -> HttpResponse:
     return render(
         request, "search/synonyms.html", {"text": text, "error": error}, status=400 if error else 200
     )
+
+
+def _agency_facet(counts: list[tuple[str, int]]) -> list[tuple[str, Any, int]]:
+    """(path, the agency's name, count) for the agencies the results belong to."""
+    names = dict(Agency.objects.filter(path__in=[path for path, _ in counts]).values_list("path", "name"))
+    return [(path, names.get(path, path), n) for path, n in counts]

@@ -176,3 +176,21 @@ def test_self_evaluations_year_end_reports_and_inspection_results_are_kinds(agen
     found = selectors.find(None, "轉接")
     assert [e.kind for e in found.entries] == ["inspections.visit"]
     assert dict(found.facets["topic"]) == {"施政": 1}
+
+
+def test_results_are_counted_and_narrowed_by_agency(client, world, agency_tree, user_with_role):
+    moea = user_with_role(agency_tree["moea"], "coordinator", username="moea-c2")
+    catalogue.save_service(
+        by=moea,
+        agency=agency_tree["moea"],
+        data=catalogue.ServiceData(code="tax2", name="營業稅納稅證明", time_limit="1日", published=True),
+    )
+    found = selectors.find(None, "納稅證明")
+    assert dict(found.facets["agency"]) == {agency_tree["mof"].path: 2, agency_tree["moea"].path: 1}
+    page = client.get(reverse("search:everything"), {"q": "納稅證明"}).text
+    assert "財政部（2）" in page and "經濟部（1）" in page
+    narrowed = client.get(
+        reverse("search:everything"), {"q": "納稅證明", "agency": agency_tree["moea"].path}
+    ).text
+    assert "找到 1 筆" in narrowed and "營業稅納稅證明" in narrowed
+    assert "找到 3 筆" in client.get(reverse("search:everything"), {"q": "納稅證明", "agency": "moea"}).text
