@@ -84,12 +84,14 @@ class EntryPosting(models.Model):
     term) answers "does this candidate hold that term too" for the rarer-first intersection."""
 
     term = models.CharField(max_length=40)
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="postings")
+    # No index of its own: the (entry, term) index below serves the key's lookups and deletes.
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="postings", db_index=False)
     score = models.FloatField()
 
     class Meta:
         indexes = [
-            models.Index(fields=["term", "-score"], name="search_entryposting_term"),
+            # entry_id included: a term's best postings are read off the index alone.
+            models.Index(fields=["term", "-score"], name="search_entryposting_best", include=["entry"]),
             # Covering (score included): a probe never reads the table.
             models.Index(fields=["entry", "term"], name="search_entryposting_entry", include=["score"]),
         ]

@@ -265,11 +265,15 @@ WITH counted AS (
     -- One term: its best postings are the answer. More: every term probed among the candidates.
     SELECT entry_id, 1 AS found, score AS total FROM best WHERE %(term_count)s = 1
     UNION ALL
-    SELECT p.entry_id, count(*), sum(p.score)
-    FROM (SELECT DISTINCT entry_id FROM best) AS c
-    JOIN search_entryposting p ON p.entry_id = c.entry_id AND p.term = ANY(%(terms)s::text[])
+    -- Each candidate probes the (entry, term) index; as a plain join the planner read every posting
+    -- of the query's terms instead (50,000 rows for eight characters: 55 ms).
+    SELECT c.entry_id, count(*), sum(p.score)
+    FROM (SELECT DISTINCT entry_id FROM best) AS c, LATERAL (
+        SELECT score FROM search_entryposting WHERE entry_id = c.entry_id AND term = ANY(%(terms)s::text[])
+        OFFSET 0  -- kept a subquery: not flattened into the join above
+    ) AS p
     WHERE %(term_count)s > 1
-    GROUP BY p.entry_id HAVING count(*) >= %(needed)s
+    GROUP BY c.entry_id HAVING count(*) >= %(needed)s
 )
 SELECT e.id, e.kind, e.topic, e.year, e.agency_path,
        h.total * h.found / %(term_count)s
