@@ -7,4 +7,4 @@ class SearchConfig(AppConfig):
     verbose_name = "搜尋"
 
     def ready(self) -> None:
-        from servq.search import services  # noqa: F401  (listens for plan changes to index them)
+        from servq.search import demo, services  # noqa: F401  (services listen for plan changes to index them)

@@ -91,3 +91,11 @@ def test_rules_for_synonyms_and_partial_matches():
     assert query_variants("護照", groups) == ["護照"]
     assert len(query_variants("甲乙丙丁", [["甲", "1", "2", "3", "4", "5"]])) == 4
     assert [required_matches(n) for n in (1, 2, 3, 4, 5, 7)] == [1, 2, 2, 3, 4, 5]
+
+
+def test_the_demo_keeps_a_few_synonyms_once(agency_tree, user_with_role):
+    from servq.search.demo import ensure_demo_synonyms
+
+    user_with_role(agency_tree["root"], "supervisor", username="supervisor")
+    assert ensure_demo_synonyms() and ["駕照", "駕駛執照"] in selectors.synonym_groups()
+    assert not ensure_demo_synonyms()  # a second load changes nothing
