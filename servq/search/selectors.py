@@ -171,7 +171,7 @@ def find(
     limit: int = 20,
 ) -> Found:
     """Entries matching the query, or a synonym's version of it, best first, within the user's reach;
-    the classified facets (主題/施政/服務, kind, year) counted over every match."""
+    the classified facets (主題/施政/服務, kind, year, agency) counted over every match."""
     folded = fold_variants(query)[: MAX_QUERY_LENGTH * 2]
     matches: dict[int, dict[str, Any]] = {}
     capped = False
@@ -201,18 +201,25 @@ def find(
     return Found([entries[row["pk"]] for row in best], len(chosen), capped, facets)
 
 
+def _shape(query: str) -> tuple[list[str], int, int]:
+    """The query's terms (at most 12), how many a result must hold, and how many of the rarest are
+    the seeds: a result holding ``needed`` of N terms holds one of any N − needed + 1."""
+    terms = [t for t in query_terms(query) if len(t) <= 40][:12]
+    needed = required_matches(len(terms))
+    return terms, needed, len(terms) - needed + 1
+
+
 def _entries_matching(query: str, user: Any) -> tuple[list[dict[str, Any]], bool]:
     """Entries holding enough of the query's terms (rules.required_matches) and every quoted phrase,
     each with its ``rank``. The work is bounded and index-driven: a result holding the required
     number of N terms holds at least one of any N − required + 1 of them, so the best postings of
-    that many of the rarest terms are the candidates (one query of range scans); the other terms are
-    looked up among those candidates only (one probe query); phrases are checked against the text
-    only for candidates holding all their pairs."""
-    terms = [t for t in query_terms(query) if len(t) <= 40][:12]
+    that many of the rarest terms are the candidates (range scans, counted only up to RAREST_BOUND);
+    the other terms are looked up among those candidates only (one probe query); phrases are checked against the text
+    only for candidates holding all their pairs. SQLite's way; PostgreSQL runs the same rule as one
+    statement (MATCHING), and a test holds the two to the same answers."""
+    terms, needed, seeds = _shape(query)
     if not terms:
         return [], False
-    needed = required_matches(len(terms))
-    seeds = len(terms) - needed + 1
     per_seed = CANDIDATES // seeds
     best = _best_of_rarest(terms, seeds, per_seed)
     capped = any(len(postings) >= per_seed for postings in best.values())
@@ -237,7 +244,7 @@ def _entries_matching(query: str, user: Any) -> tuple[list[dict[str, Any]], bool
                 scores[pk] += WHOLE_RUN_BONUS
     if not scores:
         return [], capped
-    visible = Entry.objects.filter(_among(list(scores)), _reach(user))
+    visible = Entry.objects.filter(pk__in=list(scores)).filter(_reach(user))
     rows: list[dict[str, Any]] = [
         dict(row) for row in visible.values("pk", "kind", "topic", "year", "agency_path")
     ]
@@ -247,6 +254,8 @@ def _entries_matching(query: str, user: Any) -> tuple[list[dict[str, Any]], bool
 
 
 # The whole of _entries_matching as one statement, for PostgreSQL: one round trip instead of five.
+# The seeds are the terms with the fewest postings, each counted only up to RAREST_BOUND (an
+# index-only count that stops early); their best postings are read off the (term, -score) index.
 # Constant SQL; terms, phrases, runs and the reader's reach travel as bound parameters.
 MATCHING = """
 WITH counted AS (
@@ -288,11 +297,9 @@ WHERE (%(everything)s OR e.public OR e.agency_path = ANY(%(exact)s::text[])
 
 def _entries_matching_in_one_query(query: str, user: Any) -> tuple[list[dict[str, Any]], bool]:
     """_entries_matching's rule, worked out by PostgreSQL in one statement."""
-    terms = [t for t in query_terms(query) if len(t) <= 40][:12]
+    terms, needed, seeds = _shape(query)
     if not terms:
         return [], False
-    needed = required_matches(len(terms))
-    seeds = len(terms) - needed + 1
     everything = getattr(user, "is_superuser", False)
     exact: set[str] = set()
     subtrees: set[str] = set()
@@ -333,68 +340,26 @@ def _holding_as_written(phrase: str, held: dict[int, dict[str, float]]) -> set[i
     holders = [pk for pk, found in held.items() if parts <= found.keys()]
     if not holders:
         return set()
-    return set(Entry.objects.filter(_among(holders), folded__contains=phrase).values_list("pk", flat=True))
-
-
-def _among(entry_ids: list[int]) -> Q:
-    """Entries among these ids. On PostgreSQL the ids travel as one array: a thousand placeholders
-    cost more to build and bind than the query takes to run."""
-    if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::integer[])", [entry_ids]))
-    return Q(pk__in=entry_ids)
-
-
-# Constant SQL; terms and candidates travel as bound parameters. The seeds are the terms with the
-# fewest postings, each counted only up to RAREST_BOUND (an index-only count that stops early);
-# each seed's best postings are read off the (term, -score) index; a seed with none still answers
-# (its entry NULL), so its list is known to be complete and empty.
-BEST_OF_RAREST = """
-WITH counted AS (
-    SELECT t.term, t.position, (
-        SELECT count(*) FROM (SELECT 1 FROM search_entryposting p WHERE p.term = t.term LIMIT %s) AS b
-    ) AS postings
-    FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, position)
-), seeds AS (
-    SELECT term FROM counted ORDER BY postings, position LIMIT %s
-)
-SELECT s.term, b.entry_id, b.score FROM seeds s LEFT JOIN LATERAL (
-    SELECT p.entry_id, p.score FROM search_entryposting p WHERE p.term = s.term ORDER BY p.score DESC LIMIT %s
-) AS b ON true
-"""
-# Joining the candidates as a relation makes PostgreSQL probe the (entry, term) index once per
-# candidate; given them as an IN list it read a common term's whole posting list instead (95,000 rows
-# for 服務: 600 ms).
-PROBE = (
-    "SELECT p.entry_id, p.term, p.score FROM unnest(%s::integer[]) AS c(id) "
-    "JOIN search_entryposting p ON p.entry_id = c.id AND p.term = ANY(%s::text[])"
-)
+    return set(Entry.objects.filter(pk__in=holders, folded__contains=phrase).values_list("pk", flat=True))
 
 
 def _best_of_rarest(terms: list[str], seeds: int, how_many: int) -> dict[str, dict[int, float]]:
     """The ``seeds`` rarest terms, each with its best ``how_many`` entries and their weights."""
-    best: dict[str, dict[int, float]] = {}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(BEST_OF_RAREST, [RAREST_BOUND, terms, seeds, how_many])
-            for term, pk, score in cursor.fetchall():
-                postings = best.setdefault(term, {})
-                if pk is not None:
-                    postings[pk] = score
-        return best
-    scores = EntryPosting.objects.values("score")
-    counts = {term: scores.filter(term=term)[:RAREST_BOUND].count() for term in terms}
-    for term in sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:seeds]:
-        ranked = EntryPosting.objects.filter(term=term).order_by("-score")
-        best[term] = dict(ranked.values_list("entry_id", "score")[:how_many])
-    return best
+    postings = EntryPosting.objects.values("score")
+    counts = {term: postings.filter(term=term)[:RAREST_BOUND].count() for term in terms}
+    rarest = sorted(terms, key=lambda term: (counts[term], terms.index(term)))[:seeds]
+    return {
+        term: dict(
+            EntryPosting.objects.filter(term=term)
+            .order_by("-score")
+            .values_list("entry_id", "score")[:how_many]
+        )
+        for term in rarest
+    }
 
 
 def _postings_among(terms: list[str], entry_ids: list[int]) -> list[tuple[int, str, float]]:
     """Which of these terms each of these entries holds, and with what weight."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(PROBE, [entry_ids, terms])
-            return cursor.fetchall()
     return list(
         EntryPosting.objects.filter(term__in=terms, entry_id__in=entry_ids).values_list(
             "entry_id", "term", "score"
