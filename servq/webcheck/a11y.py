@@ -100,13 +100,13 @@ def _only_public_web(limits: Limits) -> Any:
             route.continue_()
             return
         try:
-            status, headers, body = run_async(
+            answer = run_async(
                 relay(request.method, url, request.headers, request.post_data_buffer, limits, RELAYED_BYTES)
             )
         except Refused:
             route.abort("blockedbyclient")
             return
-        route.fulfill(status=status, headers=headers, body=body)
+        route.fulfill(status=answer.status, headers=answer.headers, body=answer.body)
 
     return handle
 

@@ -5,8 +5,6 @@ their network; every redirect checked), its refusals worded for the user."""
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
 
 from servq.core import fetching
 from servq.core.rules import explained
@@ -26,7 +24,6 @@ REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"timeout after (\S+) s"), "網站在 {0} 秒內沒有回應，請稍後再試或上傳檔案。"),
     (re.compile(r"more than \d+ redirects"), "網址轉址太多次，沒有取得文件。"),
 ]
-TYPES = {"text/html": ".html", "application/pdf": ".pdf", "text/plain": ".txt"}
 
 
 def explain(reason: str) -> str:
@@ -34,21 +31,9 @@ def explain(reason: str) -> str:
     return words if words != reason else f"無法下載這個網址（{reason[:100]}）。"
 
 
-def file_name(url: str, content_type: str) -> str:
-    """A name for the document: the address's last part when it names a file, else by its type."""
-    last = PurePosixPath(unquote(urlsplit(url).path)).name
-    if PurePosixPath(last).suffix:
-        return last[:150]
-    media = content_type.split(";")[0].strip().lower()
-    return f"{last or 'page'}{TYPES.get(media, '.html')}"[:150]
-
-
 @fetching.downloader
 def download_document(url: str, max_bytes: int) -> fetching.Downloaded:
     try:
-        fetched = run_async(download(url.strip(), outgoing_limits(allow_private=True), max_bytes))
+        return run_async(download(url.strip(), outgoing_limits(allow_private=True), max_bytes))
     except Refused as refused:
         raise fetching.DownloadError(explain(str(refused))) from refused
-    return fetching.Downloaded(
-        fetched.url, file_name(fetched.url, fetched.content_type), fetched.content_type, fetched.data
-    )
