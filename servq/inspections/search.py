@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.core import search_kinds
 from servq.core.search_kinds import POLICY, Document, Kind
-from servq.inspections import rules
 from servq.inspections.models import Visit
 from servq.inspections.selectors import public_visits
 
@@ -43,7 +42,7 @@ search_kinds.register(
         _("考核結果"),
         POLICY,
         read,
-        lambda: Visit.objects.filter(state=rules.PUBLISHED).values_list("pk", flat=True).iterator(),
+        lambda: public_visits().prefetch_related(None).values_list("pk", flat=True).iterator(),
     )
 )
 search_kinds.follow(Visit, KIND)

@@ -10,6 +10,7 @@ from servq.core import search_kinds
 from servq.core.rules import to_roc_year
 from servq.core.search_kinds import POLICY, Document, Kind
 from servq.reporting.models import SelfEvaluation, YearEndReport
+from servq.reporting.selectors import published_self_evaluations
 
 SELF_EVALUATIONS = "reporting.self_evaluation"
 YEAR_END_REPORTS = "reporting.year_end"
@@ -17,11 +18,7 @@ HALVES = {1: "上半年", 2: "下半年"}
 
 
 def read_self_evaluations(keys: list[str]) -> list[Document]:
-    submitted = (
-        SelfEvaluation.objects.filter(pk__in=keys, submitted_at__isnull=False)
-        .select_related("plan__agency")
-        .prefetch_related("grades__item")
-    )
+    submitted = published_self_evaluations().filter(pk__in=keys).prefetch_related("grades__item")
     return [
         Document(
             key=str(evaluation.pk),
@@ -65,9 +62,7 @@ search_kinds.register(
         _("自行考核"),
         POLICY,
         read_self_evaluations,
-        lambda: (
-            SelfEvaluation.objects.filter(submitted_at__isnull=False).values_list("pk", flat=True).iterator()
-        ),
+        lambda: published_self_evaluations().prefetch_related(None).values_list("pk", flat=True).iterator(),
     )
 )
 search_kinds.register(
