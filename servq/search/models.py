@@ -80,11 +80,12 @@ class Entry(models.Model):
 
 
 class EntryPosting(models.Model):
-    """A term's weight in one entry. (term, -score) answers one-term queries best first; (entry,
-    term) answers "does this candidate hold that term too" for the rarer-first intersection."""
+    """A term's weight in one entry. (term, -score) answers one-term queries best first; the key,
+    (entry, term), answers "does this candidate hold that term too" for the rarer-first
+    intersection (on PostgreSQL its index carries the score: migration 0011)."""
 
+    pk = models.CompositePrimaryKey("entry", "term")
     term = models.CharField(max_length=40)
-    # No index of its own: the (entry, term) index below serves the key's lookups and deletes.
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="postings", db_index=False)
     score = models.FloatField()
 
@@ -92,8 +93,6 @@ class EntryPosting(models.Model):
         indexes = [
             # entry_id included: a term's best postings are read off the index alone.
             models.Index(fields=["term", "-score"], name="search_entryposting_best", include=["entry"]),
-            # Covering (score included): a probe never reads the table.
-            models.Index(fields=["entry", "term"], name="search_entryposting_entry", include=["score"]),
         ]
 
     def __str__(self) -> str:
@@ -113,3 +112,23 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return self.words
+
+
+class Rebuild(models.Model):
+    """A full rebuild of the platform index under way (services.rebuild): while one is, every writer
+    of the index notes the documents it wrote (RebuildChange), and the rebuild writes those again as
+    it swaps its fresh tables in, so nothing changed meanwhile is lost."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"rebuild started {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RebuildChange(models.Model):
+    rebuild = models.ForeignKey(Rebuild, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

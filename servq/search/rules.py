@@ -102,13 +102,21 @@ def cjk_grams(run: str) -> list[str]:
     return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+MAX_TERM_LENGTH = 40  # an ASCII run longer than this is no word anyone types (a hash, a token)
+
+
 def index_terms(text: str) -> list[str]:
     """Every term a text is found by, repeated as often as it occurs (for term frequency)."""
-    text = fold_text(text)
+    return terms_of_folded(fold_text(text))
+
+
+def terms_of_folded(text: str) -> list[str]:
+    """index_terms of a text already folded (fold_text or fold_variants): a writer that keeps the
+    folded text too folds it once."""
     terms: list[str] = []
     for run in CJK_RUN.findall(text):
         terms += cjk_grams(run)
-    terms += ASCII_WORD.findall(text)
+    terms += [word for word in ASCII_WORD.findall(text) if len(word) <= MAX_TERM_LENGTH]
     return terms
 
 
@@ -118,7 +126,7 @@ def query_terms(query: str) -> list[str]:
     terms: list[str] = []
     for run in CJK_RUN.findall(text):
         terms += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-    terms += ASCII_WORD.findall(text)
+    terms += [word for word in ASCII_WORD.findall(text) if len(word) <= MAX_TERM_LENGTH]
     return list(dict.fromkeys(terms))
 
 

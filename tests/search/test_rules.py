@@ -31,3 +31,11 @@ def test_normalising_twice_changes_nothing(text):
 
 def test_highlights_do_not_overlap():
     assert highlight_spans("網站網站", "網站 網") == [(0, 2), (2, 4)]
+
+
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_a_writer_folding_title_and_text_apart_gets_what_folding_them_together_gives(title, text):
+    from servq.search.rules import fold_variants, terms_of_folded
+
+    assert f"{fold_variants(title)} {fold_variants(text)}" == fold_variants(f"{title}\n{text}")
+    assert terms_of_folded(fold_variants(text)) == index_terms(fold_variants(text))

@@ -15,7 +15,15 @@ from servq.core.errors import ServiceError
 from servq.core.validators import MARKUP
 from servq.plans.models import Plan, PlanItem, PlanStatus
 from servq.plans.selectors import framework_paths
-from servq.search.models import Entry, EntryPosting, SearchDocument, SearchPosting, Synonym
+from servq.search.models import (
+    Entry,
+    EntryPosting,
+    Rebuild,
+    RebuildChange,
+    SearchDocument,
+    SearchPosting,
+    Synonym,
+)
 from servq.search.rules import (
     SYNONYMS_CACHE_KEY,
     fold_variants,
@@ -23,6 +31,7 @@ from servq.search.rules import (
     synonym_group,
     synonym_problem,
     term_scores,
+    terms_of_folded,
 )
 
 
@@ -50,9 +59,9 @@ def _document(item: PlanItem, plan: Plan, path: list[str]) -> tuple[SearchDocume
 @changes.listen("plan.status")
 def plan_status_changed(*, plan: Plan) -> None:
     SearchDocument.objects.filter(plan=plan).update(status=plan.status)
-    Entry.objects.filter(kind=PLAN_ITEMS, key__startswith=f"{plan.pk}:").update(
-        public=plan.status == PlanStatus.PUBLISHED
-    )
+    entries = Entry.objects.filter(kind=PLAN_ITEMS, key__startswith=f"{plan.pk}:")
+    entries.update(public=plan.status == PlanStatus.PUBLISHED)
+    note_for_rebuild(PLAN_ITEMS, list(entries.values_list("key", flat=True)))
 
 
 @changes.listen("plan.contents")
@@ -66,9 +75,11 @@ PLAN_ITEMS = "plans.item"
 
 def reindex_plan_entries(plan: Plan) -> int:
     """A plan's items in the platform index, all rewritten (deleted items go with the rest)."""
-    Entry.objects.filter(kind=PLAN_ITEMS, key__startswith=f"{plan.pk}:").delete()
-    keys = [f"{plan.pk}:{pk}" for pk in plan.items.values_list("pk", flat=True)]
-    return reindex_entries(PLAN_ITEMS, keys) if keys else 0
+    indexed = Entry.objects.filter(kind=PLAN_ITEMS, key__startswith=f"{plan.pk}:").values_list(
+        "key", flat=True
+    )
+    keys = {f"{plan.pk}:{pk}" for pk in plan.items.values_list("pk", flat=True)} | set(indexed)
+    return reindex_entries(PLAN_ITEMS, sorted(keys)) if keys else 0
 
 
 def reindex_plan(*, plan: Plan) -> int:
@@ -142,37 +153,57 @@ def reindex_entries(kind: str, keys: list[str]) -> int:
     """Rewrite these documents' entries and postings (a deleted or no longer readable one goes)."""
     registered = search_kinds.kinds().get(kind)
     Entry.objects.filter(kind=kind, key__in=keys).delete()
+    note_for_rebuild(kind, keys)
     if registered is None or not keys:
         return 0
     return write_entries(kind, registered.classification, registered.read(keys))
 
 
+def note_for_rebuild(kind: str, keys: list[str]) -> None:
+    """While a full rebuild runs (services.rebuild), note the documents just written for it to write
+    again into its fresh tables. Asked after taking the entries' write lock: a writer that took it
+    before the rebuild began has ended by then (rebuild.begin waits for it), one that took it after
+    sees the rebuild's mark."""
+    if not keys:
+        return
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE search_entry IN ROW EXCLUSIVE MODE")  # held already, as a rule
+    rebuilds = list(Rebuild.objects.values_list("pk", flat=True))
+    RebuildChange.objects.bulk_create(
+        [RebuildChange(rebuild_id=rebuild, kind=kind, key=key) for rebuild in rebuilds for key in keys],
+        batch_size=1000,
+    )
+
+
+def entry_of(kind: str, topic: str, document: search_kinds.Document) -> tuple[Entry, dict[str, float]]:
+    """A document's entry (unsaved) and its terms' weights, as every writer of the index makes them."""
+    title, text = document.title[:300], document.text[:ENTRY_TEXT_LIMIT]
+    folded_title, folded_text = fold_variants(title), fold_variants(text)
+    entry = Entry(
+        kind=kind,
+        key=document.key,
+        title=title,
+        text=text,
+        url=document.url[:300],
+        agency_path=document.agency_path,
+        public=document.public,
+        year=document.year,
+        topic=document.topic or topic,
+        folded=f"{folded_title} {folded_text}",  # as fold_variants(f"{title}\n{text}"): the line break a space
+    )
+    return entry, term_scores([terms_of_folded(folded_title), terms_of_folded(folded_text)], ENTRY_WEIGHTS)
+
+
 def write_entries(kind: str, topic: str, documents: list[search_kinds.Document]) -> int:
     """These documents' entries and postings, written (the caller removed any older ones)."""
-    built = []
-    for document in documents:
-        title, text = document.title[:300], document.text[:ENTRY_TEXT_LIMIT]
-        entry = Entry(
-            kind=kind,
-            key=document.key,
-            title=title,
-            text=text,
-            url=document.url[:300],
-            agency_path=document.agency_path,
-            public=document.public,
-            year=document.year,
-            topic=document.topic or topic,
-            folded=fold_variants(f"{title}\n{text}"),
-        )
-        terms = [index_terms(fold_variants(title)), index_terms(fold_variants(text))]
-        built.append((entry, term_scores(terms, ENTRY_WEIGHTS)))
+    built = [entry_of(kind, topic, document) for document in documents]
     entries = Entry.objects.bulk_create([entry for entry, _ in built], batch_size=1000)
     _insert_postings(
         (
             (term, entry.pk, score)
             for entry, (_, scores) in zip(entries, built, strict=True)
             for term, score in scores.items()
-            if len(term) <= 40
         ),
         EntryPosting,
     )
@@ -190,7 +221,9 @@ def reindex_kind(kind: str, batch: int = 2000) -> int:
             written += reindex_entries(kind, keys[start : start + batch])
     stale = sorted(set(Entry.objects.filter(kind=kind).values_list("key", flat=True)) - set(keys))
     for start in range(0, len(stale), batch):
-        Entry.objects.filter(kind=kind, key__in=stale[start : start + batch]).delete()
+        with transaction.atomic():
+            Entry.objects.filter(kind=kind, key__in=stale[start : start + batch]).delete()
+            note_for_rebuild(kind, stale[start : start + batch])
     return written
 
 
