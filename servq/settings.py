@@ -7,6 +7,7 @@ SECRET_KEY and ALLOWED_HOSTS.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -310,6 +311,12 @@ SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
 # The address people reach servq at, for the links in e-mails (notices, reminders).
 SERVQ_SITE_URL = env_str("SERVQ_SITE_URL", "http://127.0.0.1:8000")
 SERVQ_LEASE_SECONDS = env_int("SERVQ_LEASE_SECONDS", 60)
+# Memory for each index a full search rebuild builds (PostgreSQL's maintenance_work_mem, for it alone).
+SERVQ_SEARCH_REBUILD_MEMORY = env_str("SERVQ_SEARCH_REBUILD_MEMORY", "512MB")
+if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)", SERVQ_SEARCH_REBUILD_MEMORY):
+    raise ImproperlyConfigured(
+        f"SERVQ_SEARCH_REBUILD_MEMORY must be a size such as 512MB or 2GB, not {SERVQ_SEARCH_REBUILD_MEMORY!r}"
+    )
 
 # The client's address behind proxies (rate limits, logs): see servq/core/clientip.py and
 # docs/operators.md. Without either, X-Forwarded-For is ignored.

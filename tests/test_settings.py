@@ -82,6 +82,13 @@ def test_check_deploy_warns_when_rate_limits_would_be_per_process():
     assert "servq.W001" in result.stdout + result.stderr
 
 
+def test_a_rebuild_memory_that_is_no_size_is_refused_by_name():
+    result = start_django(SERVQ_ENV="development", SERVQ_SEARCH_REBUILD_MEMORY="512MB'; DROP TABLE x; --")
+    assert result.returncode != 0
+    assert "SERVQ_SEARCH_REBUILD_MEMORY" in result.stderr
+    assert start_django(SERVQ_ENV="development", SERVQ_SEARCH_REBUILD_MEMORY="2GB").returncode == 0
+
+
 def test_the_old_private_address_switch_is_refused_by_name():
     result = start_django(SERVQ_ENV="development", SERVQ_WEBCHECK_ALLOW_PRIVATE="true")
     assert result.returncode != 0

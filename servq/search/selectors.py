@@ -204,7 +204,7 @@ def find(
 def _shape(query: str) -> tuple[list[str], int, int]:
     """The query's terms (at most 12), how many a result must hold, and how many of the rarest are
     the seeds: a result holding ``needed`` of N terms holds one of any N − needed + 1."""
-    terms = [t for t in query_terms(query) if len(t) <= 40][:12]
+    terms = query_terms(query)[:12]
     needed = required_matches(len(terms))
     return terms, needed, len(terms) - needed + 1
 

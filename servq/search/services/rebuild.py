@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from itertools import count
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from servq.core import search_kinds
@@ -25,12 +26,12 @@ from servq.search.services import entry_of, reindex_entries, reindex_every_kind
 LIVE = (Entry._meta.db_table, EntryPosting._meta.db_table)  # the referenced table first
 BATCH = 2000
 ONE_REBUILD_AT_A_TIME = 230_023  # the advisory lock's key
-INDEX_MEMORY = "512MB"  # for building each index in one sorted pass
 
 
 def rebuild_index() -> int:
-    """Every kind's documents indexed afresh; returns how many. SQLite, the first-run database
-    with a few thousand documents, rewrites them kind by kind instead."""
+    """Every kind's documents indexed afresh; returns how many. Run it outside a transaction (the
+    command does): inside one, the wait for writers in begin() would hold them off to the end.
+    SQLite, the first-run database with a few thousand documents, rewrites them kind by kind."""
     if connection.vendor != "postgresql":
         return reindex_every_kind()
     with connection.cursor() as cursor:
@@ -83,7 +84,8 @@ def fill() -> int:
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{LIVE[0]}_next', 'id'), %s, false)", [next(ids)]
         )
-        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
+        # Each index built in one sorted pass where the memory allows (checked a size in settings).
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{settings.SERVQ_SEARCH_REBUILD_MEMORY}'")
         for table in LIVE:
             for statement in _structure_of(cursor, table):
                 cursor.execute(statement)
