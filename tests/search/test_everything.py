@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from servq.faq import services as faq
 from servq.search import selectors
 from servq.search.models import Entry
 from servq.services import services as catalogue
@@ -156,3 +157,27 @@ def test_results_are_counted_and_narrowed_by_agency(client, world, agency_tree, 
     ).text
     assert "找到 1 筆" in narrowed and "營業稅納稅證明" in narrowed
     assert "找到 3 筆" in client.get(reverse("search:everything"), {"q": "納稅證明", "agency": "moea"}).text
+
+
+def test_a_save_rewrites_only_the_entries_whose_documents_changed(world):
+    from servq.faq.models import Entry as FaqEntry
+    from servq.search.services import reindex_entries
+
+    question, draft = FaqEntry.objects.order_by("pk")
+    ids = dict(Entry.objects.filter(kind="faq.entry").values_list("key", "pk"))
+
+    faq.save_entry(
+        by=world["coordinator"],
+        agency=question.agency,
+        entry=question,
+        question="納稅證明如何線上申請？",
+        answer=question.answer,
+        published=True,
+    )
+    after = dict(Entry.objects.filter(kind="faq.entry").values_list("key", "pk"))
+    assert after[str(draft.pk)] == ids[str(draft.pk)], "the other entry is left as it was"
+    assert after[str(question.pk)] != ids[str(question.pk)]
+    assert "納稅證明如何線上申請？" in titles(selectors.find(None, "如何線上"))
+
+    assert reindex_entries("faq.entry", [str(question.pk), str(draft.pk)]) == 0, "nothing changed"
+    assert reindex_entries("faq.entry", [str(question.pk)], rewrite=True) == 1
