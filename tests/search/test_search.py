@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from servq.plans import services
+from servq.search.models import SearchDocument
 from servq.search.selectors import Filters, search
 from tests.factories import FrameworkNodeFactory, PlanFactory, PlanItemFactory
 
@@ -120,6 +121,30 @@ def test_index_follows_item_edits_and_publication(agency_tree, user_with_role):
         services.transition(by=actor, plan=plan, action=action)
     assert texts(AnonymousUser(), "無障礙") == ["新的無障礙網站"]
     assert texts(AnonymousUser(), "秘書處", unit="秘書處") == ["新的無障礙網站"]
+
+
+def test_an_item_edit_rewrites_only_that_items_document(agency_tree, user_with_role):
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    first, second = (
+        services.add_item(
+            by=coordinator, plan=plan, text=text, deadline_raw="經常辦理", unit_names=["秘書處"]
+        )
+        for text in ("網站無障礙", "臨櫃服務")
+    )
+    documents = dict(SearchDocument.objects.values_list("item_id", "pk"))
+    services.update_item(
+        by=coordinator,
+        item=first,
+        expected_lock=first.lock_version,
+        text="網站無障礙與開放資料",
+        deadline_raw="經常辦理",
+        unit_names=["秘書處"],
+    )
+    after = dict(SearchDocument.objects.values_list("item_id", "pk"))
+    assert after[second.pk] == documents[second.pk], "the unchanged item is left as it was"
+    assert after[first.pk] != documents[first.pk]
+    assert texts(coordinator, "開放資料") == ["網站無障礙與開放資料"]
 
 
 def test_results_page_escapes_and_marks(client, plans):

@@ -83,19 +83,54 @@ def reindex_plan_entries(plan: Plan) -> int:
     return reindex_entries(PLAN_ITEMS, sorted(keys)) if keys else 0
 
 
-def reindex_plan(*, plan: Plan) -> int:
-    """Replace the plan's documents and postings; returns how many items it indexed."""
-    SearchDocument.objects.filter(plan=plan).delete()
+def reindex_plan(*, plan: Plan, rewrite: bool = False) -> int:
+    """Bring the plan's documents and postings in step with its items; returns how many items it
+    holds. Only the documents that changed are written again (a save announces the whole plan),
+    unless ``rewrite``, after the tokeniser changed."""
     nodes = framework_paths(list(plan.nodes.all()) + (list(plan.parent.nodes.all()) if plan.parent else []))
     items = plan.items.prefetch_related("units")
     built = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
-    documents = SearchDocument.objects.bulk_create([document for document, _ in built], batch_size=1000)
+    stored = (
+        {}
+        if rewrite
+        else {
+            values[0]: values[1:]
+            for values in SearchDocument.objects.filter(plan=plan).values_list("item_id", *DOCUMENT_FIELDS)
+        }
+    )
+    changed = [
+        (document, scores)
+        for document, scores in built
+        if stored.get(document.item_id) != _fields_of(document)
+    ]
+    kept = {document.item_id for document, _ in built} - {document.item_id for document, _ in changed}
+    SearchDocument.objects.filter(plan=plan).exclude(item_id__in=kept).delete()
+    documents = SearchDocument.objects.bulk_create([document for document, _ in changed], batch_size=1000)
     _insert_postings(
         (term, document.pk, score)
-        for document, (_, scores) in zip(documents, built, strict=True)
+        for document, (_, scores) in zip(documents, changed, strict=True)
         for term, score in scores.items()
     )
-    return len(documents)
+    return len(built)
+
+
+# What a plan-search document holds besides its item: equal, its postings are equal too.
+DOCUMENT_FIELDS = (
+    "plan_id",
+    "agency_id",
+    "program_id",
+    "node_id",
+    "first_year",
+    "last_year",
+    "status",
+    "unit_names",
+    "terms",
+    "context_terms",
+)
+
+
+def _fields_of(document: SearchDocument) -> tuple[Any, ...]:
+    return tuple(getattr(document, field) for field in DOCUMENT_FIELDS)
 
 
 POSTINGS_BATCH = 10_000
@@ -131,7 +166,7 @@ def _insert_postings(
 
 
 def reindex_plans(plans: Iterable[Plan]) -> int:
-    return sum(reindex_plan(plan=plan) for plan in plans)
+    return sum(reindex_plan(plan=plan, rewrite=True) for plan in plans)
 
 
 def reindex_all() -> int:
