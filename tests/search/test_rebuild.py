@@ -106,3 +106,90 @@ def test_one_rebuild_at_a_time(world):
             rebuild.rebuild_index()
     finally:
         other.close()
+
+
+def another_connection():
+    import psycopg
+
+    params = connection.get_connection_params()
+    return psycopg.connect(
+        **{k: params[k] for k in ("dbname", "user", "host", "port", "password") if params.get(k)}
+    )
+
+
+@postgresql_only
+def test_the_swap_gives_way_to_a_search_holding_a_table_and_tries_again(world):
+    import threading
+    import time
+
+    marked = rebuild.begin()
+    rebuild.fill()
+    holding, release = threading.Event(), threading.Event()
+
+    def search_holding_the_postings():  # as a search is, between locking the postings and the entries
+        with another_connection() as other:
+            other.execute("SELECT 1 FROM search_entryposting LIMIT 1")
+            holding.set()
+            release.wait(10)
+
+    searcher = threading.Thread(target=search_holding_the_postings)
+    searcher.start()
+    holding.wait(10)
+    threading.Timer(1.0, release.set).start()
+    started = time.monotonic()
+    rebuild.swap(marked)
+    searcher.join()
+
+    assert time.monotonic() - started >= 0.9, "it waited for the search, trying again"
+    assert "納稅證明可以線上申請嗎？" in [e.title for e in selectors.find(None, "線上申請").entries]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_saves_on_other_connections_during_a_rebuild_are_all_in_the_index(world, monkeypatch):
+    import threading
+    import time
+
+    question = FaqEntry.objects.get(question="納稅證明可以線上申請嗎？")
+    saved: list[int] = []
+    stop = threading.Event()
+
+    def keep_saving():
+        try:
+            while not stop.is_set():
+                current = FaqEntry.objects.get(pk=question.pk)
+                faq.save_entry(
+                    by=world["coordinator"],
+                    agency=current.agency,
+                    entry=current,
+                    question=current.question,
+                    answer=f"第 {len(saved) + 1} 版回答",
+                    published=True,
+                )
+                saved.append(len(saved) + 1)
+        finally:
+            connection.close()
+
+    fill = rebuild.fill
+
+    def fill_then_let_saves_happen() -> int:  # the window between the fill and the swap, held open
+        written = fill()
+        before = len(saved)
+        deadline = time.monotonic() + 10
+        while len(saved) < before + 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return written
+
+    monkeypatch.setattr(rebuild, "fill", fill_then_let_saves_happen)
+    writer = threading.Thread(target=keep_saving)
+    writer.start()
+    try:
+        rebuild.rebuild_index()
+    finally:
+        stop.set()
+        writer.join()
+
+    latest = FaqEntry.objects.get(pk=question.pk)
+    assert len(saved) >= 3
+    indexed = Entry.objects.filter(kind="faq.entry", key=str(question.pk)).values_list("text", flat=True)
+    assert list(indexed) == [f"{latest.answer}\n{latest.legal_basis}"]

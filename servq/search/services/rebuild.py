@@ -11,12 +11,13 @@ and written again inside the swap. docs/decisions/0014-one-platform-search-index
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import count
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from servq.core import search_kinds
 from servq.core.errors import ServiceError
@@ -149,11 +150,35 @@ def _fresh(name: str) -> str:
     return f"{name[:57]}_next"
 
 
+# Searches lock the postings, then the entries; saves the entries, then the postings. Whichever
+# order the swap locks them in, one of them can be caught holding the other table: the swap waits
+# less than PostgreSQL's deadlock_timeout (1 s by default), so it is the one to give way, and tries
+# again a moment later; a search or a save never fails for it.
+SWAP_LOCK_WAIT = "300ms"
+SWAP_TRIES = 50
+
+
 def swap(rebuild: Rebuild) -> None:
     """The fresh tables in place of the live ones, under their names; then the documents written
     since the rebuild began, written again. Searches wait only for this transaction."""
+    for attempt in range(1, SWAP_TRIES + 1):
+        try:
+            _swap(rebuild)
+            return
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE or attempt == SWAP_TRIES:
+                raise
+            time.sleep(min(0.05 * attempt, 1.0))
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _swap(rebuild: Rebuild) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_WAIT}'")
         cursor.execute(f"LOCK TABLE {', '.join(LIVE)} IN ACCESS EXCLUSIVE MODE")
+        cursor.execute("SET LOCAL lock_timeout = 0")
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a deferred check pending on a table blocks its drop
         names = {table: _names_of(cursor, table) for table in LIVE}
         changed = defaultdict(set)
