@@ -68,22 +68,21 @@ def test_the_live_tables_keep_their_names_keys_and_indexes(world):
 def test_searching_goes_on_and_changes_made_meanwhile_are_kept(world):
     question = FaqEntry.objects.get(question="納稅證明可以線上申請嗎？")
     draft = FaqEntry.objects.get(question__startswith="內部草稿")
-    marked = rebuild.begin()
-    rebuild.fill()
-
-    # While the fresh tables wait to be swapped in, the live ones answer, and writers carry on.
-    assert "納稅證明可以線上申請嗎？" in [e.title for e in selectors.find(None, "線上申請").entries]
-    faq.save_entry(
-        by=world["coordinator"],
-        agency=question.agency,
-        entry=question,
-        question="納稅證明如何線上申請？",
-        answer="可以，使用自然人憑證。",
-        published=True,
-    )
-    draft.delete()  # gone by any path: the kind follows deletes
-
-    rebuild.swap(marked)
+    with rebuild.one_at_a_time():
+        marked = rebuild.begin()
+        rebuild.fill()
+        # While the fresh tables wait to be swapped in, the live ones answer, and writers carry on.
+        assert "納稅證明可以線上申請嗎？" in [e.title for e in selectors.find(None, "線上申請").entries]
+        faq.save_entry(
+            by=world["coordinator"],
+            agency=question.agency,
+            entry=question,
+            question="納稅證明如何線上申請？",
+            answer="可以，使用自然人憑證。",
+            published=True,
+        )
+        draft.delete()  # gone by any path: the kind follows deletes
+        rebuild.swap(marked)
 
     titles = {e.title for e in selectors.find(world["coordinator"], "納稅證明").entries}
     assert "納稅證明如何線上申請？" in titles
@@ -122,8 +121,9 @@ def test_the_swap_gives_way_to_a_search_holding_a_table_and_tries_again(world):
     import threading
     import time
 
-    marked = rebuild.begin()
-    rebuild.fill()
+    with rebuild.one_at_a_time():
+        marked = rebuild.begin()
+        rebuild.fill()
     holding, release = threading.Event(), threading.Event()
 
     def search_holding_the_postings():  # as a search is, between locking the postings and the entries
@@ -193,3 +193,19 @@ def test_saves_on_other_connections_during_a_rebuild_are_all_in_the_index(world,
     assert len(saved) >= 3
     indexed = Entry.objects.filter(kind="faq.entry", key=str(question.pk)).values_list("text", flat=True)
     assert list(indexed) == [f"{latest.answer}\n{latest.legal_basis}"]
+
+
+@postgresql_only
+def test_the_mark_of_a_killed_rebuild_is_ignored(world):
+    from servq.search.models import RebuildChange
+
+    Rebuild.objects.create()  # left by a rebuild that was killed: nobody holds the lock
+    question = FaqEntry.objects.get(question="納稅證明可以線上申請嗎？")
+    save = {"by": world["coordinator"], "agency": question.agency, "entry": question, "published": True}
+    faq.save_entry(question="納稅證明如何線上申請？", answer="可以。", **save)
+    assert not RebuildChange.objects.exists()
+
+    with another_connection() as other:  # a rebuild running elsewhere holds it
+        other.execute("SELECT pg_advisory_lock(%s)", [rebuild.ONE_REBUILD_AT_A_TIME])
+        faq.save_entry(question="納稅證明線上申請方式", answer="可以。", **save)
+    assert RebuildChange.objects.filter(key=str(question.pk)).exists()

@@ -237,6 +237,22 @@ def _without_key(row: dict[str, Any]) -> dict[str, Any]:
     return {field: row[field] for field in STORED_FIELDS}
 
 
+REBUILD_LOCK = 230_023  # the advisory lock a running rebuild holds (services/rebuild.py)
+
+
+def _rebuild_running() -> bool:
+    """Whether a rebuild holds its lock: its mark outlives a rebuild that was killed."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite's rebuild sets no mark
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 "
+            "AND objid = %s AND objsubid = 1 AND granted)",
+            [REBUILD_LOCK],
+        )
+        return bool(cursor.fetchone()[0])
+
+
 def note_for_rebuild(kind: str, keys: list[str]) -> None:
     """While a full rebuild runs (services.rebuild), note the documents just written for it to write
     again into its fresh tables. Asked after taking the entries' write lock: a writer that took it
@@ -248,6 +264,8 @@ def note_for_rebuild(kind: str, keys: list[str]) -> None:
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE search_entry IN ROW EXCLUSIVE MODE")  # held already, as a rule
     rebuilds = list(Rebuild.objects.values_list("pk", flat=True))
+    if rebuilds and not _rebuild_running():
+        return  # the mark of a rebuild that was killed: the next one clears it
     RebuildChange.objects.bulk_create(
         [RebuildChange(rebuild_id=rebuild, kind=kind, key=key) for rebuild in rebuilds for key in keys],
         batch_size=1000,

@@ -14,6 +14,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import count
 
 from django.conf import settings
@@ -22,11 +23,11 @@ from django.db import OperationalError, connection, transaction
 from servq.core import search_kinds
 from servq.core.errors import ServiceError
 from servq.search.models import Entry, EntryPosting, Rebuild, RebuildChange
-from servq.search.services import entry_of, reindex_entries, reindex_every_kind
+from servq.search.services import REBUILD_LOCK, entry_of, reindex_entries, reindex_every_kind
 
 LIVE = (Entry._meta.db_table, EntryPosting._meta.db_table)  # the referenced table first
 BATCH = 2000
-ONE_REBUILD_AT_A_TIME = 230_023  # the advisory lock's key
+ONE_REBUILD_AT_A_TIME = REBUILD_LOCK  # the advisory lock's key
 
 
 def rebuild_index() -> int:
@@ -35,11 +36,7 @@ def rebuild_index() -> int:
     SQLite, the first-run database with a few thousand documents, rewrites them kind by kind."""
     if connection.vendor != "postgresql":
         return reindex_every_kind()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ONE_REBUILD_AT_A_TIME])
-        if not cursor.fetchone()[0]:
-            raise ServiceError("另一次搜尋索引重建正在進行，請待它完成。")
-    try:
+    with one_at_a_time():
         rebuild = begin()
         try:
             written = fill()
@@ -47,10 +44,22 @@ def rebuild_index() -> int:
         except BaseException:
             abandon()
             raise
+    return written
+
+
+@contextmanager
+def one_at_a_time() -> Iterator[None]:
+    """The advisory lock a rebuild holds while it runs: a second one is refused, and writers know
+    by it that the mark they see is of a rebuild still running (services.note_for_rebuild)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ONE_REBUILD_AT_A_TIME])
+        if not cursor.fetchone()[0]:
+            raise ServiceError("另一次搜尋索引重建正在進行，請待它完成。")
+    try:
+        yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [ONE_REBUILD_AT_A_TIME])
-    return written
 
 
 def begin() -> Rebuild:
