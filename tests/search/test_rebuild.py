@@ -19,6 +19,15 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+def another_connection():
+    import psycopg
+
+    params = connection.get_connection_params()
+    return psycopg.connect(
+        **{k: params[k] for k in ("dbname", "user", "host", "port", "password") if params.get(k)}
+    )
+
+
 def snapshot():
     entries = sorted(Entry.objects.values_list("kind", "key", "title", "public", "agency_path", "topic"))
     postings = sorted(EntryPosting.objects.values_list("entry__kind", "entry__key", "term", "score"))
@@ -93,27 +102,10 @@ def test_searching_goes_on_and_changes_made_meanwhile_are_kept(world):
 
 @postgresql_only
 def test_one_rebuild_at_a_time(world):
-    import psycopg
-
-    params = connection.get_connection_params()
-    other = psycopg.connect(
-        **{k: params[k] for k in ("dbname", "user", "host", "port", "password") if params.get(k)}
-    )
-    try:
+    with another_connection() as other:  # a rebuild running elsewhere
         other.execute("SELECT pg_advisory_lock(%s)", [rebuild.ONE_REBUILD_AT_A_TIME])
         with pytest.raises(ServiceError, match="正在進行"):
             rebuild.rebuild_index()
-    finally:
-        other.close()
-
-
-def another_connection():
-    import psycopg
-
-    params = connection.get_connection_params()
-    return psycopg.connect(
-        **{k: params[k] for k in ("dbname", "user", "host", "port", "password") if params.get(k)}
-    )
 
 
 @postgresql_only
