@@ -162,3 +162,11 @@ def test_a_query_too_long_is_refused_with_a_message(client, plans):
 def test_results_page_query_count_is_fixed(client, plans, django_assert_num_queries):
     with django_assert_num_queries(4):  # count, page of results, programs, agencies
         client.get(reverse("search:search"), {"q": "網站"})
+
+
+def test_an_item_with_a_run_longer_than_any_word_is_saved_and_found(agency_tree, user_with_role):
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    token = "a1" * 30  # a pasted hash or token: no one searches for it, and no posting can hold it
+    services.add_item(by=coordinator, plan=plan, text=f"憑證序號 {token}", deadline_raw="經常辦理")
+    assert texts(coordinator, "憑證序號") == [f"憑證序號 {token}"]
