@@ -103,7 +103,7 @@ def test_searching_goes_on_and_changes_made_meanwhile_are_kept(world):
 @postgresql_only
 def test_one_rebuild_at_a_time(world):
     with another_connection() as other:  # a rebuild running elsewhere
-        other.execute("SELECT pg_advisory_lock(%s)", [rebuild.ONE_REBUILD_AT_A_TIME])
+        other.execute("SELECT pg_advisory_lock(%s)", [rebuild.REBUILD_LOCK])
         with pytest.raises(ServiceError, match="正在進行"):
             rebuild.rebuild_index()
 
@@ -198,6 +198,6 @@ def test_the_mark_of_a_killed_rebuild_is_ignored(world):
     assert not RebuildChange.objects.exists()
 
     with another_connection() as other:  # a rebuild running elsewhere holds it
-        other.execute("SELECT pg_advisory_lock(%s)", [rebuild.ONE_REBUILD_AT_A_TIME])
+        other.execute("SELECT pg_advisory_lock(%s)", [rebuild.REBUILD_LOCK])
         faq.save_entry(question="納稅證明線上申請方式", answer="可以。", **save)
     assert RebuildChange.objects.filter(key=str(question.pk)).exists()

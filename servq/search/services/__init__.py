@@ -75,7 +75,8 @@ PLAN_ITEMS = "plans.item"
 
 
 def reindex_plan_entries(plan: Plan) -> int:
-    """A plan's items in the platform index, all rewritten (deleted items go with the rest)."""
+    """A plan's items in the platform index in step: the changed ones written again, the deleted
+    ones gone (their keys are among those indexed)."""
     indexed = Entry.objects.filter(kind=PLAN_ITEMS, key__startswith=f"{plan.pk}:").values_list(
         "key", flat=True
     )
@@ -90,14 +91,7 @@ def reindex_plan(*, plan: Plan, rewrite: bool = False) -> int:
     nodes = framework_paths(list(plan.nodes.all()) + (list(plan.parent.nodes.all()) if plan.parent else []))
     items = plan.items.prefetch_related("units")
     built = [_document(item, plan, nodes.get(item.node_id, []) if item.node_id else []) for item in items]
-    stored = (
-        {}
-        if rewrite
-        else {
-            values[0]: values[1:]
-            for values in SearchDocument.objects.filter(plan=plan).values_list("item_id", *DOCUMENT_FIELDS)
-        }
-    )
+    stored = {} if rewrite else _held(SearchDocument.objects.filter(plan=plan), "item_id", DOCUMENT_FIELDS)
     changed = [
         (document, scores)
         for document, scores in built
@@ -131,6 +125,12 @@ DOCUMENT_FIELDS = (
 
 def _fields_of(document: SearchDocument) -> tuple[Any, ...]:
     return tuple(getattr(document, field) for field in DOCUMENT_FIELDS)
+
+
+def _held(rows: models.QuerySet[Any], key: str, fields: tuple[str, ...]) -> dict[Any, tuple[Any, ...]]:
+    """What the index holds for each of these rows, by key: the fields' values, in their order.
+    A document whose values are these is left as it is."""
+    return {values[0]: tuple(values[1:]) for values in rows.values_list(key, *fields)}
 
 
 POSTINGS_BATCH = 10_000
@@ -204,16 +204,11 @@ def reindex_entries(kind: str, keys: list[str], *, rewrite: bool = False) -> int
 
 def _unchanged(kind: str, topic: str, documents: list[search_kinds.Document]) -> set[str]:
     """The keys of the documents whose entries hold what they would be written with now."""
-    stored = {
-        row["key"]: row
-        for row in Entry.objects.filter(kind=kind, key__in=[d.key for d in documents]).values(
-            "key", *STORED_FIELDS
-        )
-    }
+    stored = _held(Entry.objects.filter(kind=kind, key__in=[d.key for d in documents]), "key", STORED_FIELDS)
     return {
         document.key
         for document in documents
-        if document.key in stored and _stored_fields(document, topic) == _without_key(stored[document.key])
+        if stored.get(document.key) == tuple(_stored_fields(document, topic)[f] for f in STORED_FIELDS)
     }
 
 
@@ -231,10 +226,6 @@ def _stored_fields(document: search_kinds.Document, topic: str) -> dict[str, Any
         "year": document.year,
         "topic": document.topic or topic,
     }
-
-
-def _without_key(row: dict[str, Any]) -> dict[str, Any]:
-    return {field: row[field] for field in STORED_FIELDS}
 
 
 REBUILD_LOCK = 230_023  # the advisory lock a running rebuild holds (services/rebuild.py)

@@ -27,7 +27,6 @@ from servq.search.services import REBUILD_LOCK, entry_of, reindex_entries, reind
 
 LIVE = (Entry._meta.db_table, EntryPosting._meta.db_table)  # the referenced table first
 BATCH = 2000
-ONE_REBUILD_AT_A_TIME = REBUILD_LOCK  # the advisory lock's key
 
 
 def rebuild_index() -> int:
@@ -52,14 +51,14 @@ def one_at_a_time() -> Iterator[None]:
     """The advisory lock a rebuild holds while it runs: a second one is refused, and writers know
     by it that the mark they see is of a rebuild still running (services.note_for_rebuild)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ONE_REBUILD_AT_A_TIME])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REBUILD_LOCK])
         if not cursor.fetchone()[0]:
             raise ServiceError("另一次搜尋索引重建正在進行，請待它完成。")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [ONE_REBUILD_AT_A_TIME])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REBUILD_LOCK])
 
 
 def begin() -> Rebuild:
@@ -129,6 +128,22 @@ INDEX_DEFINITION = re.compile(r"^CREATE (UNIQUE )?INDEX (\S+) ON (\S+) ")
 def _structure_of(cursor, table: str) -> Iterator[str]:
     """The statements that give the fresh table the live one's keys, indexes and foreign keys, each
     under a name of its own until the swap (index names are unique in the schema)."""
+    constraints, indexes = _definitions_of(cursor, table)
+    for name, kind, definition in constraints:
+        if kind != "f":  # primary and unique keys first: the foreign keys need them
+            yield f"ALTER TABLE {table}_next ADD CONSTRAINT {_fresh(name)} {definition}"
+    for name, definition in indexes:
+        yield INDEX_DEFINITION.sub(rf"CREATE \1INDEX {_fresh(name)} ON {table}_next ", definition)
+    for name, kind, definition in constraints:
+        if kind == "f":
+            for live in LIVE:  # a key to another rebuilt table points to its fresh copy
+                definition = definition.replace(f"REFERENCES {live}(", f"REFERENCES {live}_next(")
+            yield f"ALTER TABLE {table}_next ADD CONSTRAINT {_fresh(name)} {definition}"
+
+
+def _definitions_of(cursor, table: str) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The table's keys and foreign keys (name, kind, definition), and its indexes other than the
+    keys' own (name, definition)."""
     cursor.execute(
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype DESC, conname",
@@ -140,19 +155,8 @@ def _structure_of(cursor, table: str) -> Iterator[str]:
         "ORDER BY indexname",
         [table],
     )
-    indexes = [(name, definition) for name, definition in cursor.fetchall()]
-    keys = {name for name, kind, _ in constraints if kind != "f"}
-    for name, kind, definition in constraints:
-        if kind != "f":  # primary and unique keys first: the foreign keys need them
-            yield f"ALTER TABLE {table}_next ADD CONSTRAINT {_fresh(name)} {definition}"
-    for name, definition in indexes:
-        if name not in keys:
-            yield INDEX_DEFINITION.sub(rf"CREATE \1INDEX {_fresh(name)} ON {table}_next ", definition)
-    for name, kind, definition in constraints:
-        if kind == "f":
-            for live in LIVE:  # a key to another rebuilt table points to its fresh copy
-                definition = definition.replace(f"REFERENCES {live}(", f"REFERENCES {live}_next(")
-            yield f"ALTER TABLE {table}_next ADD CONSTRAINT {_fresh(name)} {definition}"
+    keys = {name for name, _, _ in constraints}
+    return constraints, [(name, definition) for name, definition in cursor.fetchall() if name not in keys]
 
 
 def _fresh(name: str) -> str:
@@ -210,16 +214,8 @@ def _swap(rebuild: Rebuild) -> None:
 
 def _names_of(cursor, table: str) -> tuple[list[str], list[str], list[str]]:
     """The live table's constraint names, its other indexes' names and its sequences' names."""
-    cursor.execute(
-        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f')",
-        [table],
-    )
-    constraints = [name for (name,) in cursor.fetchall()]
-    cursor.execute(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s", [table]
-    )
-    indexes = [name for (name,) in cursor.fetchall() if name not in constraints]
-    return constraints, indexes, _sequences_of(cursor, table)
+    constraints, indexes = _definitions_of(cursor, table)
+    return [name for name, _, _ in constraints], [name for name, _ in indexes], _sequences_of(cursor, table)
 
 
 def _sequences_of(cursor, table: str) -> list[str]:
