@@ -6,8 +6,10 @@ SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -150,22 +152,32 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "servq" / "static"]
+
+
+def _scratch_directory(prefix: str) -> str:
+    """A directory of a test run's own, removed when the run ends (each run made three, and /tmp
+    filled with them)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 # Uploaded evidence of a test run goes to a directory of its own.
 EVIDENCE_DIR = (
-    tempfile.mkdtemp(prefix="servq-test-evidence-")
+    _scratch_directory("servq-test-evidence-")
     if SERVQ_ENV == "test"
     else env_str("SERVQ_EVIDENCE_DIR", str(VAR_DIR / "evidence"))
 )
 # Citizens' photos and files on cases: like evidence, outside the web root, served through a view.
 ATTACHMENTS_DIR = (
-    tempfile.mkdtemp(prefix="servq-test-attachments-")
+    _scratch_directory("servq-test-attachments-")
     if SERVQ_ENV == "test"
     else env_str("SERVQ_ATTACHMENTS_DIR", str(VAR_DIR / "attachments"))
 )
 # Open-data files (and the Big5 originals of converted CSVs): served through a view that checks the
 # dataset is published or the reader keeps it.
 OPENDATA_DIR = (
-    tempfile.mkdtemp(prefix="servq-test-opendata-")
+    _scratch_directory("servq-test-opendata-")
     if SERVQ_ENV == "test"
     else env_str("SERVQ_OPENDATA_DIR", str(VAR_DIR / "opendata"))
 )

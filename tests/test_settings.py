@@ -129,3 +129,20 @@ def test_production_redirects_to_https_and_sends_hsts():
     lines = result.stdout.splitlines()
     assert lines[0] == "301 https://servq.example.gov.tw/", result.stderr
     assert lines[1].startswith("max-age=31536000") and "includeSubDomains" in lines[1]
+
+
+def test_a_test_run_removes_its_scratch_directories_when_it_ends():
+    script = (
+        "import django; django.setup(); from pathlib import Path; from django.conf import settings; "
+        "dirs = [settings.EVIDENCE_DIR, settings.ATTACHMENTS_DIR, settings.OPENDATA_DIR]; "
+        "assert all(Path(d).is_dir() for d in dirs); (Path(dirs[0]) / 'evidence.pdf').write_bytes(b'%PDF'); "
+        "print('\\n'.join(dirs))"
+    )
+    env = {**os.environ, "SERVQ_ENV": "test", "DJANGO_SETTINGS_MODULE": "servq.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    made = result.stdout.split()
+    assert len(made) == 3
+    assert not [d for d in made if Path(d).exists()]

@@ -28,6 +28,11 @@ ENTRIES = [
         "請撥 1999 或於本平台「我要陳情」選擇「報修」，並寫明路燈編號或地點，工務局將於 5 個工作天內修復。",
         "",
     ),
+    (
+        "行動不便不能到戶政事務所，可以請人到府辦理嗎？",
+        "可以。身心障礙、重病或年邁行動不便者，可電話預約到府辦理戶籍登記及國民身分證申請，請先備妥相關證明。",
+        "",
+    ),
 ]
 
 
@@ -48,4 +53,4 @@ def ensure_demo_faq() -> bool:
 
 @demo.part(95, "faq")
 def _load_demo_part(log: demo.Log) -> str | None:
-    return "demo: three FAQ entries of 民政局, one overdue for review" if ensure_demo_faq() else None
+    return "demo: four FAQ entries of 民政局, one overdue for review" if ensure_demo_faq() else None

@@ -181,3 +181,14 @@ def test_a_save_rewrites_only_the_entries_whose_documents_changed(world):
 
     assert reindex_entries("faq.entry", [str(question.pk), str(draft.pk)]) == 0, "nothing changed"
     assert reindex_entries("faq.entry", [str(question.pk)], rewrite=True) == 1
+
+
+def test_an_entry_holds_each_of_its_terms_with_the_weight_its_title_and_text_give_it(world):
+    from servq.search.models import EntryPosting
+    from servq.search.rules import fold_variants, term_scores, terms_of_folded
+    from servq.search.services import ENTRY_WEIGHTS
+
+    for entry in Entry.objects.all():
+        fields = [terms_of_folded(fold_variants(entry.title)), terms_of_folded(fold_variants(entry.text))]
+        held = dict(EntryPosting.objects.filter(entry=entry).values_list("term", "score"))
+        assert held == term_scores(fields, ENTRY_WEIGHTS), entry.title

@@ -99,3 +99,12 @@ def test_the_demo_keeps_a_few_synonyms_once(agency_tree, user_with_role):
     user_with_role(agency_tree["root"], "supervisor", username="supervisor")
     assert ensure_demo_synonyms() and ["駕照", "駕駛執照"] in selectors.synonym_groups()
     assert not ensure_demo_synonyms()  # a second load changes nothing
+
+
+def test_a_first_run_shows_the_demo_synonyms_at_work():
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    for typed, written in (("身障", "身心障礙"), ("市民熱線", "1999")):  # neither typed word is written
+        found = selectors.find(None, typed).entries
+        assert any(written in entry.text for entry in found), typed
