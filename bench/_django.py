@@ -83,3 +83,16 @@ def bench_body(agencies: int):
     supervisor = get_user_model().objects.create_user("bench-rdec", email="rdec@example.gov.tw")
     Membership.objects.create(user=supervisor, agency=body, role="supervisor")
     return body, members, supervisor
+
+
+def yardstick() -> float:
+    """Seconds this machine takes for a fixed pure-Python loop (ten million additions), printed
+    beside a bench's figures: runs on this kind of machine differ by up to twice in speed from one
+    day to the next, and the yardstick tells a slow machine from slower code."""
+    import time
+
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return round(time.perf_counter() - started, 2)

@@ -184,11 +184,14 @@ def timed(run, words: list[str]) -> dict[str, float]:
 
 def main() -> None:
     vendor = setup()
+    from _django import yardstick
     from django.contrib.auth import get_user_model
 
     from servq.search import selectors
     from servq.search.models import Entry
 
+    loop_seconds = yardstick()
+    print(f"yardstick: a fixed Python loop took {loop_seconds} s on this machine now")
     sentences = corpus()
     built = build(sentences)
     if built:
@@ -221,6 +224,7 @@ def main() -> None:
                 "bench": "search",
                 "database": vendor,
                 "documents": DOCS,
+                "yardstick_s": loop_seconds,
                 "build": built or None,
                 "ndcg_at_10": ndcg,
                 "queries": results,
