@@ -201,3 +201,23 @@ def test_the_mark_of_a_killed_rebuild_is_ignored(world):
         other.execute("SELECT pg_advisory_lock(%s)", [rebuild.REBUILD_LOCK])
         faq.save_entry(question="納稅證明線上申請方式", answer="可以。", **save)
     assert RebuildChange.objects.filter(key=str(question.pk)).exists()
+
+
+@postgresql_only
+def test_a_document_that_fails_midway_leaves_the_live_index_as_it_was(world, monkeypatch):
+    before = snapshot()
+    real_entry_of = rebuild.entry_of
+
+    def entry_of(kind, topic, document):  # runs in the tokenising thread
+        if kind == "faq.entry":
+            raise ValueError(f"cannot read {kind}:{document.key}")
+        return real_entry_of(kind, topic, document)
+
+    monkeypatch.setattr(rebuild, "entry_of", entry_of)
+    with pytest.raises(ValueError, match=r"cannot read faq\.entry"):
+        rebuild.rebuild_index()
+
+    assert snapshot() == before
+    tables = connection.introspection.table_names()
+    assert not [table for table in tables if table.endswith("_next")]
+    assert [e.title for e in selectors.find(None, "納稅證明").entries]

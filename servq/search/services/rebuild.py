@@ -14,8 +14,8 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from itertools import count
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -80,7 +80,6 @@ def begin() -> Rebuild:
 
 def fill() -> int:
     """Every kind written into the fresh tables, then their indexes and constraints built."""
-    ids = count(1)
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for table in LIVE:
@@ -89,16 +88,24 @@ def fill() -> int:
                 f"CREATE TABLE {table}_next (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                 "INCLUDING IDENTITY INCLUDING STORAGE)"
             )
-        for kind, registered in search_kinds.kinds().items():
-            keys = [str(key) for key in registered.every_key()]
-            for start in range(0, len(keys), BATCH):
-                documents = registered.read(keys[start : start + BATCH])
-                written += _copy(
-                    cursor, [(next(ids), *entry_of(kind, registered.classification, d)) for d in documents]
-                )
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{LIVE[0]}_next', 'id'), %s, false)", [next(ids)]
-        )
+        # A thread tokenises the next batch while the server parses this one: Python and the
+        # server each had to wait for the other (the thread runs while this one waits on the
+        # socket, the GIL released).
+        next_id = 1
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-rebuild") as tokeniser:
+            pending: Future[list[Built]] | None = None
+            for kind, registered in search_kinds.kinds().items():
+                keys = [str(key) for key in registered.every_key()]
+                for start in range(0, len(keys), BATCH):
+                    documents = registered.read(keys[start : start + BATCH])
+                    batch = tokeniser.submit(_built, kind, registered.classification, documents, next_id)
+                    next_id += len(documents)
+                    if pending is not None:
+                        written += _copy(cursor, pending.result())
+                    pending = batch
+            if pending is not None:
+                written += _copy(cursor, pending.result())
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{LIVE[0]}_next', 'id'), %s, false)", [next_id])
         # Each index built in one sorted pass where the memory allows (checked a size in settings).
         cursor.execute(f"SET LOCAL maintenance_work_mem = '{settings.SERVQ_SEARCH_REBUILD_MEMORY}'")
         for table in LIVE:
@@ -108,20 +115,32 @@ def fill() -> int:
     return written
 
 
+Built = tuple[int, Entry, str]  # an entry's id, the entry, its postings as COPY text
+
+
+def _built(kind: str, topic: str, documents: list[search_kinds.Document], first_id: int) -> list[Built]:
+    """A batch of documents as entries numbered from ``first_id``, with their postings."""
+    built = []
+    for pk, document in enumerate(documents, start=first_id):
+        entry, scores = entry_of(kind, topic, document)
+        entry.id = pk
+        built.append((pk, entry, posting_lines(pk, scores)))
+    return built
+
+
 ENTRY_COLUMNS = [field.column for field in Entry._meta.concrete_fields]
 
 
-def _copy(cursor, built: list[tuple[int, Entry, dict[str, float]]]) -> int:
+def _copy(cursor, built: list[Built]) -> int:
     """A batch of entries and their postings, by COPY FREEZE: the rows are visible to all as
     written, so an index-only scan needs no VACUUM first (the tables are this transaction's own)."""
     columns = ", ".join(ENTRY_COLUMNS)
     with cursor.cursor.copy(f"COPY {LIVE[0]}_next ({columns}) FROM STDIN (FREEZE)") as copy:
-        for pk, entry, _ in built:
-            entry.id = pk
+        for _, entry, _ in built:
             copy.write_row([getattr(entry, field.attname) for field in Entry._meta.concrete_fields])
     with cursor.cursor.copy(f"COPY {LIVE[1]}_next (term, entry_id, score) FROM STDIN (FREEZE)") as copy:
-        for pk, _, scores in built:
-            copy.write(posting_lines(pk, scores))
+        for _, _, postings in built:
+            copy.write(postings)
     return len(built)
 
 
