@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from servq.agencies.access import access
 from servq.agencies.models import Agency
@@ -14,12 +14,19 @@ from servq.agencies.rules import Role
 from servq.agencies.selectors import roles_of
 from servq.core import search_kinds
 from servq.core.errors import ServiceError
-from servq.core.rules import to_roc_year, year_from_either
+from servq.core.rules import format_roc_year, year_from_either
 from servq.plans.models import Program
 from servq.search import selectors, services
 from servq.search.rules import MAX_QUERY_LENGTH, fold_text
 
 PAGE_SIZE = 20
+
+# The three classifications as the English pages name them (「主題」 alone is 「Theme」 elsewhere).
+CLASSIFICATIONS = {
+    search_kinds.TOPIC: pgettext_lazy("search classification", "主題"),
+    search_kinds.POLICY: pgettext_lazy("search classification", "施政"),
+    search_kinds.SERVICE: pgettext_lazy("search classification", "服務"),
+}
 
 
 def _int(raw: str) -> int | None:
@@ -89,10 +96,11 @@ def everything(request: HttpRequest) -> HttpResponse:
         for entry in found.entries:
             entry.snippet = selectors.highlighted(entry.text, query)  # type: ignore[attr-defined]
             entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
+            entry.topic_label = CLASSIFICATIONS.get(entry.topic, entry.topic)  # type: ignore[attr-defined]
         facets = {
-            "topic": [(value, value, n) for value, n in found.facets["topic"]],
+            "topic": [(value, CLASSIFICATIONS.get(value, value), n) for value, n in found.facets["topic"]],
             "kind": [(value, labels.get(value, value), n) for value, n in found.facets["kind"]],
-            "year": [(value, f"{to_roc_year(int(value))}年", n) for value, n in found.facets["year"]],
+            "year": [(value, format_roc_year(int(value)), n) for value, n in found.facets["year"]],
             "agency": _agency_facet(found.facets["agency"]),
         }
     return render(

@@ -86,6 +86,17 @@ def test_the_page_shows_classified_results_with_counts(client, world):
     assert "服務（2）" in page and "找到 2 筆" in page and "<mark>納稅證明</mark>" in page
 
 
+def test_years_are_shown_in_the_roc_calendar_on_results_and_facets(client, world):
+    from django.utils import timezone
+
+    from servq.core.rules import to_roc_year
+
+    page = client.get(reverse("search:everything"), {"q": "納稅證明可以線上申請"}).content.decode()
+    this_year = timezone.localdate().year  # the FAQ entry's year is when it was last confirmed
+    assert f"常見問題 · 服務 · {to_roc_year(this_year)}年" in page
+    assert f"{to_roc_year(this_year)}年（" in page and f"· {this_year}<" not in page
+
+
 def test_rebuilding_the_index_gives_the_same_entries(world):
     before = sorted(Entry.objects.values_list("kind", "key", "public"))
     Entry.objects.all().delete()
@@ -192,3 +203,11 @@ def test_an_entry_holds_each_of_its_terms_with_the_weight_its_title_and_text_giv
         fields = [terms_of_folded(fold_variants(entry.title)), terms_of_folded(fold_variants(entry.text))]
         held = dict(EntryPosting.objects.filter(entry=entry).values_list("term", "score"))
         assert held == term_scores(fields, ENTRY_WEIGHTS), entry.title
+
+
+def test_the_classifications_are_named_in_english_on_english_pages(client, world):
+    page = client.get(
+        reverse("search:everything"), {"q": "納稅證明"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Service（2）" in page and "· Service" in page
+    assert "服務（" not in page
