@@ -26,6 +26,10 @@ def test_a_citizen_searches_every_kind_and_narrows_by_classification(
     page.wait_for_load_state()
     content = page.content()
     assert "找到 2 筆" in content and "內部草稿" not in content
+    first_result = page.locator("ol.results > li").first.bounding_box()
+    assert first_result and first_result["y"] < 900, "the results start on the first screen, facets or not"
+    facets = page.get_by_role("navigation", name="分類檢索").bounding_box()
+    assert facets and (facets["x"] > first_result["x"] if width > 900 else facets["y"] > first_result["y"])
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("link", name="常見問題（1）").click()

@@ -211,3 +211,13 @@ def test_the_classifications_are_named_in_english_on_english_pages(client, world
     ).content.decode()
     assert "Service（2）" in page and "· Service" in page
     assert "服務（" not in page
+
+
+def test_a_chosen_year_is_shown_as_chosen(client, world):
+    from django.utils import timezone
+
+    from servq.core.rules import to_roc_year
+
+    year = timezone.localdate().year
+    page = client.get(reverse("search:everything"), {"q": "納稅證明", "year": year}).content.decode()
+    assert f"<strong>{to_roc_year(year)}年（" in page
