@@ -17,7 +17,7 @@ from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_year, year_from_either
 from servq.plans.models import Program
 from servq.search import selectors, services
-from servq.search.rules import MAX_QUERY_LENGTH, fold_text
+from servq.search.rules import MAX_QUERY_LENGTH, fold_text, fold_variants, query_variants
 
 PAGE_SIZE = 20
 
@@ -93,8 +93,10 @@ def everything(request: HttpRequest) -> HttpResponse:
     labels = {key: kind.label for key, kind in search_kinds.kinds().items()}
     facets: dict[str, list[tuple[str, Any, int]]] = {}
     if found is not None:
+        # The synonyms' words marked too: they are why a result that lacks the typed words is there.
+        marked = " ".join(query_variants(fold_variants(query), selectors.synonym_groups()))
         for entry in found.entries:
-            entry.snippet = selectors.highlighted(entry.text, query)  # type: ignore[attr-defined]
+            entry.snippet = selectors.highlighted(entry.text, marked)  # type: ignore[attr-defined]
             entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]
             entry.topic_label = CLASSIFICATIONS.get(entry.topic, entry.topic)  # type: ignore[attr-defined]
         facets = {

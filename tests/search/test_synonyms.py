@@ -108,3 +108,10 @@ def test_a_first_run_shows_the_demo_synonyms_at_work():
     for typed, written in (("身障", "身心障礙"), ("市民熱線", "1999")):  # neither typed word is written
         found = selectors.find(None, typed).entries
         assert any(written in entry.text for entry in found), typed
+
+
+def test_the_results_mark_the_synonym_that_found_them(client, supervisor):
+    index(("license", "駕駛執照換發"))
+    services.save_synonyms(by=supervisor, text="駕照，駕駛執照")
+    page = client.get(reverse("search:everything"), {"q": "駕照"}).text
+    assert "<mark>駕駛執照</mark>換發" in page
