@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from operator import add
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -142,16 +143,37 @@ def query_terms(query: str) -> list[str]:
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Where the query's words occur in ``text`` (for <mark>), longest first, not overlapping."""
-    lowered = fold_text(text)
-    needles = sorted({n for n in re.split(r"\s+", fold_text(query)) if n}, key=len, reverse=True)
+    """Where the query's words occur in ``text`` (for <mark>), longest first, not overlapping; found
+    as search finds them (full-width, case and 臺/台 folded), given as places in ``text`` itself."""
+    folded, origin = _folded_in_place(text)
+    needles = sorted({n for n in re.split(r"\s+", fold_variants(query)) if n}, key=len, reverse=True)
     spans: list[tuple[int, int]] = []
     for needle in needles:
-        for match in re.finditer(re.escape(needle), lowered):
-            span = match.span()
-            if not any(a < span[1] and span[0] < b for a, b in spans):
+        for match in re.finditer(re.escape(needle), folded):
+            a, b = match.span()
+            span = (origin[a], origin[b - 1] + 1) if origin else (a, b)
+            if not any(x < span[1] and span[0] < y for x, y in spans):
                 spans.append(span)
     return sorted(spans)
+
+
+@lru_cache(maxsize=20_000)  # a page of results folds the same few thousand characters again
+def _folded_character(character: str) -> str:
+    return fold_variants(character)
+
+
+def _folded_in_place(text: str) -> tuple[str, list[int] | None]:
+    """The text folded a character at a time, and where each folded character came from: None when
+    every character folds to one (as a rule); 「㎡」 folds to two, 「①」 to one, so places would shift."""
+    forms = {character: _folded_character(character) for character in set(text)}
+    if all(len(form) == 1 for form in forms.values()):
+        return "".join(map(forms.__getitem__, text)), None
+    pieces: list[str] = []
+    origin: list[int] = []
+    for place, character in enumerate(text):
+        pieces.append(forms[character])
+        origin += [place] * len(forms[character])
+    return "".join(pieces), origin
 
 
 # BM25's term-frequency saturation and length normalisation, with the field weights of the index:

@@ -98,3 +98,29 @@ def test_a_terms_weight_is_the_bm25_weight_of_each_field_summed(title, text):
     assert set(scores) == set(title) | set(text)
     for term, score in scores.items():
         assert score == weight(title, term, 3.0) + weight(text, term, 1.0)
+
+
+def test_highlights_stay_on_the_words_after_a_character_that_folds_to_two():
+    text = "面積100㎡以上須申請，臺北市"  # 「㎡」 folds to 「m2」
+    marked = [text[a:b] for a, b in highlight_spans(text, "申請 台北")]
+    assert marked == ["申請", "臺北"]
+
+
+@given(st.text(st.one_of(st.characters(), st.sampled_from("㎡①ﬁ臺台網站ＦＡＱ")), max_size=60), st.data())
+def test_each_highlight_is_a_place_in_the_text_that_folds_to_a_word_of_the_query(text, data):
+    from itertools import pairwise
+
+    from servq.search.rules import fold_variants
+
+    folded = "".join(fold_variants(c) for c in text)
+    start = data.draw(st.integers(0, len(folded)))
+    needle = folded[start : start + data.draw(st.integers(1, 4))].strip()
+    spans = highlight_spans(text, needle)
+    for a, b in spans:
+        assert 0 <= a < b <= len(text)
+        assert (
+            "".join(fold_variants(c) for c in text[a:b]).count(needle.split()[0] if needle.split() else "")
+            >= 0
+        )
+        assert any(word in "".join(fold_variants(c) for c in text[a:b]) for word in needle.split())
+    assert all(y <= x for (_, y), (x, _) in pairwise(spans))
