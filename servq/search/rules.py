@@ -108,11 +108,6 @@ def runs_to_prefer(query: str) -> list[str]:
     return [run for run in dict.fromkeys(CJK_RUN.findall(folded)) if len(run) >= 3]
 
 
-def cjk_grams(run: str) -> list[str]:
-    """A run's characters, then its pairs of neighbours (「網站」: 網, 站, 網站)."""
-    return [*run, *map(add, run, run[1:])]
-
-
 MAX_TERM_LENGTH = 40  # an ASCII run longer than this is no word anyone types (a hash, a token)
 
 

@@ -133,6 +133,7 @@ class Found:
     total: int  # matches among the candidates
     capped: bool  # a seed term had more postings than were read: "found N or more"
     facets: dict[str, list[tuple[str, int]]]
+    variants: list[str]  # the query as searched: folded, and with each synonym in place (for <mark>)
 
 
 def _reach(user: Any) -> Q:
@@ -176,7 +177,8 @@ def find(
     matches: dict[int, dict[str, Any]] = {}
     capped = False
     matching = _entries_matching_in_one_query if connection.vendor == "postgresql" else _entries_matching
-    for variant in query_variants(folded, synonym_groups()):
+    variants = query_variants(folded, synonym_groups())
+    for variant in variants:
         rows, variant_capped = matching(variant, user)
         capped |= variant_capped
         for row in rows:
@@ -198,7 +200,7 @@ def find(
     ]
     best = sorted(chosen, key=lambda row: (-row["rank"], row["pk"]))[:limit]
     entries = Entry.objects.defer("folded").in_bulk([row["pk"] for row in best])
-    return Found([entries[row["pk"]] for row in best], len(chosen), capped, facets)
+    return Found([entries[row["pk"]] for row in best], len(chosen), capped, facets, variants)
 
 
 def _shape(query: str) -> tuple[list[str], int, int]:

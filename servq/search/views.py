@@ -17,7 +17,7 @@ from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_year, year_from_either
 from servq.plans.models import Program
 from servq.search import selectors, services
-from servq.search.rules import MAX_QUERY_LENGTH, fold_text, fold_variants, query_variants
+from servq.search.rules import MAX_QUERY_LENGTH, fold_text
 
 PAGE_SIZE = 20
 
@@ -94,7 +94,7 @@ def everything(request: HttpRequest) -> HttpResponse:
     facets: dict[str, list[tuple[str, Any, int]]] = {}
     if found is not None:
         # The synonyms' words marked too: they are why a result that lacks the typed words is there.
-        marked = " ".join(query_variants(fold_variants(query), selectors.synonym_groups()))
+        marked = " ".join(found.variants)
         for entry in found.entries:
             entry.snippet = selectors.highlighted(entry.text, marked)  # type: ignore[attr-defined]
             entry.kind_label = labels.get(entry.kind, entry.kind)  # type: ignore[attr-defined]

@@ -115,7 +115,7 @@ def fill() -> int:
     return written
 
 
-Built = tuple[int, Entry, str]  # an entry's id, the entry, its postings as COPY text
+Built = tuple[Entry, str]  # an entry, numbered, and its postings as COPY text
 
 
 def _built(kind: str, topic: str, documents: list[search_kinds.Document], first_id: int) -> list[Built]:
@@ -124,7 +124,7 @@ def _built(kind: str, topic: str, documents: list[search_kinds.Document], first_
     for pk, document in enumerate(documents, start=first_id):
         entry, scores = entry_of(kind, topic, document)
         entry.id = pk
-        built.append((pk, entry, posting_lines(pk, scores)))
+        built.append((entry, posting_lines(pk, scores)))
     return built
 
 
@@ -136,10 +136,10 @@ def _copy(cursor, built: list[Built]) -> int:
     written, so an index-only scan needs no VACUUM first (the tables are this transaction's own)."""
     columns = ", ".join(ENTRY_COLUMNS)
     with cursor.cursor.copy(f"COPY {LIVE[0]}_next ({columns}) FROM STDIN (FREEZE)") as copy:
-        for _, entry, _ in built:
+        for entry, _ in built:
             copy.write_row([getattr(entry, field.attname) for field in Entry._meta.concrete_fields])
     with cursor.cursor.copy(f"COPY {LIVE[1]}_next (term, entry_id, score) FROM STDIN (FREEZE)") as copy:
-        for _, _, postings in built:
+        for _, postings in built:
             copy.write(postings)
     return len(built)
 
