@@ -30,7 +30,7 @@ run: setup
 	$(PY) manage.py load_demo
 	@echo "servq: http://$(HOST):$(PORT)/  (task worker and scheduler beside it, logs in var/; Ctrl-C stops all)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & \
+	  $(PY) manage.py run_worker --queue-name '*' >var/worker.log 2>&1 & \
 	  $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
@@ -38,7 +38,7 @@ run: setup
 worker: setup
 	@trap 'kill 0' EXIT INT TERM; \
 	  $(PY) manage.py run_scheduler & \
-	  $(PY) manage.py db_worker --queue-name '*'
+	  $(PY) manage.py run_worker --queue-name '*'
 
 lint: setup
 	$(VENV)/bin/ruff check servq tests bench gunicorn.conf.py

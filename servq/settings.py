@@ -225,6 +225,12 @@ TASKS = {
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the Redis that holds the task queues).")
+    # Workers: `manage.py rqworker default --with-scheduler` (django-rq's command), as many as needed.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -234,6 +240,8 @@ if PRODUCTION:
     # Behind a TLS-terminating proxy that passes X-Forwarded-Proto, the redirect is decided by
     # that header; set SECURE_SSL_REDIRECT=false where the proxy redirects plain HTTP itself.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the health endpoints over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -322,6 +330,9 @@ SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", _FONT_FAMILY)
 SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
 # The address people reach servq at, for the links in e-mails (notices, reminders).
 SERVQ_SITE_URL = env_str("SERVQ_SITE_URL", "http://127.0.0.1:8000")
+# /readyz fails when the oldest waiting task or unsent message has waited longer than these.
+SERVQ_READY_QUEUE_LAG_SECONDS = env_int("SERVQ_READY_QUEUE_LAG_SECONDS", 600)
+SERVQ_READY_MAIL_AGE_SECONDS = env_int("SERVQ_READY_MAIL_AGE_SECONDS", 3600)
 SERVQ_LEASE_SECONDS = env_int("SERVQ_LEASE_SECONDS", 60)
 # Memory for each index a full search rebuild builds (PostgreSQL's maintenance_work_mem, for it alone).
 SERVQ_SEARCH_REBUILD_MEMORY = env_str("SERVQ_SEARCH_REBUILD_MEMORY", "512MB")

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from servq.portal import health
 from servq.portal import views as portal_views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", portal_views.login, name="login"),
     path("accounts/logout/", portal_views.logout, name="logout"),

@@ -31,14 +31,37 @@ def client_ip(request: Any) -> str:
     proxies = _networks(tuple(settings.SERVQ_TRUSTED_PROXIES))
     if not hops and not proxies:
         return remote
-    forwarded = [part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
-    chain = [address for address in forwarded if _is_address(address)] + [remote]
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    # Every entry keeps its place, parsable or not: dropping one a proxy wrote as ip:port shifted
+    # the count by one, and the client's own entry became "the client".
+    chain = [_address_of(part) for part in header.split(",") if part.strip()] + [remote]
     if hops:
-        return chain[-(hops + 1)] if len(chain) > hops else chain[0]
-    for address in reversed(chain):
-        if not _is_address(address) or not any(ipaddress.ip_address(address) in net for net in proxies):
+        chosen = len(chain) - 1 - hops if len(chain) > hops else 0
+        return _nearest_address(chain, chosen)
+    for index in range(len(chain) - 1, -1, -1):
+        address = chain[index]
+        if address is None or not any(ipaddress.ip_address(address) in net for net in proxies):
+            return _nearest_address(chain, index)
+    return _nearest_address(chain, 0)
+
+
+def _address_of(entry: str) -> str | None:
+    """The address in one X-Forwarded-For entry: 1.2.3.4, 1.2.3.4:5678, [2001:db8::1]:443, "…"."""
+    text = entry.strip().strip('"')
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    return text if _is_address(text) else None
+
+
+def _nearest_address(chain: list[str | None], index: int) -> str:
+    """The entry at ``index``, or, where it is not an address, the nearest one to its right (written
+    by a proxy we trust): never text the client chose."""
+    for address in chain[index:]:
+        if address is not None:
             return address
-    return chain[0]
+    return ""
 
 
 @functools.cache

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,8 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
+    # Which rows the outbox delivers at all (a notice someone wants only in servq never goes out).
+    DELIVERED: ClassVar[dict[str, object]] = {}
 
     class Meta:
         abstract = True
@@ -140,6 +144,7 @@ class Notification(OutboxMessage):
     url = models.CharField(max_length=300, blank=True)
     # Whether this one goes by e-mail too (the preference as it stood when the event happened).
     email = models.BooleanField(default=True)
+    DELIVERED: ClassVar[dict[str, object]] = {"email": True}
     read_at = models.DateTimeField(_("已讀時間"), null=True, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from servq.core.models import SchedulerTick
+from servq.core.outages import DATABASE_DOWN
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ def run_due(now: dt.datetime) -> list[str]:
                 job.enqueue()
         except IntegrityError:
             continue  # another scheduler claimed this slot
+        except DATABASE_DOWN:
+            raise  # the whole tick waits the outage out (run_scheduler), not each job in turn
         except Exception:
             # The slot stays unclaimed (its insert rolled back), so the next wake-up retries it.
             log.exception("scheduler: could not enqueue %s", job.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from django.contrib import messages
@@ -83,7 +84,7 @@ def _login_limited(request: HttpRequest, *, count: bool) -> bool:
     keys = (
         (
             "login.account",
-            lambda group, request: request.POST.get("username", "").strip().lower()[:150],
+            lambda group, request: _account_key(request.POST.get("username", "")),
             FAILED_LOGINS_PER_ACCOUNT,
         ),
         ("login.address", "ip", FAILED_LOGINS_PER_ADDRESS),
@@ -93,6 +94,12 @@ def _login_limited(request: HttpRequest, *, count: bool) -> bool:
         usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=count)
         stopped |= usage is not None and usage["count"] >= usage["limit"]
     return stopped
+
+
+def _account_key(typed: str) -> str:
+    """The account a typed name signs in to, as Django's form reads it (NFKC: 「ｎｏｂｏｄｙ」 is
+    「nobody」), so no variant of a name counts its failures apart; case folded to be safe."""
+    return unicodedata.normalize("NFKC", typed).strip().casefold()[:150]
 
 
 class LoginView(auth_views.LoginView):

@@ -29,6 +29,21 @@ def test_one_proxy_hop_takes_the_address_the_proxy_saw_not_what_the_client_wrote
     assert client_ip(request_from("10.0.0.2")) == "10.0.0.2"  # no header: the proxy itself
 
 
+@pytest.mark.parametrize("written", ["203.66.1.1:51234", "[2001:db8::7]:443", '"203.66.1.1"'])
+def test_a_proxy_entry_with_a_port_or_quotes_is_still_the_hop(settings, written):
+    settings.SERVQ_TRUSTED_PROXY_HOPS, settings.SERVQ_TRUSTED_PROXIES = 1, []
+    seen = "2001:db8::7" if "2001" in written else "203.66.1.1"
+    # The client wrote 6.6.6.6; the proxy appended what it saw, with a port: that is the client.
+    assert client_ip(request_from("10.0.0.2", f"6.6.6.6, {written}")) == seen
+
+
+def test_an_unparsable_hop_counts_as_a_hop_and_never_yields_the_clients_text(settings):
+    settings.SERVQ_TRUSTED_PROXY_HOPS, settings.SERVQ_TRUSTED_PROXIES = 1, []
+    assert client_ip(request_from("10.0.0.2", "6.6.6.6, unknown")) == "10.0.0.2"
+    settings.SERVQ_TRUSTED_PROXY_HOPS = 2
+    assert client_ip(request_from("10.0.0.2", "6.6.6.6, 203.66.1.1, _hidden")) == "203.66.1.1"
+
+
 def test_trusted_networks_are_skipped_from_the_right(settings):
     settings.SERVQ_TRUSTED_PROXY_HOPS, settings.SERVQ_TRUSTED_PROXIES = 0, ["10.0.0.0/8"]
     assert client_ip(request_from("10.0.0.2", "6.6.6.6, 203.66.1.1, 10.0.0.9")) == "203.66.1.1"

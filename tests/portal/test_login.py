@@ -28,6 +28,17 @@ def test_ten_failures_stop_the_account_even_with_the_right_password(client):
     assert sign_in(client, "colleague", PASSWORD).status_code == 302  # another account signs in
 
 
+def test_unicode_variants_of_a_name_count_against_the_same_account(client):
+    UserFactory(username="nobody")
+    # Each variant signs in to 「nobody」 (Django reads the name in NFKC), so each counts against it.
+    variants = ["ｎｏｂｏｄｙ", "nobodｙ", "ＮＯＢＯＤＹ", " nobody", "nobody"]
+    for attempt in range(10):
+        assert sign_in(client, variants[attempt % len(variants)], "wrong").status_code == 200
+    for variant in variants:
+        assert sign_in(client, variant, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_successful_sign_ins_are_not_counted(client):
     UserFactory(username="officer")
     for _ in range(12):
