@@ -9,6 +9,7 @@ the process supervisor (deploy/systemd) restarts a process that dies of one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -72,7 +73,5 @@ def through_outages(
 
 def _drop_broken_connections() -> None:
     for connection in connections.all(initialized_only=True):
-        try:
+        with contextlib.suppress(*DATABASE_DOWN):  # already gone; Django opens a new one on next use
             connection.close()
-        except DATABASE_DOWN:
-            pass  # already gone; Django opens a new one on next use
