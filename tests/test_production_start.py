@@ -117,21 +117,28 @@ class Production:
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.processes: list[subprocess.Popen[str]] = []
         cookies = http.cookiejar.CookieJar()
-        self.browser = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(cookies), NoRedirects()
-        )
+        self.browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), NoRedirects())
         self.cookies = cookies
 
     def manage(self, *args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=600
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
-        assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert done.returncode == 0, (
+            f"manage.py {' '.join(args)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
         return done.stdout
 
     def start(self, *command: str) -> None:
         self.processes.append(
-            subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
         )
 
     def stop(self) -> str:
@@ -148,7 +155,9 @@ class Production:
 
     def get(self, path: str) -> tuple[int, str, dict[str, str]]:
         try:
-            with self.browser.open(self.base + urllib.parse.quote(path, safe="/?=&:."), timeout=30) as response:
+            with self.browser.open(
+                self.base + urllib.parse.quote(path, safe="/?=&:."), timeout=30
+            ) as response:
                 return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
@@ -252,9 +261,16 @@ def check_pages(site: Production) -> None:
 
 
 def check_the_worker_runs_a_task(site: Production) -> None:
-    task_id = site.manage(
-        "shell", "--no-imports", "-c", "from servq.core.tasks import reap_expired_leases; print(reap_expired_leases.enqueue().id)"
-    ).strip().splitlines()[-1]
+    task_id = (
+        site.manage(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from servq.core.tasks import reap_expired_leases; print(reap_expired_leases.enqueue().id)",
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         status = site.manage(

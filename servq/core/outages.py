@@ -60,7 +60,9 @@ def through_outages(
             if clock() - started >= backoff.longest:
                 backoff.reset()
             wait = backoff.next_wait()
-            logger.warning("%s: the database cannot be reached (%s); trying again in %.0f s", what, error, wait)
+            logger.warning(
+                "%s: the database cannot be reached (%s); trying again in %.0f s", what, error, wait
+            )
             _drop_broken_connections()
             sleep(wait)
             continue

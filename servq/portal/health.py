@@ -80,7 +80,9 @@ def _queue() -> str:
 def _mail() -> str:
     limit = dt.timedelta(seconds=settings.SERVQ_READY_MAIL_AGE_SECONDS)
     oldest = [
-        model._default_manager.filter(sent_at=None, failed_at=None, **model.DELIVERED).aggregate(oldest=Min("created_at"))["oldest"]
+        model._default_manager.filter(sent_at=None, failed_at=None, **model.DELIVERED).aggregate(
+            oldest=Min("created_at")
+        )["oldest"]
         for model in apps.get_models()
         if issubclass(model, OutboxMessage)
     ]
@@ -97,4 +99,9 @@ def _not_older(moment: dt.datetime | None, limit: dt.timedelta, what: str) -> st
     return f"fail: {what} has waited {int(waited.total_seconds())} s (limit {int(limit.total_seconds())} s)"
 
 
-CHECKS: dict[str, Callable[[], str]] = {"database": _database, "cache": _cache, "queue": _queue, "mail": _mail}
+CHECKS: dict[str, Callable[[], str]] = {
+    "database": _database,
+    "cache": _cache,
+    "queue": _queue,
+    "mail": _mail,
+}

@@ -89,7 +89,12 @@ def test_a_loop_told_to_stop_during_an_outage_stops():
         running[0] = False
         raise OperationalError("gone")
 
-    assert through_outages(step, what="t", backoff=Backoff(), keep_going=lambda: running[0], sleep=lambda _: None) is None
+    assert (
+        through_outages(
+            step, what="t", backoff=Backoff(), keep_going=lambda: running[0], sleep=lambda _: None
+        )
+        is None
+    )
 
 
 # --- real processes, a real outage -------------------------------------------------------------
@@ -194,7 +199,9 @@ def enqueue_on_the_database_backend(settings):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_carries_on_after_the_database_was_cut_away(database_proxy, settings, tmp_path):
     proxy, url = database_proxy
-    worker = start(["run_worker", "--queue-name", "*", "--interval", "0.2", "--no-startup-delay"], url, tmp_path)
+    worker = start(
+        ["run_worker", "--queue-name", "*", "--interval", "0.2", "--no-startup-delay"], url, tmp_path
+    )
     try:
         wait_for(enqueue_on_the_database_backend(settings), 60, "the first task, before the outage")
         proxy.cut()

@@ -37,7 +37,9 @@ class Command(db_worker.Command):
 
     def handle(self, **options: Any) -> None:
         if settings.TASKS_BACKEND == "rq":
-            queues = list(settings.RQ_QUEUES) if options["queue_name"] == "*" else options["queue_name"].split(",")
+            queues = (
+                list(settings.RQ_QUEUES) if options["queue_name"] == "*" else options["queue_name"].split(",")
+            )
             # django-tasks-rq's Job runs a django-tasks Task (RQ's own calls the function itself).
             call_command("rqworker", *queues, with_scheduler=True, job_class="django_tasks_rq.backend.Job")
             return
