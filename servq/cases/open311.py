@@ -19,6 +19,7 @@ from servq.cases import rules, selectors, services
 from servq.cases.models import Case, CaseCategory, Channel
 from servq.cases.views import default_body
 from servq.core.http import json_depth
+from servq.core.inputs import UnusableText, first_unusable, parse_json
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
@@ -242,7 +243,9 @@ def _json_fields(raw: bytes) -> dict[str, str]:
     if json_depth(raw) > MAX_JSON_DEPTH:
         raise ApiError(400, "JSON 須為一層的物件，欄位值不可為物件或陣列。")
     try:
-        data = json.loads(raw or b"{}")
+        data = parse_json(raw, empty="{}")
+    except UnusableText as error:
+        raise ApiError(400, str(error)) from None
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "JSON 格式錯誤。") from None
     if not isinstance(data, dict):
@@ -251,10 +254,11 @@ def _json_fields(raw: bytes) -> dict[str, str]:
 
 
 def _refuse_nul(items: Any) -> None:
-    """PostgreSQL text cannot hold NUL; a parameter carrying one is refused, naming it."""
-    for name, value in items:
-        if "\x00" in str(name) or "\x00" in str(value):
-            raise ApiError(400, f"參數 {str(name)[:40]!r} 含有 NUL 字元。")
+    """PostgreSQL text cannot hold NUL (nor UTF-8 a lone surrogate); a parameter carrying one is
+    refused, naming it."""
+    name = first_unusable((str(name), str(value)) for name, value in items)
+    if name is not None:
+        raise ApiError(400, f"參數 {name} 含有 NUL 或不成對的代理字元。")
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:

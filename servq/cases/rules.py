@@ -234,19 +234,44 @@ NAME_AFTER_WORD = re.compile(
 )
 
 
+# Numbers written in Chinese numerals (「零九一二三四五六七八」) are read as digits for the number
+# patterns; one character for one, so a match's place is the same in the text as written.
+CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九壹貳參肆伍陸柒捌玖", "0012345678912345678" + "9")
+
+
+def _sub_numbers(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """``pattern`` (written for ASCII digits) replaced wherever it matches with digits in any form."""
+    as_digits = text.translate(CHINESE_DIGITS)
+    pieces, last = [], 0
+    for match in pattern.finditer(as_digits):
+        pieces += [text[last : match.start()], replacement]
+        last = match.end()
+    return "".join([*pieces, text[last:]])
+
+
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    """The citizen's name as it may appear in their text: 「王 小明」 given finds 「王小明」 and 「王　小明」."""
+    characters = [c for c in unicodedata.normalize("NFKC", name) if not c.isspace()]
+    if len(characters) < 2:
+        return None
+    return re.compile(r"\s*".join(re.escape(c) for c in characters))
+
+
 def scrub(text: str, names: Iterable[str] = ()) -> str:
     """Free text with personal data replaced: e-mail, ID and resident permit numbers, card numbers,
-    phone numbers in every Taiwanese form, house numbers, the citizen's name and other people's
-    names where a title or an introducing word marks them. Errs toward removing too much."""
+    phone numbers in every Taiwanese form (in Chinese numerals too), house numbers, the citizen's
+    name however it is spaced, and other people's names where a title or an introducing word marks
+    them. Errs toward removing too much."""
     out = unicodedata.normalize("NFKC", text)
     out = EMAIL_IN_TEXT.sub("〔電子郵件〕", out)
     out = ID_NUMBER.sub("〔身分證號〕", out)
-    out = CARD_NUMBER.sub("〔號碼〕", out)
-    out = PHONE_IN_TEXT.sub("〔電話〕", out)
+    out = _sub_numbers(CARD_NUMBER, "〔號碼〕", out)
+    out = _sub_numbers(PHONE_IN_TEXT, "〔電話〕", out)
     out = HOUSE_NUMBER.sub("〔門牌〕", out)
     for name in names:
-        if name and len(name.strip()) >= 2:
-            out = out.replace(name.strip(), "〔姓名〕")
+        pattern = _name_pattern(name or "")
+        if pattern is not None:
+            out = pattern.sub("〔姓名〕", out)
     out = NAME_AFTER_WORD.sub(lambda m: f"{m.group('word')}〔姓名〕", out)
     return NAME_WITH_TITLE.sub("〔姓名〕", out)
 

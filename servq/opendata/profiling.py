@@ -91,6 +91,13 @@ def sniff_kind(head: bytes, name: str) -> None:
         raise NotWhatItSays(f"{name}：內容是網頁（HTML），不是它的副檔名所說的格式。")
 
 
+def refuse_xml_as_csv(head: bytes, name: str) -> None:
+    """A CSV never starts with markup: an SVG image (which runs script when opened) renamed .csv."""
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<?xml", b"<svg", b"<!doctype svg")):
+        raise NotWhatItSays(f"{name}：內容是 XML 或 SVG 圖檔，不是 CSV。")
+
+
 def detect_encoding(head: bytes, name: str) -> str:
     """UTF-8 (with or without a BOM), else Big5 (cp950); a cut multi-byte character at the end of the
     head is not an error."""
@@ -120,6 +127,7 @@ def profile_csv(source: IO[bytes], name: str, *, converted: IO[bytes] | None = N
     if not head.strip():
         raise NotWhatItSays(f"{name}：檔案是空的。")
     sniff_kind(head, name)
+    refuse_xml_as_csv(head, name)
     encoding = detect_encoding(head, name)
     delimiter = detect_delimiter(head.decode(encoding, errors="ignore"))
     source.seek(0)
@@ -195,6 +203,8 @@ class _Profiler:
             joined = "\n".join(values)
             if _FORMULA_CANDIDATE.search(joined):
                 self.refuse_formulas(column, values, lines)
+            if _MARKUP.search(joined):
+                self.refuse_markup(column, values, lines)
             if column.type != "text":
                 column.type = _join_types(column.type, _type_of_batch(joined))
             sample = self.samples[index]
@@ -208,6 +218,22 @@ class _Profiler:
                     f"{self.name} 第 {line} 列「{column.name}」欄：「{value[:20]}」以 {value[0]!r} 開頭，"
                     "試算表會把它當成公式執行；請改為純文字（例如前面加上單引號）後再上傳。"
                 )
+
+    def refuse_markup(self, column: Column, values: tuple[str, ...], lines: list[int]) -> None:
+        for value, line in zip(values, lines, strict=True):
+            found = _MARKUP.search(value)
+            if found:
+                raise NotWhatItSays(
+                    f"{self.name} 第 {line} 列「{column.name}」欄：含有網頁標記「{found.group(0)}」；"
+                    "資料集不收網頁或圖檔內容，請移除後再上傳。"
+                )
+
+
+# Markup that makes a "CSV" a page or an image when a browser opens it: a renamed HTML or SVG file
+# whose first line looks like a header passes the first-bytes check, so every cell is looked at.
+_MARKUP = re.compile(
+    r"<\s*(?:!doctype|html|head|body|script|iframe|svg|object|embed|meta|link|style)\b", re.IGNORECASE
+)
 
 
 def profile_encoding(encoding: str) -> str:

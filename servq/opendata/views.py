@@ -25,6 +25,7 @@ from servq.agencies.selectors import agencies_served, units_of
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.http import chosen
+from servq.core.inputs import UnusableText, parse_json
 from servq.core.refusals import refusals_to
 from servq.opendata import metadata, rules, selectors, services
 from servq.opendata.models import Dataset, Resource
@@ -130,7 +131,9 @@ def _params(request: HttpRequest) -> dict[str, Any]:
     if request.method == "POST":
         if request.content_type == "application/json":
             try:
-                body = json.loads(request.body or b"{}")
+                body = parse_json(request.body, empty="{}")
+            except UnusableText:
+                raise
             except ValueError:
                 body = None
             if not isinstance(body, dict):

@@ -4,7 +4,6 @@ sent with an API key (the same keys as the Open311 API, issued per body)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -15,6 +14,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.cases.selectors import client_for_key
 from servq.core.http import json_depth
+from servq.core.inputs import UnusableText, parse_json
 from servq.services import services
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -60,7 +60,9 @@ def _read(request: HttpRequest) -> tuple[str, list[services.MonthlyCount]]:
     if json_depth(raw) > 3:
         raise Refused(400, "JSON 巢狀過深：counts 的每一筆須為一層的物件。")
     try:
-        data = json.loads(raw or b"null")
+        data = parse_json(raw)
+    except UnusableText as error:
+        raise Refused(400, str(error)) from None
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, "JSON 格式錯誤。") from None
     if not isinstance(data, dict) or not isinstance(data.get("counts"), list):

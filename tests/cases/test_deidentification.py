@@ -39,6 +39,9 @@ PERSONAL = [
     ("住中山路二段100巷5弄3號5樓之1", "100巷5弄3號"),
     ("地址：建工路415號3樓", "415號"),
     ("ＡＢ全形：Ａ１２３４５６７８９", "A123456789"),
+    ("手機零九一二三四五六七八，請回電", "零九一二三四五六七八"),
+    ("電話〇二-二三四五-六七八九", "二三四五-六七八九"),
+    ("手機號碼零九一二 三四五 六七八", "三四五 六七八"),
 ]
 
 
@@ -52,6 +55,12 @@ def test_personal_data_is_removed(text, secret):
         assert "李小姐" not in scrubbed
 
 
+@pytest.mark.parametrize("written", ["王小明反映路燈不亮", "王 小明反映", "王　小明反映", "我是王小明"])
+def test_the_citizens_name_is_removed_however_they_spaced_it(written):
+    # The name as sent through Open311 (「王 小明」) and as it appears in the text.
+    assert "小明" not in rules.scrub(written, ["王 小明"])
+
+
 KEPT = [
     ("中山路二段的路燈壞了", "中山路二段"),
     ("請撥1999市民專線", "1999"),
@@ -60,6 +69,8 @@ KEPT = [
     ("公車307路誤點20分鐘", "307路"),
     ("地下道積水約30公分", "30公分"),
     ("辦理戶籍謄本要等40分鐘", "40分鐘"),
+    ("一二三四五巷口的號誌", "一二三四五"),
+    ("二〇二六年三月", "二〇二六年"),
 ]
 
 

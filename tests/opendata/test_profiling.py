@@ -69,6 +69,33 @@ def test_an_html_page_renamed_to_csv_is_refused():
         profile("<!DOCTYPE html><html><body>找不到網頁</body></html>")
 
 
+def test_html_after_a_header_like_first_line_is_refused_by_line():
+    page = "名稱,說明\n甲,正常\n<html><body><script>alert(1)</script></body></html>\n"
+    with pytest.raises(profiling.NotWhatItSays, match=r"data\.csv 第 3 列「名稱」欄：含有網頁標記「<html」"):
+        profile(page)
+
+
+def test_a_script_in_a_quoted_cell_is_refused_naming_its_column():
+    with pytest.raises(profiling.NotWhatItSays, match=r"第 2 列「說明」欄：含有網頁標記「<script」"):
+        profile('名稱,說明\n甲,"好<script src=//x.example/a.js></script>"\n')
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+    ],
+)
+def test_an_svg_renamed_to_csv_is_refused(svg):
+    with pytest.raises(profiling.NotWhatItSays, match=r"data\.csv：內容是 XML 或 SVG"):
+        profile(svg)
+
+
+def test_a_less_than_sign_in_data_is_not_markup():
+    assert profile("項目,條件\n甲,<5 人\n乙,a<b\n").rows == 2
+
+
 @pytest.mark.parametrize("data", [b"", b"   \n", b"\x00\x01binary\x00"])
 def test_empty_or_binary_files_are_refused(data):
     with pytest.raises(profiling.NotWhatItSays, match=r"data\.csv"):
