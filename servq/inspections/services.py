@@ -27,6 +27,7 @@ from servq.cases.services.attachments import CleanFile
 from servq.core import audit, notices, outbox
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
+from servq.core.locking import locked
 from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_date
 from servq.core.selectors import office_calendar
@@ -490,7 +491,7 @@ def advance_visit(
 ) -> Visit:
     """The visit report's way: submitted to an approver in the body's chain, approved (by them only)
     or returned, sent to the visited agencies (their findings' clocks start), published."""
-    fresh = Visit.objects.select_for_update().select_related("body").get(pk=visit.pk)
+    fresh = locked(Visit.objects.select_related("body"), visit.pk)
     try:
         transition = rules.VISIT_WORKFLOW.check(action, fresh.state)
     except TransitionRefused as error:
@@ -542,11 +543,7 @@ def advance_visit(
 
 
 def _locked(finding: Finding) -> Finding:
-    return (
-        Finding.objects.select_for_update(of=("self",))
-        .select_related("agency", "unit", "body")
-        .get(pk=finding.pk)
-    )
+    return locked(Finding.objects.select_related("agency", "unit", "body"), finding.pk)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from servq.cases.rules import scrub
 from servq.core import audit
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
+from servq.core.locking import locked
 from servq.core.permissions import has_perm
 from servq.core.validators import MARKUP
 from servq.opendata import profiling, rules
@@ -317,7 +318,7 @@ def add_link(*, by: Actor, dataset: Dataset, name: str, fmt: str, url: str) -> R
 def clear_personal(*, by: Actor, resource: Resource, column: str, how: str, reason: str = "") -> Resource:
     """A flagged column is de-identified (each value scrubbed as the case open data is; the Big5
     original, which still holds the values, is deleted) or declared not personal, with the reason."""
-    resource = Resource.objects.select_for_update().select_related("dataset__agency").get(pk=resource.pk)
+    resource = locked(Resource.objects.select_related("dataset__agency"), resource.pk)
     _require(by, "opendata.keep_datasets", resource.dataset.agency)
     flag = next((p for p in resource.personal if p["column"] == column and not p["cleared"]), None)
     OpenDataError.require(flag is not None, f"「{column}」欄沒有待處理的個資標記。")

@@ -25,6 +25,7 @@ from servq.cases.models import Case, CitizenMail
 from servq.core import audit
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
+from servq.core.locking import locked
 from servq.core.permissions import has_perm
 from servq.core.tables import read_table
 from servq.inspections import services as inspections
@@ -298,7 +299,7 @@ def respond(
 ) -> Response:
     """A response: by invitation (the token used once), open, or entered by staff from phone or
     paper. For an anonymous survey nothing ties it to the invitation or the person."""
-    fresh = Survey.objects.select_for_update().select_related("questionnaire", "agency").get(pk=survey.pk)
+    fresh = locked(Survey.objects.select_related("questionnaire", "agency"), survey.pk)
     SurveyError.require(
         not fresh.closed and timezone.localdate() <= fresh.closes_on, "調查已結束，無法再填答。"
     )

@@ -17,12 +17,14 @@ from servq.cases.models import (
     Case,
     CaseEvent,
     Outcome,
+    State,
 )
 from servq.cases.services._common import CaseError
 from servq.cases.services.outbox import _mail_on_commit
 from servq.cases.services.stats import _bump_stats, _count_close
 from servq.core import audit, changes, notices
 from servq.core.actors import Actor, person
+from servq.core.locking import locked
 from servq.core.models import AuditEntry
 from servq.core.permissions import has_perm
 from servq.core.rules import format_roc_date
@@ -33,19 +35,25 @@ from servq.core.workflow import TransitionRefused
 
 
 def _locked(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("agency", "unit", "category", "body")
-        .get(pk=case.pk)
-    )
+    return locked(Case.objects.select_related("agency", "unit", "category", "body"), case.pk)
 
 
 def _advance(by: Actor, case: Case, action: str) -> tuple[Case, str]:
+    """The case locked and moved to the state ``action`` leads to; refused in words, naming what
+    another person changed meanwhile when that is why (``case`` is the case as this person saw it)."""
     fresh = _locked(case)
-    CaseError.require(has_perm(by, "cases.handle_case", fresh), "您沒有處理這件案件的權限。")
+    if not has_perm(by, "cases.handle_case", fresh):
+        if fresh.agency_id != case.agency_id:
+            raise CaseError(f"這件案件剛由他人移文至{fresh.agency.name}，您的操作沒有執行。", "state")
+        raise CaseError("您沒有處理這件案件的權限。")
     try:
         target = rules.next_state(fresh.state, action)
     except TransitionRefused as error:
+        if fresh.state != case.state:
+            now = State(fresh.state).label
+            raise CaseError(
+                f"這件案件剛由他人改為「{now}」，您的操作沒有執行；請看過最新狀態再處理。", "state"
+            ) from None
         raise CaseError(str(error), "state") from None
     before = fresh.state
     fresh.state = target

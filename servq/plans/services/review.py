@@ -14,6 +14,7 @@ from servq.agencies.rules import Role
 from servq.agencies.selectors import users_holding
 from servq.core import audit, changes, notices
 from servq.core.actors import Actor, person
+from servq.core.locking import locked as lock_row
 from servq.core.rules import format_roc_date
 from servq.plans import rules, selectors
 from servq.plans.models import (
@@ -38,7 +39,7 @@ def transition(
     revision_note: str = "",
 ) -> Plan:
     """Move the plan through its workflow; refused (``TransitionRefused``) unless rules.py allows it."""
-    locked = Plan.objects.select_for_update().select_related("agency").get(pk=plan.pk)
+    locked = lock_row(Plan.objects.select_related("agency"), plan.pk)
     step = rules.check_transition(action, locked.status, selectors.capacities_for(by, locked))
     if action == "return" and not (comment.strip() or any(v.strip() for v in (item_comments or {}).values())):
         raise PlanError("退回時請寫下審查意見，讓機關知道要修正什麼。")
