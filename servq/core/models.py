@@ -88,6 +88,18 @@ class SchedulerTick(models.Model):
         return f"{self.job}@{self.slot}"
 
 
+class DemoLoaded(models.Model):
+    """A part of the demo that has been loaded into this database. Each part runs once: run again,
+    the loader would find the demo body's newer work (a cycle opened since, a draft begun) and fill
+    it in as if it were its own."""
+
+    part = models.CharField(max_length=80, unique=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.part
+
+
 class OutboxMessage(models.Model):
     """A message written in the transaction of the change it reports, delivered later by a worker.
 
