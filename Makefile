@@ -26,6 +26,8 @@ setup: $(UV)
 	$(PY) manage.py prepare_fonts
 
 ## run: set up, load the demo once, start the task worker and the scheduler and serve http://$(HOST):$(PORT)/
+run: export SERVQ_SITE_URL ?= http://$(HOST):$(PORT)
+run: export SERVQ_DEMO_SITE_URL ?= http://$(HOST):$(PORT)/plans/
 run: setup
 	$(PY) manage.py load_demo
 	@echo "servq: http://$(HOST):$(PORT)/  (task worker and scheduler beside it, logs in var/; Ctrl-C stops all)"

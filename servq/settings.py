@@ -329,8 +329,15 @@ _FONT_DIR, _FONT_FAMILY = fonts.choose(VAR_DIR)
 SERVQ_PDF_FONT_DIR = env_str("SERVQ_PDF_FONT_DIR", str(_FONT_DIR))
 SERVQ_PDF_FONT = env_str("SERVQ_PDF_FONT", _FONT_FAMILY)
 SERVQ_OUTBOX_MAX_ATTEMPTS = env_int("SERVQ_OUTBOX_MAX_ATTEMPTS", 8)
-# The address people reach servq at, for the links in e-mails (notices, reminders).
-SERVQ_SITE_URL = env_str("SERVQ_SITE_URL", "http://127.0.0.1:8000")
+# The address people reach servq at, for the links in e-mails and tasks (which have no request);
+# every page builds its links from the request. Production refuses to start without it.
+SERVQ_SITE_URL = env_str(
+    "SERVQ_SITE_URL", None if PRODUCTION else "http://127.0.0.1:8000", required=PRODUCTION
+)
+if not re.fullmatch(r"https?://[^/\s]+/?", SERVQ_SITE_URL):
+    raise ImproperlyConfigured(
+        f"SERVQ_SITE_URL must be the site's root URL, such as https://servq.example.gov.tw, not {SERVQ_SITE_URL!r}"
+    )
 # /readyz fails when the oldest waiting task or unsent message has waited longer than these.
 SERVQ_READY_QUEUE_LAG_SECONDS = env_int("SERVQ_READY_QUEUE_LAG_SECONDS", 600)
 SERVQ_READY_MAIL_AGE_SECONDS = env_int("SERVQ_READY_MAIL_AGE_SECONDS", 3600)

@@ -85,13 +85,20 @@ def test_no_query_string_makes_a_server_error(client, supervisor, path, who, que
     assert response.status_code < 500, (path, query)
 
 
-@pytest.mark.parametrize(
-    "path", ["/faq/", "/opendata/", "/services/", "/opendata/api/3/action/package_search"]
-)
+@pytest.mark.parametrize("path", ["/faq/", "/opendata/", "/services/", "/audit/"])
 def test_a_nul_in_a_query_is_refused_by_name(client, path):
-    response = client.get(path + "?q=%00")
+    response = client.get(path + "?q=%00&agency=%00")
     assert response.status_code == 400
     assert "'q'" in response.text and "NUL" in response.text
+
+
+def test_apis_refuse_a_nul_in_their_own_error_format(client):
+    ckan = client.get("/opendata/api/3/action/package_search?q=%00")
+    assert ckan.status_code == 409
+    assert ckan.json()["success"] is False and "'q'" in ckan.json()["error"]["message"]
+    open311 = client.get("/open311/v2/requests.json?service_code=%00")
+    assert open311.status_code == 400
+    assert open311.json()[0]["code"] == 400 and "service_code" in open311.json()[0]["description"]
 
 
 def test_a_nul_in_a_form_body_is_refused_by_name(client):

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_django(**env_overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SERVQ_SITE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -35,8 +36,26 @@ def test_production_without_allowed_hosts_names_the_variable():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_production_with_both_starts():
+def test_production_without_the_site_url_names_the_variable():
+    # Mail and tasks have no request to take the address from: a default would send people elsewhere.
     result = start_django(SERVQ_ENV="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="servq.example.gov.tw")
+    assert result.returncode != 0
+    assert "SERVQ_SITE_URL" in result.stderr
+
+
+def test_a_site_url_that_is_not_a_root_url_is_refused_by_name():
+    result = start_django(SERVQ_ENV="development", SERVQ_SITE_URL="servq.example.gov.tw/plans")
+    assert result.returncode != 0
+    assert "SERVQ_SITE_URL" in result.stderr
+
+
+def test_production_with_every_required_setting_starts():
+    result = start_django(
+        SERVQ_ENV="production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="servq.example.gov.tw",
+        SERVQ_SITE_URL="https://servq.example.gov.tw",
+    )
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
@@ -56,6 +75,7 @@ def deploy_check(**env_overrides):
             "SERVQ_ENV": "production",
             "SECRET_KEY": "servq-ci-" + "k3y-n0t-f0r-r3al-us3-" * 3,
             "ALLOWED_HOSTS": "servq.example.gov.tw",
+            "SERVQ_SITE_URL": "https://servq.example.gov.tw",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
             **env_overrides,
         }
@@ -120,6 +140,7 @@ def test_production_redirects_to_https_and_sends_hsts():
             "SERVQ_ENV": "production",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "servq.example.gov.tw",
+            "SERVQ_SITE_URL": "https://servq.example.gov.tw",
             "DATABASE_URL": "sqlite:///:memory:",
         },
         capture_output=True,

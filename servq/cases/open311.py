@@ -19,7 +19,7 @@ from servq.cases import rules, selectors, services
 from servq.cases.models import Case, CaseCategory, Channel
 from servq.cases.views import default_body
 from servq.core.http import json_depth
-from servq.core.inputs import UnusableText, first_unusable, parse_json
+from servq.core.inputs import UnusableText, checks_own_input, first_unusable, parse_json
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 DEFAULT_DAYS = 90
@@ -91,6 +91,7 @@ def _service(category: CaseCategory) -> dict[str, Any]:
 
 
 @csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
+@checks_own_input
 @access(public=True)
 @require_GET
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -98,6 +99,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
+@checks_own_input
 @access(public=True)
 @require_GET
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
@@ -199,6 +201,7 @@ def _query(request: HttpRequest) -> Any:
 
 
 @csrf_exempt
+@checks_own_input
 @access(public=True)
 @require_http_methods(["GET", "POST"])
 def requests(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -211,6 +214,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
+@checks_own_input
 @access(public=True)
 @require_GET
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
@@ -318,6 +322,7 @@ def _client(key: str) -> Any:
 
 
 @csrf_exempt  # an API: no cookies, so no CSRF; unsafe methods get a 405, not a CSRF 403
+@checks_own_input
 @access(public=True)
 @require_GET
 def openapi(request: HttpRequest) -> HttpResponse:

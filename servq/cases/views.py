@@ -382,7 +382,7 @@ def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any]
     if action == "reply":
         cited = citations.resolve(request.POST.get("cite", ""), case.agency.path)
         if cited is not None:
-            note = f"{note.rstrip()}\n\n{citations.quoted(cited, settings.SERVQ_SITE_URL)}".lstrip()
+            note = f"{note.rstrip()}\n\n{citations.quoted(cited, request.build_absolute_uri('/'))}".lstrip()
         services.reply(by=by, case=case, outcome=data["outcome"] or "", text=note)
         return "已回覆民眾並結案。"
     if action == "reopen":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext
@@ -68,6 +68,16 @@ def _shown(name: str) -> str:
     return repr(_UNUSABLE.sub("\ufffd", name)[:40])
 
 
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def checks_own_input(view: V) -> V:
+    """Marks an API view that refuses unusable text itself, in its own error format (Open311's,
+    CKAN's): the middleware's plain-text 400 would break the format its clients parse."""
+    view.servq_checks_own_input = True  # type: ignore[attr-defined]
+    return view
+
+
 class InputMiddleware:
     """Refuses a request whose query string, or URL-encoded form body, carries an unusable character."""
 
@@ -75,6 +85,13 @@ class InputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if getattr(view, "servq_checks_own_input", False):
+            return None
         pairs = list(request.GET.lists())
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             pairs += list(request.POST.lists())
@@ -84,4 +101,4 @@ class InputMiddleware:
                 "參數 %(name)s 含有無法處理的字元（NUL 或不成對的代理字元），請移除後再試。"
             ) % {"name": name}
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        return None

@@ -9,7 +9,6 @@ import json
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from servq.agencies.selectors import agencies_served, units_of
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.http import chosen
-from servq.core.inputs import UnusableText, parse_json
+from servq.core.inputs import UnusableText, checks_own_input, first_unusable, parse_json
 from servq.core.refusals import refusals_to
 from servq.opendata import metadata, rules, selectors, services
 from servq.opendata.models import Dataset, Resource
@@ -36,8 +35,10 @@ CATALOG_TITLE = "servq 開放資料目錄"
 MAX_ROWS = 1000
 
 
-def _site() -> str:
-    return str(settings.SERVQ_SITE_URL).rstrip("/")
+def _site(request: HttpRequest) -> str:
+    """This site's address as the reader reached it (behind the trusted proxy's scheme and host),
+    for the catalogue's, DCAT's, CKAN's and the exports' links: never a configured default."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 @access(public=True)
@@ -81,14 +82,16 @@ def _jsonld(data: dict[str, Any]) -> HttpResponse:
 
 @access(public=True)
 def dataset_jsonld(request: HttpRequest, identifier: uuid.UUID) -> HttpResponse:
-    return _jsonld(metadata.dcat_document(_site(), _published(identifier)))
+    return _jsonld(metadata.dcat_document(_site(request), _published(identifier)))
 
 
 @access(public=True)
 def catalog_jsonld(request: HttpRequest) -> HttpResponse:
     datasets = list(selectors.published().prefetch_related("resources"))
     return _jsonld(
-        metadata.dcat_catalog(_site(), CATALOG_TITLE, datasets, {"@id": f"{_site()}/", "name": CATALOG_TITLE})
+        metadata.dcat_catalog(
+            _site(request), CATALOG_TITLE, datasets, {"@id": f"{_site(request)}/", "name": CATALOG_TITLE}
+        )
     )
 
 
@@ -117,9 +120,14 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _ckan(
-    action: str, result: Any = None, *, error: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    action: str,
+    result: Any = None,
+    *,
+    error: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> JsonResponse:
-    help_url = f"{_site()}/opendata/api/3/action/help_show?name={action}"
+    help_url = f"{_site(request)}/opendata/api/3/action/help_show?name={action}"
     body: dict[str, Any] = {"help": help_url, "success": error is None}
     body["error" if error else "result"] = error or result
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
@@ -133,7 +141,7 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             try:
                 body = parse_json(request.body, empty="{}")
             except UnusableText:
-                raise
+                raise  # a ValueError naming the field: the API's Validation Error
             except ValueError:
                 body = None
             if not isinstance(body, dict):
@@ -141,6 +149,9 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             params.update(body)
         else:
             params.update(request.POST.items())
+    name = first_unusable((str(key), str(value)) for key, value in params.items())
+    if name is not None:
+        raise UnusableText(f"參數 {name} 含有 NUL 或不成對的代理字元。")
     return params
 
 
@@ -155,11 +166,15 @@ def _int(params: dict[str, Any], name: str, default: int, most: int) -> int:
 
 
 @csrf_exempt  # a read-only API without cookies or sessions: nothing to forge
+@checks_own_input
 @access(public=True)
 def api(request: HttpRequest, action: str) -> JsonResponse:
     if request.method not in ("GET", "POST"):
         return _ckan(
-            action, error={"__type": "Validation Error", "message": "只接受 GET 或 POST。"}, status=405
+            request,
+            action,
+            error={"__type": "Validation Error", "message": "只接受 GET 或 POST。"},
+            status=405,
         )
     try:
         params = _params(request)
@@ -167,18 +182,19 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
             limit = _int(params, "limit", 100_000, 100_000)
             offset = _int(params, "offset", 0, 10_000_000)
             names = selectors.published().order_by("pk").values_list("identifier", flat=True)
-            return _ckan(action, [str(n) for n in names[offset : offset + limit]])
+            return _ckan(request, action, [str(n) for n in names[offset : offset + limit]])
         if action == "package_show":
             wanted = str(params.get("id", "")).strip()
             try:
                 found = _published(uuid.UUID(wanted))
             except (ValueError, Http404):
                 return _ckan(
+                    request,
                     action,
                     error={"__type": "Not Found Error", "message": f"找不到資料集：{wanted[:80]}"},
                     status=404,
                 )
-            return _ckan(action, metadata.ckan_package(_site(), found))
+            return _ckan(request, action, metadata.ckan_package(_site(request), found))
         if action == "package_search":
             rows = _int(params, "rows", 10, MAX_ROWS)
             start = _int(params, "start", 0, 10_000_000)
@@ -186,19 +202,23 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
             matches = selectors.search(query, selectors.published())
             page, total = selectors.page_with_total(matches, start, rows, filtered=bool(query.strip()))
             return _ckan(
+                request,
                 action,
                 {
                     "count": total,
                     "sort": "metadata_modified desc",
-                    "results": [metadata.ckan_package(_site(), d) for d in page],
+                    "results": [metadata.ckan_package(_site(request), d) for d in page],
                     "facets": {},
                     "search_facets": {},
                 },
             )
     except ValueError as error:
-        return _ckan(action, error={"__type": "Validation Error", "message": str(error)}, status=409)
+        return _ckan(request, action, error={"__type": "Validation Error", "message": str(error)}, status=409)
     return _ckan(
-        action, error={"__type": "Not Found Error", "message": f"不支援的動作：{action[:40]}"}, status=400
+        request,
+        action,
+        error={"__type": "Not Found Error", "message": f"不支援的動作：{action[:40]}"},
+        status=400,
     )
 
 
@@ -429,7 +449,7 @@ def export_national(request: HttpRequest) -> HttpResponse:
     return csv_response(
         "opendata-national.csv",
         metadata.NATIONAL_COLUMNS,
-        (metadata.national_row(_site(), d) for d in datasets),
+        (metadata.national_row(_site(request), d) for d in datasets),
     )
 
 
@@ -438,7 +458,7 @@ def export_city(request: HttpRequest) -> HttpResponse:
     """For a city platform built on CKAN (高雄市政府開放資料平臺): CKAN package dictionaries."""
     datasets = selectors.kept_by(request.user).filter(state="published").prefetch_related("resources")
     response = JsonResponse(
-        [metadata.ckan_package(_site(), d) for d in datasets],
+        [metadata.ckan_package(_site(request), d) for d in datasets],
         safe=False,
         json_dumps_params={"ensure_ascii": False},
     )

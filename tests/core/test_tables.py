@@ -52,7 +52,10 @@ def test_a_sheet_servq_wrote_reads_back_row_for_row():
 def test_spaces_line_breaks_and_repeats_are_read_as_typed():
     data = ods(
         row(cell("項目"), cell("說明"))
-        + row(cell("甲"), '<table:table-cell><text:p>第一行<text:s text:c="2"/>尾</text:p><text:p>第二行</text:p></table:table-cell>')
+        + row(
+            cell("甲"),
+            '<table:table-cell><text:p>第一行<text:s text:c="2"/>尾</text:p><text:p>第二行</text:p></table:table-cell>',
+        )
         + row(cell("同", repeat=2), repeat=2)
     )
     table = read_table(data, "a.ods", max_bytes=10**6)

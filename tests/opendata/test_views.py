@@ -53,6 +53,21 @@ def test_a_published_file_downloads_as_utf8_and_its_big5_original_as_it_came(cli
     )
 
 
+def test_links_in_the_catalogue_and_the_api_name_the_host_the_reader_used(
+    client, published, settings, approver
+):
+    settings.ALLOWED_HOSTS = ["data.example.gov.tw"]
+    settings.SERVQ_SITE_URL = "http://127.0.0.1:8000"  # for mail only: never in a response
+    host = {"HTTP_HOST": "data.example.gov.tw"}
+    catalog = client.get(reverse("opendata:catalog_jsonld"), **host).text
+    api = client.get("/opendata/api/3/action/package_show", {"id": str(published.identifier)}, **host).text
+    client.force_login(approver)
+    city = client.get(reverse("opendata:export_city"), **host).content.decode()
+    for body in (catalog, api, city):
+        assert "http://data.example.gov.tw/" in body
+        assert "127.0.0.1:8000" not in body
+
+
 def test_dcat_validates_against_the_dcat_ap_shapes(client, published):
     pyshacl = pytest.importorskip("pyshacl")
     from rdflib import Graph

@@ -39,7 +39,9 @@ def test_loading_again_after_real_work_changes_nothing():
         approve_by=dt.date(year, 3, 31),
         participants=[Agency.objects.get(code="demo-civil")],
     )
-    draft = plan_services.start_plan(by=users["coordinator"], cycle=cycle, agency=Agency.objects.get(code="demo-civil"))
+    draft = plan_services.start_plan(
+        by=users["coordinator"], cycle=cycle, agency=Agency.objects.get(code="demo-civil")
+    )
     before = counts()
 
     call_command("load_demo", verbosity=0)
