@@ -61,10 +61,11 @@ def coordinates_or_supervises(grants: Iterable[Grant], target_path: str) -> bool
 
 def keeps_content_of(grants: Iterable[Grant], target_path: str) -> bool:
     """An agency's published content (its FAQ, its open data) is kept by its coordinator, the staff
-    of its units, and the supervisors above it."""
+    of its own units (not of units further down: a 分局's section keeps the 分局's content, not the
+    ministry's), and the supervisors above it."""
     grants = list(grants)
     return coordinates_or_supervises(grants, target_path) or any(
-        g.role == Role.UNIT_STAFF and g.path.startswith(target_path) for g in grants
+        g.role == Role.UNIT_STAFF and parent_path(g.path) == target_path for g in grants
     )
 
 

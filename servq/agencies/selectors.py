@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from servq.agencies.models import Agency, Membership
-from servq.agencies.rules import Grant, Role, may_act_on, reach_prefixes
+from servq.agencies.rules import Grant, Role, may_act_on, path_and_ancestors, reach_prefixes
 from servq.core.models import AuditEntry
+from servq.core.search_kinds import Place
 
 _GRANTS_CACHE = "_servq_grants"
 
@@ -49,6 +51,29 @@ def reach_q(user: Any, field: str = "") -> Q:
     for subtree in sorted(subtrees):
         condition |= Q(**{f"{prefix}path__startswith": subtree})
     return condition
+
+
+def places_where(user: Any, rule: Callable[[Sequence[Grant], Place], bool]) -> list[Place]:
+    """The agencies and units where ``rule`` (a permission's pure rule over the user's grants)
+    holds: the one way a list or the search takes its reach from an object's own permission. Only
+    places near the user's memberships are asked: at or below them, and the agencies above them."""
+    if getattr(user, "is_superuser", False):
+        return [Place(path, kind == "unit") for path, kind in Agency.objects.values_list("path", "kind")]
+    grants = grants_of(user)
+    if not grants:
+        return []
+    near = Q(path__in={above for g in grants for above in path_and_ancestors(g.path)})
+    for path in {g.path for g in grants}:
+        near |= Q(path__startswith=path)
+    places = (
+        Place(path, kind == "unit") for path, kind in Agency.objects.filter(near).values_list("path", "kind")
+    )
+    return [place for place in places if rule(grants, place)]
+
+
+def paths_where(user: Any, rule: Callable[[Sequence[Grant], str], bool]) -> list[str]:
+    """The paths of the places where ``rule(grants, path)`` holds (places_where, by path alone)."""
+    return [place.path for place in places_where(user, lambda grants, place: rule(grants, place.path))]
 
 
 def agencies_for(user: Any) -> QuerySet[Agency]:

@@ -3,25 +3,37 @@ what the agency answered before, to answer alike."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from servq.agencies.rules import Grant, parent_path
+from servq.cases import rules
 from servq.cases.models import Case
 from servq.core import search_kinds
-from servq.core.search_kinds import SERVICE, Document, Kind
+from servq.core.search_kinds import SERVICE, Document, Kind, Place
 
 KIND = "cases.reply"
 
 
+def _handles(grants: Sequence[Grant], place: Place) -> bool:
+    """cases.handle_case, asked of the place a reply is indexed at (its unit, or its agency)."""
+    if place.unit:
+        return rules.may_handle(grants, parent_path(place.path) or place.path, place.path)
+    return rules.may_handle(grants, place.path, None)
+
+
 def read(keys: list[str]) -> list[Document]:
-    replied = Case.objects.filter(pk__in=keys).exclude(reply="").select_related("agency", "category")
+    replied = Case.objects.filter(pk__in=keys).exclude(reply="").select_related("agency", "unit", "category")
     return [
         Document(
             key=str(c.pk),
             title=f"{c.number} {c.category.name if c.category else ''}".strip(),
             text=c.reply,
             url=reverse("cases:detail", args=[c.number]),
-            agency_path=c.agency.path if c.agency else "",
+            # The unit handling it, where one does: its staff read it, other units' staff do not.
+            agency_path=c.unit.path if c.unit is not None else c.agency.path,
             public=False,
             year=c.received_at.year if c.received_at else None,
         )
@@ -36,6 +48,7 @@ search_kinds.register(
         SERVICE,
         read,
         lambda: Case.objects.exclude(reply="").values_list("pk", flat=True).iterator(),
+        may_read=_handles,
     )
 )
 

@@ -6,9 +6,9 @@ imports search, and search imports no app it indexes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models.signals import post_delete, post_save
 
@@ -30,6 +30,13 @@ class Document:
     topic: str = ""  # 主題 / 施政 / 服務
 
 
+class Place(NamedTuple):
+    """Where a document sits: its agency's (or unit's) materialised path, and whether it is a unit."""
+
+    path: str
+    unit: bool
+
+
 @dataclass(frozen=True)
 class Kind:
     key: str  # "services.service"
@@ -37,6 +44,10 @@ class Kind:
     classification: str  # TOPIC, POLICY or SERVICE
     read: Callable[[list[str]], list[Document]]  # the documents of these keys that still exist
     every_key: Callable[[], Iterable[Any]]  # ids, or keys as strings
+    # Who may read a document that is not public, by the grants and the document's place: the same
+    # pure rule the kind's object permission asks (never a second copy of it). None: anyone whose
+    # agency reach holds the place (a plan's draft, as plans_visible_to).
+    may_read: Callable[[Sequence[Any], Place], bool] | None = None
 
 
 _KINDS: dict[str, Kind] = {}

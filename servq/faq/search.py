@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from servq.agencies.rules import keeps_content_of
 from servq.core import search_kinds
 from servq.core.search_kinds import SERVICE, Document, Kind
 from servq.faq.models import Entry
@@ -28,7 +29,15 @@ def read(keys: list[str]) -> list[Document]:
 
 
 search_kinds.register(
-    Kind(KIND, _("常見問題"), SERVICE, read, lambda: Entry.objects.values_list("pk", flat=True).iterator())
+    Kind(
+        KIND,
+        _("常見問題"),
+        SERVICE,
+        read,
+        lambda: Entry.objects.values_list("pk", flat=True).iterator(),
+        # A draft is read by those who keep the agency's FAQ (faq.keep_faq).
+        may_read=lambda grants, place: keeps_content_of(grants, place.path),
+    )
 )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from servq.agencies.selectors import reach_q
+from servq.agencies.rules import keeps_content_of
+from servq.agencies.selectors import paths_where
 from servq.core.rules import normalize
 from servq.faq import rules
 from servq.faq.models import Entry
@@ -26,8 +27,9 @@ def public(query: str = "") -> QuerySet[Entry]:
 
 
 def kept_by(user: Any) -> QuerySet[Entry]:
-    """Entries of the agencies in reach, and of the agency above a unit's staff."""
-    return Entry.objects.filter(Q(reach_q(user, "agency")) | Q(reach_q(user, "unit"))).select_related(
+    """Entries the user keeps, by faq.keep_faq's own rule: the agency's coordinator, its own units'
+    staff, supervisors above it."""
+    return Entry.objects.filter(agency__path__in=paths_where(user, keeps_content_of)).select_related(
         "agency", "unit", "service"
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from servq.agencies.rules import keeps_content_of
 from servq.core import search_kinds
 from servq.core.search_kinds import TOPIC, Document, Kind
 from servq.opendata.models import Dataset
@@ -30,7 +31,15 @@ def read(keys: list[str]) -> list[Document]:
 
 
 search_kinds.register(
-    Kind(KIND, _("開放資料"), TOPIC, read, lambda: Dataset.objects.values_list("pk", flat=True).iterator())
+    Kind(
+        KIND,
+        _("開放資料"),
+        TOPIC,
+        read,
+        lambda: Dataset.objects.values_list("pk", flat=True).iterator(),
+        # A dataset not yet published is read by those who keep the inventory (opendata.keep_datasets).
+        may_read=lambda grants, place: keeps_content_of(grants, place.path),
+    )
 )
 
 

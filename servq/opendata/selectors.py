@@ -8,14 +8,16 @@ from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Window
 
-from servq.agencies.selectors import reach_q
+from servq.agencies.rules import keeps_content_of
+from servq.agencies.selectors import paths_where
 from servq.opendata import rules
 from servq.opendata.models import Dataset
 
 
 def kept_by(user: Any) -> QuerySet[Dataset]:
     """Datasets of the agencies in reach, and those a unit's staff provide."""
-    return Dataset.objects.filter(Q(reach_q(user, "agency")) | Q(reach_q(user, "unit"))).select_related(
+    # The reach of opendata.keep_datasets itself: the agency's coordinator, its units' staff, supervisors.
+    return Dataset.objects.filter(agency__path__in=paths_where(user, keeps_content_of)).select_related(
         "agency", "unit"
     )
 

@@ -15,7 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from servq.agencies.rules import reach_prefixes
-from servq.agencies.selectors import grants_of, reach_q
+from servq.agencies.selectors import grants_of, places_where, reach_q
+from servq.core import search_kinds
 from servq.plans.models import PlanStatus
 from servq.search.models import Entry, EntryPosting, SearchDocument, Synonym
 from servq.search.rules import (
@@ -136,17 +137,49 @@ class Found:
     variants: list[str]  # the query as searched: folded, and with each synonym in place (for <mark>)
 
 
-def _reach(user: Any) -> Q:
-    """Public entries for everyone; the rest inside the user's agency reach, in the query itself."""
+@dataclass(frozen=True)
+class Reach:
+    """What of the index a reader may see, as the query takes it. Public entries for everyone. A
+    kind that says who may read its other documents (Kind.may_read: the rule its own permission
+    asks) is read at exactly the (kind, place) pairs that rule allows; every other kind within the
+    reader's agency reach."""
+
+    everything: bool = False
+    exact: tuple[str, ...] = ()
+    subtrees: tuple[str, ...] = ()
+    guarded: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+
+
+def reach_of(user: Any) -> Reach:
+    guarded = {key: kind.may_read for key, kind in search_kinds.kinds().items() if kind.may_read}
     if getattr(user, "is_superuser", False):
+        return Reach(everything=True)
+    if not getattr(user, "is_authenticated", False):
+        return Reach(guarded=tuple(sorted(guarded)))
+    exact, subtrees = reach_prefixes(grants_of(user))
+    pairs = tuple(
+        (key, place.path)
+        for key, may_read in sorted(guarded.items())
+        for place in places_where(user, may_read)
+    )
+    return Reach(False, tuple(sorted(exact)), tuple(sorted(subtrees)), tuple(sorted(guarded)), pairs)
+
+
+def _reach(user: Any) -> Q:
+    """Reach as a filter on Entry (SQLite's way; PostgreSQL's statement takes the same Reach)."""
+    reach = reach_of(user)
+    if reach.everything:
         return Q()
-    visible = Q(public=True)
-    if getattr(user, "is_authenticated", False):
-        exact, subtrees = reach_prefixes(grants_of(user))
-        if exact:
-            visible |= Q(agency_path__in=sorted(exact))
-        for subtree in sorted(subtrees):
-            visible |= Q(agency_path__startswith=subtree)
+    general = Q(agency_path__in=reach.exact) if reach.exact else Q(pk__in=[])
+    for subtree in reach.subtrees:
+        general |= Q(agency_path__startswith=subtree)
+    visible = Q(public=True) | (~Q(kind__in=reach.guarded) & general)
+    by_kind: dict[str, list[str]] = {}
+    for kind, path in reach.pairs:
+        by_kind.setdefault(kind, []).append(path)
+    for kind, paths in by_kind.items():
+        visible |= Q(kind=kind, agency_path__in=paths)
     return visible
 
 
@@ -291,8 +324,10 @@ SELECT e.id, e.kind, e.topic, e.year, e.agency_path,
        + %(bonus)s * (SELECT count(*) FROM unnest(%(runs)s::text[]) AS r(run) WHERE strpos(e.folded, r.run) > 0),
        (SELECT max(postings) FROM seeds) >= %(per_seed)s
 FROM held h JOIN search_entry e ON e.id = h.entry_id
-WHERE (%(everything)s OR e.public OR e.agency_path = ANY(%(exact)s::text[])
-       OR e.agency_path LIKE ANY(%(subtrees)s::text[]))
+WHERE (%(everything)s OR e.public
+       OR (e.kind <> ALL(%(guarded)s::text[])
+           AND (e.agency_path = ANY(%(exact)s::text[]) OR e.agency_path LIKE ANY(%(subtrees)s::text[])))
+       OR (e.kind, e.agency_path) IN (SELECT * FROM unnest(%(pair_kinds)s::text[], %(pair_paths)s::text[])))
   AND NOT EXISTS (SELECT 1 FROM unnest(%(phrases)s::text[]) AS q(phrase) WHERE strpos(e.folded, q.phrase) = 0)
 """
 
@@ -302,12 +337,8 @@ def _entries_matching_in_one_query(query: str, user: Any) -> tuple[list[dict[str
     terms, needed, seeds = _shape(query)
     if not terms:
         return [], False
-    everything = getattr(user, "is_superuser", False)
-    exact: set[str] = set()
-    subtrees: set[str] = set()
-    if getattr(user, "is_authenticated", False) and not everything:
-        exact, subtrees = reach_prefixes(grants_of(user))
-    parameters = {
+    reach = reach_of(user)
+    parameters: dict[str, Any] = {
         "bound": RAREST_BOUND,
         "terms": terms,
         "seeds": seeds,
@@ -317,9 +348,12 @@ def _entries_matching_in_one_query(query: str, user: Any) -> tuple[list[dict[str
         "bonus": WHOLE_RUN_BONUS,
         "runs": runs_to_prefer(query)[:4],
         "phrases": quoted_phrases(query),
-        "everything": everything,
-        "exact": sorted(exact),
-        "subtrees": [_like_prefix(path) for path in sorted(subtrees)],
+        "everything": reach.everything,
+        "exact": list(reach.exact),
+        "subtrees": [_like_prefix(path) for path in reach.subtrees],
+        "guarded": list(reach.guarded),
+        "pair_kinds": [kind for kind, _ in reach.pairs],
+        "pair_paths": [path for _, path in reach.pairs],
     }
     with connection.cursor() as cursor:
         cursor.execute(MATCHING, parameters)

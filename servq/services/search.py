@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.core import search_kinds
 from servq.core.search_kinds import SERVICE, Document, Kind
+from servq.services import rules
 from servq.services.models import Service
 
 KIND = "services.service"
@@ -21,7 +22,7 @@ def read(keys: list[str]) -> list[Document]:
             text="\n".join(
                 [s.summary, s.eligibility, s.legal_basis, s.fees, *(d.name for d in s.documents.all())]
             ),
-            url=reverse("services:detail", args=[s.pk]),
+            url=reverse("services:detail" if s.published else "services:edit", args=[s.pk]),
             agency_path=s.agency.path,
             public=s.published,
         )
@@ -30,7 +31,15 @@ def read(keys: list[str]) -> list[Document]:
 
 
 search_kinds.register(
-    Kind(KIND, _("服務項目"), SERVICE, read, lambda: Service.objects.values_list("pk", flat=True).iterator())
+    Kind(
+        KIND,
+        _("服務項目"),
+        SERVICE,
+        read,
+        lambda: Service.objects.values_list("pk", flat=True).iterator(),
+        # An unpublished service is read by those who keep the catalogue (services.manage_catalogue).
+        may_read=lambda grants, place: rules.may_manage_catalogue(grants, place.path),
+    )
 )
 
 
