@@ -296,13 +296,34 @@ class CloseTime(models.Model):
 
 
 class ApiClient(models.Model):
-    """Who may post requests through Open311: a name, a hashed key, the body it files cases with."""
+    """A system that calls servq's APIs with a key: a name, the hashed key, the body it works for, and
+    what the key may do. A key shipped inside a public app (a 市民 App) can be read out of it, so
+    each key gets only the scopes it needs: filing cases through Open311, or pushing one agency's
+    monthly application counts (that agency and its units only)."""
 
     name = models.CharField(max_length=120)
     body = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
+    files_cases = models.BooleanField(_("可送陳情案件（Open311）"), default=True)
+    pushes_counts = models.BooleanField(_("可傳送申辦件數"), default=False)
+    counts_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("件數所屬機關"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pushes_counts=False) | models.Q(counts_agency__isnull=False),
+                name="apiclient_counts_name_their_agency",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

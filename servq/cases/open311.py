@@ -318,6 +318,8 @@ def _client(key: str) -> Any:
     client = selectors.client_for_key(key)
     if client is None:
         raise ApiError(403, "api_key 缺少或不正確。")
+    if not client.files_cases:
+        raise ApiError(403, "這把 api_key 不能送案件（它的用途不含 Open311 收件）。")
     return client
 
 

@@ -39,9 +39,11 @@ def push_counts(request: HttpRequest) -> JsonResponse:
         if client is None:
             raise Refused(403, "X-Api-Key 缺少或不正確。")
         agency_code, counts = _read(request)
-        agency = Agency.objects.filter(code=agency_code, path__startswith=client.body.path).first()
+        if not client.pushes_counts or client.counts_agency is None:
+            raise Refused(403, "這把金鑰不能傳送申辦件數（它的用途不含件數）。")
+        agency = Agency.objects.filter(code=agency_code, path__startswith=client.counts_agency.path).first()
         if agency is None:
-            raise Refused(404, f"agency「{agency_code[:40]}」不存在或不屬於這把金鑰的機關。")
+            raise Refused(404, f"agency「{agency_code[:40]}」不存在，或不是這把金鑰可傳送件數的機關。")
         stored = services.record_counts(
             by=None, agency=agency, counts=counts, source_name="API", client=client
         )

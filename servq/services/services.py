@@ -752,6 +752,10 @@ class MonthlyCount:
     closed_on_time: int
 
 
+# Counts before the e-government era are not what a system pushes (month 0001-01 was).
+EARLIEST_COUNT_MONTH = dt.date(2000, 1, 1)
+
+
 @transaction.atomic
 def record_counts(
     *,
@@ -765,7 +769,9 @@ def record_counts(
     again replaces what it said. All or nothing, each refusal naming its entry. An API client
     (``client``, whose key was checked) may send for the agencies of its body."""
     allowed = (
-        agency.path.startswith(client.body.path)
+        client.pushes_counts
+        and client.counts_agency is not None
+        and agency.path.startswith(client.counts_agency.path)
         if client is not None
         else has_perm(by, "services.manage_catalogue", agency)
     )
@@ -785,8 +791,12 @@ def record_counts(
         month = count.month.replace(day=1)
         CatalogueError.require(month <= this_month, f"{where}：{month:%Y-%m} 是未來的月份。")
         CatalogueError.require(
-            0 <= count.closed_on_time <= count.closed and count.received >= 0 and count.closed <= 10_000_000,
-            f"{where}：件數須為非負整數，如期結案數不能大於結案數。",
+            month >= EARLIEST_COUNT_MONTH,
+            f"{where}：{month:%Y-%m} 早於可填報的月份（{EARLIEST_COUNT_MONTH:%Y-%m}）。",
+        )
+        CatalogueError.require(
+            0 <= count.closed_on_time <= count.closed <= count.received <= 10_000_000,
+            f"{where}：件數須為非負整數，且如期結案數 ≤ 結案數 ≤ 收件數（{count.closed_on_time}、{count.closed}、{count.received}）。",
         )
         assert service_id is not None  # for the type checker: required above
         key = (service_id, month, count.channel)

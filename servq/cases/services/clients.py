@@ -15,7 +15,7 @@ from servq.cases.models import (
     ApiClient,
     Case,
 )
-from servq.cases.services._common import TOKEN_ALPHABET, TOKEN_LENGTH
+from servq.cases.services._common import TOKEN_ALPHABET, TOKEN_LENGTH, CaseError
 from servq.core import audit
 from servq.core.actors import Actor
 
@@ -41,8 +41,36 @@ def token_matches(case: Case, token: str) -> bool:
 
 
 @transaction.atomic
-def create_api_client(*, by: Actor, name: str, body: Agency) -> tuple[ApiClient, str]:
+def create_api_client(
+    *, by: Actor, name: str, body: Agency, files_cases: bool = True, counts_agency: Agency | None = None
+) -> tuple[ApiClient, str]:
+    """A key for a system (shown once). Open311 intake for ``body`` when ``files_cases``; pushing
+    monthly application counts of ``counts_agency`` (and its units) when one is named."""
+    CaseError.require(files_cases or counts_agency is not None, "金鑰至少要有一種用途。")
+    if counts_agency is not None:
+        CaseError.require(
+            counts_agency.path.startswith(body.path),
+            f"{counts_agency.name} 不屬於 {body.name}。",
+            "counts_agency",
+        )
     key = secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(name=name, body=body, key_hash=rules.api_key_hash(key))
-    audit.record(by=by, action="apiclient.create", obj=client, agency=body, after={"name": name})
+    client = ApiClient.objects.create(
+        name=name,
+        body=body,
+        key_hash=rules.api_key_hash(key),
+        files_cases=files_cases,
+        pushes_counts=counts_agency is not None,
+        counts_agency=counts_agency,
+    )
+    audit.record(
+        by=by,
+        action="apiclient.create",
+        obj=client,
+        agency=body,
+        after={
+            "name": name,
+            "files_cases": files_cases,
+            "counts_agency": counts_agency.code if counts_agency is not None else "",
+        },
+    )
     return client, key
