@@ -190,3 +190,12 @@ def test_a_source_the_body_writes_is_kept(client, supervisor, categories):
     )
     inquiry.refresh_from_db()
     assert inquiry.limit_source == "本府人民陳情案件處理要點第5點"
+
+
+def test_a_counts_key_without_its_agency_cannot_be_stored(agency_tree):
+    from django.db import IntegrityError, transaction
+
+    from servq.cases.models import ApiClient
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApiClient.objects.create(name="x", body=agency_tree["root"], key_hash="0" * 64, pushes_counts=True)
