@@ -169,12 +169,30 @@ def test_a_plan_saved_as_a_web_page_imports_its_table_without_the_sites_frame(tm
     assert "訂定標準" in item.text and "作業流程" in item.text
 
 
-def test_an_old_word_file_is_refused_with_how_to_save_it(tmp_path):
+def test_an_old_word_file_without_libreoffice_is_refused_with_how_to_save_it(tmp_path, monkeypatch):
     from servq.plans.importing import PlanFileError
 
+    # Whatever this machine has installed: the test states the server has no LibreOffice.
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
     path = tmp_path / "plan.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(PlanFileError, match=r"plan\.doc: an old Word.*save it as \.docx"):
+        parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+
+
+def test_an_old_word_file_libreoffice_cannot_convert_is_refused_by_name(tmp_path, monkeypatch):
+    from servq.plans.importing import PlanFileError
+
+    # A LibreOffice that fails, as it does on a damaged file: the test brings its own.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    soffice = bin_dir / "soffice"
+    soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    soffice.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    path = tmp_path / "plan.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.raises(PlanFileError, match=r"plan\.doc: LibreOffice could not convert this \.doc file"):
         parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
 
 
