@@ -13,7 +13,6 @@ from servq.cases.models import CaseCategory
 from servq.search import selectors
 from servq.services import services as catalogue
 from tests.factories import AgencyFactory
-from tests.search.worlds import tax_world
 
 pytestmark = pytest.mark.django_db
 WORD = "納稅證明"
@@ -33,7 +32,10 @@ def documents(world, agency_tree):
     cases.load_default_categories(by=None, body=root)
     CaseCategory.objects.filter(body=root).update(agency=agency_tree["mof"])
     category = CaseCategory.objects.filter(body=root).first()
-    for unit, reply in ((agency_tree["mof_unit"], "納稅證明已補寄（秘書處）"), (None, "納稅證明可線上申請（本部）")):
+    for unit, reply in (
+        (agency_tree["mof_unit"], "納稅證明已補寄（秘書處）"),
+        (None, "納稅證明可線上申請（本部）"),
+    ):
         case, _ = cases.submit_case(channel="web", body=root, category=category, description="請問納稅證明")
         if unit is not None:
             case = cases.assign(by=coordinator, case=case, unit=unit)
@@ -70,7 +72,9 @@ def test_every_role_finds_exactly_what_it_may_open(client, documents, agency_tre
         found = {entry.url for entry in selectors.find(reader, WORD, limit=100).entries}
         for entry in every_document:
             may_open = opens(client, reader, entry.url)
-            assert (entry.url in found) == may_open, f"{who}: {entry.kind} {entry.title} (page {'opens' if may_open else 'refuses'})"
+            assert (entry.url in found) == may_open, (
+                f"{who}: {entry.kind} {entry.title} (page {'opens' if may_open else 'refuses'})"
+            )
 
 
 def _superuser():

@@ -229,7 +229,11 @@ def test_the_supervisor_sees_the_on_time_rate_move_with_applications_taken_in_se
 @pytest.fixture
 def api_key(agency_tree):
     _, key = case_services.create_api_client(
-        by=None, name="財政部稅務系統", body=agency_tree["root"], files_cases=False, counts_agency=agency_tree["mof"]
+        by=None,
+        name="財政部稅務系統",
+        body=agency_tree["root"],
+        files_cases=False,
+        counts_agency=agency_tree["mof"],
     )
     return key
 
@@ -257,7 +261,11 @@ def test_a_key_for_citizens_app_cannot_write_any_agencys_counts(client, service,
 
 def test_a_counts_key_writes_only_its_own_agencys_counts(client, service, agency_tree):
     _, moea_key = case_services.create_api_client(
-        by=None, name="經濟部系統", body=agency_tree["root"], files_cases=False, counts_agency=agency_tree["moea"]
+        by=None,
+        name="經濟部系統",
+        body=agency_tree["root"],
+        files_cases=False,
+        counts_agency=agency_tree["moea"],
     )
     got = _push(client, moea_key, {"agency": "mof", "counts": [_entry()]})
     assert got.status_code == 404 and "不是這把金鑰可傳送件數的機關" in got.json()["error"]
@@ -270,7 +278,12 @@ def test_a_counts_key_cannot_file_cases(client, api_key, agency_tree):
     load_default_categories(by=None, body=agency_tree["root"])
     got = client.post(
         "/open311/v2/requests.json",
-        {"api_key": api_key, "service_code": "petition", "description": "路燈不亮", "address_string": "中山路"},
+        {
+            "api_key": api_key,
+            "service_code": "petition",
+            "description": "路燈不亮",
+            "address_string": "中山路",
+        },
     )
     assert got.status_code == 403 and "不能送案件" in got.json()[0]["description"]
 
@@ -285,7 +298,9 @@ def test_a_counts_key_cannot_file_cases(client, api_key, agency_tree):
     ],
 )
 def test_counts_that_cannot_be_true_are_refused_naming_the_entry(client, service, api_key, changes, message):
-    got = _push(client, api_key, {"agency": "mof", "counts": [_entry(), _entry(channel="counter", **changes)]})
+    got = _push(
+        client, api_key, {"agency": "mof", "counts": [_entry(), _entry(channel="counter", **changes)]}
+    )
     assert got.status_code == 400 and "第 2 筆" in got.json()["error"] and message in got.json()["error"]
     assert not ApplicationCount.objects.exists()
 

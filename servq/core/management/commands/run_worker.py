@@ -34,6 +34,7 @@ class Command(db_worker.Command):
         # The same command line works with either backend (make worker, the systemd unit).
         parser.add_argument("--queue-name", default="default", help="queues to take tasks from ('*': all)")
         parser.add_argument("--interval", type=float, default=1.0, help="ignored: RQ workers block on Redis")
+        parser.add_argument("--worker-id", default=None, help="the worker's name (RQ's --name)")
 
     def handle(self, **options: Any) -> None:
         if settings.TASKS_BACKEND == "rq":
@@ -41,7 +42,10 @@ class Command(db_worker.Command):
                 list(settings.RQ_QUEUES) if options["queue_name"] == "*" else options["queue_name"].split(",")
             )
             # django-tasks-rq's Job runs a django-tasks Task (RQ's own calls the function itself).
-            call_command("rqworker", *queues, with_scheduler=True, job_class="django_tasks_rq.backend.Job")
+            named = {"name": options["worker_id"]} if options["worker_id"] else {}
+            call_command(
+                "rqworker", *queues, with_scheduler=True, job_class="django_tasks_rq.backend.Job", **named
+            )
             return
         self.configure_logging(options["verbosity"])
         queue_names = options["queue_name"].split(",")
