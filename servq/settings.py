@@ -211,6 +211,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servq@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: mail written to files here.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
 TASKS = {
@@ -319,6 +321,8 @@ SERVQ_WEBCHECK_CONCURRENCY = env_int("SERVQ_WEBCHECK_CONCURRENCY", 32)
 # Certificate authorities the link checker trusts beside the system's (a PEM file; an internal CA).
 SERVQ_WEBCHECK_CA_FILE = env_str("SERVQ_WEBCHECK_CA_FILE", "")
 SERVQ_WEBCHECK_MAX_SECONDS = env_int("SERVQ_WEBCHECK_MAX_SECONDS", 1800)
+# The night's scheduled checks run in tasks of this many sites, spread over the workers.
+SERVQ_WEBCHECK_SITES_PER_RUN = max(1, env_int("SERVQ_WEBCHECK_SITES_PER_RUN", 10))
 # Pages of each run audited with axe-core in headless Chromium (0 turns the audit off).
 SERVQ_WEBCHECK_A11Y_PAGES = env_int("SERVQ_WEBCHECK_A11Y_PAGES", 10)
 SERVQ_CHROMIUM = env_str("SERVQ_CHROMIUM", "/usr/bin/chromium")

@@ -234,8 +234,11 @@ def schedule_due_checks(*, now: dt.datetime) -> int:
             check = queue_check(by=None, site=site, start=False)
             if check.status == CheckStatus.QUEUED and check.pk not in queued:
                 queued.append(check.pk)
-    if queued:
-        _start("together", queued)
+    # In runs of a few sites each: a run shares its external links' checks, and the runs spread over
+    # the workers (one task for the whole night kept every other worker idle).
+    size = settings.SERVQ_WEBCHECK_SITES_PER_RUN
+    for start in range(0, len(queued), size):
+        _start("together", queued[start : start + size])
     return len(queued)
 
 
