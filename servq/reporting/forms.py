@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django import forms
@@ -56,7 +58,10 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[no_markup],
     )
+    # The entry's version and what the page showed when it was opened: a save writes only an item
+    # this person changed, and an item someone else saved since is a conflict, never overwritten.
     lock = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, indicators: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -69,6 +74,23 @@ class ProgressForm(forms.Form):
                 max_length=30,
                 help_text=indicator.unit,
             )
+        # Evidence added with the save: real fields, so a refused save shows them again as typed.
+        self.fields["link_url"] = forms.URLField(
+            label=_("佐證連結"), required=False, max_length=1000, assume_scheme="https"
+        )
+        self.fields["link_title"] = forms.CharField(label=_("連結說明"), required=False, max_length=200)
+
+    @staticmethod
+    def digest(status: str, narrative: str, actuals: dict[int, str]) -> str:
+        """A fingerprint of an item's report as shown: what the page had, to tell what was changed."""
+        shown = json.dumps(
+            [status, narrative.strip(), sorted((k, str(v)) for k, v in actuals.items() if str(v))]
+        )
+        return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+    def changed_by_user(self) -> bool:
+        data = self.cleaned_data
+        return self.digest(data["status"], data["narrative"], self.actuals()) != (data.get("seen") or "")
 
     def actuals(self) -> dict[int, str]:
         return {

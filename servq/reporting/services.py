@@ -139,6 +139,18 @@ def parse_actual(raw: str, indicator: Indicator) -> Decimal:
     return value
 
 
+class ProgressConflict(ReportingError):
+    """Someone saved this item after the page was opened: nothing of this save is stored, and the
+    page shows their saved report beside what this person typed."""
+
+    def __init__(self, saved: ItemProgress) -> None:
+        super().__init__(
+            f"第{saved.item.position + 1}項：有人在您開啟本頁後儲存了這個項目；您的修改沒有存入。"
+            "兩份內容並列於該項目，請確認後再按「儲存全部」。"
+        )
+        self.saved = saved
+
+
 @transaction.atomic
 def save_progress(
     *,
@@ -163,7 +175,8 @@ def save_progress(
         f"第{item.position + 1}項的辦理情形已送出；如需修正，請機關聯絡人先「撤回修正」。",
     )
     if expected_lock is not None and not created and progress.lock_version != expected_lock:
-        raise ReportingError("有人在您開啟後修改了這筆辦理情形；您的修改沒有存入，請重新載入後再填。")
+        # 0 means the page showed no entry: one saved since is someone else's work, not to be blanked.
+        raise ProgressConflict(progress)
     before = None if created else audit.snapshot(progress, ["status", "narrative"])
     progress.status, progress.narrative = status, narrative
     progress.lock_version = F("lock_version") + 1
@@ -248,6 +261,8 @@ def save_report(
                 add_evidence_file(by=by, progress=progress, name=entry.file_name, content=entry.file_content)
             if entry.link_url:
                 add_evidence_link(by=by, progress=progress, url=entry.link_url, title=entry.link_title)
+        except ProgressConflict:
+            raise
         except ReportingError as error:
             message = str(error)
             raise ReportingError(message if message.startswith(label) else f"{label}：{message}") from None

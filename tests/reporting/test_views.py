@@ -23,16 +23,28 @@ def save_url(plan, period):
     return reverse("reporting:save_report", args=[plan.pk, period.pk])
 
 
-def page_post(plan, period, button="save", **typed):
-    """What the progress page posts: every editable item's fields as shown (unchanged unless typed)."""
+def page_post(client, plan, period, button="save", **typed):
+    """What the progress page posts, read off the page as it is opened now: every field as shown
+    (hidden versions and fingerprints included), unchanged unless typed."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+    page = HTMLParser(client.get(progress_url(plan, period)).content.decode())
     data = {button: ""}
-    for item in plan.items.all():
-        progress = ItemProgress.objects.filter(item=item, period=period).first()
-        data[f"i{item.pk}-status"] = progress.status if progress else "not_started"
-        data[f"i{item.pk}-narrative"] = progress.narrative if progress else ""
-        data[f"i{item.pk}-lock"] = progress.lock_version if progress else ""
-    for name, value in typed.items():
-        data[name] = value
+    for field in page.css(
+        "#progress-form input[name], #progress-form textarea[name], #progress-form select[name]"
+    ):
+        name, kind = field.attributes["name"], field.attributes.get("type", "")
+        if kind in ("file", "submit") or (kind == "checkbox" and "checked" not in field.attributes):
+            continue
+        if field.tag == "textarea":
+            data[name] = field.text()
+        elif field.tag == "select":
+            chosen = field.css_first("option[selected]") or field.css_first("option")
+            data[name] = chosen.attributes.get("value", "") if chosen else ""
+        else:
+            data[name] = field.attributes.get("value") or ""
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(typed)
     return data
 
 
@@ -44,6 +56,7 @@ def test_coordinator_reports_an_item_through_the_page(client, plan, quarters, co
     response = client.post(
         save_url(plan, quarters[0]),
         page_post(
+            client,
             plan,
             quarters[0],
             **{f"i{item.pk}-status": "on_track", f"i{item.pk}-narrative": "已完成第一季網站檢測"},
@@ -64,7 +77,7 @@ def test_two_items_typed_and_saved_once_are_both_kept(client, plan, quarters, co
         f"i{second.pk}-status": "done",
         f"i{second.pk}-narrative": "第二項的辦理情形",
     }
-    client.post(save_url(plan, quarters[0]), page_post(plan, quarters[0], **typed))
+    client.post(save_url(plan, quarters[0]), page_post(client, plan, quarters[0], **typed))
     assert dict(ItemProgress.objects.values_list("item_id", "narrative")) == {
         first.pk: "第一項的辦理情形",
         second.pk: "第二項的辦理情形",
@@ -77,14 +90,14 @@ def test_a_refusal_on_one_item_stores_nothing_and_gives_back_everything_typed(
     client.force_login(coordinator)
     first, second = plan.items.order_by("position")[:2]
     services.save_progress(by=coordinator, item=second, period=quarters[0], status="done", narrative="舊")
-    stale = page_post(plan, quarters[0])  # the page as it was opened
+    stale = page_post(client, plan, quarters[0])  # the page as it was opened
     services.save_progress(
         by=coordinator, item=second, period=quarters[0], status="done", narrative="別人改的"
     )
     stale.update({f"i{first.pk}-narrative": "我打的第一項", f"i{second.pk}-narrative": "我打的第二項"})
     response = client.post(save_url(plan, quarters[0]), stale)
     page = response.content.decode()
-    assert response.status_code == 409 and "第2項" in page and "有人在您開啟後修改" in page
+    assert response.status_code == 409 and "第2項" in page and "有人在您開啟本頁後儲存了這個項目" in page
     assert "我打的第一項" in page and "我打的第二項" in page
     assert not ItemProgress.objects.filter(item=first).exists()
     assert ItemProgress.objects.get(item=second).narrative == "別人改的"
@@ -93,7 +106,7 @@ def test_a_refusal_on_one_item_stores_nothing_and_gives_back_everything_typed(
 def test_a_sent_report_is_read_only_until_withdrawn(client, plan, quarters, coordinator):
     client.force_login(coordinator)
     typed = {f"i{item.pk}-narrative": f"第{item.position + 1}項成果" for item in plan.items.all()}
-    client.post(save_url(plan, quarters[0]), page_post(plan, quarters[0], button="submit", **typed))
+    client.post(save_url(plan, quarters[0]), page_post(client, plan, quarters[0], button="submit", **typed))
     assert ItemProgress.objects.filter(submitted_at__isnull=False).count() == 3
     page = client.get(progress_url(plan, quarters[0])).content.decode()
     assert "送出，內容唯讀" in page and "<dd>已送出</dd>" in page and 'name="i' not in page
@@ -112,7 +125,7 @@ def test_script_in_the_narrative_is_refused_and_nothing_stored(client, plan, qua
     item = plan.items.first()
     response = client.post(
         save_url(plan, quarters[0]),
-        page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "<script>alert(1)</script>"}),
+        page_post(client, plan, quarters[0], **{f"i{item.pk}-narrative": "<script>alert(1)</script>"}),
     )
     assert response.status_code == 400 and "純文字" in response.content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()  # kept, as text
@@ -124,7 +137,7 @@ def test_another_agencys_plan_and_items_are_404(client, plan, quarters, agency_t
     item = plan.items.first()
     assert client.get(progress_url(plan, quarters[0])).status_code == 404
     response = client.post(
-        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "x"})
+        save_url(plan, quarters[0]), page_post(client, plan, quarters[0], **{f"i{item.pk}-narrative": "x"})
     )
     assert response.status_code == 404
     assert not ItemProgress.objects.exists()
@@ -160,7 +173,7 @@ def test_an_html_upload_named_pdf_is_refused_with_its_name(client, plan, quarter
         "成果.pdf", b"<!DOCTYPE html><html><body onload=alert(1)>", content_type="application/pdf"
     )
     response = client.post(
-        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"file_{item.pk}": upload})
+        save_url(plan, quarters[0]), page_post(client, plan, quarters[0], **{f"file_{item.pk}": upload})
     )
     assert "「成果.pdf」的內容是HTML 網頁" in response.content.decode()  # in words, not "HTML File"
     assert not Evidence.objects.exists()
@@ -179,7 +192,7 @@ def test_a_zip_bomb_as_evidence_is_refused_with_its_name(client, plan, quarters,
         "成果.odt", odt_bomb(), content_type="application/vnd.oasis.opendocument.text"
     )
     response = client.post(
-        save_url(plan, quarters[0]), page_post(plan, quarters[0], **{f"file_{item.pk}": upload})
+        save_url(plan, quarters[0]), page_post(client, plan, quarters[0], **{f"file_{item.pk}": upload})
     )
     page = response.content.decode()
     assert "「成果.odt」: 解壓後 1024 MiB，超過上限" in page
@@ -194,7 +207,7 @@ def test_a_closed_period_shows_no_form_and_refuses_a_post(client, plan, quarters
     assert "已關閉填報" in page and 'name="i' not in page
     response = client.post(
         save_url(plan, quarters[0]),
-        page_post(plan, quarters[0], **{f"i{item.pk}-narrative": "補報"}),
+        page_post(client, plan, quarters[0], **{f"i{item.pk}-narrative": "補報"}),
         follow=True,
     )
     assert "已關閉填報" in response.content.decode()
@@ -494,3 +507,82 @@ def test_an_agencys_dashboard_charts_each_indicator_against_its_targets(
     ).content.decode()
     assert "指標歷年目標值與實際值" in page and "網站有效連結率（%）" in page
     assert 'stroke-dasharray="6 4"' in page  # the target line
+
+
+# --- two people on one period's page (issue 33.1) --------------------------------------------------
+
+
+@pytest.fixture
+def unit_staff(agency_tree, user_with_role):
+    return user_with_role(agency_tree["mof_unit"], "unit_staff", username="unit-staff")
+
+
+def test_saving_one_item_never_blanks_an_item_someone_saved_since_the_page_opened(
+    client, plan, quarters, coordinator, unit_staff
+):
+    first, _second, third = plan.items.order_by("position")[:3]
+    client.force_login(coordinator)
+    opened = page_post(client, plan, quarters[0])  # the coordinator opens the page
+    services.save_progress(
+        by=unit_staff, item=first, period=quarters[0], status="on_track", narrative="承辦人填的第一項"
+    )
+    opened.update({f"i{third.pk}-status": "done", f"i{third.pk}-narrative": "聯絡人填的第三項"})
+    response = client.post(save_url(plan, quarters[0]), opened)
+    assert response.status_code == 302
+    assert dict(ItemProgress.objects.values_list("item_id", "narrative")) == {
+        first.pk: "承辦人填的第一項",
+        third.pk: "聯絡人填的第三項",
+    }
+
+
+def test_both_typing_the_same_item_is_a_conflict_shown_beside_both_texts(
+    client, plan, quarters, coordinator, unit_staff
+):
+    from selectolax.lexbor import LexborHTMLParser
+
+    first = plan.items.order_by("position").first()
+    client.force_login(coordinator)
+    opened = page_post(client, plan, quarters[0])
+    services.save_progress(
+        by=unit_staff, item=first, period=quarters[0], status="on_track", narrative="承辦人填的第一項"
+    )
+    opened[f"i{first.pk}-narrative"] = "聯絡人填的第一項"
+    refused = client.post(save_url(plan, quarters[0]), opened)
+    page = refused.content.decode()
+    assert refused.status_code == 409
+    assert "承辦人填的第一項" in page and "聯絡人填的第一項" in page  # both, side by side
+    assert ItemProgress.objects.get(item=first).narrative == "承辦人填的第一項"
+    # Having read both, the coordinator saves again from the page as it came back: now it is stored.
+    again = {"save": ""}
+    for field in LexborHTMLParser(page).css("#progress-form [name]"):
+        name = field.attributes["name"]
+        if field.tag == "textarea":
+            again[name] = field.text()
+        elif field.tag == "select":
+            chosen = field.css_first("option[selected]")
+            again[name] = chosen.attributes.get("value", "") if chosen else ""
+        elif field.attributes.get("type") not in ("file", "submit", "checkbox"):
+            again[name] = field.attributes.get("value") or ""
+    assert client.post(save_url(plan, quarters[0]), again).status_code == 302
+    assert ItemProgress.objects.get(item=first).narrative == "聯絡人填的第一項"
+
+
+def test_a_link_typed_on_one_item_is_kept_when_another_items_file_is_refused(
+    client, plan, quarters, coordinator
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first, second = plan.items.order_by("position")[:2]
+    client.force_login(coordinator)
+    bad = SimpleUploadedFile("成果.pdf", b"<!DOCTYPE html><html></html>", content_type="application/pdf")
+    typed = {
+        f"file_{first.pk}": bad,
+        f"i{second.pk}-link_url": "https://www.example.gov.tw/news/115",
+        f"i{second.pk}-link_title": "第二項的新聞稿",
+        f"i{second.pk}-narrative": "第二項已完成",
+    }
+    response = client.post(save_url(plan, quarters[0]), page_post(client, plan, quarters[0], **typed))
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert 'value="https://www.example.gov.tw/news/115"' in page and 'value="第二項的新聞稿"' in page
+    assert not Evidence.objects.exists() and not ItemProgress.objects.exists()

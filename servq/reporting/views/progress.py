@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from servq.reporting.forms import (
 )
 from servq.reporting.models import (
     Evidence,
+    ItemProgress,
     ProgressStatus,
     ReportingPeriod,
 )
@@ -52,15 +54,39 @@ def _progress_forms(
             data if editable else None,
             prefix=f"i{row.item.pk}",
             indicators=[ind for ind, _ in row.indicators],
-            initial={
-                "status": row.progress.status if row.progress else ProgressStatus.NOT_STARTED,
-                "narrative": row.progress.narrative if row.progress else "",
-                "lock": row.progress.lock_version if row.progress else None,
-                **{f"actual_{ind.pk}": actual.value for ind, actual in row.indicators if actual},
-            },
+            initial=_shown(row),
         )
         forms.append((row, form, editable))
     return forms
+
+
+def _shown(row: selectors.ProgressRow) -> dict[str, Any]:
+    """The item's report as the page shows it, with its version (0: none yet) and its fingerprint."""
+    status = row.progress.status if row.progress else ProgressStatus.NOT_STARTED
+    narrative = row.progress.narrative if row.progress else ""
+    actuals = {ind.pk: str(actual.value) for ind, actual in row.indicators if actual and not ind.measure_key}
+    return {
+        "status": status,
+        "narrative": narrative,
+        "lock": row.progress.lock_version if row.progress else 0,
+        "seen": ProgressForm.digest(status, narrative, actuals),
+        **{f"actual_{pk}": value for pk, value in actuals.items()},
+    }
+
+
+def _show_conflict(
+    forms: list[tuple[selectors.ProgressRow, ProgressForm, bool]], saved: ItemProgress
+) -> dict[int, ItemProgress]:
+    """The conflicting item's form keeps what was typed, and now carries the saved report's version
+    and fingerprint: saving again, after reading both, stores the typed text knowingly."""
+    for row, form, _editable in forms:
+        if row.item.pk == saved.item_id:
+            current = _shown(replace(row, progress=saved))
+            data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: the page was posted
+            data[form.add_prefix("lock")] = str(current["lock"])
+            data[form.add_prefix("seen")] = current["seen"]
+            form.data = data
+    return {saved.item_id: saved}
 
 
 def _progress_page(
@@ -69,6 +95,7 @@ def _progress_page(
     period: ReportingPeriod,
     forms: list[tuple[selectors.ProgressRow, ProgressForm, bool]] | None = None,
     status: int = 200,
+    conflicts: dict[int, ItemProgress] | None = None,
 ) -> HttpResponse:
     # A refused post brings its bound forms, built on the rows it read: nothing to read again.
     forms = forms or _progress_forms(request, selectors.progress_rows(plan, period), period)
@@ -84,6 +111,7 @@ def _progress_page(
             "any_editable": any(editable for _, _, editable in forms),
             "is_author": has_perm(request.user, "plans.author_plan", plan),
             "periods": selectors.periods_of(cast(PlanCycle, plan.cycle)),  # _plan: plans of a cycle
+            "conflicts": conflicts or {},
         },
         status=status,
     )
@@ -119,6 +147,10 @@ def save_report(request: HttpRequest, plan_pk: int, period_pk: int) -> HttpRespo
             messages.success(request, f"已儲存 {len(chosen)} 個項目的辦理情形。")
         else:
             messages.info(request, "沒有變更需要儲存。")
+    except services.ProgressConflict as conflict:
+        _refused(request, conflict)
+        shown = _show_conflict(forms, conflict.saved)
+        return _progress_page(request, plan, period, forms, status=409, conflicts=shown)
     except services.ReportingError as error:
         _refused(request, error)
         return _progress_page(request, plan, period, forms, status=409)
@@ -130,8 +162,8 @@ def _entry(
 ) -> services.ProgressEntry | None:
     """What to save for one item: None when the user changed nothing and attached nothing."""
     upload = request.FILES.get(f"file_{row.item.pk}")
-    link = request.POST.get(f"url_{row.item.pk}", "").strip()
-    if not form.has_changed() and upload is None and not link:
+    link = form.cleaned_data["link_url"]
+    if not form.changed_by_user() and upload is None and not link:
         return None
     if upload is not None:
         problem = EvidenceFileForm.size_problem(upload)
@@ -146,7 +178,7 @@ def _entry(
         file_name=(upload.name or "") if upload else "",
         file_content=upload.read() if upload else b"",
         link_url=link,
-        link_title=request.POST.get(f"title_{row.item.pk}", "").strip()[:200],
+        link_title=form.cleaned_data["link_title"].strip(),
     )
 
 
