@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -309,6 +310,7 @@ def score(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
     errors: dict[int, str] = {}
     if request.method == "POST":
         for criterion in criteria:
+            comment = request.POST.get(f"comment-{criterion.pk}", "")[:5000]
             try:
                 mine[criterion.pk] = services.save_score(
                     by=request.user,
@@ -316,15 +318,33 @@ def score(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
                     agency=agency,
                     criterion=criterion,
                     score=request.POST.get(f"score-{criterion.pk}", "").strip()[:10],
-                    comment=request.POST.get(f"comment-{criterion.pk}", "")[:5000],
+                    comment=comment,
                 )
             except ServiceError as error:
                 errors[criterion.pk] = error.message
+                if error.field == "score":
+                    # The score is refused; the comment typed beside it is not lost with it.
+                    kept = mine.get(criterion.pk)
+                    mine[criterion.pk] = services.save_score(
+                        by=request.user,
+                        visit=found,
+                        agency=agency,
+                        criterion=criterion,
+                        score=kept.score if kept is not None else None,
+                        comment=comment,
+                    )
         if request.htmx:  # type: ignore[attr-defined]
-            return HttpResponse(
-                (errors and "；".join(errors.values())) or gettext("已自動儲存"),
-                status=400 if errors else 200,
-            )
+            # Always a 200, so htmx shows it: a refusal must replace 「已自動儲存」, not leave it standing.
+            if errors:
+                refused = "；".join(errors.values())
+                return HttpResponse(
+                    format_html(
+                        '<strong class="errorlist">{}</strong> {}',
+                        gettext("分數未儲存：") + refused,
+                        gettext("（意見已儲存）"),
+                    )
+                )
+            return HttpResponse(gettext("已自動儲存"))
         if not errors:
             messages.success(request, gettext("已儲存評分。"))
             return redirect("inspections:visit", pk=pk)

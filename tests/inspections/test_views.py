@@ -52,6 +52,27 @@ def test_a_reviewer_saves_a_score_as_they_type_and_a_bad_one_keeps_what_they_typ
     assert "禮儀佳" in refused.content.decode() and 'value="99"' in refused.content.decode()
 
 
+def test_autosave_refuses_a_score_out_of_range_visibly_and_keeps_the_comment(
+    client, agency_tree, inspector, visit
+):
+    """Issue 33.2: 25 where the maximum is 20 said 「已自動儲存」, and a reload lost score and comment."""
+    client.force_login(inspector)
+    a1, a2 = visit.criteria.criteria.all()
+    url = reverse("inspections:score", args=[visit.pk, agency_tree["ntbt"].pk])
+    typed = {f"score-{a1.pk}": "8", f"comment-{a1.pk}": "", f"score-{a2.pk}": "", f"comment-{a2.pk}": ""}
+    client.post(url, typed, headers={"HX-Request": "true"})
+    typed.update({f"score-{a1.pk}": "25", f"comment-{a1.pk}": "流程清楚，但等候區標示不足"})
+    answer = client.post(url, typed, headers={"HX-Request": "true"})
+    said = answer.content.decode()
+    # A 200, so htmx puts it where 「已自動儲存」 stood; it says what was not saved.
+    assert answer.status_code == 200 and "分數未儲存" in said and "「A1」的分數須介於 0 與 10" in said
+    assert "已自動儲存" not in said
+    kept = Score.objects.get(criterion=a1)
+    assert (kept.score, kept.comment) == (8, "流程清楚，但等候區標示不足")
+    page = client.get(url).content.decode()
+    assert "流程清楚，但等候區標示不足" in page and 'value="8' in page
+
+
 def test_sending_and_publishing_ask_for_a_ticked_confirmation(client, agency_tree, inspector, visit):
     client.force_login(inspector)
     services.advance_visit(by=inspector, visit=visit, action="submit", approver=inspector)
