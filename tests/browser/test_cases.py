@@ -74,3 +74,34 @@ def test_a_citizen_places_a_repair_on_the_map_and_keeps_the_number(
     case = Case.objects.get()
     assert case.lat is not None and case.long is not None
     assert page.get_by_role("button", name="列印本頁").is_visible()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_drafted_reply_survives_assigning_the_case(
+    page, live_server, login, agency_tree, user_with_role, width
+):
+    """Issue 33.3: a reply half written was lost when 分派 (another form on the page) was pressed."""
+    from servq.cases import services
+
+    cache.clear()
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.update(agency=agency_tree["mof"])
+    case, _ = services.submit_case(
+        channel="web", body=agency_tree["root"], category=CaseCategory.objects.first(), description="路燈不亮"
+    )
+    user_with_role(agency_tree["mof"], "coordinator", username="lin")
+    page.set_viewport_size({"width": width, "height": 900})
+    login("lin")
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    page.get_by_label("回覆內容").fill("您好，已派員於三日內修復。")
+    page.get_by_role("button", name="分派", exact=True).click()
+    page.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.state == "assigned"
+    assert page.get_by_label("回覆內容").input_value() == "您好，已派員於三日內修復。"
+    page.get_by_role("button", name="回覆結案").click()
+    page.wait_for_load_state()
+    case.refresh_from_db()
+    assert case.state == "closed" and case.reply == "您好，已派員於三日內修復。"
+    page.goto(f"{live_server.url}/cases/{case.number}/")  # sent: the draft is gone with it
+    assert page.get_by_label("外撥滿意度（1–5）").count() == 1

@@ -341,3 +341,46 @@ def test_last_years_published_plan_is_offered_to_start_from(client, agency_tree,
     )
     draft = Plan.objects.get(cycle=cycle, agency=agency_tree["mof"])
     assert list(draft.items.values_list("text", flat=True)) == ["去年的項目"]
+
+
+def header_post(client, plan, **typed):
+    """The plan text form as the edit page holds it, with what was typed."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = LexborHTMLParser(client.get(reverse("plans:edit", args=[plan.pk])).content.decode())
+    form = page.css_first(f'form[action="{reverse("plans:edit_header", args=[plan.pk])}"]')
+    data = {}
+    for field in form.css("[name]"):
+        name = field.attributes["name"]
+        if field.tag == "textarea":
+            data[name] = field.text()
+        elif field.tag == "select":
+            chosen = field.css_first("option[selected]")
+            data[name] = chosen.attributes.get("value", "") if chosen else ""
+        elif field.attributes.get("type") != "submit":
+            data[name] = field.attributes.get("value") or ""
+    data.pop("csrfmiddlewaretoken", None)
+    return {**data, **typed}
+
+
+def test_steps_typed_then_sent_for_review_are_saved_even_when_sending_is_refused(client, draft, coordinator):
+    """Issue 33.3: 實施步驟 typed on the edit page was lost when 送審 was pressed."""
+    client.force_login(coordinator)
+    page = client.get(reverse("plans:edit", args=[draft.pk])).content.decode()
+    assert "data-warn-unsaved" in page and 'name="then" value="submit"' in page
+    typed = header_post(client, draft, steps="一、成立推動小組\n二、每季檢討", then="submit")
+    response = client.post(reverse("plans:edit_header", args=[draft.pk]), typed, follow=True)
+    draft.refresh_from_db()
+    assert draft.steps == "一、成立推動小組\n二、每季檢討"  # kept, though the empty plan cannot be sent
+    assert draft.status == "draft" and "計畫本文已儲存" in response.content.decode()
+
+
+def test_steps_typed_then_sent_for_review_are_saved_and_sent(client, draft, coordinator, agency_tree):
+    from tests.factories import PlanItemFactory
+
+    PlanItemFactory(plan=draft, text="簡化申辦流程", unit="秘書處", deadline_raw="115年12月31日")
+    client.force_login(coordinator)
+    typed = header_post(client, draft, steps="一、成立推動小組", then="submit")
+    client.post(reverse("plans:edit_header", args=[draft.pk]), typed)
+    draft.refresh_from_db()
+    assert (draft.steps, draft.status) == ("一、成立推動小組", "submitted")

@@ -383,7 +383,7 @@ def test_monthly_counts_replace_a_month_sent_again_and_refuse_the_future(agency_
             counts=[MonthlyCount("tax-certificate", future, "online", 1, 0, 0)],
             source_name="API",
         )
-    with pytest.raises(CatalogueError, match="如期結案數不能大於結案數"):
+    with pytest.raises(CatalogueError, match="如期結案數 ≤ 結案數 ≤ 收件數"):
         services.record_counts(
             by=coordinator,
             agency=agency_tree["mof"],

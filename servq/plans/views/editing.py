@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
 from servq.agencies.models import Role
+from servq.core.errors import ServiceError
 from servq.core.http import HtmxRequest
 from servq.core.refusals import refusals_to
 from servq.core.rules import parse_deadline
@@ -100,7 +101,6 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_plan(by=request.user, plan=plan, expected_lock=data.pop("lock_version"), **data)
             messages.success(request, "計畫本文已儲存。")
-            return redirect(_edit_url(plan))
         except services.EditConflict as conflict:
             form.add_error(None, str(conflict))
             return render(
@@ -111,6 +111,15 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.PlanError as error:
             form.add_error(None, str(error))
+        else:
+            if request.POST.get("then") == "submit":
+                # Saved first: a refused submission (an incomplete plan) loses nothing typed.
+                try:
+                    services.transition(by=request.user, plan=plan, action="submit")
+                    messages.success(request, "計畫已送審。")
+                except ServiceError as error:  # a PlanError, or the workflow's TransitionRefused
+                    messages.error(request, str(error))
+            return redirect(_edit_url(plan))
     return render(
         request, "plans/edit.html", _editing_context(request, plan, capacities, header_form=form), status=400
     )

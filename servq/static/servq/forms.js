@@ -17,3 +17,39 @@
     if (dirty.size > 0) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
+
+// Drafts kept in this tab: text typed in a form marked data-keep-draft is remembered (sessionStorage,
+// this tab only, gone when it closes) until that form itself is sent. Pressing another form's button
+// on the same page (分派 while a reply is half written) reloads the page; the draft comes back.
+(function () {
+  "use strict";
+  var store;
+  try { store = window.sessionStorage; } catch (e) { return; }
+  function key(field) {
+    return "servq-draft:" + window.location.pathname + ":" + (field.form.getAttribute("action") || "") + ":" + field.name;
+  }
+  function kept(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("textarea[name], input[type=text][name], input:not([type])[name]"),
+      function (field) { return field.name !== "csrfmiddlewaretoken"; });
+  }
+  document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
+    kept(form).forEach(function (field) {
+      var draft = store.getItem(key(field));
+      if (draft !== null && field.value === "") {
+        field.value = draft;
+        form.setAttribute("data-draft-restored", "");
+      }
+    });
+  });
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.form && field.form.hasAttribute("data-keep-draft") && field.name) {
+      store.setItem(key(field), field.value);
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-keep-draft")) {
+      kept(event.target).forEach(function (field) { store.removeItem(key(field)); });
+    }
+  });
+})();
