@@ -7,11 +7,13 @@ import csv
 import datetime as dt
 import io
 import json
+import secrets
 from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,7 +58,9 @@ def default_body() -> Agency | None:
     return category.body if category else None
 
 
-def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor) -> tuple[Case, str]:
+def _submit(
+    form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor, held: list[services.Upload] | None = None
+) -> tuple[Case, str]:
     fields = (
         "category",
         "description",
@@ -72,7 +76,7 @@ def _submit(form: CitizenCaseForm, body: Agency, channel: str, *, by: Actor) -> 
     uploads = [
         services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
         for upload in form.cleaned_data.get("attachments") or []
-    ]
+    ] or (held or [])  # files chosen now replace those held from a refused post
     return services.submit_case(
         channel=channel, body=body, by=by, attachments=uploads, **{f: form.cleaned_data[f] for f in fields}
     )
@@ -97,6 +101,7 @@ def new_case(request: HttpRequest) -> HttpResponse:
     form = CitizenCaseForm(
         request.POST or None, request.FILES or None, categories=selectors.categories_of(body)
     )
+    held = None
     if request.method == "POST":
         if _limited(request, "cases.new", "5/10m"):
             return render(request, "cases/limited.html", status=429)
@@ -104,16 +109,48 @@ def new_case(request: HttpRequest) -> HttpResponse:
             return render(request, "cases/limited.html", status=400)
         if form.is_valid():
             try:
-                case, token = _submit(form, body, Channel.WEB, by=None)
+                case, token = _submit(form, body, Channel.WEB, by=None, held=_held(request))
                 return _received(request, case, token)
             except services.CaseError as error:
                 _form_errors(error, form)
+        held = _hold(request, form)
     return render(
         request,
         "cases/new.html",
-        {"form": form, "body": body, "map": _map_settings()},
+        {"form": form, "body": body, "map": _map_settings(), "held": held},
         status=400 if form.errors else 200,
     )
+
+
+# Files a citizen chose are kept while the form comes back with an error to fix (a browser never
+# fills a file field again), in the cache (shared by every web process), for half an hour.
+HELD_SECONDS = 30 * 60
+
+
+def _hold(request: HttpRequest, form: CitizenCaseForm) -> dict[str, Any] | None:
+    """The files of a refused post, checked as a case's attachments are, held under a token; those
+    held before when none were chosen again; None when there are none or they are refused."""
+    if "attachments" in form.errors:
+        return None
+    uploads = [
+        services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
+        for upload in request.FILES.getlist("attachments")
+    ] or _held(request)
+    if not uploads:
+        return None
+    try:
+        services.clean_uploads(uploads)
+    except services.CaseError:
+        return None
+    token = secrets.token_urlsafe(16)
+    cache.set(f"cases:held:{token}", uploads, HELD_SECONDS)
+    return {"token": token, "names": [upload.name for upload in uploads]}
+
+
+def _held(request: HttpRequest) -> list[services.Upload]:
+    token = request.POST.get("held", "")[:40]
+    held = cache.get(f"cases:held:{token}") if token else None
+    return list(held) if isinstance(held, list) else []
 
 
 def _map_settings() -> dict[str, str] | None:

@@ -416,3 +416,43 @@ def test_with_a_tile_server_the_form_has_a_map_whose_place_is_kept(client, body,
         },
     )
     assert refused.status_code == 400 and Case.objects.count() == 1
+
+
+def test_a_photo_chosen_with_a_mistake_elsewhere_is_held_until_the_form_is_sent(client, body):
+    """Issue 33.3: the form kept the text after a validation error but dropped the photo."""
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servq.cases.models import Case, CaseAttachment
+
+    photo = jpeg_with_location()
+    refused = client.post(
+        reverse("cases:new"),
+        {
+            "category": body.case_categories.get(code="repair").pk,
+            "description": "",  # forgotten: the form comes back
+            "attachments": [SimpleUploadedFile("路燈.jpg", photo, content_type="image/jpeg")],
+        },
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "已保留您選的附件：路燈.jpg" in page
+    assert "data-error-summary" in page and 'href="#id_description"' in page  # the summary, first
+    held = re.search(r'name="held" value="([^"]+)"', page).group(1)
+    sent = client.post(
+        reverse("cases:new"),
+        {"category": body.case_categories.get(code="repair").pk, "description": "路燈不亮", "held": held},
+    )
+    assert sent.status_code == 200 and Case.objects.count() == 1
+    (kept,) = CaseAttachment.objects.all()
+    assert kept.case == Case.objects.get() and kept.name == "路燈.jpg"
+
+
+def test_a_held_token_that_is_not_ours_attaches_nothing(client, body):
+    from servq.cases.models import Case, CaseAttachment
+
+    client.post(
+        reverse("cases:new"),
+        {"category": body.case_categories.get(code="repair").pk, "description": "路燈不亮", "held": "guess"},
+    )
+    assert Case.objects.count() == 1 and not CaseAttachment.objects.exists()

@@ -53,3 +53,14 @@
     }
   });
 })();
+
+// A form that came back with errors: its summary (at the top of the form) takes the focus, so on a
+// phone the page opens on what to fix, not at the top of a long page with the error out of sight.
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+  }
+})();
