@@ -146,6 +146,15 @@ class Plan(models.Model):
     # Bumped by every saved edit; a form saved against an older value is refused (no lost edits).
     lock_version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(_("送審時間"), null=True, blank=True)
+    # Who sent it for review: the one person who may not decide on it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("送審人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("審查時間"), null=True, blank=True)
     published_at = models.DateTimeField(_("公告時間"), null=True, blank=True)
     source_name = models.CharField(_("來源檔案"), max_length=255, blank=True)

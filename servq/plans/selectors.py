@@ -288,3 +288,12 @@ def current_published_plan(agency_code: str, year: int) -> Plan | None:
         .order_by("-published_at", "-version")
         .first()
     )
+
+
+def actions_for(user: Any, plan: Plan, capacities: frozenset[str]) -> list[Any]:
+    """The workflow steps to offer this user on this plan: what their capacities allow, less deciding
+    on a plan they sent for review themselves (the service refuses it too)."""
+    actions = rules.allowed_actions(plan.status, capacities)
+    if plan.submitted_by_id is not None and plan.submitted_by_id == getattr(user, "pk", None):
+        actions = [t for t in actions if t.action not in ("approve", "return")]
+    return actions

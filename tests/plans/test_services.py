@@ -223,3 +223,18 @@ def test_gaps_beyond_ten_are_counted_not_listed():
     gaps = completeness_gaps(sections, [ItemFacts(n, "項目", "", 0) for n in range(8)])
     assert len(gaps) == 11 and gaps[-1] == "另有 6 處"
     assert completeness_gaps(sections, [ItemFacts(0, "項目", "經常辦理", 1)]) == []
+
+
+def test_nobody_decides_on_a_plan_they_sent_for_review(agency_tree, user_with_role):
+    """Issue 33.7: a supervisor could submit and approve their own plan."""
+    from servq.core.errors import ServiceError
+
+    supervisor = user_with_role(agency_tree["root"], "supervisor")
+    plan = PlanFactory(agency=agency_tree["root"], status="draft")
+    PlanItemFactory(plan=plan, text="研考會自己的項目", unit="綜合規劃處")
+    services.transition(by=supervisor, plan=plan, action="submit")
+    for action, comment in (("approve", ""), ("return", "請補充")):
+        with pytest.raises(ServiceError, match="送審人"):
+            services.transition(by=supervisor, plan=plan, action=action, comment=comment)
+    colleague = user_with_role(agency_tree["root"], "supervisor")
+    assert services.transition(by=colleague, plan=plan, action="approve").status == PlanStatus.APPROVED

@@ -56,7 +56,7 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "rows": rows,
         "is_author": rules.AUTHOR in capacities,
         "editable": rules.may_edit_plan(plan.status, capacities),
-        "actions": rules.allowed_actions(plan.status, capacities),
+        "actions": selectors.actions_for(request.user, plan, capacities),
         "header_form": PlanHeaderForm(
             initial={
                 "lock_version": plan.lock_version,

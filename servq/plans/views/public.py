@@ -48,7 +48,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": bool(capacities & {rules.AUTHOR, rules.UNIT_STAFF})
         and plan.status in rules.EDITABLE_STATES,
         "can_review": rules.REVIEWER in capacities and plan.status == "submitted",
-        "actions": [t for t in rules.allowed_actions(plan.status, capacities) if t.action not in ("return",)],
+        "actions": [
+            t for t in selectors.actions_for(request.user, plan, capacities) if t.action not in ("return",)
+        ],
         "has_versions": plan.version > 1 or plan.later_versions.exists(),
         "groups": selectors.items_grouped_by_framework(plan),
         "indicators": selectors.indicators_of(plan),

@@ -301,7 +301,7 @@ def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "rows": selectors.edit_rows(plan),
-            "actions": rules.allowed_actions(plan.status, capacities),
+            "actions": selectors.actions_for(request.user, plan, capacities),
             "comments": plan.comments.select_related("author", "item"),
         },
     )
