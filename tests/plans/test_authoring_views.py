@@ -345,22 +345,10 @@ def test_last_years_published_plan_is_offered_to_start_from(client, agency_tree,
 
 def header_post(client, plan, **typed):
     """The plan text form as the edit page holds it, with what was typed."""
-    from selectolax.lexbor import LexborHTMLParser
+    from tests.pages import form_data
 
-    page = LexborHTMLParser(client.get(reverse("plans:edit", args=[plan.pk])).content.decode())
-    form = page.css_first(f'form[action="{reverse("plans:edit_header", args=[plan.pk])}"]')
-    data = {}
-    for field in form.css("[name]"):
-        name = field.attributes["name"]
-        if field.tag == "textarea":
-            data[name] = field.text()
-        elif field.tag == "select":
-            chosen = field.css_first("option[selected]")
-            data[name] = chosen.attributes.get("value", "") if chosen else ""
-        elif field.attributes.get("type") != "submit":
-            data[name] = field.attributes.get("value") or ""
-    data.pop("csrfmiddlewaretoken", None)
-    return {**data, **typed}
+    page = client.get(reverse("plans:edit", args=[plan.pk])).content.decode()
+    return {**form_data(page, f'form[action="{reverse("plans:edit_header", args=[plan.pk])}"]'), **typed}
 
 
 def test_steps_typed_then_sent_for_review_are_saved_even_when_sending_is_refused(client, draft, coordinator):
