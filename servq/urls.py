@@ -10,6 +10,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", portal_views.login, name="login"),
     path("accounts/logout/", portal_views.logout, name="logout"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        portal_views.set_password,
+        name="password_reset_confirm",
+    ),
+    path("accounts/set-password/done/", portal_views.password_set, name="password_reset_complete"),
     path("i18n/setlang/", portal_views.choose_language, name="set_language"),
     path("", include("servq.portal.urls")),
     path("agencies/", include("servq.portal.urls_agencies")),

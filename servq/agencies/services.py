@@ -6,12 +6,15 @@ from typing import Any
 
 from django.db import transaction
 
+from servq.agencies import tree_import
 from servq.agencies.models import Agency, AgencyKind, AgencyLevel, Membership, Role
-from servq.agencies.rules import child_path
-from servq.agencies.selectors import body_of, forget_grants
+from servq.agencies.rules import child_path, supervises
+from servq.agencies.selectors import body_of, forget_grants, grants_of
+from servq.agencies.tree_import import ImportPlan
 from servq.core import audit
 from servq.core.actors import Actor
 from servq.core.errors import ServiceError
+from servq.core.tables import TableError, read_table
 
 
 class AgencyError(ServiceError):
@@ -87,6 +90,108 @@ def rename_agency(*, by: Actor, agency: Agency, name: str, name_en: str | None =
     after = audit.snapshot(agency, ["name", "name_en"])
     audit.record(by=by, action="agency.rename", obj=agency, agency=agency, before=before, after=after)
     return agency
+
+
+@transaction.atomic
+def move_agency(*, by: Actor, agency: Agency, parent: Agency) -> Agency:
+    """Put an agency (and everything below it) under another parent of the same body."""
+    AgencyError.require(
+        not parent.path.startswith(agency.path),
+        f"{agency.name} 不能移到自己之下（{parent.name}）。",
+        "parent",
+    )
+    AgencyError.require(body_of(parent) == body_of(agency), f"{parent.name} 不屬於同一個上級機關。", "parent")
+    old_prefix, old_depth = agency.path, agency.depth
+    before = {"parent": agency.parent.code if agency.parent else ""}
+    new_prefix = child_path(parent.path, agency.code)
+    subtree = list(Agency.objects.filter(path__startswith=old_prefix).order_by("-depth"))
+    for member in subtree:  # deepest first: no moment where two rows hold one path
+        member.path = "/moving" + member.path
+        member.save(update_fields=["path"])
+    for member in sorted(subtree, key=lambda a: a.depth):
+        member.path = new_prefix + member.path.removeprefix("/moving").removeprefix(old_prefix)
+        member.depth = member.depth - old_depth + parent.depth + 1
+        if member.pk == agency.pk:
+            member.parent = parent
+        member.save(update_fields=["path", "depth", "parent"])
+    agency.refresh_from_db()
+    audit.record(
+        by=by, action="agency.move", obj=agency, agency=agency, before=before, after={"parent": parent.code}
+    )
+    return agency
+
+
+@transaction.atomic
+def import_agencies(
+    *, by: Actor, body: Agency, data: bytes, filename: str, dry_run: bool = False
+) -> ImportPlan:
+    """The body's agency list (機關代碼, name, parent, level) from CSV or ODS: what it would change
+    (``dry_run``), or all of it, audited; nothing on a refusal, which names the line and the value.
+    Agencies the list no longer names are reported, never deleted."""
+    AgencyError.require(body.kind == AgencyKind.PARENT_BODY, f"{body.name} 不是上級機關。", "body")
+    AgencyError.require(
+        by is None or supervises(grants_of(by), body.path), f"只有{body.name}的研考督導可以匯入機關清單。"
+    )
+    try:
+        table = read_table(data, filename, max_bytes=MAX_AGENCY_LIST_BYTES)
+        where = tree_import.columns(table.header, filename)
+        plan = tree_import.plan_import(
+            tree_import.read_rows(table.rows, where, filename), _existing(body), body.code, filename
+        )
+    except (tree_import.ImportRefused, TableError) as error:
+        raise AgencyError(str(error), "file") from None
+    if dry_run:
+        return plan
+    agencies = {a.code: a for a in Agency.objects.filter(path__startswith=body.path)}
+    for row in plan.add:
+        agencies[row.code] = create_agency(
+            by=by,
+            code=row.code,
+            name=row.name,
+            kind=AgencyKind.UNIT if row.is_unit else AgencyKind.AGENCY,
+            parent=agencies[row.parent or body.code],
+            level="" if row.is_unit else row.level,
+        )
+    for row, _old in plan.rename:
+        rename_agency(by=by, agency=agencies[row.code], name=row.name)
+    for row, _old in plan.move:
+        move_agency(by=by, agency=agencies[row.code], parent=agencies[row.parent or body.code])
+    for row, _old in plan.relevel:
+        agency = Agency.objects.get(code=row.code)
+        agency.level = _level_named(by=by, parent=agency.parent, name=row.level, rank=agency.depth)
+        agency.save(update_fields=["level"])
+    audit.record(
+        by=by,
+        action="agency.import",
+        obj=body,
+        agency=body,
+        extra={
+            "file": filename[:100],
+            "added": len(plan.add),
+            "renamed": len(plan.rename),
+            "moved": len(plan.move),
+            "relevelled": len(plan.relevel),
+            "unlisted": len(plan.unlisted),
+        },
+    )
+    return plan
+
+
+MAX_AGENCY_LIST_BYTES = 20_000_000
+
+
+def _existing(body: Agency) -> list[tree_import.Existing]:
+    rows = (
+        Agency.objects.filter(path__startswith=body.path)
+        .exclude(pk=body.pk)
+        .select_related("parent", "level")
+    )
+    return [
+        tree_import.Existing(
+            a.code, a.name, a.parent.code if a.parent else "", a.level.name if a.level else ""
+        )
+        for a in rows
+    ]
 
 
 @transaction.atomic

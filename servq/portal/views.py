@@ -125,6 +125,10 @@ class LoginView(auth_views.LoginView):
 
 
 login = access(public=True)(LoginView.as_view())
+# The one-time link an invitation (or `manage.py start_body`) gives: Django's token, void once the
+# password is set, expiring after PASSWORD_RESET_TIMEOUT.
+set_password = access(public=True)(auth_views.PasswordResetConfirmView.as_view())
+password_set = access(public=True)(auth_views.PasswordResetCompleteView.as_view())
 logout = access(public=True)(auth_views.LogoutView.as_view())
 choose_language = access(public=True)(set_language)
 
