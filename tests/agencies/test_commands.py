@@ -83,6 +83,6 @@ def test_import_agencies_names_the_bad_line(tmp_path):
     start_body()
     path = tmp_path / "機關.csv"
     path.write_text(CITY + "12,壞代碼,,一級機關\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="機關.csv 第 6 列：機關代碼「12」"):
+    with pytest.raises(CommandError, match=r"機關\.csv 第 6 列：機關代碼「12」"):
         call_command("import_agencies", str(path), body="376440000H", stdout=io.StringIO())
     assert Agency.objects.count() == 1
