@@ -98,9 +98,15 @@ def edit_header(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanHeaderForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        lock = data.pop("lock_version")
         try:
-            services.update_plan(by=request.user, plan=plan, expected_lock=data.pop("lock_version"), **data)
-            messages.success(request, "計畫本文已儲存。")
+            # 送審 sends this form too: with nothing typed in it there is nothing to save (and its
+            # version may be behind the items added since, which is no conflict of the text).
+            if any(getattr(plan, name) != value for name, value in data.items()):
+                services.update_plan(by=request.user, plan=plan, expected_lock=lock, **data)
+                messages.success(request, "計畫本文已儲存。")
+            elif request.POST.get("then") != "submit":
+                messages.info(request, "計畫本文沒有變更。")
         except services.EditConflict as conflict:
             form.add_error(None, str(conflict))
             return render(
