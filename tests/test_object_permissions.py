@@ -244,6 +244,10 @@ URLS: dict[str, Url] = {
     # Anyone may answer an open survey or an invitation, and read a closed survey's de-identified answers.
     "surveys:answer_open": Url(lambda w: ({"pk": w.survey.pk}, ""), scope="public", public_in=EVERY_STATE),
     "surveys:answer": Url(lambda w: ({"token": w.survey_token}, ""), scope="public", public_in=EVERY_STATE),
+    # The one-time set-password link is anyone's to open: without a valid token it says so, nothing more.
+    "password_reset_confirm": Url(
+        lambda w: ({"uidb64": "MQ", "token": "not-a-token"}, ""), scope="public", public_in=EVERY_STATE
+    ),
     "surveys:open_data": Url(
         lambda w: ({"pk": w.survey.pk, "fmt": "csv"}, ""), scope="public", public_in=EVERY_STATE
     ),

@@ -35,6 +35,7 @@ from servq.core import charts, citations
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
 from servq.core.forms import error_summary
+from servq.core.http import confirmed
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_date, short_roc_month
@@ -394,10 +395,21 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return redirect("cases:detail", number=case.number)
     data = form.cleaned_data
     note = data["note"] or ""
+    if action in CONFIRMED_ACTIONS and not confirmed(request):
+        # What was typed stays: the page keeps its draft (data-keep-draft) until the form is sent.
+        messages.error(request, CONFIRMED_ACTIONS[action])
+        return redirect("cases:detail", number=case.number)
     messages.success(request, _perform(request, case, action, data, note))
     if not selectors.cases_for(request.user).filter(pk=case.pk).exists():
         return redirect("cases:queue")  # transferred out of the user's reach: back to their queue
     return redirect("cases:detail", number=case.number)
+
+
+# Steps that cannot be taken back ask for a ticked box saying what will happen, and to whom.
+CONFIRMED_ACTIONS = {
+    "reply": "回覆結案前請勾選確認：回覆會寄給民眾並公開於案件查詢，本案隨即結案。",
+    "transfer": "移文前請勾選確認：本案將改由所選機關處理，並通知該機關的聯絡人。",
+}
 
 
 def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any], note: str) -> str:

@@ -99,6 +99,7 @@ def test_a_drafted_reply_survives_assigning_the_case(
     case.refresh_from_db()
     assert case.state == "assigned"
     assert page.get_by_label("回覆內容").input_value() == "您好，已派員於三日內修復。"
+    page.get_by_label("回覆後本案即結案", exact=False).check()  # it says what happens, and to whom
     page.get_by_role("button", name="回覆結案").click()
     page.wait_for_load_state()
     case.refresh_from_db()

@@ -102,6 +102,11 @@ def test_plan_from_draft_to_published(page, live_server, login, cycle, axe_viola
     login("boss")
     page.goto(f"{live_server.url}/plans/{plan.pk}/review/")
     page.get_by_label("整體審查意見").fill("同意核定，請於公告後通知各單位")
+    page.get_by_role("button", name="核定").click()  # not yet confirmed: refused, the comment kept
+    page.wait_for_load_state()
+    assert "核定前請勾選確認" in page.inner_text("main")
+    page.get_by_label("整體審查意見").fill("同意核定，請於公告後通知各單位")
+    page.get_by_label("核定時請勾選", exact=False).check()
     page.get_by_role("button", name="核定").click()
     page.wait_for_load_state()
     # The comment typed before 核定 goes with the decision (it was silently dropped before).

@@ -90,14 +90,22 @@ def test_staff_act_on_a_case_through_the_page(client, file_case, handler, agency
     case, _ = file_case()
     client.force_login(handler)
     client.post(reverse("cases:action", args=[case.number, "assign"]), {"unit": agency_tree["mof_unit"].pk})
+    unconfirmed = client.post(
+        reverse("cases:action", args=[case.number, "reply"]),
+        {"outcome": "resolved", "note": "已處理"},
+        follow=True,
+    )
+    case.refresh_from_db()
+    assert case.state == "assigned" and "回覆結案前請勾選確認" in unconfirmed.content.decode()
     client.post(
-        reverse("cases:action", args=[case.number, "reply"]), {"outcome": "resolved", "note": "已處理"}
+        reverse("cases:action", args=[case.number, "reply"]),
+        {"outcome": "resolved", "note": "已處理", "confirm": "yes"},
     )
     case.refresh_from_db()
     assert case.state == "closed" and case.unit == agency_tree["mof_unit"]
     response = client.post(
         reverse("cases:action", args=[case.number, "reply"]),
-        {"outcome": "resolved", "note": "x"},
+        {"outcome": "resolved", "note": "x", "confirm": "yes"},
         follow=True,
     )
     assert "不能" in response.content.decode()
@@ -206,7 +214,7 @@ def test_after_transferring_out_of_reach_the_handler_lands_on_their_queue(
     client.force_login(handler)
     response = client.post(
         reverse("cases:action", args=[case.number, "transfer"]),
-        {"agency": agency_tree["moea"].pk, "note": "屬經濟部業務"},
+        {"agency": agency_tree["moea"].pk, "note": "屬經濟部業務", "confirm": "yes"},
     )
     assert response.status_code == 302 and response["Location"] == reverse("cases:queue")
     assert "已移文至經濟部。" in client.get(reverse("cases:queue")).content.decode()

@@ -169,7 +169,7 @@ def test_a_case_reply_cites_a_published_entry_of_its_agency_or_above(client, age
     assert citations.resolve(f"faq:{elsewhere.pk}", case.agency.path) is None
     client.post(
         reverse("cases:action", args=[case.number, "reply"]),
-        {"outcome": "resolved", "note": "您好，說明如下。", "cite": f"faq:{entry.pk}"},
+        {"outcome": "resolved", "note": "您好，說明如下。", "cite": f"faq:{entry.pk}", "confirm": "yes"},
     )
     case.refresh_from_db()
     assert case.reply.startswith("您好，說明如下。") and entry.answer in case.reply

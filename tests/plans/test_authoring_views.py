@@ -157,11 +157,12 @@ def test_publishing_needs_the_confirmation_box(client, agency_tree, coordinator)
 
 def test_refused_transition_says_why_and_changes_nothing(client, draft, coordinator):
     client.force_login(coordinator)
-    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), follow=True)
+    confirmed = {"confirm": "yes"}
+    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), confirmed, follow=True)
     assert "計畫目前的狀態不能「核定」" in response.content.decode()
     draft.status = "submitted"
     draft.save()
-    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), follow=True)
+    response = client.post(reverse("plans:transition", args=[draft.pk, "approve"]), confirmed, follow=True)
     assert "您沒有「核定」這份計畫的權限" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "submitted"

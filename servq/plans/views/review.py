@@ -266,6 +266,9 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "publish" and not confirmed(request):
         messages.error(request, "公告前請勾選確認：公告後任何人都能閱讀並下載本計畫。")
         return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
+    if action == "approve" and not confirmed(request):
+        messages.error(request, "核定前請勾選確認：核定後計畫即定案，再改須提出修正版本。")
+        return redirect_back(request, reverse("plans:detail", args=[plan.pk]))
     item_comments = {
         int(key.removeprefix("item_comment_")): request.POST.get(key, "")
         for key in request.POST
