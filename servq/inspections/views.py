@@ -24,7 +24,7 @@ from servq.cases.services import Upload
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
 from servq.core.forms import error_summary
-from servq.core.http import chosen
+from servq.core.http import chosen, confirmed
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.inspections import documents, rules, selectors, services
@@ -516,6 +516,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     found = _finding(request, pk)
     form = DecisionForm(request.POST)
+    if form.is_valid() and form.cleaned_data["action"] == "accept" and not confirmed(request):
+        messages.error(request, gettext("同意解除列管前請勾選確認：缺失即結案，機關不必再回復。"))
+        return redirect("inspections:finding", pk=pk)
     if form.is_valid():
         try:
             services.decide(by=request.user, finding=found, **form.cleaned_data)

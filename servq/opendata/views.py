@@ -23,14 +23,14 @@ from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_served, units_of
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
-from servq.core.http import chosen
+from servq.core.http import chosen, confirmed
 from servq.core.inputs import UnusableText, checks_own_input, first_unusable, parse_json
 from servq.core.refusals import refusals_to
 from servq.opendata import metadata, rules, selectors, services
 from servq.opendata.models import Dataset, Resource
 
 STAFF = [Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF]
-IRREVERSIBLE = ("publish", "withdraw")  # each asks for a ticked confirmation
+IRREVERSIBLE = ("approve", "publish", "withdraw")  # each asks for a ticked confirmation
 CATALOG_TITLE = "servq 開放資料目錄"
 MAX_ROWS = 1000
 
@@ -417,6 +417,10 @@ def clear_personal(request: HttpRequest, pk: int, resource: int) -> HttpResponse
     target = found.resources.filter(pk=resource).first()
     if target is None:
         raise Http404
+    if request.POST.get("how") == "deidentified" and not confirmed(request):
+        raise services.OpenDataError(
+            "去識別化前請勾選確認：這一欄的每一筆值會被改寫，Big5 原檔會刪除，無法復原。"
+        )
     services.clear_personal(
         by=request.user,
         resource=target,

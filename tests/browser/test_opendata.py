@@ -53,6 +53,9 @@ def test_a_dataset_is_published_through_approval_and_a_citizen_finds_it(
     assert "編碼 Big5，2 筆、3 欄" in page.content()
     assert "「承辦人姓名」欄看來含有個人資料" in page.content()
     assert axe_violations(page) == []
+    page.get_by_role("button", name=re.compile("^去識別化")).click()  # not ticked: the browser stops it
+    assert "「承辦人姓名」欄看來含有個人資料" in page.content()
+    page.get_by_label(re.compile("「承辦人姓名」欄的每一筆值會被改寫")).check()  # says it cannot be undone
     page.get_by_role("button", name=re.compile("^去識別化")).click()
     page.wait_for_load_state()
     page.get_by_role("button", name="送審").click()
@@ -62,6 +65,7 @@ def test_a_dataset_is_published_through_approval_and_a_citizen_finds_it(
     page.context.clear_cookies()
     login("coord")
     page.goto(f"{live_server.url}/opendata/manage/{Dataset.objects.get().pk}/")
+    page.get_by_label(re.compile("^核准後資料集即可上架公開")).check()
     page.get_by_role("button", name="核准").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="上架", exact=True).click()  # not ticked: the browser stops it
