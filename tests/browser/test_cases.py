@@ -106,3 +106,35 @@ def test_a_drafted_reply_survives_assigning_the_case(
     assert case.state == "closed" and case.reply == "您好，已派員於三日內修復。"
     page.goto(f"{live_server.url}/cases/{case.number}/")  # sent: the draft is gone with it
     assert page.get_by_label("外撥滿意度（1–5）").count() == 1
+
+
+def test_on_a_phone_a_refused_form_opens_on_what_to_fix_and_keeps_the_photo(
+    page, live_server, agency_tree, axe_violations, tmp_path
+):
+    """Issue 33.3: on a phone the error sat below the fold while the page returned to the top, and
+    the photo chosen was gone."""
+    from tests.cases.test_views import jpeg_with_location
+
+    cache.clear()
+    load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.update(agency=agency_tree["mof"])
+    photo = tmp_path / "路燈.jpg"
+    photo.write_bytes(jpeg_with_location())
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_label("類別").select_option(label="報修")
+    page.locator("input[type=file]").set_input_files(str(photo))
+    page.get_by_role("button", name="送出").click()  # 內容 forgotten
+    page.wait_for_load_state()
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible() and summary.evaluate("element => element === document.activeElement")
+    box = summary.bounding_box()
+    assert box is not None and 0 <= box["y"] < 700, "the summary is on screen"
+    assert "已保留您選的附件：路燈.jpg" in page.content()
+    assert axe_violations(page) == []
+    summary.get_by_role("link").first.click()  # the summary's link goes to the field
+    page.get_by_label("內容").fill("中山路二段路燈不亮")
+    page.get_by_role("button", name="送出").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert case.attachments.count() == 1 and case.number in page.content()
