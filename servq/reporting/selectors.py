@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Window
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -189,6 +189,20 @@ def last_period(cycle: PlanCycle) -> ReportingPeriod | None:
     return periods_of(cycle).order_by("-end", "-frequency").first()
 
 
+def latest_reported_period(cycle: PlanCycle) -> ReportingPeriod | None:
+    """Where a dashboard opens: the latest period anyone has reported in (the last period of the
+    year is usually still empty, and showed every item 未填報 beside a signed year-end report);
+    before any report, the latest period that has begun. One query."""
+    reported = Exists(ItemProgress.objects.filter(period=OuterRef("pk")))
+    begun = Case(When(start__lte=timezone.localdate(), then=Value(1)), default=Value(0))
+    return (
+        periods_of(cycle)
+        .annotate(reported=reported, begun=begun)
+        .order_by("-reported", "-begun", "-end", "-frequency")
+        .first()
+    )
+
+
 def latest_reports(cycle: PlanCycle, plans: QuerySet[Plan]) -> QuerySet[ItemProgress]:
     """Each item's most recent report in the cycle: the period that ends last, and of two ending
     together the longer (the yearly report over the fourth quarter's). The year-end report starts
@@ -313,7 +327,7 @@ def dashboard(
     cycle: PlanCycle, *, root: Agency, period: ReportingPeriod | None, overdue_limit: int = 50
 ) -> Dashboard:
     """What an agency (its subtree) or a supervisor (the whole cycle) sees, in a fixed number of queries."""
-    period = period or last_period(cycle)
+    period = period or latest_reported_period(cycle)
     rollup = year_end_rollup(cycle, root=root, period=period)
     overall = rollup.totals_of(root.path) if root.path in rollup.totals else _sum_rows(rollup)
     children = [(a, t) for a, t in rollup.rows() if a.parent_id == root.pk]

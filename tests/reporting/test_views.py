@@ -355,6 +355,24 @@ def test_dashboard_drills_down_and_exports_what_is_on_screen(
     assert mof.split(",")[4] == "1"  # the 落後 column
 
 
+def test_a_dashboard_opens_on_the_latest_period_with_reports_and_says_which(
+    client, cycle, plan, supervisor, coordinator, quarters
+):
+    """Issue 33.4: the default period was the year's last (empty) one: every item 未填報."""
+    first, second = plan.items.order_by("position")[:2]
+    for item, status in ((first, "done"), (second, "on_track")):
+        services.save_progress(by=coordinator, item=item, period=quarters[1], status=status, narrative="已辦")
+    client.force_login(supervisor)
+    response = client.get(reverse("reporting:dashboard", args=[cycle.pk]))
+    assert response.context["data"].period == quarters[1]
+    page = response.content.decode()
+    assert f"（{quarters[1].label}）" in page  # the heading says which period it shows
+    assert (
+        response.context["data"].by_status["done"] == 1
+        and response.context["data"].by_status["on_track"] == 1
+    )
+
+
 def test_dashboard_of_another_agency_is_404(client, cycle, plan, agency_tree, user_with_role):
     client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
     url = reverse("reporting:dashboard", args=[cycle.pk])
