@@ -331,6 +331,11 @@ def dashboard(
     rollup = year_end_rollup(cycle, root=root, period=period)
     overall = rollup.totals_of(root.path) if root.path in rollup.totals else _sum_rows(rollup)
     children = [(a, t) for a, t in rollup.rows() if a.parent_id == root.pk]
+    # Agencies taking part that have no plan yet are still listed (with nothing to count), so a
+    # supervisor never reads 「沒有所屬機關」 about a cycle two agencies take part in.
+    shown = {agency.pk for agency, _ in children}
+    waiting = cycle.participants.filter(parent=root).exclude(pk__in=shown).order_by("path")
+    children += [(agency, Counter({"items": 0, "unreported": 0})) for agency in waiting]
     overdue: list[ItemProgress] = []
     if period is not None:
         overdue = list(

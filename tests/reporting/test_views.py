@@ -373,6 +373,13 @@ def test_a_dashboard_opens_on_the_latest_period_with_reports_and_says_which(
     )
 
 
+def test_agencies_taking_part_without_a_plan_yet_are_listed_on_the_dashboard(client, cycle, supervisor):
+    """Issue 33.4: 「沒有所屬機關」 while two agencies took part (neither had started its plan)."""
+    client.force_login(supervisor)
+    page = client.get(reverse("reporting:dashboard", args=[cycle.pk])).content.decode()
+    assert "沒有所屬機關" not in page and "財政部" in page and "經濟部" in page
+
+
 def test_dashboard_of_another_agency_is_404(client, cycle, plan, agency_tree, user_with_role):
     client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
     url = reverse("reporting:dashboard", args=[cycle.pk])
@@ -398,7 +405,7 @@ def test_supervisor_dashboard_query_count_is_fixed(
     client.force_login(supervisor)
     url = reverse("reporting:dashboard", args=[cycle.pk])
     client.get(url)
-    with django_assert_max_num_queries(16) as captured:
+    with django_assert_max_num_queries(17) as captured:  # 17: participants without a plan yet listed too
         client.get(url)
     baseline = len(captured)
     for agency in (agency_tree["ntbt"],):

@@ -53,6 +53,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "root": root,
             "data": data,
             "status_rows": [(key, labels[key], value) for key, value in data.by_status.items()],
+            # The table of agencies below: items, then each status, then 未填報 (it was never filled in).
+            "column_labels": [labels[key] for key in data.by_status],
+            "agency_rows": data.agency_rows(["items", *data.by_status]),
             "status_keys": list(data.by_status),
             "labels": labels,
             "periods": selectors.periods_of(cycle),
