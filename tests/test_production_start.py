@@ -114,7 +114,9 @@ class Production:
             "CSRF_COOKIE_SECURE": "false",
             **extra,
         }
-        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        # A deployment has neither; the browser tests set the async switch in this process's environment.
+        for inherited in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+            self.env.pop(inherited, None)
         self.processes: list[subprocess.Popen[str]] = []
         cookies = http.cookiejar.CookieJar()
         self.browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), NoRedirects())

@@ -59,7 +59,8 @@ def machine_env(database_url: str, tmp_path: Path, port: int) -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for inherited in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(inherited, None)
     return env
 
 
