@@ -27,6 +27,7 @@ from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.locking import locked
 from servq.core.permissions import has_perm
+from servq.core.rules import format_roc_date
 from servq.core.tables import read_table
 from servq.inspections import services as inspections
 from servq.inspections.rules import add_months
@@ -261,7 +262,7 @@ def mail_invitations(
             to=invitation.email,
             subject=f"[{survey.agency.name}] 邀請您填寫「{survey.title}」",
             body=f"您好：\n\n{survey.agency.name}正在進行「{survey.title}」，懇請撥冗填答（約 3 分鐘）：\n{url_for(token)}\n"
-            f"填答至 {survey.closes_on:%Y-%m-%d} 止，連結僅能使用一次。",
+            f"填答至 {format_roc_date(survey.closes_on)} 止，連結僅能使用一次。",
         )
         for invitation, token in invitations
         if invitation.email
