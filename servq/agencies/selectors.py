@@ -53,10 +53,9 @@ def reach_q(user: Any, field: str = "") -> Q:
     return condition
 
 
-def places_where(user: Any, rule: Callable[[Sequence[Grant], Place], bool]) -> list[Place]:
-    """The agencies and units where ``rule`` (a permission's pure rule over the user's grants)
-    holds: the one way a list or the search takes its reach from an object's own permission. Only
-    places near the user's memberships are asked: at or below them, and the agencies above them."""
+def places_near(user: Any) -> list[Place]:
+    """The places a permission rule can hold at for this user (one query): at or below their
+    memberships, and the agencies above them; every place for a superuser."""
     if getattr(user, "is_superuser", False):
         return [Place(path, kind == "unit") for path, kind in Agency.objects.values_list("path", "kind")]
     grants = grants_of(user)
@@ -65,10 +64,16 @@ def places_where(user: Any, rule: Callable[[Sequence[Grant], Place], bool]) -> l
     near = Q(path__in={above for g in grants for above in path_and_ancestors(g.path)})
     for path in {g.path for g in grants}:
         near |= Q(path__startswith=path)
-    places = (
+    return [
         Place(path, kind == "unit") for path, kind in Agency.objects.filter(near).values_list("path", "kind")
-    )
-    return [place for place in places if rule(grants, place)]
+    ]
+
+
+def places_where(user: Any, rule: Callable[[Sequence[Grant], Place], bool]) -> list[Place]:
+    """The agencies and units where ``rule`` (a permission's pure rule over the user's grants)
+    holds: the one way a list or the search takes its reach from an object's own permission."""
+    grants = grants_of(user)
+    return [place for place in places_near(user) if rule(grants, place)]
 
 
 def paths_where(user: Any, rule: Callable[[Sequence[Grant], str], bool]) -> list[str]:

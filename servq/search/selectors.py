@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from servq.agencies.rules import reach_prefixes
-from servq.agencies.selectors import grants_of, places_where, reach_q
+from servq.agencies.selectors import grants_of, places_near, reach_q
 from servq.core import search_kinds
 from servq.plans.models import PlanStatus
 from servq.search.models import Entry, EntryPosting, SearchDocument, Synonym
@@ -157,18 +157,20 @@ def reach_of(user: Any) -> Reach:
         return Reach(everything=True)
     if not getattr(user, "is_authenticated", False):
         return Reach(guarded=tuple(sorted(guarded)))
-    exact, subtrees = reach_prefixes(grants_of(user))
+    grants = grants_of(user)
+    exact, subtrees = reach_prefixes(grants)
+    near = places_near(user)  # read once, asked of every guarded kind's rule
     pairs = tuple(
         (key, place.path)
         for key, may_read in sorted(guarded.items())
-        for place in places_where(user, may_read)
+        for place in near
+        if may_read(grants, place)
     )
     return Reach(False, tuple(sorted(exact)), tuple(sorted(subtrees)), tuple(sorted(guarded)), pairs)
 
 
-def _reach(user: Any) -> Q:
+def _reach_q(reach: Reach) -> Q:
     """Reach as a filter on Entry (SQLite's way; PostgreSQL's statement takes the same Reach)."""
-    reach = reach_of(user)
     if reach.everything:
         return Q()
     general = Q(agency_path__in=reach.exact) if reach.exact else Q(pk__in=[])
@@ -211,8 +213,9 @@ def find(
     capped = False
     matching = _entries_matching_in_one_query if connection.vendor == "postgresql" else _entries_matching
     variants = query_variants(folded, synonym_groups())
+    reach = reach_of(user)  # once for the query, not once per synonym variant
     for variant in variants:
-        rows, variant_capped = matching(variant, user)
+        rows, variant_capped = matching(variant, reach)
         capped |= variant_capped
         for row in rows:
             if row["pk"] not in matches or matches[row["pk"]]["rank"] < row["rank"]:
@@ -244,7 +247,7 @@ def _shape(query: str) -> tuple[list[str], int, int]:
     return terms, needed, len(terms) - needed + 1
 
 
-def _entries_matching(query: str, user: Any) -> tuple[list[dict[str, Any]], bool]:
+def _entries_matching(query: str, reach: Reach) -> tuple[list[dict[str, Any]], bool]:
     """Entries holding enough of the query's terms (rules.required_matches) and every quoted phrase,
     each with its ``rank``. The work is bounded and index-driven: a result holding the required
     number of N terms holds at least one of any N − required + 1 of them, so the best postings of
@@ -279,7 +282,7 @@ def _entries_matching(query: str, user: Any) -> tuple[list[dict[str, Any]], bool
                 scores[pk] += WHOLE_RUN_BONUS
     if not scores:
         return [], capped
-    visible = Entry.objects.filter(pk__in=list(scores)).filter(_reach(user))
+    visible = Entry.objects.filter(pk__in=list(scores)).filter(_reach_q(reach))
     rows: list[dict[str, Any]] = [
         dict(row) for row in visible.values("pk", "kind", "topic", "year", "agency_path")
     ]
@@ -332,12 +335,11 @@ WHERE (%(everything)s OR e.public
 """
 
 
-def _entries_matching_in_one_query(query: str, user: Any) -> tuple[list[dict[str, Any]], bool]:
+def _entries_matching_in_one_query(query: str, reach: Reach) -> tuple[list[dict[str, Any]], bool]:
     """_entries_matching's rule, worked out by PostgreSQL in one statement."""
     terms, needed, seeds = _shape(query)
     if not terms:
         return [], False
-    reach = reach_of(user)
     parameters: dict[str, Any] = {
         "bound": RAREST_BOUND,
         "terms": terms,

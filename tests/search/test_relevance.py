@@ -71,8 +71,9 @@ def test_the_one_statement_on_postgresql_answers_as_the_steps_do(db, agency_tree
     staff = user_with_role(agency_tree["mof"], "coordinator")
     for user in (None, staff):
         for query in map(fold_variants, [*judged.JUDGED, "「護照申請」", "護照 app"]):  # as find() folds
-            steps, _ = selectors._entries_matching(query, user)
-            one, _ = selectors._entries_matching_in_one_query(query, user)
+            reach = selectors.reach_of(user)
+            steps, _ = selectors._entries_matching(query, reach)
+            one, _ = selectors._entries_matching_in_one_query(query, reach)
             assert sorted((r["pk"], round(r["rank"], 6)) for r in one) == sorted(
                 (r["pk"], round(r["rank"], 6)) for r in steps
             ), query
