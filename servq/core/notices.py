@@ -58,9 +58,7 @@ def notify(*, event: AuditEntry, recipients: Iterable[Any], subject: str, body: 
 
 def send_mail_due() -> int:
     """E-mail the notices waiting to go, one at a time (a failing one is retried on its own)."""
-    return outbox.deliver(
-        Notification.objects.filter(**Notification.DELIVERED).select_related("recipient"), _mail
-    ).sent
+    return outbox.deliver(Notification.objects.select_related("recipient"), _mail).sent
 
 
 def _mail(notice: Notification) -> None:

@@ -32,13 +32,14 @@ class Delivery:
     dead: int = 0
 
 
+def waiting(queryset: QuerySet[M]) -> QuerySet[M]:
+    """Messages still to go: of the kind this outbox delivers at all (``DELIVERED``), not sent, not dead."""
+    return queryset.filter(sent_at__isnull=True, failed_at__isnull=True, **queryset.model.DELIVERED)
+
+
 def due(queryset: QuerySet[M]) -> QuerySet[M]:
-    """Messages waiting to go: not sent, not dead, and past their back-off."""
-    return queryset.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
-        sent_at__isnull=True,
-        failed_at__isnull=True,
-    )
+    """Messages waiting to go now: past their back-off."""
+    return waiting(queryset).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
 
 
 def deliver(queryset: QuerySet[M], send: Callable[[M], None], *, limit: int = 1000) -> Delivery:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from servq.agencies.access import access
+from servq.core import outbox
 from servq.core.models import OutboxMessage
 
 
@@ -80,9 +81,7 @@ def _queue() -> str:
 def _mail() -> str:
     limit = dt.timedelta(seconds=settings.SERVQ_READY_MAIL_AGE_SECONDS)
     oldest = [
-        model._default_manager.filter(sent_at=None, failed_at=None, **model.DELIVERED).aggregate(
-            oldest=Min("created_at")
-        )["oldest"]
+        outbox.waiting(model._default_manager.all()).aggregate(oldest=Min("created_at"))["oldest"]
         for model in apps.get_models()
         if issubclass(model, OutboxMessage)
     ]
