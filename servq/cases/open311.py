@@ -260,9 +260,9 @@ def _json_fields(raw: bytes) -> dict[str, str]:
 def _refuse_nul(items: Any) -> None:
     """PostgreSQL text cannot hold NUL (nor UTF-8 a lone surrogate); a parameter carrying one is
     refused, naming it."""
-    name = first_unusable((str(name), str(value)) for name, value in items)
-    if name is not None:
-        raise ApiError(400, f"參數 {name} 含有 NUL 或不成對的代理字元。")
+    refusal = first_unusable(items)
+    if refusal is not None:
+        raise ApiError(400, refusal)
 
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:

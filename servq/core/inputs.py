@@ -28,11 +28,14 @@ def is_unusable(text: str) -> bool:
     return _UNUSABLE.search(text) is not None
 
 
-def first_unusable(pairs: Iterable[tuple[str, str]]) -> str | None:
-    """The name of the first parameter whose name or value holds an unusable character."""
+def first_unusable(pairs: Iterable[tuple[Any, Any]]) -> str | None:
+    """The refusal for the first parameter whose name or value holds an unusable character, naming
+    it; None when every one is usable. The one wording for the middleware and the APIs alike."""
     for name, value in pairs:
-        if is_unusable(name) or is_unusable(value):
-            return _shown(name)
+        if is_unusable(str(name)) or is_unusable(str(value)):
+            return gettext("參數 %(name)s 含有無法處理的字元（NUL 或不成對的代理字元），請移除後再試。") % {
+                "name": _shown(str(name))
+            }
     return None
 
 
@@ -95,10 +98,7 @@ class InputMiddleware:
         pairs = list(request.GET.lists())
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             pairs += list(request.POST.lists())
-        name = first_unusable((key, value) for key, values in pairs for value in [*values, ""])
-        if name is not None:
-            message = gettext(
-                "參數 %(name)s 含有無法處理的字元（NUL 或不成對的代理字元），請移除後再試。"
-            ) % {"name": name}
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        refusal = first_unusable((key, value) for key, values in pairs for value in [*values, ""])
+        if refusal is not None:
+            return HttpResponseBadRequest(refusal, content_type="text/plain; charset=utf-8")
         return None

@@ -149,9 +149,9 @@ def _params(request: HttpRequest) -> dict[str, Any]:
             params.update(body)
         else:
             params.update(request.POST.items())
-    name = first_unusable((str(key), str(value)) for key, value in params.items())
-    if name is not None:
-        raise UnusableText(f"參數 {name} 含有 NUL 或不成對的代理字元。")
+    refusal = first_unusable(params.items())
+    if refusal is not None:
+        raise UnusableText(refusal)
     return params
 
 
