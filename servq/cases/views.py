@@ -74,10 +74,8 @@ def _submit(
         "phone",
         "reply_by",
     )
-    uploads = [
-        services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
-        for upload in form.cleaned_data.get("attachments") or []
-    ] or (held or [])  # files chosen now replace those held from a refused post
+    # Files chosen now replace those held from a refused post.
+    uploads = _uploads(form.cleaned_data.get("attachments") or []) or (held or [])
     return services.submit_case(
         channel=channel, body=body, by=by, attachments=uploads, **{f: form.cleaned_data[f] for f in fields}
     )
@@ -133,10 +131,7 @@ def _hold(request: HttpRequest, form: CitizenCaseForm) -> dict[str, Any] | None:
     held before when none were chosen again; None when there are none or they are refused."""
     if "attachments" in form.errors:
         return None
-    uploads = [
-        services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
-        for upload in request.FILES.getlist("attachments")
-    ] or _held(request)
+    uploads = _uploads(request.FILES.getlist("attachments")) or _held(request)
     if not uploads:
         return None
     try:
@@ -146,6 +141,18 @@ def _hold(request: HttpRequest, form: CitizenCaseForm) -> dict[str, Any] | None:
     token = secrets.token_urlsafe(16)
     cache.set(f"cases:held:{token}", uploads, HELD_SECONDS)
     return {"token": token, "names": [upload.name for upload in uploads]}
+
+
+def _uploads(files: Any) -> list[services.Upload]:
+    """The chosen files as the service takes them, read from their start (a submit the service
+    refused has read them once already), one byte past the limit so an oversized one is named."""
+    uploads = []
+    for upload in files:
+        upload.seek(0)
+        uploads.append(
+            services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
+        )
+    return uploads
 
 
 def _held(request: HttpRequest) -> list[services.Upload]:
