@@ -55,6 +55,14 @@ def allowed_actions(state: str, capacities: frozenset[str] | set[str]) -> list[T
     return WORKFLOW.allowed(state, capacities)
 
 
+# The decisions on a submitted plan; the person who submitted it takes neither (separation of duties).
+DECISIONS = frozenset({"approve", "return"})
+
+
+def decides_own_submission(action: str, submitted_by: int | None, actor: int | None) -> bool:
+    return action in DECISIONS and submitted_by is not None and submitted_by == actor
+
+
 def may_edit_plan(state: str, capacities: frozenset[str] | set[str]) -> bool:
     return state in EDITABLE_STATES and AUTHOR in capacities
 

@@ -293,7 +293,8 @@ def current_published_plan(agency_code: str, year: int) -> Plan | None:
 def actions_for(user: Any, plan: Plan, capacities: frozenset[str]) -> list[Any]:
     """The workflow steps to offer this user on this plan: what their capacities allow, less deciding
     on a plan they sent for review themselves (the service refuses it too)."""
-    actions = rules.allowed_actions(plan.status, capacities)
-    if plan.submitted_by_id is not None and plan.submitted_by_id == getattr(user, "pk", None):
-        actions = [t for t in actions if t.action not in ("approve", "return")]
-    return actions
+    return [
+        t
+        for t in rules.allowed_actions(plan.status, capacities)
+        if not rules.decides_own_submission(t.action, plan.submitted_by_id, getattr(user, "pk", None))
+    ]

@@ -47,11 +47,10 @@ def transition(
         return _new_version(by=by, plan=locked, note=revision_note)
     if action == "submit":
         _require_complete(locked)
-    if action in ("approve", "return") and locked.submitted_by_id is not None:
-        PlanError.require(
-            locked.submitted_by_id != getattr(by, "pk", None),
-            "您是這份計畫的送審人，審查（核定或退回）須由另一位研考人員為之。",
-        )
+    PlanError.require(
+        not rules.decides_own_submission(action, locked.submitted_by_id, getattr(by, "pk", None)),
+        "您是這份計畫的送審人，審查（核定或退回）須由另一位研考人員為之。",
+    )
     before = audit.snapshot(locked, ["status"])
     now = timezone.now()
     locked.status = step.target
