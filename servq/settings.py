@@ -231,7 +231,7 @@ if REDIS_URL:
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the Redis that holds the task queues).")
-    # Workers: `manage.py rqworker default --with-scheduler` (django-rq's command), as many as needed.
+    # Workers: `manage.py run_worker` runs django-rq's worker on these queues, as many as needed.
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 

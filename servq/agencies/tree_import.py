@@ -64,10 +64,6 @@ class ImportPlan:
     relevel: list[tuple[Row, str]] = field(default_factory=list)  # (row, the level it had)
     unlisted: list[Existing] = field(default_factory=list)  # the body's agencies the list does not name
 
-    @property
-    def changes(self) -> int:
-        return len(self.add) + len(self.rename) + len(self.move) + len(self.relevel)
-
 
 class ImportRefused(ValueError):
     """The list cannot be imported; the message names the line and the value."""

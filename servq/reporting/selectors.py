@@ -185,10 +185,6 @@ class Rollup:
         ]
 
 
-def last_period(cycle: PlanCycle) -> ReportingPeriod | None:
-    return periods_of(cycle).order_by("-end", "-frequency").first()
-
-
 def latest_reported_period(cycle: PlanCycle) -> ReportingPeriod | None:
     """Where a dashboard opens: the latest period anyone has reported in (the last period of the
     year is usually still empty, and showed every item 未填報 beside a signed year-end report);
