@@ -23,3 +23,10 @@ def test_every_interface_string_is_translated():
         and not re.search(r'^"', block.split("msgstr", 1)[1], re.M)
     ]
     assert untranslated == []
+
+
+def test_no_translation_is_left_fuzzy():
+    """makemessages marks a guessed translation fuzzy, and compilemessages leaves it out: the English
+    page then shows the Chinese text (「匯入為新版本」 had been guessed as "Save as a new version")."""
+    fuzzy = [msgid for msgid, block in entries() if re.search(r"^#, .*\bfuzzy\b", block, re.M)]
+    assert fuzzy == []

@@ -156,6 +156,15 @@ def completeness_gaps(sections: dict[str, str], items: list[ItemFacts]) -> list[
 # --- how a user stands to a plan -----------------------------------------------------------------
 
 
+# A file brought in as the next version follows a decided version, as 修正 does: a draft is edited,
+# a submitted plan is decided first.
+IMPORTABLE_AFTER: Final = frozenset({APPROVED, PUBLISHED})
+
+
+def may_import_new_version(state: str, capacities: frozenset[str]) -> bool:
+    return state in IMPORTABLE_AFTER and AUTHOR in capacities
+
+
 def capacities(grants: Iterable[Grant], plan_agency_path: str) -> frozenset[str]:
     """Author (coordinator or supervisor of the plan's agency), reviewer (supervisor at or above
     it) and/or unit staff (of a unit inside it): the capacities the workflow table is written in."""

@@ -10,7 +10,9 @@ from servq.plans.selectors import indicators_of, items_grouped_by_framework
 
 # Column names the importer recognises, so an exported document imports back (see importing/layout.py).
 PATH_COLUMNS = ("計畫要項", "執行策略")
-SECTION_NUMBERS = "一二三四五六七八九十"
+# Top-level headings numbered 壹、貳、… as the seeds number them: a section whose own text is numbered
+# 一、二、… (goals, scope, rewards) then reads back as one section, not as several.
+SECTION_NUMBERS = "壹貳參肆伍陸柒捌玖拾"
 
 
 @dataclass

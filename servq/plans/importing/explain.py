@@ -53,6 +53,10 @@ EXPLANATIONS: list[tuple[re.Pattern[str], str]] = [
         "「{0}」下的表格是作業時程，不是計畫項目，未匯入",
     ),
     (
+        re.compile(r"the section 「(.+)」 has no field; not imported"),
+        "「{0}」一節沒有對應的欄位，未匯入（請在計畫頁補入需要保留的內容）",
+    ),
+    (
         re.compile(r"a table outside the plan content under 「(.+)」 is not plan items; not imported"),
         "「{0}」下的表格不在計畫內容中，未匯入",
     ),

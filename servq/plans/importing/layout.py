@@ -224,7 +224,7 @@ def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
         )
         for number in flattened
     ]
-    fill_sections(plan, sections)
+    untaken = fill_sections(plan, sections)
     plan.first_year, plan.last_year = plan_years(title, sections, revisions, name, preamble)
     if not plan.first_year:
         plan.warnings.append(
@@ -238,6 +238,13 @@ def parse_plan(name: str, raw_lines: list[str]) -> ParsedPlan:
         warn_about_other_tables(plan, [s for s in sections if s is not content])
     else:
         content = read_without_content_heading(plan, sections)
+    # In an outline without a content heading every section not about the plan holds items.
+    items_everywhere = (
+        content is not None
+        and content.title not in {s.title for s in sections if CONTENT_SECTION.search(s.title)}
+        and not _has_item_table(content)
+    )
+    warn_about_untaken(plan, [s for s in untaken if s is not content], items_everywhere=items_everywhere)
     if not plan.items:
         where = f", line {content.heading_line}: the section 「{content.title}」 has" if content else " has"
         raise PlanFileError(f"{name}{where} no items (no table of items and no numbered outline)")
@@ -273,7 +280,7 @@ def fill_from_prose(item: ParsedItem) -> None:
 
 # Sections that describe the plan rather than list its items.
 META_SECTION = re.compile(
-    r"依據|目標|對象|實施機關|適用|期程|管制|考核|獎勵|獎懲|實施步驟|經費|附則|附件|其他|預期效益|名詞"
+    r"依據|目標|對象|實施機關|適用|期程|管制|考核|獎勵|獎懲|實施步驟|經費|附則|附件|附表|其他|預期效益|名詞"
 )
 
 
@@ -325,8 +332,14 @@ def kind_from_title(title: str) -> str:
     return next((kind for word, kind in KIND_WORDS if word in title), "execution")
 
 
+# 「【附表】」, 「附件2」 on a line of its own: an appendix begins; what follows belongs to no section above.
+APPENDIX = re.compile(r"^(?:【\s*(?:附表|附件)[^】]{0,12}】|(?:附表|附件)\s*[\d一二三四五六七八九十]{0,3})$")
+
+
 def split_sections(lines: list[Line], *, after: int) -> tuple[list[Line], list[Section]]:
-    """Top-level headings (壹、貳、… or, without those, 一、二、…) and the lines under each."""
+    """Top-level headings (壹、貳、… or, without those, 一、二、…) and the lines under each; an
+    appendix line opens a section of its own, so a template attached after 獎勵方式 (000's 【附表】)
+    is not read as the rewards' text."""
     body = [line for line in lines if line.number > after]
     heading = TOP_ROC if any(TOP_ROC.match(line.text) for line in body) else TOP_NUM
     preamble: list[Line] = []
@@ -335,7 +348,9 @@ def split_sections(lines: list[Line], *, after: int) -> tuple[list[Line], list[S
         # A table row (it has tabs) is never a heading, even when its first cell reads 「一、…」.
         is_text_line = "\t" not in line.text and not line.text.startswith((" ", "-"))
         match = heading.match(line.text) if is_text_line else None
-        if match:
+        if is_text_line and APPENDIX.match(line.text.strip()):
+            sections.append(Section(title=line.text.strip().strip("【】 "), heading_line=line.number))
+        elif match:
             title, _, inline = match.group(2).partition("：")
             sections.append(Section(title=title.strip(), heading_line=line.number))
             if inline.strip():
@@ -347,28 +362,58 @@ def split_sections(lines: list[Line], *, after: int) -> tuple[list[Line], list[S
     return preamble, sections
 
 
-def fill_sections(plan: ParsedPlan, sections: list[Section]) -> None:
-    for section in sections:
-        text = section.body()
-        if "依據" in section.title and not plan.basis:
-            plan.basis = _without_bullets(text)
-            plan.basis_line = section.lines[0].number if section.lines else section.heading_line
-        elif "目標" in section.title and not plan.goals:
-            plan.goals = _without_bullets(text)
-        elif re.search(r"實施對象|實施機關|適用對象", section.title) and not plan.scope:
-            plan.scope = _without_bullets(text)
-        elif re.search(r"管制考核|考核作業", section.title) and not plan.oversight:
-            plan.oversight = _without_bullets(text)
-        elif re.search(r"實施步驟|作業步驟|辦理步驟", section.title) and not plan.steps:
-            plan.steps = _without_bullets(text)
-        elif re.search(r"獎勵|獎懲", section.title) and not plan.rewards:
-            plan.rewards = _without_bullets(text)
+# Sections read elsewhere (the years) or attachments, whose text no field is meant to keep.
+READ_ELSEWHERE = re.compile(r"期程|附件|附表")
+APPENDIX_TITLE = re.compile(r"^附件|^附表")
+
+
+def fill_sections(plan: ParsedPlan, sections: list[Section]) -> list[Section]:
+    """Fill the plan's fields from the sections their titles name; the sections none took."""
+    untaken = [section for section in sections if not _fill_section(plan, section)]
     program = PROGRAM.search(plan.basis)
     plan.program_name = program.group(1) if program else ""
     if program:
         # The letter cited just before the program's name is the one that issued it.
         letters = list(LETTER.finditer(plan.basis[: program.start()]))
         plan.program_letter = letters[-1].group(1) if letters else ""
+    return untaken
+
+
+def warn_about_untaken(plan: ParsedPlan, untaken: list[Section], *, items_everywhere: bool) -> None:
+    """A section with text that neither a field nor the items took (經費, 其他, 推薦參獎) is said,
+    never dropped in silence; an outline's sections that hold items are not untaken."""
+    appendix_from = next((s.heading_line for s in untaken if APPENDIX_TITLE.search(s.title)), None)
+    for section in untaken:
+        if appendix_from is not None and section.heading_line >= appendix_from:
+            break  # attachments (004's 附件2 is a whole sample plan) are not this plan's sections
+        if READ_ELSEWHERE.search(section.title) or not section.body():
+            continue
+        if items_everywhere and not META_SECTION.search(section.title):
+            continue
+        plan.warnings.append(
+            ParseWarning(section.heading_line, f"the section 「{section.title}」 has no field; not imported")
+        )
+
+
+def _fill_section(plan: ParsedPlan, section: Section) -> bool:
+    """Put the section's text in the plan field its title names; False when none took it."""
+    text = section.body()
+    if "依據" in section.title and not plan.basis:
+        plan.basis = _without_bullets(text)
+        plan.basis_line = section.lines[0].number if section.lines else section.heading_line
+    elif "目標" in section.title and not plan.goals:
+        plan.goals = _without_bullets(text)
+    elif re.search(r"實施對象|實施機關|適用對象", section.title) and not plan.scope:
+        plan.scope = _without_bullets(text)
+    elif re.search(r"管制考核|考核作業", section.title) and not plan.oversight:
+        plan.oversight = _without_bullets(text)
+    elif re.search(r"實施步驟|作業步驟|辦理步驟|推動作法", section.title) and not plan.steps:
+        plan.steps = _without_bullets(text)
+    elif re.search(r"獎勵|獎懲", section.title) and not plan.rewards:
+        plan.rewards = _without_bullets(text)
+    else:
+        return False
+    return True
 
 
 def _without_bullets(text: str) -> str:

@@ -16,7 +16,7 @@ from servq.agencies.models import Agency
 from servq.core import audit, changes
 from servq.core.actors import Actor
 from servq.core.rules import parse_deadline, to_roc_year
-from servq.plans import editions, selectors
+from servq.plans import editions, rules, selectors
 from servq.plans.importing import ParsedPlan, PlanFileError, file_sha256, parse_file
 from servq.plans.importing.model import ParseWarning
 from servq.plans.models import (
@@ -39,7 +39,12 @@ from servq.plans.services._common import PlanError, _deadline_values, _ensure_no
 
 
 class PlanImportError(PlanError):
-    """An import refused as a whole (a duplicate, an unknown agency); nothing was written."""
+    """An import refused as a whole (a duplicate, an unknown agency); nothing was written.
+    ``existing`` is the plan a duplicate matched, so the page can link to it."""
+
+    def __init__(self, message: str, field: str = "", *, existing: Plan | None = None) -> None:
+        super().__init__(message, field)
+        self.existing = existing
 
 
 @transaction.atomic
@@ -55,6 +60,7 @@ def import_plan_file(
     name: str = "",
     parsed: ParsedPlan | None = None,
     year: int | None = None,
+    new_version_of: Plan | None = None,
 ) -> tuple[Plan, ParsedPlan]:
     """Read a plan file and save it, all or nothing: the one way in for the web upload, the
     import_plan command and the demo. The file's checksum goes with it, so the same file is caught
@@ -100,8 +106,9 @@ def import_plan_file(
         status=status,
         source_name=shown,
         source_sha256=file_sha256(path),
+        new_version_of=new_version_of,
     )
-    if cycle is not None:
+    if cycle is not None and new_version_of is None:
         link_plan_to_cycle(by=by, plan=plan, cycle=cycle)
     return plan, parsed
 
@@ -126,8 +133,13 @@ def import_plan(
     source_name: str = "",
     source_sha256: str = "",
     cycle: PlanCycle | None = None,
+    new_version_of: Plan | None = None,
 ) -> Plan:
-    """Save a parsed plan (servq.plans.importing.ParsedPlan) all or nothing, with one audit entry."""
+    """Save a parsed plan (servq.plans.importing.ParsedPlan) all or nothing, with one audit entry.
+    ``new_version_of`` saves the file as the next version of that plan (a revised plan brought in as
+    a file, or our own export edited in Word) instead of refusing it as a duplicate."""
+    if new_version_of is not None:
+        return _import_as_new_version(by=by, parsed=parsed, plan=new_version_of, source_name=source_name)
     if cycle is not None and not replace:
         _ensure_no_plan_yet(cycle, agency)
     existing = find_duplicate(
@@ -137,7 +149,8 @@ def import_plan(
     if existing is not None:
         if not replace:
             raise PlanImportError(
-                f"「{parsed.title}」 of {agency.name} is already imported as plan {existing.pk}"
+                f"「{parsed.title}」已經匯入過（{agency.name}，第 {existing.version} 版）。",
+                existing=existing,
             )
         before = {"items": existing.items.count(), "title": existing.title}
         plan = existing
@@ -180,6 +193,54 @@ def import_plan(
         extra={"source": source_name, "warnings": len(parsed.warnings)},
     )
     return plan
+
+
+def _import_as_new_version(*, by: Actor, parsed: Any, plan: Plan, source_name: str) -> Plan:
+    """The file becomes a draft after the newest version of ``plan``; a version still being drafted
+    or under review is edited or decided first, as with 修正."""
+    latest = selectors.versions_of(plan).last() or plan
+    PlanImportError.require(
+        latest.status in rules.IMPORTABLE_AFTER,
+        f"第 {latest.version} 版仍是「{latest.get_status_display()}」：請先完成它，再匯入新版本。",
+    )
+    new = Plan(
+        program=latest.program,
+        agency=latest.agency,
+        parent=latest.parent,
+        cycle=latest.cycle,
+        kind=parsed.kind or latest.kind,
+        title=parsed.title or latest.title,
+        first_year=parsed.first_year or latest.first_year,
+        last_year=parsed.last_year or latest.last_year,
+        basis=parsed.basis,
+        goals=parsed.goals,
+        scope=parsed.scope,
+        oversight=parsed.oversight,
+        steps=parsed.steps,
+        rewards=parsed.rewards,
+        status=PlanStatus.DRAFT,
+        first_version_id=latest.first_version_id or latest.pk,
+        version=latest.version + 1,
+        revision_note=f"由 {source_name} 匯入"[:300],
+        source_name=source_name[:255],
+    )
+    new.full_clean(exclude=["program", "agency", "parent", "cycle", "first_version"])
+    new.save()
+    PlanRevision.objects.bulk_create(
+        PlanRevision(plan=new, date=day, label=label) for day, label in parsed.revisions
+    )
+    items = _save_items(new, parsed.items)
+    _save_indicators(new, parsed.indicators, items)
+    changes.announce("plan.contents", plan=new)
+    audit.record(
+        by=by,
+        action="plan.import_version",
+        obj=new,
+        agency=new.agency,
+        after={"items": len(items), "title": new.title, "version": new.version},
+        extra={"source": source_name, "from_version": latest.version, "warnings": len(parsed.warnings)},
+    )
+    return new
 
 
 def _save_items(plan: Plan, parsed_items: Sequence[Any]) -> list[PlanItem]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -11,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
@@ -23,6 +27,7 @@ from servq.core.refusals import refusals_to
 from servq.core.rules import to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
+from servq.plans.importing import PlanFileError
 from servq.plans.importing.explain import explain, explain_refusal
 from servq.plans.models import PlanCycle, ServiceCategory
 
@@ -190,13 +195,6 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the agency's draft from a plan file (Word, ODF, PDF or text), or from the address of
     the plan's page or file on the agency's site (fetched under the outgoing policy), through the
     importer."""
-    import tempfile
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from servq.plans.importing import PlanFileError
-
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(
         cycle.participants.filter(
@@ -204,52 +202,111 @@ def cycle_import_plan(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=request.POST.get("agency"),
     )
-    upload = request.FILES.get("plan_file")
-    address = request.POST.get("plan_url", "").strip()[:2000]
-    if upload is None and not address:
-        messages.error(request, "請選擇計畫檔案（.docx、.odt、.pdf、.html 或 .txt），或貼上計畫網頁的網址。")
+    received = _received_plan_file(request)
+    if isinstance(received, str):
+        messages.error(request, received)
         return redirect("plans:cycle", cycle.pk)
-    if upload is not None:
-        name, size, chunks = Path(upload.name or "plan").name, upload.size or 0, upload.chunks()
-    else:
-        try:
-            fetched = fetching.download(address, settings.SERVQ_IMPORT_MAX_BYTES)
-        except fetching.DownloadError as refused:
-            messages.error(request, f"{address[:200]}：{refused}")
-            return redirect("plans:cycle", cycle.pk)
-        name, size, chunks = fetched.name, len(fetched.data), iter([fetched.data])
-    if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
-        messages.error(request, f"{name}：只接受 .docx、.odt、.pdf、.html、.txt 或舊版 Word .doc 檔。")
-        return redirect("plans:cycle", cycle.pk)
-    if size > settings.SERVQ_IMPORT_MAX_BYTES:
-        messages.error(
-            request, f"{name}：檔案 {size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
+    name, path = received
+    try:
+        plan, parsed = services.import_plan_file(
+            by=request.user, path=path, name=name, agency=agency, program=cycle.program, cycle=cycle
         )
+    except PlanFileError as error:
+        messages.error(request, explain_refusal(str(error)))
         return redirect("plans:cycle", cycle.pk)
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"upload{Path(name).suffix.lower()}"
-        with path.open("wb") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
-        try:
-            plan, parsed = services.import_plan_file(
-                by=request.user, path=path, name=name, agency=agency, program=cycle.program, cycle=cycle
-            )
-        except PlanFileError as error:
-            messages.error(request, explain_refusal(str(error)))
-            return redirect("plans:cycle", cycle.pk)
-        except services.PlanImportError:
-            messages.error(request, f"{name}：這份計畫已經匯入過，請到計畫頁編輯或修正它。")
-            return redirect("plans:cycle", cycle.pk)
-        except services.PlanError as error:
-            messages.error(request, f"{name}：{error}")
-            return redirect("plans:cycle", cycle.pk)
+    except services.PlanImportError as error:
+        messages.error(request, _duplicate_message(request, name, error))
+        return redirect("plans:cycle", cycle.pk)
+    except services.PlanError as error:
+        messages.error(request, f"{name}：{error}")
+        return redirect("plans:cycle", cycle.pk)
+    finally:
+        path.unlink(missing_ok=True)
     messages.success(
         request, f"已由 {name} 匯入 {len(parsed.items)} 個項目為草稿；{len(parsed.warnings)} 則提醒。"
     )
     for warning in parsed.warnings[:5]:
         messages.warning(request, f"第 {warning.line} 行：{explain(warning.message)}")
     return redirect("plans:edit", plan.pk)
+
+
+def _received_plan_file(request: HttpRequest) -> tuple[str, Path] | str:
+    """The chosen file, or the one fetched from the address given, saved to a temporary file the
+    caller removes: its name as the user knows it and where it is; else what is wrong with it."""
+    upload = request.FILES.get("plan_file")
+    address = request.POST.get("plan_url", "").strip()[:2000]
+    if upload is None and not address:
+        return "請選擇計畫檔案（.docx、.odt、.pdf、.html 或 .txt），或貼上計畫網頁的網址。"
+    if upload is not None:
+        name, size, chunks = Path(upload.name or "plan").name, upload.size or 0, upload.chunks()
+    else:
+        try:
+            fetched = fetching.download(address, settings.SERVQ_IMPORT_MAX_BYTES)
+        except fetching.DownloadError as refused:
+            return f"{address[:200]}：{refused}"
+        name, size, chunks = fetched.name, len(fetched.data), iter([fetched.data])
+    if Path(name).suffix.lower() not in PLAN_FILE_TYPES:
+        return f"{name}：只接受 .docx、.odt、.pdf、.html、.txt 或舊版 Word .doc 檔。"
+    if size > settings.SERVQ_IMPORT_MAX_BYTES:
+        return f"{name}：檔案 {size:,} 位元組，超過上限 {settings.SERVQ_IMPORT_MAX_BYTES:,}。"
+    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix.lower(), delete=False) as stream:
+        for chunk in chunks:
+            stream.write(chunk)
+    return name, Path(stream.name)
+
+
+def _duplicate_message(request: HttpRequest, name: str, error: Any) -> str:
+    """A refused duplicate names what it duplicates and, where the user may see it, links to it:
+    there the file can be brought in as a new version."""
+    existing = error.existing
+    if existing is None or not selectors.plans_visible_to(request.user).filter(pk=existing.pk).exists():
+        return f"{name}：{error}"
+    return format_html(
+        '{}：{} <a href="{}">開啟第 {} 版</a>，可在該頁「以檔案匯入新版本」。',
+        name,
+        error,
+        reverse("plans:detail", args=[existing.pk]),
+        existing.version,
+    )
+
+
+@access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
+@require_POST
+def plan_import_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A revised plan brought in as a file (our own export edited in Word, or the agency's own
+    document) becomes the next version of this plan, as 修正 does, instead of a duplicate."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    if rules.AUTHOR not in selectors.capacities_for(request.user, plan):
+        raise PermissionDenied
+    received = _received_plan_file(request)
+    if isinstance(received, str):
+        messages.error(request, received)
+        return redirect("plans:detail", plan.pk)
+    name, path = received
+    try:
+        new, parsed = services.import_plan_file(
+            by=request.user,
+            path=path,
+            name=name,
+            agency=plan.agency,
+            program=plan.program,
+            new_version_of=plan,
+        )
+    except PlanFileError as error:
+        messages.error(request, explain_refusal(str(error)))
+        return redirect("plans:detail", plan.pk)
+    except services.PlanError as error:
+        messages.error(request, f"{name}：{error}")
+        return redirect("plans:detail", plan.pk)
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        f"已由 {name} 匯入第 {new.version} 版草稿：{len(parsed.items)} 個項目；{len(parsed.warnings)} 則提醒。",
+    )
+    for warning in parsed.warnings[:5]:
+        messages.warning(request, f"第 {warning.line} 行：{explain(warning.message)}")
+    return redirect("plans:edit", new.pk)
 
 
 @access(signed_in=True)

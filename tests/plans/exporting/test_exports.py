@@ -100,16 +100,16 @@ def test_docx_is_laid_out_like_the_seeds(plan):
     assert paragraphs[0] == "財政部115年度提升服務品質執行計畫"
     assert "115年1月20日訂定" in paragraphs
     for heading in [
-        "一、依據",
-        "二、目標",
-        "三、計畫期程",
-        "四、實施對象",
-        "五、計畫內容",
-        "六、量化指標",
+        "壹、依據",
+        "貳、目標",
+        "參、計畫期程",
+        "肆、實施對象",
+        "伍、計畫內容",
+        "陸、量化指標",
         # After the table, in 003's order (伍、實施步驟 陸、考核作業 柒、獎勵方式).
-        "七、實施步驟",
-        "八、管制考核",
-        "九、獎勵方式",
+        "柒、實施步驟",
+        "捌、管制考核",
+        "玖、獎勵方式",
     ]:
         assert heading in paragraphs
     items = document.tables[0]

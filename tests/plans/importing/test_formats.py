@@ -212,3 +212,33 @@ def test_an_old_word_file_without_libreoffice_says_how_to_save_it(tmp_path, monk
     with pytest.raises(PlanFileError) as refused:
         read_lines(plan, max_bytes=10_000_000)
     assert explain_refusal(str(refused.value)) == "舊計畫.doc：副檔名是 .doc，內容卻不是舊版 Word 檔"
+
+
+SEED_FILES = sorted(Path(settings.SERVQ_SEEDS_DIR).glob("*.txt"))
+
+
+def every_section(path: Path) -> dict:
+    """What an import keeps of a file: every section's text, the years, the history, the counts."""
+    plan = parse_file(path, max_bytes=settings.SERVQ_IMPORT_MAX_BYTES)
+    text = {
+        name: " ".join(getattr(plan, name).split())
+        for name in ("title", "basis", "goals", "scope", "steps", "oversight", "rewards")
+    }
+    return text | {
+        "years": (plan.first_year, plan.last_year),
+        "revisions": list(plan.revisions),
+        "items": len(plan.items),
+        "indicators": len(plan.indicators),
+    }
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+@pytest.mark.parametrize("seed", SEED_FILES, ids=[s.name[:3] for s in SEED_FILES])
+def test_our_own_export_of_a_seed_imports_back_with_every_section(tmp_path, agency_tree, seed, fmt):
+    """Issue 33.5: goals, scope, steps, oversight and rewards numbered 一、二、… inside their section
+    were read back as headings of their own, and dropped without a warning."""
+    source, plan = imported(tmp_path, seed.read_text(encoding="utf-8"))
+    exported = tmp_path / f"exported.{fmt}"
+    exported.write_bytes(export(plan, fmt))
+    assert every_section(exported) == every_section(source)

@@ -63,7 +63,11 @@ class Command(BaseCommand):
                 year=year_from_either(options["year"]) if options.get("year") else None,
             )
         except services.PlanImportError as error:
-            raise CommandError(f"{path.name}: {error}; use --replace to replace its contents") from error
+            if error.existing is None:
+                raise CommandError(f"{path.name}: {error}") from error
+            raise CommandError(
+                f"{path.name}: already imported as plan {error.existing.pk}; use --replace to replace its contents"
+            ) from error
         except services.PlanError as error:
             raise CommandError(f"{path.name}: {error}") from error
         chosen = plan.program
