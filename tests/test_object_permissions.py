@@ -74,6 +74,9 @@ class World:
     faq_entry: Any
     faq_proposal: Any
     dataset: Any
+    membership: Any = None
+    invitation: Any = None
+    invitation_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,13 @@ URLS: dict[str, Url] = {
     # Anyone may answer an open survey or an invitation, and read a closed survey's de-identified answers.
     "surveys:answer_open": Url(lambda w: ({"pk": w.survey.pk}, ""), scope="public", public_in=EVERY_STATE),
     "surveys:answer": Url(lambda w: ({"token": w.survey_token}, ""), scope="public", public_in=EVERY_STATE),
+    # People: 財政部's are kept by its coordinator and the supervisors above; an invitation link is
+    # anyone's to open (it says what it is for, and creates nothing without a name and a password).
+    "portal:person": Url(lambda w: ({"pk": w.membership.user_id}, "")),
+    "portal:end_role": Url(lambda w: ({"pk": w.membership.pk}, "")),
+    "portal:invitation_action": Url(lambda w: ({"pk": w.invitation.pk, "action": "resend"}, "")),
+    "invitation": Url(lambda w: ({"token": w.invitation_token}, ""), scope="public", public_in=EVERY_STATE),
+    "plans:import_version": Url(plan_args()),
     # The one-time set-password link is anyone's to open: without a valid token it says so, nothing more.
     "password_reset_confirm": Url(
         lambda w: ({"uidb64": "MQ", "token": "not-a-token"}, ""), scope="public", public_in=EVERY_STATE
@@ -412,7 +422,20 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         faq_entry,
         faq_proposal,
         dataset,
+        *_people_world(agency_tree, supervisor, coordinator),
     )
+
+
+def _people_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any) -> tuple[Any, Any, str]:
+    """財政部's coordinator's role, and an invitation to be 財政部's head."""
+    from servq.agencies import services as agency_services
+    from servq.agencies.models import Membership
+
+    membership = Membership.objects.get(user=coordinator, agency=agency_tree["mof"])
+    invitation = agency_services.invite(
+        by=supervisor, email="new-head@mof.gov.tw", agency=agency_tree["mof"], role="head"
+    )
+    return membership, invitation, agency_services.invitation_token(invitation)
 
 
 def _opendata_world(agency_tree: dict[str, Any]) -> Any:

@@ -7,4 +7,4 @@ class AgenciesConfig(AppConfig):
     verbose_name = "機關"
 
     def ready(self) -> None:
-        from servq.agencies import demo, permissions  # noqa: F401  (its demo part, its permissions)
+        from servq.agencies import demo, permissions, tasks  # noqa: F401  (demo part, permissions, jobs)

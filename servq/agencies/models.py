@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.rules import Role
+from servq.core.models import OutboxMessage
 
-__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "AgencyLevel", "Membership", "Role"]
+__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "AgencyLevel", "Invitation", "Membership", "Role"]
 
 
 class AgencyKind(models.TextChoices):
@@ -105,12 +108,33 @@ class Agency(models.Model):
         return self.level.name if self.level_id and self.level else str(self.get_kind_display())
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        """Roles in force today: those with no end date or ending today or later."""
+        from django.utils import timezone
+
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+
+
 class Membership(models.Model):
     """A user's role in one agency; supervisors' rights reach the agency's whole subtree."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES)
+    # A role can end on a date (a 借調, a yearly panel): from the day after, it grants nothing.
+    ends_on = models.DateField(_("角色結束日"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授予者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("授予時間"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("機關角色")
@@ -124,3 +148,40 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+
+class Invitation(OutboxMessage):
+    """An e-mail invitation to take a role at an agency: one-time, expiring, resendable, revocable.
+
+    The link carries a signed (pk, nonce); only the nonce is stored, and a resend draws a new one,
+    so an earlier link stops working. The row is its own outbox message: the worker mails it."""
+
+    email = models.EmailField(_("電子郵件"))
+    name = models.CharField(_("姓名"), max_length=150, blank=True)
+    agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES)
+    ends_on = models.DateField(_("角色結束日"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("邀請到期時間"))
+    accepted_at = models.DateTimeField(_("接受時間"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("撤回時間"), null=True, blank=True)
+    DELIVERED: ClassVar[dict[str, object]] = {"accepted_at__isnull": True, "revoked_at__isnull": True}
+
+    class Meta:
+        verbose_name = _("邀請")
+        verbose_name_plural = _("邀請")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[role.value for role in Role]), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.agency} · {self.get_role_display()}"

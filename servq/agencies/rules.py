@@ -69,6 +69,31 @@ def keeps_content_of(grants: Iterable[Grant], target_path: str) -> bool:
     )
 
 
+# Who may grant what (issue 34.3), the one place it is said: a supervisor grants any role in their
+# subtree (a fellow supervisor included: a 研考 office has several); a coordinator grants unit staff
+# in the units of their own agency; nobody grants above their own role or outside their reach.
+GRANTED_BY_COORDINATORS = frozenset({Role.UNIT_STAFF})
+# Roles held at an agency; unit staff are held at a unit (科/課/室) and nowhere else.
+AGENCY_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR, Role.HEAD, Role.REVIEWER})
+
+
+def fits_place(role: Role, is_unit: bool) -> bool:
+    """Unit staff belong to a unit; every other role to an agency or the body."""
+    return is_unit == (role == Role.UNIT_STAFF)
+
+
+def may_grant(grants: Iterable[Grant], role: Role, target_path: str, target_is_unit: bool) -> bool:
+    """Whether these grants let their holder give ``role`` at the target agency or unit."""
+    if not fits_place(role, target_is_unit):
+        return False
+    grants = list(grants)
+    if supervises(grants, target_path):
+        return True
+    return role in GRANTED_BY_COORDINATORS and any(
+        g.role == Role.COORDINATOR and parent_path(target_path) == g.path for g in grants
+    )
+
+
 def holds_anywhere(grants: Iterable[Grant], *roles: Role) -> bool:
     return any(g.role in roles for g in grants)
 

@@ -8,8 +8,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from servq.agencies.models import Agency, Membership
-from servq.agencies.rules import Grant, Role, may_act_on, path_and_ancestors, reach_prefixes
+from servq.agencies.models import Agency, Invitation, Membership
+from servq.agencies.rules import (
+    Grant,
+    Role,
+    holds_anywhere,
+    may_act_on,
+    may_grant,
+    path_and_ancestors,
+    reach_prefixes,
+)
 from servq.core.models import AuditEntry
 from servq.core.search_kinds import Place
 
@@ -24,7 +32,9 @@ def grants_of(user: Any) -> list[Grant]:
     if cached is None:
         cached = [
             Grant(path, role)
-            for path, role in Membership.objects.filter(user=user).values_list("agency__path", "role")
+            for path, role in Membership.objects.current()
+            .filter(user=user)
+            .values_list("agency__path", "role")
         ]
         setattr(user, _GRANTS_CACHE, cached)
     return cached
@@ -118,9 +128,12 @@ def agency_tree() -> QuerySet[Agency]:
 
 def users_holding(role: str, agency: Agency) -> QuerySet[Any]:
     """The active users who hold ``role`` in exactly that agency (whom a notice concerns)."""
+    from django.utils import timezone
+
+    current = Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=timezone.localdate())
     return (
         get_user_model()
-        .objects.filter(memberships__agency=agency, memberships__role=role, is_active=True)
+        .objects.filter(current, memberships__agency=agency, memberships__role=role, is_active=True)
         .distinct()
     )
 
@@ -142,6 +155,65 @@ def units_of(agency: Agency) -> QuerySet[Agency]:
 
 def find_by_name(name: str) -> Agency | None:
     return Agency.objects.filter(Q(name=name) | Q(code=name)).order_by("depth").first()
+
+
+# --- people: whom a supervisor or coordinator keeps ------------------------------------------------
+
+
+def grantable_places(user: Any) -> list[Agency]:
+    """The agencies and units where the user may grant some role (agencies.rules.may_grant), in
+    tree order: what the invitation and grant forms offer."""
+    grants = grants_of(user)
+    superuser = bool(getattr(user, "is_superuser", False))
+    below = Q(pk__in=[])
+    for grant in grants:
+        below |= Q(path__startswith=grant.path)
+    candidates = Agency.objects.all() if superuser else Agency.objects.filter(below)
+    return [
+        agency
+        for agency in candidates.select_related("parent").order_by("path")
+        if superuser or any(may_grant(grants, role, agency.path, agency.is_unit) for role in Role)
+    ]
+
+
+def _kept_paths_q(user: Any, field: str) -> Q:
+    """Where the user keeps people: a supervisor's subtree, a coordinator's agency and its units."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    condition = Q(pk__in=[])
+    for grant in grants_of(user):
+        if grant.role == Role.SUPERVISOR:
+            condition |= Q(**{f"{field}__path__startswith": grant.path})
+        elif grant.role == Role.COORDINATOR:
+            condition |= Q(**{f"{field}__path": grant.path}) | Q(
+                **{f"{field}__parent__path": grant.path, f"{field}__kind": "unit"}
+            )
+    return condition
+
+
+def keeps_people(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or holds_anywhere(
+        grants_of(user), Role.SUPERVISOR, Role.COORDINATOR
+    )
+
+
+def memberships_kept_by(user: Any) -> QuerySet[Membership]:
+    """Every role (ended ones too) held at a place the user keeps people for."""
+    return (
+        Membership.objects.filter(_kept_paths_q(user, "agency"))
+        .select_related("user", "agency", "granted_by")
+        .order_by("agency__path", "role", "user__username")
+    )
+
+
+def people_kept_by(user: Any) -> QuerySet[Any]:
+    """The people holding (or having held) a role where the user keeps people: a person page
+    outside this is 404."""
+    return get_user_model().objects.filter(memberships__in=memberships_kept_by(user)).distinct()
+
+
+def invitations_kept_by(user: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(_kept_paths_q(user, "agency")).select_related("agency", "invited_by")
 
 
 # --- the audit log, as a supervisor may read it ------------------------------------------------

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from servq.agencies import tree_import
-from servq.agencies.models import Agency, AgencyKind, AgencyLevel, Membership, Role
-from servq.agencies.rules import child_path, supervises
+from servq.agencies.models import ROLE_LABELS, Agency, AgencyKind, AgencyLevel, Invitation, Membership, Role
+from servq.agencies.rules import child_path, may_grant, supervises
 from servq.agencies.selectors import body_of, forget_grants, grants_of
 from servq.agencies.tree_import import ImportPlan
-from servq.core import audit
-from servq.core.actors import Actor
+from servq.core import audit, outbox
+from servq.core.actors import Actor, is_superuser, person
 from servq.core.errors import ServiceError
+from servq.core.rules import format_roc_date
 from servq.core.tables import TableError, read_table
 
 
@@ -195,26 +206,79 @@ def _existing(body: Agency) -> list[tree_import.Existing]:
 
 
 @transaction.atomic
-def grant_role(*, by: Actor, user: Any, agency: Agency, role: str) -> Membership:
-    """Give a user a role in an agency. Unit staff belong to a unit (科/課/室): a unit-staff grant
-    on a whole agency would let them handle the cases and items of every unit below it."""
+def grant_role(
+    *, by: Actor, user: Any, agency: Agency, role: str, ends_on: dt.date | None = None
+) -> Membership:
+    """Give a user a role in an agency, as the grant rule allows the actor (``by=None``: the system,
+    the demo or an operator's command). Unit staff belong to a unit (科/課/室): a unit-staff grant on
+    a whole agency would let them handle the cases and items of every unit below it."""
+    chosen = Role(role)
     AgencyError.require(
-        Role(role) != Role.UNIT_STAFF or agency.kind == AgencyKind.UNIT,
+        chosen != Role.UNIT_STAFF or agency.kind == AgencyKind.UNIT,
         f"承辦人員只能屬於單位（科／課／室），{agency.name} 不是單位。",
     )
-    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=Role(role))
-    if created:
+    _require_may_grant(by, chosen, agency)
+    AgencyError.require(
+        ends_on is None or ends_on >= timezone.localdate(), "角色結束日不能早於今天。", "ends_on"
+    )
+    membership = Membership.objects.filter(user=user, agency=agency, role=chosen).first()
+    today = timezone.localdate()
+    if membership is None or (membership.ends_on is not None and membership.ends_on < today):
+        before = audit.snapshot(membership) if membership else None
+        membership = membership or Membership(user=user, agency=agency, role=chosen)
+        membership.ends_on, membership.granted_by, membership.granted_at = ends_on, person(by), timezone.now()
+        membership.save()
         audit.record(
-            by=by, action="membership.grant", obj=membership, agency=agency, after=audit.snapshot(membership)
+            by=by,
+            action="membership.grant",
+            obj=membership,
+            agency=agency,
+            before=before,
+            after=audit.snapshot(membership),
         )
         _sync_admin_access(user)
+    elif membership.ends_on != ends_on:
+        audit.change(
+            by=by, action="membership.ends_on", obj=membership, agency=agency, values={"ends_on": ends_on}
+        )
     forget_grants(user)
     return membership
 
 
 @transaction.atomic
+def end_role(*, by: Actor, membership: Membership) -> Membership:
+    """End a role today: from now it grants nothing; the row stays, with who granted it and when,
+    so the person's page keeps its history (a role is never deleted)."""
+    _require_may_grant(by, Role(membership.role), membership.agency)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    if membership.ends_on is None or membership.ends_on > yesterday:
+        audit.change(
+            by=by,
+            action="membership.end",
+            obj=membership,
+            agency=membership.agency,
+            values={"ends_on": yesterday},
+        )
+        _sync_admin_access(membership.user)
+        forget_grants(membership.user)
+    return membership
+
+
+def _require_may_grant(by: Actor, role: Role, agency: Agency) -> None:
+    if by is None:
+        return
+    AgencyError.require(
+        may_grant(grants_of(by), role, agency.path, agency.is_unit) or is_superuser(by),
+        f"您不能在{agency.name}授予「{ROLE_LABELS[role]}」：研考督導授予所轄機關的角色，"
+        "機關聯絡人授予本機關各單位的承辦人員。",
+        "role",
+    )
+
+
+@transaction.atomic
 def revoke_role(*, by: Actor, membership: Membership) -> None:
     user, agency = membership.user, membership.agency
+    _require_may_grant(by, Role(membership.role), agency)
     audit.record(
         by=by, action="membership.revoke", obj=membership, agency=agency, before=audit.snapshot(membership)
     )
@@ -223,9 +287,187 @@ def revoke_role(*, by: Actor, membership: Membership) -> None:
     forget_grants(user)
 
 
+# --- invitations ----------------------------------------------------------------------------------
+
+INVITATION_DAYS = 14
+_SIGNER_SALT = "servq.invitation"
+
+
+class InvitationRefused(AgencyError):
+    """An invitation link that cannot be used (expired, used, withdrawn, forged)."""
+
+
+@transaction.atomic
+def invite(
+    *, by: Actor, email: str, agency: Agency, role: str, name: str = "", ends_on: dt.date | None = None
+) -> Invitation:
+    """Invite a person by e-mail to take a role at an agency, as the grant rule allows the inviter.
+    An address that already has an account is given the role on the person's page instead."""
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise AgencyError(f"「{email[:100]}」不是有效的電子郵件地址。", "email") from None
+    chosen = Role(role)
+    AgencyError.require(
+        chosen != Role.UNIT_STAFF or agency.kind == AgencyKind.UNIT,
+        f"承辦人員只能屬於單位（科／課／室），{agency.name} 不是單位。",
+        "agency",
+    )
+    _require_may_grant(by, chosen, agency)
+    AgencyError.require(
+        not get_user_model().objects.filter(email__iexact=address).exists(),
+        f"{address} 已有帳號：請在人員頁直接授予角色。",
+        "email",
+    )
+    AgencyError.require(
+        not _open_invitations().filter(email=address, agency=agency, role=chosen).exists(),
+        f"{address} 已有一份待接受的{agency.name}「{ROLE_LABELS[chosen]}」邀請：可重寄或撤回它。",
+        "email",
+    )
+    AgencyError.require(
+        ends_on is None or ends_on >= timezone.localdate(), "角色結束日不能早於今天。", "ends_on"
+    )
+    invitation = Invitation.objects.create(
+        email=address,
+        name=name.strip()[:150],
+        agency=agency,
+        role=chosen,
+        ends_on=ends_on,
+        invited_by=person(by),
+        nonce=secrets.token_urlsafe(24),
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    audit.record(
+        by=by,
+        action="invitation.create",
+        obj=invitation,
+        agency=agency,
+        after={"email": address, "role": chosen.value, "ends_on": ends_on.isoformat() if ends_on else ""},
+    )
+    return invitation
+
+
+def pending_invitations(invitations: Any) -> Any:
+    """Of these invitations, those not yet accepted or withdrawn (expired ones too: they can be
+    resent), newest first."""
+    return invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by("-created_at")
+
+
+def _open_invitations() -> Any:
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def resend_invitation(*, by: Actor, invitation: Invitation) -> Invitation:
+    """A new link and a new expiry, mailed again; the earlier link stops working."""
+    _require_may_grant(by, Role(invitation.role), invitation.agency)
+    InvitationRefused.require(invitation.accepted_at is None, "這份邀請已被接受。")
+    InvitationRefused.require(invitation.revoked_at is None, "這份邀請已撤回。")
+    invitation.nonce = secrets.token_urlsafe(24)
+    invitation.expires_at = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+    invitation.sent_at = invitation.next_attempt_at = invitation.failed_at = None
+    invitation.attempts, invitation.last_error = 0, ""
+    invitation.save()
+    audit.record(by=by, action="invitation.resend", obj=invitation, agency=invitation.agency)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, by: Actor, invitation: Invitation) -> Invitation:
+    _require_may_grant(by, Role(invitation.role), invitation.agency)
+    InvitationRefused.require(invitation.accepted_at is None, "這份邀請已被接受，請改為結束該角色。")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(by=by, action="invitation.revoke", obj=invitation, agency=invitation.agency)
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps([invitation.pk, invitation.nonce], salt=_SIGNER_SALT, compress=True)
+
+
+def invitation_for(token: str) -> Invitation:
+    """The invitation a link names, while it can still be accepted; else why not."""
+    try:
+        pk, nonce = signing.loads(token[:500], salt=_SIGNER_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise InvitationRefused("這個邀請連結無效：請確認連結完整，或請邀請人重寄。") from None
+    invitation = Invitation.objects.select_related("agency").filter(pk=pk).first()
+    InvitationRefused.require(
+        invitation is not None and secrets.compare_digest(str(nonce), invitation.nonce),
+        "這個邀請連結已失效（可能已重寄新的連結）：請使用最新一封邀請信，或請邀請人重寄。",
+    )
+    assert invitation is not None  # for the type checker: required just above
+    InvitationRefused.require(invitation.accepted_at is None, "這份邀請已經用過了：請直接登入。")
+    InvitationRefused.require(invitation.revoked_at is None, "這份邀請已被撤回。如有需要，請洽邀請人。")
+    InvitationRefused.require(
+        invitation.expires_at > timezone.now(), "這份邀請已過期：請邀請人重寄一份新的邀請。"
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, name: str, password: str) -> Any:
+    """Create the invited person's account with the password they chose and grant the role, as the
+    inviter did; the invitation is used up. Refused (nothing created) when the link cannot be used."""
+    invitation = invitation_for(token)
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    InvitationRefused.require(locked.accepted_at is None, "這份邀請已經用過了：請直接登入。")
+    User = get_user_model()
+    AgencyError.require(
+        not User.objects.filter(email__iexact=locked.email).exists()
+        and not User.objects.filter(username__iexact=locked.email).exists(),
+        f"{locked.email} 已有帳號：請直接登入，再請邀請人授予角色。",
+    )
+    AgencyError.require(bool(name.strip()), "請填寫姓名。", "name")
+    user = User(username=locked.email, email=locked.email, first_name=name.strip()[:150])
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise AgencyError(" ".join(error.messages), "password") from None
+    user.set_password(password)
+    user.save()
+    grant_role(
+        by=locked.invited_by, user=user, agency=locked.agency, role=locked.role, ends_on=locked.ends_on
+    )
+    locked.accepted_at, locked.accepted_by = timezone.now(), user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(by=user, action="invitation.accept", obj=locked, agency=locked.agency)
+    return user
+
+
+def send_invitations_due() -> int:
+    """Mail the invitations waiting to go, one at a time (a failing one is retried on its own)."""
+    return outbox.deliver(Invitation.objects.select_related("agency", "invited_by"), _mail_invitation).sent
+
+
+def _mail_invitation(invitation: Invitation) -> None:
+    link = settings.SERVQ_SITE_URL.rstrip("/") + reverse("invitation", args=[invitation_token(invitation)])
+    inviter = invitation.invited_by
+    who = (inviter.get_full_name() or inviter.get_username()) if inviter else "servq"
+    until = timezone.localtime(invitation.expires_at)
+    body = (
+        f"{invitation.name or invitation.email} 您好：\n\n"
+        f"{who} 邀請您在 servq 擔任{invitation.agency.name}的「{ROLE_LABELS[Role(invitation.role)]}」。\n"
+        f"請在 {format_roc_date(until.date())} {until:%H:%M} 前開啟下列連結，設定密碼後即可登入"
+        f"（連結只能使用一次）：\n\n{link}\n\n若您不認識邀請人，請忽略這封信。\n\n— servq"
+    )
+    send_mail(
+        f"[servq] 邀請您擔任{invitation.agency.name}的{ROLE_LABELS[Role(invitation.role)]}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+        fail_silently=False,
+    )
+
+
 def _sync_admin_access(user: Any) -> None:
     """Django admin is for supervisors: staff status follows the supervisor role."""
-    is_supervisor = Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+    is_supervisor = Membership.objects.current().filter(user=user, role=Role.SUPERVISOR).exists()
     if user.is_staff != is_supervisor and not user.is_superuser:
         user.is_staff = is_supervisor
         user.save(update_fields=["is_staff"])
@@ -236,7 +478,9 @@ __all__ = [
     "body_of",
     "create_agency",
     "define_level",
+    "end_role",
     "grant_role",
+    "invite",
     "rename_agency",
     "revoke_role",
 ]

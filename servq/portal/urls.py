@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servq.portal import views
+from servq.portal import people, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notices"),
     path("notices/read/", views.notices_read, name="notices_read"),
     path("notices/preferences/", views.notice_preferences, name="notice_preferences"),
+    path("people/", people.people, name="people"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("people/roles/<int:pk>/end/", people.end_role, name="end_role"),
+    path("people/invitations/<int:pk>/<str:action>/", people.invitation_action, name="invitation_action"),
     path("audit/", views.audit_log, name="audit"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_object, name="audit_object"),
 ]

@@ -1,3 +1,6 @@
+import pytest
+
+from servq.agencies import rules
 from servq.agencies.rules import Grant, may_act_on, reach_prefixes
 
 
@@ -38,3 +41,37 @@ def test_the_coordinator_here_or_a_supervisor_above_runs_an_agency():
     assert not coordinates_or_supervises([Grant(sibling, Role.COORDINATOR)], ministry)
     assert not coordinates_or_supervises([Grant(unit, Role.UNIT_STAFF)], ministry)
     assert not coordinates_or_supervises([Grant(unit, Role.SUPERVISOR)], ministry)  # below
+
+
+# Who may grant what (issue 34.3): the permission matrix of the one rule.
+MOF, NTBT, MOF_UNIT, MOEA = "/ey/mof/", "/ey/mof/ntbt/", "/ey/mof/sec/", "/ey/moea/"
+
+
+@pytest.mark.parametrize(
+    ("grants", "role", "target", "is_unit", "allowed"),
+    [
+        # a supervisor of the body grants anything in the subtree, at the right kind of place
+        ([Grant("/ey/", "supervisor")], "coordinator", MOF, False, True),
+        ([Grant("/ey/", "supervisor")], "head", NTBT, False, True),
+        ([Grant("/ey/", "supervisor")], "supervisor", MOF, False, True),
+        ([Grant("/ey/", "supervisor")], "unit_staff", MOF_UNIT, True, True),
+        ([Grant("/ey/", "supervisor")], "unit_staff", MOF, False, False),  # unit staff sit in a unit
+        ([Grant("/ey/", "supervisor")], "coordinator", MOF_UNIT, True, False),
+        # a ministry's supervisor does not reach a sibling ministry
+        ([Grant(MOF, "supervisor")], "coordinator", MOEA, False, False),
+        # a coordinator grants unit staff in their own agency's units, nothing else
+        ([Grant(MOF, "coordinator")], "unit_staff", MOF_UNIT, True, True),
+        ([Grant(MOF, "coordinator")], "coordinator", MOF, False, False),
+        ([Grant(MOF, "coordinator")], "head", MOF, False, False),
+        ([Grant(MOF, "coordinator")], "supervisor", NTBT, False, False),
+        ([Grant(MOF, "coordinator")], "unit_staff", "/ey/mof/ntbt/it/", True, False),  # a 分局's unit
+        ([Grant(MOF, "coordinator")], "unit_staff", "/ey/moea/it/", True, False),
+        # heads, unit staff and reviewers grant nothing
+        ([Grant(MOF, "head")], "unit_staff", MOF_UNIT, True, False),
+        ([Grant(MOF_UNIT, "unit_staff")], "unit_staff", MOF_UNIT, True, False),
+        ([Grant(MOF, "reviewer")], "reviewer", MOF, False, False),
+        ([], "unit_staff", MOF_UNIT, True, False),
+    ],
+)
+def test_who_may_grant_what(grants, role, target, is_unit, allowed):
+    assert rules.may_grant(grants, rules.Role(role), target, is_unit) is allowed

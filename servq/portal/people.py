@@ -1,0 +1,184 @@
+"""People and roles: a supervisor or coordinator invites people, grants and ends their roles; the
+invited person accepts with a password of their own (issue 34.3). Who may grant what is
+agencies.rules.may_grant; a person outside the user's keeping is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as sign_in
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from servq.agencies import selectors, services
+from servq.agencies.access import access
+from servq.agencies.forms import AcceptInvitationForm, GrantForm, InviteForm
+from servq.agencies.models import Role
+from servq.core.errors import ServiceError
+from servq.core.http import confirmed
+from servq.core.models import AuditEntry
+
+KEEPERS = (Role.SUPERVISOR, Role.COORDINATOR)
+PEOPLE_SHOWN = 500
+
+
+@access(roles=KEEPERS)
+def people(request: HttpRequest) -> HttpResponse:
+    """Everyone holding a role where the user keeps people, their pending invitations, and the
+    invitation form (kept as typed when refused)."""
+    places = selectors.grantable_places(request.user)
+    form = InviteForm(request.POST or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite(
+                by=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                agency=form.cleaned_data["agency"],
+                role=form.cleaned_data["role"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, f"已寄出邀請給 {invitation.email}，連結 {services.INVITATION_DAYS} 天內有效。"
+            )
+            return redirect("portal:people")
+    query = request.GET.get("q", "").strip()[:100]
+    roles = selectors.memberships_kept_by(request.user)
+    if query:
+        roles = roles.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(agency__name__icontains=query)
+        )
+    pending = services.pending_invitations(selectors.invitations_kept_by(request.user))
+    return render(
+        request,
+        "people/list.html",
+        {
+            "roles": roles[:PEOPLE_SHOWN],
+            "query": query,
+            "pending": pending,
+            "form": form,
+            "now": timezone.now(),
+            "today": timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@access(roles=KEEPERS)
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's roles, who granted each and when, the history of their roles, and a form to grant
+    another."""
+    someone = get_object_or_404(selectors.people_kept_by(request.user), pk=pk)
+    places = selectors.grantable_places(request.user)
+    form = GrantForm(request.POST or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_role(
+                by=request.user,
+                user=someone,
+                agency=form.cleaned_data["agency"],
+                role=form.cleaned_data["role"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "已授予角色。")
+            return redirect("portal:person", someone.pk)
+    roles = selectors.memberships_kept_by(request.user).filter(user=someone)
+    history = (
+        AuditEntry.objects.filter(object_type="agencies.membership", object_id__in=[str(m.pk) for m in roles])
+        .select_related("actor")
+        .order_by("-at", "-id")[:100]
+    )
+    return render(
+        request,
+        "people/person.html",
+        {"someone": someone, "roles": roles, "history": history, "form": form, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+@access(roles=KEEPERS)
+@require_POST
+def end_role(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.memberships_kept_by(request.user), pk=pk)
+    if not confirmed(request):
+        messages.error(request, "結束角色前請勾選確認：結束後此人即不能再以這個角色辦理。")
+        return redirect("portal:person", membership.user_id)
+    try:
+        services.end_role(by=request.user, membership=membership)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"已結束 {_name(membership.user)} 在{membership.agency.name}的「{membership.get_role_display()}」。",
+        )
+    return redirect("portal:person", membership.user_id)
+
+
+@access(roles=KEEPERS)
+@require_POST
+def invitation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Resend (a new link; the old one stops working) or withdraw a pending invitation."""
+    invitation = get_object_or_404(selectors.invitations_kept_by(request.user), pk=pk)
+    try:
+        if action == "resend":
+            services.resend_invitation(by=request.user, invitation=invitation)
+            messages.success(request, f"已重寄邀請給 {invitation.email}；先前的連結已失效。")
+        elif action == "revoke" and confirmed(request):
+            services.revoke_invitation(by=request.user, invitation=invitation)
+            messages.success(request, f"已撤回給 {invitation.email} 的邀請。")
+        else:
+            messages.error(request, "撤回前請勾選確認：撤回後邀請連結即失效。")
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("portal:people")
+
+
+@access(public=True)
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invited person sets their name and password and is signed in with the role; a link that
+    cannot be used says why, and creates nothing."""
+    try:
+        invitation = services.invitation_for(token)
+    except ServiceError as error:
+        return render(request, "people/invitation.html", {"refused": error.message}, status=410)
+    form = AcceptInvitationForm(request.POST or None, initial={"name": invitation.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            sign_in(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"歡迎使用 servq：您是{invitation.agency.name}的{invitation.get_role_display()}。"
+            )
+            return redirect("portal:home")
+    return render(
+        request,
+        "people/invitation.html",
+        {"invitation": invitation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+__all__ = ["accept_invitation", "end_role", "invitation_action", "people", "person"]
