@@ -249,6 +249,10 @@ URLS: dict[str, Url] = {
     "surveys:answer": Url(lambda w: ({"token": w.survey_token}, ""), scope="public", public_in=EVERY_STATE),
     # People: 財政部's are kept by its coordinator and the supervisors above; an invitation link is
     # anyone's to open (it says what it is for, and creates nothing without a name and a password).
+    "agencies:units": Url(lambda w: ({"code": w.agency_tree["mof"].code}, "")),
+    "agencies:rename_unit": Url(
+        lambda w: ({"code": w.agency_tree["mof"].code, "pk": w.agency_tree["mof_unit"].pk}, "")
+    ),
     "portal:person": Url(lambda w: ({"pk": w.membership.user_id}, "")),
     "portal:end_role": Url(lambda w: ({"pk": w.membership.pk}, "")),
     "portal:invitation_action": Url(lambda w: ({"pk": w.invitation.pk, "action": "resend"}, "")),

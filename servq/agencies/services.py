@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from servq.agencies import tree_import
 from servq.agencies.models import ROLE_LABELS, Agency, AgencyKind, AgencyLevel, Invitation, Membership, Role
-from servq.agencies.rules import child_path, may_grant, supervises
+from servq.agencies.rules import child_path, coordinates_or_supervises, may_grant, supervises
 from servq.agencies.selectors import body_of, forget_grants, grants_of
 from servq.agencies.tree_import import ImportPlan
 from servq.core import audit, outbox
@@ -80,6 +80,10 @@ def _level_named(*, by: Actor, parent: Agency | None, name: str, rank: int) -> A
 def define_level(*, by: Actor, body: Agency, name: str, rank: int) -> AgencyLevel:
     """Add or re-rank one of the body's levels (a supervisor sets up the body's own tree)."""
     AgencyError.require(body.kind == AgencyKind.PARENT_BODY, f"{body.name} 不是上級機關。", "body")
+    AgencyError.require(
+        by is None or is_superuser(by) or supervises(grants_of(by), body.path),
+        f"只有{body.name}的研考督導可以設定機關層級。",
+    )
     AgencyError.require(bool(name.strip()) and len(name.strip()) <= 40, "層級名稱須為 1 到 40 字。", "name")
     AgencyError.require(1 <= rank <= 9, "層次須介於 1 到 9。", "rank")
     level, created = AgencyLevel.objects.get_or_create(body=body, name=name.strip(), defaults={"rank": rank})
@@ -130,6 +134,53 @@ def move_agency(*, by: Actor, agency: Agency, parent: Agency) -> Agency:
         by=by, action="agency.move", obj=agency, agency=agency, before=before, after={"parent": parent.code}
     )
     return agency
+
+
+@transaction.atomic
+def add_unit(*, by: Actor, agency: Agency, name: str) -> Agency:
+    """A unit (科、課、室) of an agency, added by its coordinator or a supervisor above it; its code is
+    the agency's with a running number (units have no official code of their own)."""
+    AgencyError.require(not agency.is_unit, f"{agency.name} 是單位，單位之下不能再設單位。")
+    _require_keeps_units(by, agency)
+    clean = " ".join(name.split())
+    AgencyError.require(1 <= len(clean) <= 120, "單位名稱須為 1 到 120 字。", "name")
+    AgencyError.require(clean[0] not in "=+-@", f"單位名稱「{clean[:20]}」像是試算表公式。", "name")
+    AgencyError.require(
+        not agency.children.filter(name=clean).exists(), f"{agency.name}已有「{clean}」。", "name"
+    )
+    taken = set(Agency.objects.filter(code__startswith=f"{agency.code}-u").values_list("code", flat=True))
+    number = next(n for n in range(1, len(taken) + 2) if f"{agency.code}-u{n}" not in taken)
+    return create_agency(
+        by=by,
+        code=f"{agency.code}-u{number}",
+        name=clean,
+        kind=AgencyKind.UNIT,
+        parent=agency,
+        position=agency.children.count(),
+    )
+
+
+@transaction.atomic
+def rename_unit(*, by: Actor, unit: Agency, name: str) -> Agency:
+    AgencyError.require(unit.is_unit and unit.parent is not None, f"{unit.name} 不是單位。")
+    assert unit.parent is not None  # for the type checker: required just above
+    _require_keeps_units(by, unit.parent)
+    clean = " ".join(name.split())
+    AgencyError.require(1 <= len(clean) <= 120, "單位名稱須為 1 到 120 字。", "name")
+    AgencyError.require(clean[0] not in "=+-@", f"單位名稱「{clean[:20]}」像是試算表公式。", "name")
+    AgencyError.require(
+        not unit.parent.children.filter(name=clean).exclude(pk=unit.pk).exists(),
+        f"{unit.parent.name}已有「{clean}」。",
+        "name",
+    )
+    return rename_agency(by=by, agency=unit, name=clean)
+
+
+def _require_keeps_units(by: Actor, agency: Agency) -> None:
+    AgencyError.require(
+        by is None or is_superuser(by) or coordinates_or_supervises(grants_of(by), agency.path),
+        f"只有{agency.name}的機關聯絡人或上級研考督導可以設定它的單位。",
+    )
 
 
 @transaction.atomic

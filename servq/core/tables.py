@@ -1,4 +1,4 @@
-"""Tables people upload (CSV in UTF-8 or Big5, or an ODS sheet) read as a header and numbered rows,
+"""Tables people upload (CSV in UTF-8 or Big5, an ODS or an XLSX sheet) read as a header and numbered rows,
 with refusals that name the file and line. Shared by every bulk import of rows."""
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ def read_table(data: bytes, name: str, *, max_bytes: int) -> Table:
     TableError.require(bool(data.strip()), f"{name}：檔案是空的。", "file")
     if name.lower().endswith(".ods"):
         return _read_ods(data, name)
-    TableError.require(b"\x00" not in data[:4096], f"{name}：不是 CSV 文字檔（請存成 CSV 或 ODS）。", "file")
+    if name.lower().endswith(".xlsx"):
+        return _read_xlsx(data, name)
+    TableError.require(
+        b"\x00" not in data[:4096], f"{name}：不是 CSV 文字檔（請存成 CSV、ODS 或 XLSX）。", "file"
+    )
     text = decode(data, name)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -182,3 +186,47 @@ def _inline_text(node) -> Iterator[str]:
 def _count(node) -> int:
     raw = node.get(_TEXT + "c") or "1"
     return min(int(raw), 100) if raw.isdigit() else 1
+
+
+def _read_xlsx(data: bytes, name: str) -> Table:
+    """The first sheet of an Excel workbook, its cells as text (a whole number without its ``.0``,
+    a date as ISO), within the same caps as an ODS sheet; a formula is read as the text it is."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from servq.core.archives import ArchiveRefused, open_zip
+
+    try:
+        open_zip(data, name=name)  # refuses a bomb before openpyxl inflates anything
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except ArchiveRefused as error:
+        raise TableError(f"{name}：不是可讀的 XLSX 試算表（{error}）。", "file") from None
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise TableError(f"{name}：不是可讀的 XLSX 試算表（{type(error).__name__}）。", "file") from None
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, (dt.datetime, dt.date)):
+            return value.isoformat()
+        return str(value)
+
+    lines: list[tuple[int, list[str]]] = []
+    cells = 0
+    for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+        values = [text(value) for value in row[:MAX_COLUMNS]]
+        while values and not values[-1]:
+            values.pop()
+        cells += len(values)
+        TableError.require(
+            cells <= MAX_CELLS, f"{name} 第 {number} 列：儲存格超過 {MAX_CELLS:,} 個。", "file"
+        )
+        if values:
+            lines.append((number, values))
+    workbook.close()
+    TableError.require(bool(lines), f"{name}：工作表是空的。", "file")
+    header = [cell.strip() for cell in lines[0][1]]
+    return Table(name, header, iter(lines[1:]))

@@ -20,6 +20,7 @@ from django_ratelimit.core import get_usage
 from servq.agencies import selectors
 from servq.agencies.access import access
 from servq.agencies.models import Role
+from servq.agencies.rules import coordinates_or_supervises
 from servq.core import notices, todos
 from servq.core.actors import person
 from servq.core.models import Notification, NotificationPreference
@@ -146,12 +147,21 @@ def agency_tree(request: HttpRequest) -> HttpResponse:
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(selectors.agencies_for(request.user), code=code)
     children = agency.children.select_related("level").order_by("position", "code")
-    members = agency.memberships.select_related("user").order_by("role", "user__username")
+    members = agency.memberships.current().select_related("user").order_by("role", "user__username")
     plans = plans_visible_to(request.user).filter(agency=agency)
+    can_keep_units = not agency.is_unit and (
+        request.user.is_superuser or coordinates_or_supervises(selectors.grants_of(request.user), agency.path)
+    )
     return render(
         request,
         "agencies/detail.html",
-        {"agency": agency, "children": children, "members": members, "plans": plans},
+        {
+            "agency": agency,
+            "children": children,
+            "members": members,
+            "plans": plans,
+            "can_keep_units": can_keep_units,
+        },
     )
 
 
