@@ -139,6 +139,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Sign-in with the government's accounts (OpenID Connect, authorization code flow with PKCE): on
+# when an issuer is given; its endpoints are read from the issuer's discovery document
+# (servq.portal.oidc). Staff are matched by a verified e-mail or an open invitation, never created
+# with a role (docs/operators.md, "Single sign-on").
+SERVQ_OIDC_ISSUER = env_str("SERVQ_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("SERVQ_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("SERVQ_OIDC_CLIENT_SECRET", "")
+if SERVQ_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "SERVQ_OIDC_ISSUER is set: SERVQ_OIDC_CLIENT_ID and SERVQ_OIDC_CLIENT_SECRET are needed too"
+    )
+OIDC_RP_SIGN_ALGO = env_str("SERVQ_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if SERVQ_OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("servq.portal.oidc.GovernmentAccountBackend")
+
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", _("繁體中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "servq" / "locale"]

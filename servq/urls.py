@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from servq.portal import health
+from servq.portal import oidc as portal_oidc
 from servq.portal import people as portal_people
 from servq.portal import views as portal_views
 
@@ -16,6 +17,8 @@ urlpatterns = [
         portal_views.set_password,
         name="password_reset_confirm",
     ),
+    path("accounts/oidc/login/", portal_oidc.sign_in, name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", portal_oidc.callback, name="oidc_authentication_callback"),
     path("accounts/invitation/<str:token>/", portal_people.accept_invitation, name="invitation"),
     path("accounts/set-password/done/", portal_views.password_set, name="password_reset_complete"),
     path("i18n/setlang/", portal_views.choose_language, name="set_language"),

@@ -491,6 +491,40 @@ def accept_invitation(*, token: str, name: str, password: str) -> Any:
     return user
 
 
+@transaction.atomic
+def accept_invitation_by_identity(*, email: str, name: str = "") -> Any:
+    """Someone the government's sign-in vouches for (a verified e-mail) with open invitations to that
+    address: their account is made, with no password of its own, and every invitation's role
+    granted as its inviter did. None when no invitation is open: nobody is created with a role
+    they were not given."""
+    open_ones = list(_open_invitations().select_for_update().filter(email=email.strip().lower()))
+    if not open_ones:
+        return None
+    User = get_user_model()
+    AgencyError.require(not User.objects.filter(email__iexact=email).exists(), f"{email} 已有帳號。")
+    user = User(username=email.lower(), email=email.lower(), first_name=(name or open_ones[0].name)[:150])
+    user.set_unusable_password()
+    user.save()
+    for invitation in open_ones:
+        grant_role(
+            by=invitation.invited_by,
+            user=user,
+            agency=invitation.agency,
+            role=invitation.role,
+            ends_on=invitation.ends_on,
+        )
+        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(
+            by=user,
+            action="invitation.accept",
+            obj=invitation,
+            agency=invitation.agency,
+            extra={"via": "oidc"},
+        )
+    return user
+
+
 def send_invitations_due() -> int:
     """Mail the invitations waiting to go, one at a time (a failing one is retried on its own)."""
     return outbox.deliver(Invitation.objects.select_related("agency", "invited_by"), _mail_invitation).sent

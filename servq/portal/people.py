@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as sign_in
 from django.db.models import Q
@@ -172,7 +173,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "people/invitation.html",
-        {"invitation": invitation, "form": form},
+        {"invitation": invitation, "form": form, "oidc_enabled": bool(settings.SERVQ_OIDC_ISSUER)},
         status=400 if form.errors else 200,
     )
 

@@ -109,6 +109,11 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from django.conf import settings
+
+        return super().get_context_data(**kwargs) | {"oidc_enabled": bool(settings.SERVQ_OIDC_ISSUER)}
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _login_limited(request, count=False):
             # Not bound: the password is not checked (or hashed) while sign-ins are stopped.
