@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from servq.agencies import tree_import
+from servq.agencies import people_import, tree_import
 from servq.agencies.models import ROLE_LABELS, Agency, AgencyKind, AgencyLevel, Invitation, Membership, Role
 from servq.agencies.rules import child_path, coordinates_or_supervises, may_grant, supervises
 from servq.agencies.selectors import body_of, forget_grants, grants_of
@@ -397,6 +398,70 @@ def invite(
         after={"email": address, "role": chosen.value, "ends_on": ends_on.isoformat() if ends_on else ""},
     )
     return invitation
+
+
+@dataclass
+class PeoplePlan:
+    """What a list of people did (or would do): invitations to new addresses, roles granted to people
+    who have an account, and lines already in effect."""
+
+    invite: list[Any] = field(default_factory=list)
+    grant: list[Any] = field(default_factory=list)
+    unchanged: list[Any] = field(default_factory=list)
+
+
+@transaction.atomic
+def invite_people(*, by: Actor, data: bytes, filename: str, dry_run: bool = False) -> PeoplePlan:
+    """Invite (or, for an existing account, grant) everyone a list names, as the grant rule allows
+    the actor: all or nothing, each line audited; a refusal names the line and the value."""
+    try:
+        table = read_table(data, filename, max_bytes=MAX_AGENCY_LIST_BYTES)
+        people = people_import.read_people(
+            table.rows, people_import.columns(table.header, filename), filename
+        )
+    except (people_import.PeopleRefused, TableError) as error:
+        raise AgencyError(str(error), "file") from None
+    codes = {row.agency for row in people}
+    agencies = {a.code.upper(): a for a in Agency.objects.filter(code__in=codes | {c.lower() for c in codes})}
+    units = {
+        (u.parent.code.upper() if u.parent else "", u.name): u
+        for u in Agency.objects.filter(kind=AgencyKind.UNIT, parent__in=agencies.values()).select_related(
+            "parent"
+        )
+    }
+    accounts = {
+        u.email.lower(): u
+        for u in get_user_model().objects.filter(email__in=[row.email for row in people]).exclude(email="")
+    }
+    plan = PeoplePlan()
+    for row in people:
+        at = f"{filename} 第 {row.line} 列"
+        agency = agencies.get(row.agency)
+        AgencyError.require(agency is not None, f"{at}：機關代碼「{row.agency[:20]}」不存在。", "file")
+        assert agency is not None  # for the type checker: required just above
+        place = units.get((row.agency, row.unit)) if row.unit else agency
+        AgencyError.require(place is not None, f"{at}：{agency.name}沒有單位「{row.unit[:40]}」。", "file")
+        assert place is not None
+        AgencyError.require(
+            by is None or is_superuser(by) or may_grant(grants_of(by), row.role, place.path, place.is_unit),
+            f"{at}：您不能在{place.name}授予「{ROLE_LABELS[row.role]}」。",
+            "file",
+        )
+        account = accounts.get(row.email)
+        if account is None:
+            plan.invite.append((row, place))
+        elif Membership.objects.current().filter(user=account, agency=place, role=row.role).exists():
+            plan.unchanged.append((row, place))
+        else:
+            plan.grant.append((row, place, account))
+    if dry_run:
+        return plan
+    for row, place in plan.invite:
+        if not _open_invitations().filter(email=row.email, agency=place, role=row.role).exists():
+            invite(by=by, email=row.email, agency=place, role=row.role, name=row.name)
+    for row, place, account in plan.grant:
+        grant_role(by=by, user=account, agency=place, role=row.role)
+    return plan
 
 
 def pending_invitations(invitations: Any) -> Any:

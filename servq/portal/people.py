@@ -4,6 +4,7 @@ agencies.rules.may_grant; a person outside the user's keeping is 404."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,10 +19,11 @@ from django.views.decorators.http import require_POST
 from servq.agencies import selectors, services
 from servq.agencies.access import access
 from servq.agencies.forms import AcceptInvitationForm, GrantForm, InviteForm
-from servq.agencies.models import Role
+from servq.agencies.models import ROLE_LABELS, Role
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed
 from servq.core.models import AuditEntry
+from servq.portal import held
 
 KEEPERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PEOPLE_SHOWN = 500
@@ -73,6 +75,56 @@ def people(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+PEOPLE_LIST = "people-list"
+PEOPLE_LIST_TYPES = (".csv", ".ods", ".xlsx")
+
+
+@access(roles=KEEPERS)
+def import_people(request: HttpRequest) -> HttpResponse:
+    """A list of people (姓名, 電子郵件, 機關代碼, 單位, 角色) previewed, then invited (or, for an
+    existing account, granted) when confirmed: all or nothing, a refusal naming the line."""
+    if request.method == "POST" and request.POST.get("step") == "apply":
+        if not confirmed(request):
+            messages.error(request, "寄出前請勾選確認：每位新人員都會收到邀請信。")
+            return redirect("portal:import_people")
+        taken = held.take(request, PEOPLE_LIST, request.POST.get("held", ""))
+        if taken is None:
+            messages.error(request, "預覽已失效，請重新選擇檔案。")
+            return redirect("portal:import_people")
+        data, kept = taken
+        try:
+            plan = services.invite_people(by=request.user, data=data, filename=kept["name"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("portal:import_people")
+        messages.success(
+            request,
+            f"已寄出 {len(plan.invite)} 份邀請、授予已有帳號者 {len(plan.grant)} 個角色；"
+            f"{len(plan.unchanged)} 列原已生效。",
+        )
+        return redirect("portal:people")
+    context: dict[str, Any] = {}
+    upload = request.FILES.get("file")
+    if request.method == "POST":
+        if upload is None or Path(upload.name or "").suffix.lower() not in PEOPLE_LIST_TYPES:
+            messages.error(request, "請選擇人員清單檔（.csv、.ods 或 .xlsx）。")
+            return render(request, "people/import.html", context, status=400)
+        data, name = upload.read(), Path(upload.name or "people.csv").name
+        try:
+            plan = services.invite_people(by=request.user, data=data, filename=name, dry_run=True)
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return render(request, "people/import.html", context, status=400)
+        context = {
+            "plan": plan,
+            "invites": [(row, place, ROLE_LABELS[row.role]) for row, place in plan.invite],
+            "grants": [(row, place, account, ROLE_LABELS[row.role]) for row, place, account in plan.grant],
+            "name": name,
+            "held": held.hold(request, PEOPLE_LIST, data, name),
+        }
+    return render(request, "people/import.html", context)
 
 
 @access(roles=KEEPERS)
@@ -182,4 +234,4 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-__all__ = ["accept_invitation", "end_role", "invitation_action", "people", "person"]
+__all__ = ["accept_invitation", "end_role", "import_people", "invitation_action", "people", "person"]

@@ -3,13 +3,10 @@ its levels, and each agency's units. Supervisors keep the tree; coordinators kee
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,9 +17,9 @@ from servq.agencies.models import Agency, AgencyKind, Role
 from servq.agencies.rules import coordinates_or_supervises, supervises
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed
+from servq.portal import held
 
-HELD_DIR = "held/agency-lists"
-HELD_SESSION_KEY = "servq.agency_list"
+HELD_PURPOSE = "agency-list"
 LIST_TYPES = (".csv", ".ods", ".xlsx")
 SHOWN_PER_CHANGE = 200
 
@@ -65,47 +62,29 @@ def import_list(request: HttpRequest) -> HttpResponse:
         context |= {
             "plan": plan,
             "name": name,
-            "held": _hold(request, body, data, name),
+            "held": held.hold(request, HELD_PURPOSE, data, name, body=body.pk),
             "shown": SHOWN_PER_CHANGE,
         }
     return render(request, "agencies/import.html", context)
 
 
-def _hold(request: HttpRequest, body: Agency, data: bytes, name: str) -> str:
-    """Keep the previewed file until it is applied: the session names it, so only its uploader can."""
-    _drop_held(request)
-    key = secrets.token_urlsafe(16)
-    stored = default_storage.save(f"{HELD_DIR}/{key}{Path(name).suffix.lower()}", ContentFile(data))
-    request.session[HELD_SESSION_KEY] = {"key": key, "path": stored, "name": name, "body": body.pk}
-    return key
-
-
-def _drop_held(request: HttpRequest) -> None:
-    held = request.session.pop(HELD_SESSION_KEY, None)
-    if held and default_storage.exists(held["path"]):
-        default_storage.delete(held["path"])
-
-
 def _apply_held(request: HttpRequest, body: Agency) -> HttpResponse:
-    held = request.session.get(HELD_SESSION_KEY)
-    if not held or held.get("key") != request.POST.get("held") or held.get("body") != body.pk:
-        messages.error(request, "預覽已失效，請重新選擇檔案。")
-        return redirect("agencies:import")
     if not confirmed(request):
         messages.error(request, "匯入前請勾選確認：清單中的新增、改名與移動會立即生效。")
         return redirect("agencies:import")
-    with default_storage.open(held["path"], "rb") as stream:
-        data = stream.read()
+    taken = held.take(request, HELD_PURPOSE, request.POST.get("held", ""))
+    if taken is None or taken[1].get("body") != body.pk:
+        messages.error(request, "預覽已失效，請重新選擇檔案。")
+        return redirect("agencies:import")
+    data, kept = taken
     try:
-        plan = services.import_agencies(by=request.user, body=body, data=data, filename=held["name"])
+        plan = services.import_agencies(by=request.user, body=body, data=data, filename=kept["name"])
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("agencies:import")
-    finally:
-        _drop_held(request)
     messages.success(
         request,
-        f"已匯入 {held['name']}：新增 {len(plan.add)}、改名 {len(plan.rename)}、移動 {len(plan.move)}、"
+        f"已匯入 {kept['name']}：新增 {len(plan.add)}、改名 {len(plan.rename)}、移動 {len(plan.move)}、"
         f"變更層級 {len(plan.relevel)}；清單未列的 {len(plan.unlisted)} 個機關保留不動。",
     )
     return redirect("agencies:tree")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notices/read/", views.notices_read, name="notices_read"),
     path("notices/preferences/", views.notice_preferences, name="notice_preferences"),
     path("people/", people.people, name="people"),
+    path("people/import/", people.import_people, name="import_people"),
     path("people/<int:pk>/", people.person, name="person"),
     path("people/roles/<int:pk>/end/", people.end_role, name="end_role"),
     path("people/invitations/<int:pk>/<str:action>/", people.invitation_action, name="invitation_action"),
