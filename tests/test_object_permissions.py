@@ -254,6 +254,7 @@ URLS: dict[str, Url] = {
         lambda w: ({"code": w.agency_tree["mof"].code, "pk": w.agency_tree["mof_unit"].pk}, "")
     ),
     "portal:person": Url(lambda w: ({"pk": w.membership.user_id}, "")),
+    "portal:deactivate": Url(lambda w: ({"pk": w.membership.user_id}, "")),
     "portal:end_role": Url(lambda w: ({"pk": w.membership.pk}, "")),
     "portal:invitation_action": Url(lambda w: ({"pk": w.invitation.pk, "action": "resend"}, "")),
     "invitation": Url(lambda w: ({"token": w.invitation_token}, ""), scope="public", public_in=EVERY_STATE),

@@ -339,6 +339,23 @@ def revoke_role(*, by: Actor, membership: Membership) -> None:
     forget_grants(user)
 
 
+@transaction.atomic
+def deactivate_person(*, by: Actor, user: Any) -> Any:
+    """Off-boarding: the account stops signing in and every role in force ends today; nothing is
+    deleted (what they did keeps their name). Only someone who may grant every one of their roles
+    may do it: a coordinator cannot switch off a supervisor's account."""
+    roles = list(Membership.objects.current().filter(user=user).select_related("agency"))
+    for membership in roles:
+        _require_may_grant(by, Role(membership.role), membership.agency)
+    AgencyError.require(not (by is not None and by.pk == user.pk), "不能停用自己的帳號。")
+    AgencyError.require(not user.is_superuser, "系統管理者的帳號不能在這裡停用。")
+    for membership in roles:
+        end_role(by=by, membership=membership)
+    if user.is_active:
+        audit.change(by=by, action="person.deactivate", obj=user, values={"is_active": False})
+    return user
+
+
 # --- invitations ----------------------------------------------------------------------------------
 
 INVITATION_DAYS = 14

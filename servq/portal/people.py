@@ -24,6 +24,7 @@ from servq.core.errors import ServiceError
 from servq.core.http import confirmed
 from servq.core.models import AuditEntry
 from servq.portal import held
+from servq.portal.offboarding import open_work_of
 
 KEEPERS = (Role.SUPERVISOR, Role.COORDINATOR)
 PEOPLE_SHOWN = 500
@@ -157,9 +158,32 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person.html",
-        {"someone": someone, "roles": roles, "history": history, "form": form, "today": timezone.localdate()},
+        {
+            "someone": someone,
+            "roles": roles,
+            "history": history,
+            "form": form,
+            "today": timezone.localdate(),
+            "open_work": open_work_of(someone),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@access(roles=KEEPERS)
+@require_POST
+def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    someone = get_object_or_404(selectors.people_kept_by(request.user), pk=pk)
+    if not confirmed(request):
+        messages.error(request, "停用前請勾選確認：停用後此人不能再登入，所有角色今天結束。")
+        return redirect("portal:person", someone.pk)
+    try:
+        services.deactivate_person(by=request.user, user=someone)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已停用 {_name(someone)} 的帳號；其紀錄保留。")
+    return redirect("portal:person", someone.pk)
 
 
 @access(roles=KEEPERS)
@@ -234,4 +258,12 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-__all__ = ["accept_invitation", "end_role", "import_people", "invitation_action", "people", "person"]
+__all__ = [
+    "accept_invitation",
+    "deactivate",
+    "end_role",
+    "import_people",
+    "invitation_action",
+    "people",
+    "person",
+]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/import/", people.import_people, name="import_people"),
     path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/deactivate/", people.deactivate, name="deactivate"),
     path("people/roles/<int:pk>/end/", people.end_role, name="end_role"),
     path("people/invitations/<int:pk>/<str:action>/", people.invitation_action, name="invitation_action"),
     path("audit/", views.audit_log, name="audit"),
