@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from servq.agencies.rules import Role
 from servq.core.models import OutboxMessage
 
-__all__ = ["ROLE_CHOICES", "Agency", "AgencyKind", "AgencyLevel", "Invitation", "Membership", "Role"]
+__all__ = [
+    "ROLE_CHOICES",
+    "Affiliation",
+    "Agency",
+    "AgencyKind",
+    "AgencyLevel",
+    "Invitation",
+    "Membership",
+    "Role",
+]
 
 
 class AgencyKind(models.TextChoices):
@@ -185,3 +194,25 @@ class Invitation(OutboxMessage):
 
     def __str__(self) -> str:
         return f"{self.email} · {self.agency} · {self.get_role_display()}"
+
+
+class Affiliation(models.Model):
+    """A tie a person declares to an agency other than their roles (an outside expert's adviser
+    post, a former employer, a spouse's agency): with their memberships, what makes them conflicted
+    in reviews of that agency (award panels, inspections). Never typed by an organiser per review."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliations")
+    agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("關係說明"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(_("申報時間"), auto_now_add=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("申報的關係機關")
+        verbose_name_plural = _("申報的關係機關")
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="affiliation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency}"

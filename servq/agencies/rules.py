@@ -94,6 +94,15 @@ def may_grant(grants: Iterable[Grant], role: Role, target_path: str, target_is_u
     )
 
 
+def in_conflict(ties: Iterable[str], entry_path: str, organizer_path: str) -> bool:
+    """Whether someone tied to these agencies (their roles and declared affiliations, as paths) is
+    conflicted in reviewing an agency: one of their agencies is that agency, above it or below it.
+    The organising body itself is no tie: its own staff review its agencies (003's 初評小組)."""
+    return any(
+        tie != organizer_path and (entry_path.startswith(tie) or tie.startswith(entry_path)) for tie in ties
+    )
+
+
 def holds_anywhere(grants: Iterable[Grant], *roles: Role) -> bool:
     return any(g.role in roles for g in grants)
 

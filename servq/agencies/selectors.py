@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from servq.agencies.models import Agency, Invitation, Membership
+from servq.agencies.models import Affiliation, Agency, Invitation, Membership
 from servq.agencies.rules import (
     Grant,
     Role,
@@ -158,6 +158,59 @@ def find_by_name(name: str) -> Agency | None:
 
 
 # --- people: whom a supervisor or coordinator keeps ------------------------------------------------
+
+
+def ties_of(user: Any) -> set[str]:
+    """The agencies (as paths) a person is tied to: their roles in force and their declared
+    affiliations, a unit standing for its agency (agencies.rules.in_conflict reads them)."""
+    places = [
+        *Membership.objects.current()
+        .filter(user=user)
+        .values_list("agency__path", "agency__kind", "agency__parent__path"),
+        *Affiliation.objects.filter(user=user).values_list(
+            "agency__path", "agency__kind", "agency__parent__path"
+        ),
+    ]
+    # A unit is part of its agency: a 秘書處 clerk is tied to the whole ministry and what is under it.
+    return {parent if kind == "unit" and parent else path for path, kind, parent in places}
+
+
+def home_agency(user: Any, within: Agency) -> Agency | None:
+    """The agency inside ``within``'s tree where the person holds a staff role (their own, for a
+    reward proposal); None for an outside expert, whose only role there is 評審委員."""
+    found = (
+        Membership.objects.current()
+        .filter(user=user, agency__path__startswith=within.path)
+        .exclude(role=Role.REVIEWER)
+        .select_related("agency")
+        .order_by("agency__depth")
+        .first()
+    )
+    if found is None:
+        return None
+    agency = found.agency
+    return agency.parent if agency.is_unit and agency.parent else agency
+
+
+PANEL_ROLES = (Role.REVIEWER, Role.SUPERVISOR)
+
+
+def panel_candidates(body: Agency) -> list[tuple[Any, str]]:
+    """Who can sit on a body's review panels, picked by name: people holding a reviewer (outside
+    experts, invited as such) or supervisor role in force in its tree, each labelled with where."""
+    rows = (
+        Membership.objects.current()
+        .filter(agency__path__startswith=body.path, role__in=PANEL_ROLES, user__is_active=True)
+        .select_related("user", "agency")
+        .order_by("user__first_name", "user__username", "agency__path")
+    )
+    found: dict[int, tuple[Any, list[str]]] = {}
+    for m in rows:
+        found.setdefault(m.user_id, (m.user, []))[1].append(f"{m.agency.name}{m.get_role_display()}")
+    return [
+        (user, f"{user.get_full_name() or user.email or user.get_username()}（{'、'.join(places)}）")
+        for user, places in found.values()
+    ]
 
 
 def grantable_places(user: Any) -> list[Agency]:

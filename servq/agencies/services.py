@@ -18,11 +18,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies import people_import, tree_import
-from servq.agencies.models import ROLE_LABELS, Agency, AgencyKind, AgencyLevel, Invitation, Membership, Role
+from servq.agencies.models import (
+    ROLE_LABELS,
+    Affiliation,
+    Agency,
+    AgencyKind,
+    AgencyLevel,
+    Invitation,
+    Membership,
+    Role,
+)
 from servq.agencies.rules import child_path, coordinates_or_supervises, may_grant, supervises
 from servq.agencies.selectors import body_of, forget_grants, grants_of
 from servq.agencies.tree_import import ImportPlan
-from servq.core import audit, outbox
+from servq.core import audit, changes, outbox
 from servq.core.actors import Actor, is_superuser, person
 from servq.core.errors import ServiceError
 from servq.core.rules import format_roc_date
@@ -289,6 +298,7 @@ def grant_role(
             after=audit.snapshot(membership),
         )
         _sync_admin_access(user)
+        changes.announce("person.ties", user=user, by=by)
     elif membership.ends_on != ends_on:
         audit.change(
             by=by, action="membership.ends_on", obj=membership, agency=agency, values={"ends_on": ends_on}
@@ -354,6 +364,35 @@ def deactivate_person(*, by: Actor, user: Any) -> Any:
     if user.is_active:
         audit.change(by=by, action="person.deactivate", obj=user, values={"is_active": False})
     return user
+
+
+@transaction.atomic
+def declare_affiliation(*, by: Actor, user: Any, agency: Agency, note: str = "") -> Affiliation:
+    """A tie the person declares (or a keeper records for them): from now on they are conflicted
+    for that agency, and reviews already assigned to them there are withdrawn (core.changes
+    "person.ties", heard by the apps that assign reviews)."""
+    AgencyError.require(
+        by is None
+        or is_superuser(by)
+        or getattr(by, "pk", None) == user.pk
+        or supervises(grants_of(by), body_of(agency).path),
+        "只有本人或上級機關的研考督導可以申報關係機關。",
+    )
+    clean = " ".join(note.split())[:200]
+    AgencyError.require(not clean or clean[0] not in "=+-@", "關係說明像是試算表公式。", "note")
+    affiliation, created = Affiliation.objects.get_or_create(
+        user=user, agency=agency, defaults={"note": clean, "declared_by": person(by)}
+    )
+    if created:
+        audit.record(
+            by=by,
+            action="affiliation.declare",
+            obj=affiliation,
+            agency=agency,
+            after={"user": user.pk, "agency": agency.code, "note": clean},
+        )
+        changes.announce("person.ties", user=user, by=by)
+    return affiliation
 
 
 # --- invitations ----------------------------------------------------------------------------------

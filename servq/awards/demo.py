@@ -51,7 +51,7 @@ def ensure_demo_award() -> bool:
             people=[("林聯絡人", "科長", "main"), ("李局長", "局長", "head")],
         )
     services.add_reviewer(by=supervisor, edition=edition, user=reviewer)
-    services.add_reviewer(by=supervisor, edition=edition, user=supervisor, agency=agencies["demo"])
+    services.add_reviewer(by=supervisor, edition=edition, user=supervisor)
     first = edition.stages.order_by("position").first()
     assert first is not None
     services.assign_evenly(by=supervisor, stage=first, per_entry=2)

@@ -16,6 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from servq.agencies.models import Agency
+from servq.agencies.rules import in_conflict
+from servq.agencies.selectors import home_agency, ties_of
 from servq.awards import rules
 from servq.awards.models import (
     Answer,
@@ -377,11 +379,15 @@ def link_evidence(*, by: Actor, entry: Entry, measure: str) -> Evidence:
 
 
 @transaction.atomic
-def add_reviewer(
-    *, by: Actor, edition: Edition, user: Any, agency: Agency | None = None, conflicts: Sequence[Agency] = ()
-) -> Reviewer:
+def add_reviewer(*, by: Actor, edition: Edition, user: Any, conflicts: Sequence[Agency] = ()) -> Reviewer:
+    """A person with an account joins the panel. Whom they may not review follows from their roles
+    and the affiliations they declared (agencies.selectors.ties_of), never from what is typed here;
+    ``conflicts`` adds agencies declared for this edition only."""
     _require_organizer(by, edition.body)
-    reviewer, _ = Reviewer.objects.get_or_create(edition=edition, user=user, defaults={"agency": agency})
+    AwardError.require(user.is_active, f"{user.get_full_name() or user.get_username()}的帳號已停用。", "user")
+    reviewer, _ = Reviewer.objects.get_or_create(
+        edition=edition, user=user, defaults={"agency": home_agency(user, edition.body)}
+    )
     reviewer.conflicts.add(*conflicts)
     audit.record(
         by=by,
@@ -393,8 +399,43 @@ def add_reviewer(
     return reviewer
 
 
-def _conflicted(reviewer: Reviewer, entry: Entry, conflicts: set[int]) -> bool:
-    return reviewer.agency_id == entry.agency_id or entry.agency_id in conflicts
+def _ties(reviewer: Reviewer) -> set[str]:
+    """The agencies the reviewer may not review: their roles, their affiliations, and what they
+    declared for this edition."""
+    return ties_of(reviewer.user) | {a.path for a in reviewer.conflicts.all()}
+
+
+def _conflicted(reviewer: Reviewer, entry: Entry, ties: set[str]) -> bool:
+    return in_conflict(ties, entry.agency.path, reviewer.edition.body.path)
+
+
+def _withdraw(*, by: Actor, assignment: Assignment) -> None:
+    """An assignment the reviewer turned out to be conflicted in goes, with its scores: a score
+    from a conflicted reviewer must not count. The audit log keeps what was there."""
+    audit.record(
+        by=by,
+        action="award.withdraw",
+        obj=assignment,
+        agency=assignment.entry.agency,
+        before={"reviewer": assignment.reviewer.user.get_username(), "scores": assignment.scores.count()},
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def withdraw_conflicted(*, user: Any, by: Actor = None) -> int:
+    """Withdraw the open assignments of ``user`` that their ties now put in conflict (a role granted
+    or an affiliation declared after they were assigned); how many."""
+    withdrawn = 0
+    for assignment in (
+        Assignment.objects.filter(reviewer__user=user, stage__closed=False)
+        .select_related("entry__agency", "reviewer__edition__body", "reviewer__user")
+        .prefetch_related("reviewer__conflicts")
+    ):
+        if _conflicted(assignment.reviewer, assignment.entry, _ties(assignment.reviewer)):
+            _withdraw(by=by, assignment=assignment)
+            withdrawn += 1
+    return withdrawn
 
 
 def _reached(stage: Stage, entry: Entry) -> bool:
@@ -406,9 +447,8 @@ def assign(*, by: Actor, stage: Stage, entry: Entry, reviewer: Reviewer) -> Assi
     _require_organizer(by, stage.edition.body)
     AwardError.require(not stage.closed, f"「{stage.name}」已結束。")
     AwardError.require(_reached(stage, entry), f"{entry.agency.name}未晉級到「{stage.name}」。")
-    conflicts = set(reviewer.conflicts.values_list("pk", flat=True))
     AwardError.require(
-        not _conflicted(reviewer, entry, conflicts),
+        not _conflicted(reviewer, entry, _ties(reviewer)),
         f"{reviewer.user.get_full_name() or reviewer.user.get_username()}與{entry.agency.name}有利益衝突，不能評審。",
         "reviewer",
     )
@@ -428,8 +468,10 @@ def assign_evenly(*, by: Actor, stage: Stage, per_entry: int) -> int:
     """Every entry of the stage to ``per_entry`` reviewers, the least loaded first, never one with a
     conflict; refused (nothing stored) if an entry cannot get that many."""
     _require_organizer(by, stage.edition.body)
-    reviewers = list(stage.edition.reviewers.select_related("user").prefetch_related("conflicts"))
-    conflicts = {r.pk: {a.pk for a in r.conflicts.all()} for r in reviewers}
+    reviewers = list(
+        stage.edition.reviewers.select_related("user", "edition__body").prefetch_related("conflicts")
+    )
+    ties = {r.pk: _ties(r) for r in reviewers}
     load: dict[int, int] = defaultdict(int)
     rows = []
     for entry in (
@@ -438,7 +480,7 @@ def assign_evenly(*, by: Actor, stage: Stage, per_entry: int) -> int:
         .order_by("number")
     ):
         eligible = sorted(
-            (r for r in reviewers if not _conflicted(r, entry, conflicts[r.pk])),
+            (r for r in reviewers if not _conflicted(r, entry, ties[r.pk])),
             key=lambda r: (load[r.pk], r.pk),
         )
         AwardError.require(
@@ -458,15 +500,27 @@ def assign_evenly(*, by: Actor, stage: Stage, per_entry: int) -> int:
     return len(rows)
 
 
-@transaction.atomic
 def save_scores(
     *, by: Actor, assignment: Assignment, scores: Mapping[int, str], coaching: str = ""
 ) -> Assignment:
-    """A reviewer's scores for one entry (a criterion left empty stays unscored); all or nothing."""
+    """A reviewer's scores for one entry (a criterion left empty stays unscored); all or nothing.
+    Conflicts are checked again: an assignment the reviewer is now conflicted in is withdrawn (its
+    withdrawal kept, whatever else is refused) and the scores refused."""
     user = person(by)
     AwardError.require(
         user is not None and assignment.reviewer.user_id == user.pk, "這份評審不是分派給您的。"
     )
+    if _conflicted(assignment.reviewer, assignment.entry, _ties(assignment.reviewer)):
+        with transaction.atomic():
+            _withdraw(by=by, assignment=assignment)
+        raise AwardError(f"您與{assignment.entry.agency.name}有利益衝突，這份評審已撤回，分數不予採計。")
+    return _save_scores(by=by, assignment=assignment, scores=scores, coaching=coaching)
+
+
+@transaction.atomic
+def _save_scores(
+    *, by: Actor, assignment: Assignment, scores: Mapping[int, str], coaching: str = ""
+) -> Assignment:
     AwardError.require(not assignment.stage.closed, f"「{assignment.stage.name}」已結束，分數不能再改。")
     criteria = {c.pk: c for c in assignment.entry.category.criteria.all()}
     parsed: dict[int, Decimal] = {}
@@ -649,8 +703,13 @@ def propose_rewards(*, by: Actor, edition: Edition) -> list[Reward]:
     for p in EntryPerson.objects.filter(entry__edition=edition).select_related("entry"):
         people[(p.entry.agency_id, p.name)].append((p.role, p.entry.facts()))
     for reviewer in edition.reviewers.select_related("user"):
+        # 初評小組 rewards are the body's to give its own staff (003); an outside expert, holding no
+        # role in the body's tree, is not 敘獎 by it.
+        home = home_agency(reviewer.user, edition.body)
+        if home is None:
+            continue
         name = reviewer.user.get_full_name() or reviewer.user.get_username()
-        people[(reviewer.agency_id or edition.body_id, name)].append((rules.PANEL, {}))
+        people[(home.pk, name)].append((rules.PANEL, {}))
     kept = set(Reward.objects.filter(edition=edition).exclude(chosen="").values_list("agency_id", "person"))
     Reward.objects.filter(edition=edition, chosen="").delete()
     made = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
-from servq.agencies.selectors import agencies_where
+from servq.agencies.selectors import agencies_where, panel_candidates
 from servq.awards import documents, rulebooks, rules, selectors, services
 from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, Stage
 from servq.core.downloads import as_download
@@ -81,6 +80,7 @@ def edition(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewers": found.reviewers.select_related("user", "agency").prefetch_related("conflicts")
             if organizer
             else [],
+            "candidates": panel_candidates(found.body) if organizer else [],
             "progress": selectors.progress(found) if organizer else [],
             "results": selectors.results(found) if organizer else [],
             "rewards": selectors.rewards(found) if organizer else [],
@@ -159,18 +159,13 @@ def _designate(request: HttpRequest, found: Edition) -> str:
 
 
 def _add_reviewer(request: HttpRequest, found: Edition) -> str:
-    user = (
-        get_user_model()
-        .objects.filter(username=request.POST.get("username", "")[:150], is_active=True)
-        .first()
-    )
+    """A person picked by name among those who can sit on the body's panels; whom they must not
+    review follows from their roles and declared affiliations."""
+    chosen = str(request.POST.get("user", ""))
+    user = next((u for u, _label in panel_candidates(found.body) if str(u.pk) == chosen), None)
     if user is None:
-        raise services.AwardError(gettext("找不到這個帳號。"))
-    agency = Agency.objects.filter(code=request.POST.get("agency", "")[:40]).first()
-    conflicts = list(
-        Agency.objects.filter(code__in=request.POST.get("conflicts", "").replace("、", " ").split())
-    )
-    services.add_reviewer(by=request.user, edition=found, user=user, agency=agency, conflicts=conflicts)
+        raise services.AwardError(gettext("請從名單中選擇委員。"))
+    services.add_reviewer(by=request.user, edition=found, user=user)
     return gettext("已加入評審委員。")
 
 

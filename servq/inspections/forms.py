@@ -72,8 +72,18 @@ class VisitForm(forms.Form):
 
 
 class PanelistForm(forms.Form):
-    username = forms.CharField(label=_("帳號"), max_length=150)
+    """A panel member picked by name among those who can sit on the body's panels (never a typed
+    user name); whom they must not score follows from their roles and declared affiliations."""
+
+    user = forms.TypedChoiceField(label=_("委員"), coerce=int, choices=())
     role = forms.ChoiceField(label=_("身分"), choices=PanelRole.choices)
+
+    def __init__(self, *args: Any, candidates: list[tuple[Any, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {user.pk: user for user, _label in candidates}
+        field = self.fields["user"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("請選擇")), *((user.pk, label) for user, label in candidates)]
 
 
 class FindingForm(forms.Form):

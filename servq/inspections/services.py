@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.agencies.selectors import grants_of
+from servq.agencies.rules import in_conflict
+from servq.agencies.selectors import grants_of, ties_of
 from servq.cases import rules as case_rules
 from servq.cases.services import Upload, clean_uploads
 from servq.cases.services.attachments import CleanFile
@@ -276,6 +277,12 @@ def add_panelist(*, by: Actor, visit: Visit, user: Any, role: str) -> Panelist:
     _require_inspector(by, visit.body)
     InspectionError.require(role in PanelRole.values, f"沒有「{role[:20]}」這種身分。", "role")
     InspectionError.require(visit.state == rules.DRAFT, "訪查已送陳核，不能再變更委員。")
+    tied = [a.name for a in visit.agencies.all() if in_conflict(ties_of(user), a.path, visit.body.path)]
+    InspectionError.require(
+        not tied,
+        f"{user.get_full_name() or user.get_username()}與受訪的{'、'.join(tied)}有關係（任職或申報），應迴避。",
+        "user",
+    )
     panelist, _ = Panelist.objects.get_or_create(visit=visit, user=user, defaults={"role": role})
     audit.record(
         by=by,
@@ -315,6 +322,12 @@ def save_score(
     _visited(visit, agency)
     InspectionError.require(
         visit.scored and criterion.criteria_id == visit.criteria_id, "這個評核項目不屬於這次訪查。"
+    )
+    # Checked again at every score: a tie declared after the panel was set counts from then on.
+    InspectionError.require(
+        not in_conflict(ties_of(by), agency.path, visit.body.path),
+        f"您與{agency.name}有關係（任職或申報），應迴避，不能評分。",
+        "score",
     )
     InspectionError.require(visit.state == rules.DRAFT, "訪查已送陳核，分數不能再改。")
     value: Decimal | None = None

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role, path_and_ancestors
-from servq.agencies.selectors import agencies_where
+from servq.agencies.selectors import agencies_where, panel_candidates
 from servq.cases.services import Upload
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
@@ -234,7 +234,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             "is_approver": found.approver_id == request.user.pk,
             "approvers": approvers,
             "panel": found.panel.select_related("user"),
-            "panelist_form": PanelistForm(),
+            "panelist_form": PanelistForm(candidates=panel_candidates(found.body)),
             "finding_form": FindingForm(),
             "record_form": SpotRecordForm(),
             "formats": [(f, FORMATS[f].label) for f in REPORT_FORMATS],
@@ -247,15 +247,11 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 @refusals_to("inspections:visit", pk="pk")
 def add_panelist(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visit(request, pk)
-    form = PanelistForm(request.POST)
-    user = (
-        get_user_model()
-        .objects.filter(username=request.POST.get("username", "")[:150], is_active=True)
-        .first()
-    )
-    if not form.is_valid() or user is None:
-        messages.error(request, gettext("找不到這個帳號。"))
+    form = PanelistForm(request.POST, candidates=panel_candidates(found.body))
+    if not form.is_valid():
+        messages.error(request, gettext("請從名單中選擇委員與身分。"))
         return redirect("inspections:visit", pk=pk)
+    user = form.people[form.cleaned_data["user"]]
     services.add_panelist(by=request.user, visit=found, user=user, role=form.cleaned_data["role"])
     messages.success(request, gettext("已加入委員。"))
     return redirect("inspections:visit", pk=pk)

@@ -4,6 +4,7 @@ agencies.rules.may_grant; a person outside the user's keeping is 404."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_POST
 from servq.agencies import selectors, services
 from servq.agencies.access import access
 from servq.agencies.forms import AcceptInvitationForm, GrantForm, InviteForm
-from servq.agencies.models import ROLE_LABELS, Role
+from servq.agencies.models import ROLE_LABELS, Affiliation, Agency, Membership, Role
+from servq.core.actors import person as acting_person
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed
 from servq.core.models import AuditEntry
@@ -167,6 +169,45 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "open_work": open_work_of(someone),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@access(signed_in=True)
+def my_ties(request: HttpRequest) -> HttpResponse:
+    """A person's own roles and the affiliations they declare (an adviser post, a former employer):
+    what keeps them off reviewing those agencies (awards, inspections)."""
+    me = acting_person(request.user)  # signed in: @access says so
+    bodies = {path.strip("/").split("/")[0] for path in selectors.ties_of(me)}
+    places = (
+        Agency.objects.filter(kind__in=["agency", "parent_body"])
+        .filter(Q(code__in=bodies) | Q(path__regex=r"^/(" + "|".join(map(re.escape, bodies)) + r")/"))
+        .order_by("path")
+        if bodies
+        else Agency.objects.none()
+    )
+    if request.method == "POST":
+        agency = places.filter(pk=request.POST.get("agency") or 0).first()
+        if agency is None:
+            messages.error(request, "請從名單中選擇機關。")
+        elif not confirmed(request):
+            messages.error(request, "申報前請勾選確認：已分派而有衝突的評審會撤回。")
+        else:
+            try:
+                services.declare_affiliation(by=me, user=me, agency=agency, note=request.POST.get("note", ""))
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"已申報與{agency.name}的關係；相關的評審與考核將迴避。")
+                return redirect("portal:my_ties")
+    return render(
+        request,
+        "people/my_ties.html",
+        {
+            "roles": Membership.objects.current().filter(user=me).select_related("agency"),
+            "affiliations": Affiliation.objects.filter(user=me).select_related("agency"),
+            "places": places,
+            "typed_note": request.POST.get("note", "")[:200],
+        },
     )
 
 

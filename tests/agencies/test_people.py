@@ -209,3 +209,18 @@ def test_a_role_with_an_end_date_lapses_by_itself(agency_tree, supervisor, user_
             role="coordinator",
             ends_on=timezone.localdate() - dt.timedelta(days=3),
         )
+
+
+def test_a_person_declares_their_own_ties_once_confirmed(client, agency_tree, user_with_role):
+    from servq.agencies.models import Affiliation
+
+    expert = user_with_role(agency_tree["root"], "reviewer", first_name="外聘委員")
+    client.force_login(expert)
+    page = client.get(reverse("portal:my_ties")).content.decode()
+    assert "財政部" in page and "行政院：評審委員" in page
+    url = reverse("portal:my_ties")
+    client.post(url, {"agency": agency_tree["mof"].pk, "note": "擔任顧問"})
+    assert not Affiliation.objects.exists()
+    client.post(url, {"agency": agency_tree["mof"].pk, "note": "擔任顧問", "confirm": "yes"})
+    assert Affiliation.objects.get().note == "擔任顧問"
+    assert AuditEntry.objects.filter(action="affiliation.declare", actor=expert).exists()

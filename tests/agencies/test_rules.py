@@ -75,3 +75,19 @@ MOF, NTBT, MOF_UNIT, MOEA = "/ey/mof/", "/ey/mof/ntbt/", "/ey/mof/sec/", "/ey/mo
 )
 def test_who_may_grant_what(grants, role, target, is_unit, allowed):
     assert rules.may_grant(grants, rules.Role(role), target, is_unit) is allowed
+
+
+@pytest.mark.parametrize(
+    ("ties", "entry", "conflicted"),
+    [
+        ({MOF}, MOF, True),  # their own agency
+        ({MOF}, NTBT, True),  # below it
+        ({NTBT}, MOF, True),  # above it
+        ({MOF_UNIT}, MOF, True),  # a unit of it
+        ({MOF}, MOEA, False),  # a sibling
+        ({"/ey/"}, MOF, False),  # the organising body's own staff (003's 初評小組)
+        (set(), MOF, False),
+    ],
+)
+def test_who_is_conflicted_in_reviewing_an_agency(ties, entry, conflicted):
+    assert rules.in_conflict(ties, entry, "/ey/") is conflicted

@@ -59,7 +59,6 @@ def panel(agency_tree, organizer, edition, user_with_role):
             by=organizer,
             edition=edition,
             user=user_with_role(agency_tree["mof"], "reviewer", username="mof-expert"),
-            agency=agency_tree["mof"],
             conflicts=[agency_tree["ntbt"]],
         )
     )

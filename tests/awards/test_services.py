@@ -4,7 +4,9 @@ closing stages, national results and prizes, rulebooks and rewards; each refusal
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from servq.agencies.services import grant_role
 from servq.awards import services
 from servq.awards.models import Assignment, Entry, Reward, Score
 from servq.awards.services import AwardError
@@ -130,11 +132,13 @@ def test_two_stages_to_a_nominee_its_national_result_prizes_and_rewards(
     services.record_national(by=organizer, entry=nominee, national="finalist", practice="跨機關單一窗口")
     nominee.refresh_from_db()
     assert nominee.prizes == ["獎狀1幀"]
+    staff = get_user_model().objects.create_user("研考科員", first_name="研考科員")
+    grant_role(by=None, user=staff, agency=edition.body, role="supervisor")
+    services.add_reviewer(by=organizer, edition=edition, user=staff)
     rewards = {r.person: r for r in services.propose_rewards(by=organizer, edition=edition)}
     assert rewards["mof承辦"].proposed == "記功1次" and rewards["mof首長"].proposed == "嘉獎2次"
-    assert "expert0" in rewards and rewards["expert0"].proposed == "嘉獎1次", (
-        "(四) the panel, outside any entry"
-    )
+    assert rewards["研考科員"].proposed == "嘉獎1次", "(四) the ministry's own panel staff"
+    assert "expert0" not in rewards, "an outside expert is not 敘獎 by the ministry (issue 37.4)"
     assert "moea承辦" not in rewards, "not nominated: no line of 003 applies"
     with pytest.raises(AwardError, match="上限為嘉獎2次"):
         services.choose_reward(by=organizer, reward=Reward.objects.get(person="mof首長"), chosen="記功1次")

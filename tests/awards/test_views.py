@@ -49,14 +49,19 @@ def test_a_score_sheet_is_its_reviewers_and_the_organizers_to_read(
     assert "儲存評分" in client.get(url).content.decode()
 
 
-def test_the_rewards_list_exports_for_the_personnel_office(client, edition, entries, organizer, panel):
+def test_the_rewards_list_exports_for_the_personnel_office(
+    client, edition, entries, organizer, panel, user_with_role
+):
     from odf.opendocument import load
 
+    staff = user_with_role(edition.body, "supervisor", username="研考科員", first_name="研考科員")
+    services.add_reviewer(by=organizer, edition=edition, user=staff)
     services.propose_rewards(by=organizer, edition=edition)
     client.force_login(organizer)
     got = client.get(reverse("awards:rewards_export", args=[edition.pk, "ods"]))
     text = str(load(io.BytesIO(got.content)).spreadsheet)
-    assert "姓名" in text and "expert0" in text and "嘉獎1次" in text
+    assert "姓名" in text and "研考科員" in text and "嘉獎1次" in text
+    assert "expert0" not in text  # outside experts are not 敘獎 by the body
 
 
 def test_the_edition_page_reads_a_fixed_number_of_queries(
@@ -66,7 +71,7 @@ def test_the_edition_page_reads_a_fixed_number_of_queries(
     services.propose_rewards(by=organizer, edition=edition)
     client.force_login(organizer)
     client.get(reverse("awards:edition", args=[edition.pk]))
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):  # the panel candidates picked by name: one query
         page = client.get(reverse("awards:edition", args=[edition.pk]))
     assert page.status_code == 200 and len(page.context["results"]) == 3
 

@@ -94,7 +94,8 @@ def test_an_entry_from_the_survey_through_two_stages_to_its_prize_and_rewards(
     row = page.get_by_role("row", name=re.compile("王承辦"))
     assert "記功1次" in row.inner_text()
     assert Reward.objects.get(person="林部長").proposed == "嘉獎2次"
-    assert Reward.objects.get(person="陳委員").proposed == "嘉獎1次"
+    # 陳委員 is an outside expert: the ministry's 初評小組 reward is for its own staff (issue 37.4).
+    assert not Reward.objects.filter(person="陳委員").exists()
     entry.refresh_from_db()
     assert entry.prizes == ["獎狀1幀"]
     page.get_by_label("公布後任何人都能看到各機關的等第與獎項").check()
