@@ -19,7 +19,7 @@ from django_ratelimit.core import get_usage
 
 from servq.agencies import selectors
 from servq.agencies.access import access
-from servq.agencies.models import Role
+from servq.agencies.models import Agency, Role
 from servq.agencies.rules import coordinates_or_supervises
 from servq.core import notices, todos
 from servq.core.actors import person
@@ -35,6 +35,10 @@ AUDIT_PAGE_SIZE = 50
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page; a signed-in user's home is what waits for them (待辦)."""
     recent = published_plans().select_related("agency", "program")[:8]
+    if not Agency.objects.exists():
+        # A new installation: no body yet, no demo. Say how to start; the web never creates the
+        # first administrator (whoever reached the page first would own the instance).
+        return render(request, "portal/first_run.html")
     if not request.user.is_authenticated:
         return render(request, "portal/home.html", {"recent_plans": recent})
     today = timezone.localdate()

@@ -57,3 +57,12 @@ def test_a_database_holding_a_body_the_demo_did_not_make_is_refused():
     with pytest.raises(CommandError, match="新竹縣政府"):
         call_command("load_demo", verbosity=0)
     assert counts() == before
+
+
+def test_an_empty_installation_opens_on_the_first_run_page(client, db):
+    """No body and no demo: the front page says how to start (the command), and never offers to
+    create the first administrator on the web."""
+    page = client.get("/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "manage.py start_body" in html
+    assert "<form" not in html.split("<main", 1)[-1].split("</main>", 1)[0]
