@@ -8,20 +8,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import ROLE_CHOICES, Agency
+from servq.agencies.selectors import GrantablePlace
 from servq.core.forms import RocDateField
 
 
-class PlaceChoiceField(forms.ModelChoiceField):
-    """An agency or unit shown by name under its agency (「財政部 › 秘書處」), never by code."""
-
-    def label_from_instance(self, obj: Agency) -> str:
-        if obj.is_unit and obj.parent is not None:
-            return f"{obj.parent.name} › {obj.name}"
-        return obj.name
-
-
 class GrantForm(forms.Form):
-    agency = PlaceChoiceField(label=_("機關或單位"), queryset=Agency.objects.none())
+    """A role at a place the user may grant in. The place is typed by name with the browser's own
+    suggestions (a datalist), or by its agency code: a select of a national tree's 10,000 agencies
+    is unusable and took most of the page's time to draw."""
+
+    agency = forms.CharField(
+        label=_("機關或單位"),
+        max_length=300,
+        help_text=_("輸入名稱會出現建議，例如「財政部 › 秘書處」；也可輸入機關代碼"),
+        widget=forms.TextInput(attrs={"list": "grantable-places", "autocomplete": "off"}),
+    )
     role = forms.ChoiceField(label=_("角色"), choices=ROLE_CHOICES)
     ends_on = RocDateField(
         label=_("角色結束日（選填）"),
@@ -29,11 +30,20 @@ class GrantForm(forms.Form):
         help_text=_("借調或一年一聘的委員：到這天為止，之後不再有此角色。例如 115/12/31"),
     )
 
-    def __init__(self, *args: Any, places: list[Agency], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, places: list[GrantablePlace], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["agency"]
-        assert isinstance(field, PlaceChoiceField)
-        field.queryset = Agency.objects.filter(pk__in=[p.pk for p in places]).select_related("parent")
+        self.place_labels = [p.label for p in places]
+        self._by_label = {p.label: p.pk for p in places}
+        self._by_code = {p.code.upper(): p.pk for p in places}
+
+    def clean_agency(self) -> Agency:
+        typed = " ".join(str(self.cleaned_data["agency"]).split()).replace(" > ", " › ")
+        found = self._by_label.get(typed) or self._by_code.get(typed.upper())
+        if found is None:
+            raise forms.ValidationError(
+                _("「%(typed)s」不在您可授予角色的機關或單位中。"), params={"typed": typed[:60]}
+            )
+        return Agency.objects.select_related("parent").get(pk=found)
 
 
 class InviteForm(GrantForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
@@ -213,19 +213,29 @@ def panel_candidates(body: Agency) -> list[tuple[Any, str]]:
     ]
 
 
-def grantable_places(user: Any) -> list[Agency]:
+class GrantablePlace(NamedTuple):
+    """An agency or unit as a grant form offers it: by name under its agency, never by code."""
+
+    pk: int
+    code: str
+    label: str
+
+
+def grantable_places(user: Any) -> list[GrantablePlace]:
     """The agencies and units where the user may grant some role (agencies.rules.may_grant), in
-    tree order: what the invitation and grant forms offer."""
+    tree order: what the invitation and grant forms offer. Read as plain rows: a national tree is
+    10,000 places on every people page."""
     grants = grants_of(user)
     superuser = bool(getattr(user, "is_superuser", False))
     below = Q(pk__in=[])
     for grant in grants:
         below |= Q(path__startswith=grant.path)
     candidates = Agency.objects.all() if superuser else Agency.objects.filter(below)
+    rows = candidates.order_by("path").values_list("pk", "code", "name", "kind", "path", "parent__name")
     return [
-        agency
-        for agency in candidates.select_related("parent").order_by("path")
-        if superuser or any(may_grant(grants, role, agency.path, agency.is_unit) for role in Role)
+        GrantablePlace(pk, code, f"{parent} › {name}" if kind == "unit" and parent else name)
+        for pk, code, name, kind, path, parent in rows
+        if superuser or any(may_grant(grants, role, path, kind == "unit") for role in Role)
     ]
 
 

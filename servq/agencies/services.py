@@ -215,15 +215,7 @@ def import_agencies(
     if dry_run:
         return plan
     agencies = {a.code: a for a in Agency.objects.filter(path__startswith=body.path)}
-    for row in plan.add:
-        agencies[row.code] = create_agency(
-            by=by,
-            code=row.code,
-            name=row.name,
-            kind=AgencyKind.UNIT if row.is_unit else AgencyKind.AGENCY,
-            parent=agencies[row.parent or body.code],
-            level="" if row.is_unit else row.level,
-        )
+    _add_listed(by=by, body=body, rows=plan.add, agencies=agencies, filename=filename)
     for row, _old in plan.rename:
         rename_agency(by=by, agency=agencies[row.code], name=row.name)
     for row, _old in plan.move:
@@ -250,6 +242,79 @@ def import_agencies(
 
 
 MAX_AGENCY_LIST_BYTES = 20_000_000
+
+
+def _add_listed(
+    *, by: Actor, body: Agency, rows: list[Any], agencies: dict[str, Agency], filename: str
+) -> None:
+    """The list's new agencies, a level of the tree per statement (a parent exists before its
+    children), each audited: a national list of 10,000 in seconds, not one round trip per field.
+    The rows were checked by tree_import; what only the database knows is checked here."""
+    taken = sorted(set(Agency.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True)))
+    AgencyError.require(
+        not taken, f"{filename}：機關代碼 {'、'.join(taken[:5])} 已屬於其他上級機關。", "file"
+    )
+    levels: dict[str, AgencyLevel] = {}
+    pending = list(rows)
+    while pending:
+        ready = [r for r in pending if (r.parent or body.code) in agencies]
+        AgencyError.require(bool(ready), f"{filename}：第 {pending[0].line} 列的上級機關無法建立。", "file")
+        batch = []
+        for row in ready:
+            parent = agencies[row.parent or body.code]
+            level = None
+            if row.level and not row.is_unit:
+                if row.level not in levels:
+                    levels[row.level] = _level_named(
+                        by=by, parent=parent, name=row.level, rank=parent.depth + 1
+                    )
+                level = levels[row.level]
+            batch.append(
+                Agency(
+                    code=row.code,
+                    name=row.name,
+                    kind=AgencyKind.UNIT if row.is_unit else AgencyKind.AGENCY,
+                    parent=parent,
+                    level=level,
+                    path=child_path(parent.path, row.code),
+                    depth=parent.depth + 1,
+                )
+            )
+        _refuse_name_clashes(batch, filename)
+        created = Agency.objects.bulk_create(batch, batch_size=2000)
+        if not created or created[0].pk is None:  # a backend that returns no keys: read them back
+            created = list(Agency.objects.filter(code__in=[a.code for a in batch]))
+        for agency in created:
+            agencies[agency.code] = agency
+        audit.record_each(
+            by=by,
+            action="agency.create",
+            objects=[(a, a, audit.snapshot(a)) for a in created],
+        )
+        done = {r.code for r in ready}
+        pending = [r for r in pending if r.code not in done]
+
+
+def _refuse_name_clashes(batch: list[Agency], filename: str) -> None:
+    """Two agencies of one name under one parent (the list's own or one already there)."""
+    wanted: dict[tuple[int | None, str], str] = {}
+    for agency in batch:
+        key = (agency.parent_id, agency.name)
+        AgencyError.require(
+            key not in wanted,
+            f"{filename}：{agency.code} 與 {wanted.get(key)} 同名（{agency.name}）且同一上級。",
+            "file",
+        )
+        wanted[key] = agency.code
+    clash = Agency.objects.filter(
+        parent_id__in={p for p, _ in wanted}, name__in={n for _, n in wanted}
+    ).values_list("parent_id", "name")
+    for parent_id, name in clash:
+        AgencyError.require(
+            (parent_id, name) not in wanted,
+            f"{filename}：{wanted[(parent_id, name)]} 的名稱「{name}」上級已有同名機關。",
+            "file",
+        )
 
 
 def _existing(body: Agency) -> list[tree_import.Existing]:
@@ -512,12 +577,40 @@ def invite_people(*, by: Actor, data: bytes, filename: str, dry_run: bool = Fals
             plan.grant.append((row, place, account))
     if dry_run:
         return plan
-    for row, place in plan.invite:
-        if not _open_invitations().filter(email=row.email, agency=place, role=row.role).exists():
-            invite(by=by, email=row.email, agency=place, role=row.role, name=row.name)
+    _invite_listed(by=by, rows=plan.invite)
     for row, place, account in plan.grant:
         grant_role(by=by, user=account, agency=place, role=row.role)
     return plan
+
+
+def _invite_listed(*, by: Actor, rows: list[Any]) -> None:
+    """The list's invitations in one statement, each audited (50,000 people in seconds); an
+    invitation already open for the same address, place and role is not sent twice."""
+    open_ones = set(
+        _open_invitations()
+        .filter(email__in=[row.email for row, _place in rows])
+        .values_list("email", "agency_id", "role")
+    )
+    expires = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+    fresh = [
+        Invitation(
+            email=row.email,
+            name=row.name[:150],
+            agency=place,
+            role=row.role,
+            invited_by=person(by),
+            nonce=secrets.token_urlsafe(24),
+            expires_at=expires,
+        )
+        for row, place in rows
+        if (row.email, place.pk, row.role) not in open_ones
+    ]
+    created = Invitation.objects.bulk_create(fresh, batch_size=2000)
+    audit.record_each(
+        by=by,
+        action="invitation.create",
+        objects=[(i, i.agency, {"email": i.email, "role": str(i.role)}) for i in created],
+    )
 
 
 def pending_invitations(invitations: Any) -> Any:

@@ -54,6 +54,33 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def record_each(*, by: Actor, action: str, objects: list[tuple[models.Model, Any, Snapshot]]) -> int:
+    """One entry per (object, its agency, what it became), written in one statement: a bulk write
+    (a list of 10,000 agencies) audited row by row without 10,000 round trips."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_each must run inside the service's transaction.atomic block")
+    actor = person(by)
+    name = (actor.get_username() if actor else "system")[:150]
+    entries = []
+    for obj, agency, after in objects:
+        subject = Subject.of(obj)
+        entries.append(
+            AuditEntry(
+                actor=actor,
+                actor_name=name,
+                agency=agency,
+                agency_path=getattr(agency, "path", "") or "",
+                action=action,
+                object_type=subject.object_type,
+                object_id=subject.object_id,
+                object_repr=subject.object_repr,
+                changes=diff({}, after),
+            )
+        )
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
 def record(
     *,
     by: Actor,

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as sign_in
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,7 @@ from servq.portal import held
 from servq.portal.offboarding import open_work_of
 
 KEEPERS = (Role.SUPERVISOR, Role.COORDINATOR)
-PEOPLE_SHOWN = 500
+PEOPLE_PER_PAGE = 100
 
 
 @access(roles=KEEPERS)
@@ -69,9 +70,10 @@ def people(request: HttpRequest) -> HttpResponse:
         request,
         "people/list.html",
         {
-            "roles": roles[:PEOPLE_SHOWN],
+            "roles": Paginator(roles, PEOPLE_PER_PAGE).get_page(request.GET.get("page")),
             "query": query,
-            "pending": pending,
+            "pending": pending[:PEOPLE_PER_PAGE],
+            "pending_count": pending.count(),
             "form": form,
             "now": timezone.now(),
             "today": timezone.localdate(),

@@ -44,7 +44,7 @@ def test_a_supervisor_invites_a_coordinator_who_signs_in_with_the_role(client, a
         supervisor,
         name="林聯絡人",
         email="Lin@MOF.gov.tw",
-        agency=agency_tree["mof"].pk,
+        agency="財政部",
         role="coordinator",
     )
     assert "已寄出邀請給 lin@mof.gov.tw" in page.content.decode()
@@ -113,18 +113,18 @@ def test_refusals_name_the_field_and_keep_what_was_typed(client, agency_tree, su
         supervisor,
         name="<script>alert(1)</script>",
         email="TAKEN@moea.gov.tw",
-        agency=agency_tree["moea"].pk,
+        agency="經濟部",
         role="coordinator",
     )
     html = page.content.decode()
     assert page.status_code == 400 and "已有帳號" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html  # kept, escaped
     bad = invite_on_the_page(
-        client, supervisor, name="丙", email="not-an-address", agency=agency_tree["mof"].pk, role="head"
+        client, supervisor, name="丙", email="not-an-address", agency="財政部", role="head"
     )
     assert bad.status_code == 400 and "電子郵件" in bad.content.decode()
     unit_staff_at_agency = invite_on_the_page(
-        client, supervisor, name="丁", email="d@mof.gov.tw", agency=agency_tree["mof"].pk, role="unit_staff"
+        client, supervisor, name="丁", email="d@mof.gov.tw", agency="財政部", role="unit_staff"
     )
     assert "承辦人員只能屬於單位" in unit_staff_at_agency.content.decode()
     assert not Invitation.objects.exists()
@@ -139,12 +139,12 @@ def test_a_coordinator_invites_unit_staff_to_their_units_and_nothing_above(
         coordinator,
         name="承辦",
         email="s@mof.gov.tw",
-        agency=agency_tree["mof_unit"].pk,
+        agency="財政部 › 秘書處",
         role="unit_staff",
     )
     assert ok.status_code == 200 and Invitation.objects.count() == 1
     above = invite_on_the_page(
-        client, coordinator, name="主任", email="h@mof.gov.tw", agency=agency_tree["mof"].pk, role="head"
+        client, coordinator, name="主任", email="h@mof.gov.tw", agency="財政部", role="head"
     )
     assert above.status_code == 400  # the agency itself is not among the places offered to them
     with pytest.raises(services.AgencyError, match="您不能在財政部授予「機關首長」"):
@@ -154,7 +154,7 @@ def test_a_coordinator_invites_unit_staff_to_their_units_and_nothing_above(
         coordinator,
         name="別人",
         email="x@moea.gov.tw",
-        agency=agency_tree["moea_unit"].pk,
+        agency="經濟部 › 資訊中心",
         role="unit_staff",
     )
     assert elsewhere.status_code == 400  # not among the places offered
@@ -224,3 +224,18 @@ def test_a_person_declares_their_own_ties_once_confirmed(client, agency_tree, us
     client.post(url, {"agency": agency_tree["mof"].pk, "note": "擔任顧問", "confirm": "yes"})
     assert Affiliation.objects.get().note == "擔任顧問"
     assert AuditEntry.objects.filter(action="affiliation.declare", actor=expert).exists()
+
+
+def test_the_place_is_typed_by_name_or_code_and_only_where_one_may_grant(client, agency_tree, supervisor):
+    by_code = invite_on_the_page(
+        client, supervisor, name="甲", email="a1@mof.gov.tw", agency="MOF", role="head"
+    )
+    assert by_code.status_code == 200 and Invitation.objects.get().agency == agency_tree["mof"]
+    page = client.get(reverse("portal:people")).content.decode()
+    assert '<option value="財政部 › 秘書處">' in page  # the browser's suggestions
+    unknown = invite_on_the_page(
+        client, supervisor, name="乙", email="b1@mof.gov.tw", agency="教育部", role="head"
+    )
+    assert (
+        unknown.status_code == 400 and "「教育部」不在您可授予角色的機關或單位中" in unknown.content.decode()
+    )
