@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -30,20 +31,35 @@ class GrantForm(forms.Form):
         help_text=_("借調或一年一聘的委員：到這天為止，之後不再有此角色。例如 115/12/31"),
     )
 
-    def __init__(self, *args: Any, places: list[GrantablePlace], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        suggested: list[GrantablePlace],
+        resolve: Callable[[str], Agency | None],
+        suggest_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.place_labels = [p.label for p in places]
-        self._by_label = {p.label: p.pk for p in places}
-        self._by_code = {p.code.upper(): p.pk for p in places}
+        self.place_labels = [p.label for p in suggested]
+        self._resolve = resolve
+        if suggest_url:  # more places than suggested at once: more suggestions as the name is typed
+            self.fields["agency"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#grantable-places",
+                    "hx-swap": "innerHTML",
+                }
+            )
 
     def clean_agency(self) -> Agency:
-        typed = " ".join(str(self.cleaned_data["agency"]).split()).replace(" > ", " › ")
-        found = self._by_label.get(typed) or self._by_code.get(typed.upper())
+        typed = str(self.cleaned_data["agency"])
+        found = self._resolve(typed)
         if found is None:
             raise forms.ValidationError(
                 _("「%(typed)s」不在您可授予角色的機關或單位中。"), params={"typed": typed[:60]}
             )
-        return Agency.objects.select_related("parent").get(pk=found)
+        return found
 
 
 class InviteForm(GrantForm):

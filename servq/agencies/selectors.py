@@ -221,22 +221,54 @@ class GrantablePlace(NamedTuple):
     label: str
 
 
-def grantable_places(user: Any) -> list[GrantablePlace]:
+def grantable_places(user: Any, *, like: str = "", limit: int | None = None) -> list[GrantablePlace]:
     """The agencies and units where the user may grant some role (agencies.rules.may_grant), in
-    tree order: what the invitation and grant forms offer. Read as plain rows: a national tree is
-    10,000 places on every people page."""
+    tree order, optionally those whose name contains ``like``, at most ``limit``: what the grant
+    forms suggest as the name is typed. Read as plain rows: a national tree has 10,000 places."""
     grants = grants_of(user)
     superuser = bool(getattr(user, "is_superuser", False))
+    rows = _grant_candidates(user, grants)
+    if like:
+        rows = rows.filter(Q(name__icontains=like) | Q(parent__name__icontains=like) | Q(code__iexact=like))
+    found: list[GrantablePlace] = []
+    for pk, code, name, kind, path, parent in rows.order_by("path").values_list(
+        "pk", "code", "name", "kind", "path", "parent__name"
+    ):
+        if superuser or any(may_grant(grants, role, path, kind == "unit") for role in Role):
+            found.append(
+                GrantablePlace(pk, code, f"{parent} › {name}" if kind == "unit" and parent else name)
+            )
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+
+
+def grantable_place(user: Any, typed: str) -> Agency | None:
+    """The place a grant form's text names — 「財政部 › 秘書處」, 「財政部」 or a code — if the user may
+    grant some role there; else None."""
+    text = " ".join(typed.split()).replace(" > ", " › ")
+    grants = grants_of(user)
+    rows = _grant_candidates(user, grants).select_related("parent")
+    if " › " in text:
+        above, _, name = text.rpartition(" › ")
+        rows = rows.filter(kind="unit", name=name, parent__name=above)
+    else:
+        rows = rows.filter(Q(code__iexact=text) | Q(name=text)).exclude(kind="unit")
+    for agency in rows[:5]:
+        if getattr(user, "is_superuser", False) or any(
+            may_grant(grants, role, agency.path, agency.is_unit) for role in Role
+        ):
+            return agency
+    return None
+
+
+def _grant_candidates(user: Any, grants: list[Grant]) -> QuerySet[Agency]:
+    if getattr(user, "is_superuser", False):
+        return Agency.objects.all()
     below = Q(pk__in=[])
     for grant in grants:
         below |= Q(path__startswith=grant.path)
-    candidates = Agency.objects.all() if superuser else Agency.objects.filter(below)
-    rows = candidates.order_by("path").values_list("pk", "code", "name", "kind", "path", "parent__name")
-    return [
-        GrantablePlace(pk, code, f"{parent} › {name}" if kind == "unit" and parent else name)
-        for pk, code, name, kind, path, parent in rows
-        if superuser or any(may_grant(grants, role, path, kind == "unit") for role in Role)
-    ]
+    return Agency.objects.filter(below)
 
 
 def _kept_paths_q(user: Any, field: str) -> Q:

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -37,8 +38,7 @@ PEOPLE_PER_PAGE = 100
 def people(request: HttpRequest) -> HttpResponse:
     """Everyone holding a role where the user keeps people, their pending invitations, and the
     invitation form (kept as typed when refused)."""
-    places = selectors.grantable_places(request.user)
-    form = InviteForm(request.POST or None, places=places)
+    form = InviteForm(request.POST or None, **_place_field(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite(
@@ -80,6 +80,31 @@ def people(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+PLACES_SUGGESTED = 200
+
+
+def _place_field(request: HttpRequest) -> dict[str, Any]:
+    """What a grant form needs of the places: the first ones to suggest (all of a coordinator's), a
+    way to find the one typed, and where to ask for more as a supervisor of a large tree types."""
+    suggested = selectors.grantable_places(request.user, limit=PLACES_SUGGESTED + 1)
+    more = len(suggested) > PLACES_SUGGESTED
+    return {
+        "suggested": suggested[:PLACES_SUGGESTED],
+        "resolve": lambda typed: selectors.grantable_place(request.user, typed),
+        "suggest_url": reverse("portal:grantable_places") if more else "",
+    }
+
+
+@access(roles=KEEPERS)
+def grantable_places(request: HttpRequest) -> HttpResponse:
+    """More place suggestions for the text typed so far (htmx fills the field's datalist)."""
+    typed = " ".join(request.GET.get("agency", "").split())[:60]
+    found = (
+        selectors.grantable_places(request.user, like=typed.rpartition(" › ")[2], limit=50) if typed else []
+    )
+    return render(request, "people/_place_options.html", {"places": found})
 
 
 PEOPLE_LIST = "people-list"
@@ -137,8 +162,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     """One person's roles, who granted each and when, the history of their roles, and a form to grant
     another."""
     someone = get_object_or_404(selectors.people_kept_by(request.user), pk=pk)
-    places = selectors.grantable_places(request.user)
-    form = GrantForm(request.POST or None, places=places)
+    form = GrantForm(request.POST or None, **_place_field(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.grant_role(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", people.people, name="people"),
     path("people/import/", people.import_people, name="import_people"),
     path("people/me/", people.my_ties, name="my_ties"),
+    path("people/places/", people.grantable_places, name="grantable_places"),
     path("people/<int:pk>/", people.person, name="person"),
     path("people/<int:pk>/deactivate/", people.deactivate, name="deactivate"),
     path("people/roles/<int:pk>/end/", people.end_role, name="end_role"),

@@ -239,3 +239,20 @@ def test_the_place_is_typed_by_name_or_code_and_only_where_one_may_grant(client,
     assert (
         unknown.status_code == 400 and "「教育部」不在您可授予角色的機關或單位中" in unknown.content.decode()
     )
+
+
+def test_a_large_tree_suggests_places_as_the_name_is_typed(client, agency_tree, supervisor, monkeypatch):
+    from servq.portal import people
+
+    monkeypatch.setattr(people, "PLACES_SUGGESTED", 2)
+    client.force_login(supervisor)
+    page = client.get(reverse("portal:people")).content.decode()
+    assert f'hx-get="{reverse("portal:grantable_places")}"' in page
+    datalist = page.split('<datalist id="grantable-places">', 1)[1].split("</datalist>", 1)[0]
+    assert datalist.count("<option") == 2  # the first two; the rest come as the name is typed
+    more = client.get(reverse("portal:grantable_places"), {"agency": "秘書"}).content.decode()
+    assert more.strip() == '<option value="財政部 › 秘書處">'
+    done = invite_on_the_page(
+        client, supervisor, name="丙", email="c1@mof.gov.tw", agency="臺北國稅局", role="head"
+    )
+    assert done.status_code == 200 and Invitation.objects.get().agency == agency_tree["ntbt"]
