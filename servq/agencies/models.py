@@ -191,6 +191,14 @@ class Invitation(OutboxMessage):
                 condition=Q(role__in=[role.value for role in Role]), name="invitation_role_valid"
             ),
         ]
+        # The people page lists the newest pending invitations of 50,000: read in this order, not sorted.
+        indexes = [
+            models.Index(
+                fields=["-created_at"],
+                name="invitation_pending_newest",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} · {self.agency} · {self.get_role_display()}"

@@ -227,13 +227,14 @@ def grantable_places(user: Any, *, like: str = "", limit: int | None = None) -> 
     forms suggest as the name is typed. Read as plain rows: a national tree has 10,000 places."""
     grants = grants_of(user)
     superuser = bool(getattr(user, "is_superuser", False))
-    rows = _grant_candidates(user, grants)
+    candidates = _grant_candidates(user, grants)
     if like:
-        rows = rows.filter(Q(name__icontains=like) | Q(parent__name__icontains=like) | Q(code__iexact=like))
+        candidates = candidates.filter(
+            Q(name__icontains=like) | Q(parent__name__icontains=like) | Q(code__iexact=like)
+        )
+    rows = candidates.order_by("path").values_list("pk", "code", "name", "kind", "path", "parent__name")
     found: list[GrantablePlace] = []
-    for pk, code, name, kind, path, parent in rows.order_by("path").values_list(
-        "pk", "code", "name", "kind", "path", "parent__name"
-    ):
+    for pk, code, name, kind, path, parent in rows if limit is None else rows[:limit]:
         if superuser or any(may_grant(grants, role, path, kind == "unit") for role in Role):
             found.append(
                 GrantablePlace(pk, code, f"{parent} › {name}" if kind == "unit" and parent else name)
@@ -263,12 +264,17 @@ def grantable_place(user: Any, typed: str) -> Agency | None:
 
 
 def _grant_candidates(user: Any, grants: list[Grant]) -> QuerySet[Agency]:
+    """The places may_grant can allow, said in SQL so a page can take the first few: a supervisor's
+    subtree, a coordinator's own units (the rule itself is still asked of each)."""
     if getattr(user, "is_superuser", False):
         return Agency.objects.all()
-    below = Q(pk__in=[])
+    where = Q(pk__in=[])
     for grant in grants:
-        below |= Q(path__startswith=grant.path)
-    return Agency.objects.filter(below)
+        if grant.role == Role.SUPERVISOR:
+            where |= Q(path__startswith=grant.path)
+        elif grant.role == Role.COORDINATOR:
+            where |= Q(kind="unit", parent__path=grant.path)
+    return Agency.objects.filter(where)
 
 
 def _kept_paths_q(user: Any, field: str) -> Q:

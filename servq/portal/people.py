@@ -66,14 +66,19 @@ def people(request: HttpRequest) -> HttpResponse:
             | Q(agency__name__icontains=query)
         )
     pending = services.pending_invitations(selectors.invitations_kept_by(request.user))
+    if query:
+        pending = pending.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(agency__name__icontains=query)
+        )
+    shown_pending = list(pending[: PEOPLE_PER_PAGE + 1])
     return render(
         request,
         "people/list.html",
         {
             "roles": Paginator(roles, PEOPLE_PER_PAGE).get_page(request.GET.get("page")),
             "query": query,
-            "pending": pending[:PEOPLE_PER_PAGE],
-            "pending_count": pending.count(),
+            "pending": shown_pending[:PEOPLE_PER_PAGE],
+            "more_pending": len(shown_pending) > PEOPLE_PER_PAGE,
             "form": form,
             "now": timezone.now(),
             "today": timezone.localdate(),
@@ -82,7 +87,7 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
-PLACES_SUGGESTED = 200
+PLACES_SUGGESTED = 100
 
 
 def _place_field(request: HttpRequest) -> dict[str, Any]:
