@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "rules",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "servq.core",
     "servq.agencies",
     "servq.plans",
@@ -78,7 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "servq.portal.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "servq.agencies.access.AccessMiddleware",
@@ -135,6 +140,9 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A second factor (TOTP, with recovery codes) for staff: asked of whoever set one up, and required of
+# supervisors and coordinators where their body says so (servq.portal.second_factor).
+OTP_TOTP_ISSUER = "servq"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"

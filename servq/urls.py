@@ -4,6 +4,7 @@ from django.urls import include, path
 from servq.portal import health
 from servq.portal import oidc as portal_oidc
 from servq.portal import people as portal_people
+from servq.portal import second_factor as portal_second_factor
 from servq.portal import views as portal_views
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     ),
     path("accounts/oidc/login/", portal_oidc.sign_in, name="oidc_authentication_init"),
     path("accounts/oidc/callback/", portal_oidc.callback, name="oidc_authentication_callback"),
+    path("accounts/2fa/", portal_second_factor.set_up, name="second_factor"),
+    path("accounts/2fa/verify/", portal_second_factor.verify, name="second_factor_verify"),
     path("accounts/invitation/<str:token>/", portal_people.accept_invitation, name="invitation"),
     path("accounts/set-password/done/", portal_views.password_set, name="password_reset_complete"),
     path("i18n/setlang/", portal_views.choose_language, name="set_language"),

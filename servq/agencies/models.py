@@ -89,6 +89,8 @@ class Agency(models.Model):
     path = models.CharField(max_length=800, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     position = models.PositiveIntegerField(default=0)
+    # A body's rule for its supervisors and coordinators: sign in with a second factor (TOTP).
+    requires_second_factor = models.BooleanField(_("研考督導與機關聯絡人須使用雙重驗證"), default=False)
 
     class Meta:
         verbose_name = _("機關")

@@ -103,6 +103,16 @@ def in_conflict(ties: Iterable[str], entry_path: str, organizer_path: str) -> bo
     )
 
 
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.COORDINATOR})
+
+
+def needs_second_factor(grants: Iterable[Grant], strict_bodies: Iterable[str]) -> bool:
+    """Whether a body that requires a second factor (its path among ``strict_bodies``) has this
+    person as a supervisor or coordinator."""
+    strict = list(strict_bodies)
+    return any(g.role in SECOND_FACTOR_ROLES and any(g.path.startswith(b) for b in strict) for g in grants)
+
+
 def holds_anywhere(grants: Iterable[Grant], *roles: Role) -> bool:
     return any(g.role in roles for g in grants)
 

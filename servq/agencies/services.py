@@ -460,6 +460,25 @@ def declare_affiliation(*, by: Actor, user: Any, agency: Agency, note: str = "")
     return affiliation
 
 
+@transaction.atomic
+def require_second_factor(*, by: Actor, body: Agency, required: bool) -> Agency:
+    """The body's rule: its supervisors and coordinators sign in with a second factor."""
+    AgencyError.require(body.kind == AgencyKind.PARENT_BODY, f"{body.name} 不是上級機關。")
+    AgencyError.require(
+        by is None or is_superuser(by) or supervises(grants_of(by), body.path),
+        f"只有{body.name}的研考督導可以變更雙重驗證的規定。",
+    )
+    if body.requires_second_factor != required:
+        audit.change(
+            by=by,
+            action="body.second_factor",
+            obj=body,
+            agency=body,
+            values={"requires_second_factor": required},
+        )
+    return body
+
+
 # --- invitations ----------------------------------------------------------------------------------
 
 INVITATION_DAYS = 14

@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
     name = "servq.portal"
     label = "portal"
     verbose_name = "入口"
+
+    def ready(self) -> None:
+        from servq.portal import second_factor  # noqa: F401  (notes at sign-in who owes no second factor)

@@ -91,6 +91,24 @@ def _apply_held(request: HttpRequest, body: Agency) -> HttpResponse:
 
 
 @access(roles=[Role.SUPERVISOR])
+@require_POST
+def second_factor_rule(request: HttpRequest) -> HttpResponse:
+    """The body's rule that its supervisors and coordinators sign in with a second factor."""
+    body = next((b for b in _bodies_supervised(request.user) if str(b.pk) == request.POST.get("body")), None)
+    if body is None:
+        messages.error(request, "請選擇您督導的上級機關。")
+    elif not confirmed(request):
+        messages.error(request, "變更前請勾選確認：研考督導與機關聯絡人下次登入起即受此規定約束。")
+    else:
+        required = request.POST.get("required") == "yes"
+        services.require_second_factor(by=request.user, body=body, required=required)
+        messages.success(
+            request, f"{body.name}的研考督導與機關聯絡人{'須' if required else '不再強制'}使用雙重驗證。"
+        )
+    return redirect("agencies:tree")
+
+
+@access(roles=[Role.SUPERVISOR])
 def levels(request: HttpRequest) -> HttpResponse:
     """The body's levels (一級機關, 區公所, 稽徵所…): its own words, in its own order."""
     bodies = _bodies_supervised(request.user)

@@ -20,7 +20,7 @@ from django_ratelimit.core import get_usage
 from servq.agencies import selectors
 from servq.agencies.access import access
 from servq.agencies.models import Agency, Role
-from servq.agencies.rules import coordinates_or_supervises
+from servq.agencies.rules import coordinates_or_supervises, supervises
 from servq.core import notices, todos
 from servq.core.actors import person
 from servq.core.models import Notification, NotificationPreference
@@ -149,7 +149,13 @@ choose_language = access(public=True)(set_language)
 @access(signed_in=True)
 def agency_tree(request: HttpRequest) -> HttpResponse:
     agencies = list(selectors.agencies_for(request.user).select_related("parent", "level").order_by("path"))
-    return render(request, "agencies/tree.html", {"agencies": agencies})
+    grants = selectors.grants_of(request.user)
+    bodies = [
+        a
+        for a in agencies
+        if a.kind == "parent_body" and (request.user.is_superuser or supervises(grants, a.path))
+    ]
+    return render(request, "agencies/tree.html", {"agencies": agencies, "bodies": bodies})
 
 
 @access(signed_in=True)
