@@ -8,6 +8,7 @@ from servq.cases.services import (
     _common,  # noqa: F401  (the module itself, for tests that patch it)
     clients,  # noqa: F401  (the module itself, for tests that patch it)
     configuration,  # noqa: F401  (the module itself, for tests that patch it)
+    history,  # noqa: F401  (the module itself, for tests that patch it)
     intake,  # noqa: F401  (the module itself, for tests that patch it)
     outbox,  # noqa: F401  (the module itself, for tests that patch it)
     stats,  # noqa: F401  (the module itself, for tests that patch it)
@@ -38,6 +39,10 @@ from servq.cases.services.configuration import (  # noqa: F401
     keep_application_kind,
     load_default_categories,
     update_category,
+)
+from servq.cases.services.history import (  # noqa: F401
+    HistoryPlan,
+    import_case_history,
 )
 from servq.cases.services.intake import (  # noqa: F401
     NUMBER_ATTEMPTS,

@@ -33,7 +33,12 @@ def _bump_stats(case: Case, **deltas: int) -> None:
         "channel": case.channel,
         "shard": case.pk % STATS_SHARDS,
     }
-    counts = {name: deltas.get(name, 0) for name in STATS_COUNTS}
+    _upsert_or_add(key, {name: deltas.get(name, 0) for name in STATS_COUNTS})
+
+
+def _upsert_or_add(key: dict[str, Any], counts: dict[str, int]) -> None:
+    """Add ``counts`` to the roll-up row of ``key`` (one per month, agency, unit, category, channel
+    and shard), creating it."""
     if connection.features.supports_nulls_distinct_unique_constraints:
         _upsert_stats(key, counts)
         return
