@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from servq.portal import health
 from servq.portal import oidc as portal_oidc
+from servq.portal import passkeys as portal_passkeys
 from servq.portal import people as portal_people
 from servq.portal import second_factor as portal_second_factor
 from servq.portal import views as portal_views
@@ -22,6 +23,18 @@ urlpatterns = [
     path("accounts/oidc/callback/", portal_oidc.callback, name="oidc_authentication_callback"),
     path("accounts/2fa/", portal_second_factor.set_up, name="second_factor"),
     path("accounts/2fa/verify/", portal_second_factor.verify, name="second_factor_verify"),
+    path(
+        "accounts/2fa/passkeys/new/options/",
+        portal_passkeys.register_options,
+        name="passkey_register_options",
+    ),
+    path("accounts/2fa/passkeys/new/", portal_passkeys.register, name="passkey_register"),
+    path(
+        "accounts/2fa/passkeys/sign-in/options/",
+        portal_passkeys.sign_in_options,
+        name="passkey_sign_in_options",
+    ),
+    path("accounts/2fa/passkeys/sign-in/", portal_passkeys.sign_in, name="passkey_sign_in"),
     path("accounts/invitation/<str:token>/", portal_people.accept_invitation, name="invitation"),
     path("accounts/set-password/done/", portal_views.password_set, name="password_reset_complete"),
     path("i18n/setlang/", portal_views.choose_language, name="set_language"),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from servq.agencies.rules import Role
 from servq.core.models import OutboxMessage
@@ -18,6 +19,7 @@ __all__ = [
     "AgencyLevel",
     "Invitation",
     "Membership",
+    "Passkey",
     "Role",
 ]
 
@@ -226,3 +228,23 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.agency}"
+
+
+class Passkey(Device):
+    """A WebAuthn passkey (a security key, a phone, the computer's own authenticator) as a second
+    factor: a django-otp device, so "has a second factor" and "gave it" mean one thing for TOTP and
+    passkeys alike. It is proved by a signed challenge, never by a typed token."""
+
+    # Annotated: django-otp's Device is untyped, so the type checker cannot infer them.
+    credential_id: models.CharField[str, str] = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key: models.BinaryField[bytes, bytes] = models.BinaryField()
+    sign_count: models.PositiveBigIntegerField[int, int] = models.PositiveBigIntegerField(default=0)
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
+    last_used_at: models.DateTimeField[Any, Any] = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("通行金鑰")
+        verbose_name_plural = _("通行金鑰")
+
+    def verify_token(self, token: object) -> bool:
+        return False  # a passkey answers a challenge (servq.portal.passkeys), not a code

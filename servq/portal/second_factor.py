@@ -29,7 +29,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from servq.agencies.access import access
-from servq.agencies.models import Agency, AgencyKind
+from servq.agencies.models import Agency, AgencyKind, Passkey
 from servq.agencies.rules import needs_second_factor
 from servq.agencies.selectors import grants_of
 from servq.core import audit
@@ -99,9 +99,10 @@ def set_up(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: scan the QR code (or type the key), give the code it shows; the
     recovery codes are shown once, right after."""
     user = request.user
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    passkeys = Passkey.objects.filter(user=user, confirmed=True)
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).exists() or passkeys.exists()
     if confirmed:
-        return render(request, "portal/second_factor.html", {"confirmed": True})
+        return render(request, "portal/second_factor.html", {"confirmed": True, "passkeys": passkeys})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
         user=user, name="authenticator", confirmed=False
     )
@@ -114,7 +115,11 @@ def set_up(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/second_factor.html",
-        {"qr": _qr_svg(device), "secret": base64.b32encode(device.bin_key).decode().rstrip("=")},
+        {
+            "qr": _qr_svg(device),
+            "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+            "passkeys": passkeys,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -153,6 +158,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/second_factor_verify.html",
-        {"next": target},
+        {"next": target, "has_passkey": Passkey.objects.filter(user=request.user, confirmed=True).exists()},
         status=400 if request.method == "POST" else 200,
     )
