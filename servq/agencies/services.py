@@ -602,34 +602,39 @@ def invite_people(*, by: Actor, data: bytes, filename: str, dry_run: bool = Fals
     return plan
 
 
+INVITE_BATCH = 2000
+
+
 def _invite_listed(*, by: Actor, rows: list[Any]) -> None:
-    """The list's invitations in one statement, each audited (50,000 people in seconds); an
-    invitation already open for the same address, place and role is not sent twice."""
+    """The list's invitations a batch per statement, each audited (50,000 people in seconds, and
+    only a batch of rows held at a time); an invitation already open for the same address, place and
+    role is not sent twice."""
     open_ones = set(
         _open_invitations()
         .filter(email__in=[row.email for row, _place in rows])
         .values_list("email", "agency_id", "role")
     )
     expires = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
-    fresh = [
-        Invitation(
-            email=row.email,
-            name=row.name[:150],
-            agency=place,
-            role=row.role,
-            invited_by=person(by),
-            nonce=secrets.token_urlsafe(24),
-            expires_at=expires,
+    inviter = person(by)
+    wanted = [(row, place) for row, place in rows if (row.email, place.pk, row.role) not in open_ones]
+    for start in range(0, len(wanted), INVITE_BATCH):
+        created = Invitation.objects.bulk_create(
+            Invitation(
+                email=row.email,
+                name=row.name[:150],
+                agency=place,
+                role=row.role,
+                invited_by=inviter,
+                nonce=secrets.token_urlsafe(24),
+                expires_at=expires,
+            )
+            for row, place in wanted[start : start + INVITE_BATCH]
         )
-        for row, place in rows
-        if (row.email, place.pk, row.role) not in open_ones
-    ]
-    created = Invitation.objects.bulk_create(fresh, batch_size=2000)
-    audit.record_each(
-        by=by,
-        action="invitation.create",
-        objects=[(i, i.agency, {"email": i.email, "role": str(i.role)}) for i in created],
-    )
+        audit.record_each(
+            by=by,
+            action="invitation.create",
+            objects=[(i, i.agency, {"email": i.email, "role": str(i.role)}) for i in created],
+        )
 
 
 def pending_invitations(invitations: Any) -> Any:
