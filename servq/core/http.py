@@ -21,12 +21,17 @@ class HtmxRequest(HttpRequest):
 
 
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    """Back to the page named by ``next`` if it is on this site; else to ``fallback``.
+    """Back to the page named by ``next`` if it is on this site; else to ``fallback``."""
+    return redirect(next_on_this_site(request, fallback))
 
-    The one place a ``next`` parameter is followed: an address on another host (or a scheme-relative
+
+def next_on_this_site(request: HttpRequest, fallback: str) -> str:
+    """The page named by ``next`` if it is on this site; else ``fallback``.
+
+    The one place a ``next`` parameter is read: an address on another host (or a scheme-relative
     ``//evil.example``, or ``javascript:``) would turn servq's redirect into a phishing link."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    return redirect(target if is_on_this_site(request, target) else fallback)
+    return target if is_on_this_site(request, target) else fallback
 
 
 def is_on_this_site(request: HttpRequest, url: str) -> bool:

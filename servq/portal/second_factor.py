@@ -21,7 +21,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -33,6 +32,7 @@ from servq.agencies.models import Agency, AgencyKind, Passkey
 from servq.agencies.rules import needs_second_factor
 from servq.agencies.selectors import grants_of
 from servq.core import audit
+from servq.core.http import next_on_this_site
 
 RECOVERY_CODES = 10
 NOTHING_OWED = "servq.second_factor.nothing_owed"
@@ -142,9 +142,7 @@ def _confirm(request: HttpRequest, device: TOTPDevice) -> list[str]:
 @access(signed_in=True)
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or one of the recovery codes."""
-    target = request.POST.get("next") or request.GET.get("next") or reverse("portal:home")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("portal:home")
+    target = next_on_this_site(request, reverse("portal:home"))
     if request.method == "POST":
         token = "".join(request.POST.get("code", "").split())[:16]
         device = match_token(request.user, token) if token else None
