@@ -4,11 +4,11 @@ line by line: pure, no Django. A bad line refuses the whole file, naming the lin
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from servq.agencies.rules import Role
+from servq.core.tables import cell_text, heading_columns, missing_headings
 
 MAX_ROWS = 50_000
 HEADERS = {
@@ -50,14 +50,8 @@ class Person:
 
 
 def columns(header: Sequence[str], name: str) -> dict[str, int]:
-    folded = [unicodedata.normalize("NFKC", h).replace(" ", "").lower() for h in header]
-    found = {
-        key: folded.index(word.lower())
-        for key, words in HEADERS.items()
-        for word in words
-        if word.lower() in folded
-    }
-    missing = [HEADERS[key][0] for key in ("name", "email", "agency", "role") if key not in found]
+    found = heading_columns(header, HEADERS)
+    missing = missing_headings(found, HEADERS, ("name", "email", "agency", "role"))
     if missing:
         raise PeopleRefused(
             f"{name} 第 1 列：找不到欄位「{'」「'.join(missing)}」（欄名：姓名、電子郵件、機關代碼、單位、角色）。"
@@ -73,9 +67,7 @@ def read_people(lines: Iterable[tuple[int, list[str]]], where: dict[str, int], n
             raise PeopleRefused(f"{name}：超過 {MAX_ROWS:,} 列，請分批匯入。")
 
         def cell(key: str, cells: list[str] = cells) -> str:
-            index = where.get(key)
-            text = cells[index] if index is not None and index < len(cells) else ""
-            return " ".join(unicodedata.normalize("NFKC", text).split())
+            return cell_text(cells, where, key)
 
         at = f"{name} 第 {line} 列"
         person_name, email, role_word = cell("name"), cell("email").lower(), cell("role")

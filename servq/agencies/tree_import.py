@@ -7,9 +7,10 @@ the list no longer names (shown, never deleted: an abolished agency keeps its hi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from servq.core.tables import cell_text, heading_columns, missing_headings
 
 # The national agency-code list's codes are ten characters, digits and capitals ("376580000A").
 OFFICIAL_CODE = re.compile(r"[0-9A-Z]{10}")
@@ -71,14 +72,8 @@ class ImportRefused(ValueError):
 
 def columns(header: Sequence[str], name: str) -> dict[str, int]:
     """Where each field's column is, by any of its usual headings; refuses naming what is missing."""
-    folded = [unicodedata.normalize("NFKC", h).replace(" ", "").lower() for h in header]
-    found: dict[str, int] = {}
-    for key, names in HEADERS.items():
-        for index, heading in enumerate(folded):
-            if heading in {n.lower() for n in names}:
-                found[key] = index
-                break
-    missing = [HEADERS[key][0] for key in ("code", "name", "parent") if key not in found]
+    found = heading_columns(header, HEADERS)
+    missing = missing_headings(found, HEADERS, ("code", "name", "parent"))
     if missing:
         raise ImportRefused(
             f"{name} 第 1 列：找不到欄位「{'」「'.join(missing)}」（欄名可用：機關代碼、機關名稱、上級機關代碼、層級）。"
@@ -93,12 +88,7 @@ def read_rows(lines: Iterable[tuple[int, list[str]]], where: dict[str, int], nam
             raise ImportRefused(f"{name}：超過 {MAX_ROWS:,} 列，請分批匯入。")
 
         def cell(key: str, cells: list[str] = cells) -> str:
-            index = where.get(key)
-            return (
-                unicodedata.normalize("NFKC", cells[index]).strip()
-                if index is not None and index < len(cells)
-                else ""
-            )
+            return cell_text(cells, where, key)
 
         rows.append(Row(line, cell("code").upper(), cell("name"), cell("parent").upper(), cell("level")))
     return rows

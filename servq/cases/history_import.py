@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from servq.core.rules import parse_any_date
+from servq.core.tables import cell_text, heading_columns, missing_headings
 
 MAX_ROWS = 500_000
 HEADERS = {
@@ -59,15 +59,10 @@ class PastCase:
 
 
 def columns(header: Sequence[str], name: str) -> dict[str, int]:
-    folded = [unicodedata.normalize("NFKC", h).replace(" ", "").lower() for h in header]
-    found = {
-        key: folded.index(w.lower()) for key, words in HEADERS.items() for w in words if w.lower() in folded
-    }
-    missing = [
-        HEADERS[k][0]
-        for k in ("number", "channel", "category", "received", "agency", "status")
-        if k not in found
-    ]
+    found = heading_columns(header, HEADERS)
+    missing = missing_headings(
+        found, HEADERS, ("number", "channel", "category", "received", "agency", "status")
+    )
     if missing:
         raise HistoryRefused(f"{name} 第 1 列：找不到欄位「{'」「'.join(missing)}」。")
     return found
@@ -83,9 +78,7 @@ def read_cases(
             raise HistoryRefused(f"{name}：超過 {MAX_ROWS:,} 列，請分批匯入。")
 
         def cell(key: str, cells: list[str] = cells) -> str:
-            index = where.get(key)
-            text = cells[index] if index is not None and index < len(cells) else ""
-            return " ".join(unicodedata.normalize("NFKC", text).split())
+            return cell_text(cells, where, key)
 
         at = f"{name} 第 {line} 列"
         number = cell("number")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from servq.core.errors import ServiceError
@@ -27,6 +28,34 @@ class Table:
         missing = [name for name in required if name not in where]
         TableError.require(not missing, f"{self.name} 第 1 列：缺少欄位「{'」「'.join(missing)}」。", "file")
         return where
+
+
+def heading_columns(header: Sequence[str], headings: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Where each field's column is, by any of the headings lists use for it (full-width letters,
+    spaces and case ignored): the first column that matches each field."""
+    folded = [unicodedata.normalize("NFKC", h).replace(" ", "").lower() for h in header]
+    found: dict[str, int] = {}
+    for key, names in headings.items():
+        wanted = {n.lower() for n in names}
+        index = next((i for i, heading in enumerate(folded) if heading in wanted), None)
+        if index is not None:
+            found[key] = index
+    return found
+
+
+def missing_headings(
+    found: Mapping[str, int], headings: Mapping[str, Sequence[str]], required: Sequence[str]
+) -> list[str]:
+    """The usual heading of each required field no column was found for."""
+    return [headings[key][0] for key in required if key not in found]
+
+
+def cell_text(cells: Sequence[str], where: Mapping[str, int], key: str) -> str:
+    """A field's text in a row, NFKC-normalised with its runs of spaces folded; empty when the row
+    is short or the column absent."""
+    index = where.get(key)
+    text = cells[index] if index is not None and index < len(cells) else ""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def decode(data: bytes, name: str) -> str:
