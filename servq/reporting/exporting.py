@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.utils import timezone
+
 from servq.agencies.models import Agency
-from servq.core.rules import format_roc_year
+from servq.core.rules import format_roc_datetime, format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.exporting.document import PlanDocument, build, item_columns
 from servq.plans.models import Plan, PlanCycle
+from servq.reporting.models import YearEndReport
 from servq.reporting.selectors import latest_reports
 
 RESULT_COLUMN = "辦理情形及成效"
@@ -54,8 +57,27 @@ def year_end_document(cycle: PlanCycle, root: Agency) -> PlanDocument:
     document.columns = [*document.columns, RESULT_COLUMN]
     document.sections = []
     document.indicators = []
-    document.closing = []
+    document.closing = _sign_off(
+        YearEndReport.objects.filter(cycle=cycle, agency=root).select_related("signed_by").first()
+    )
     return document
+
+
+def _sign_off(report: YearEndReport | None) -> list[tuple[str, str]]:
+    """After the table, as the signed report reads: its 綜合說明 and who signed it off, when, and why
+    early (issue 33.6: the PDF left both out)."""
+    if report is None:
+        return []
+    closing = [("綜合說明", report.summary)] if report.summary.strip() else []
+    if report.signed_at is not None:
+        who = (
+            (report.signed_by.get_full_name() or report.signed_by.get_username()) if report.signed_by else ""
+        )
+        said = f"{who} 於 {format_roc_datetime(timezone.localtime(report.signed_at))} 核定。"
+        if report.sign_reason:
+            said += f"理由：{report.sign_reason}"
+        closing.append(("首長核定", said))
+    return closing
 
 
 def _compiled(

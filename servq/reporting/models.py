@@ -219,6 +219,8 @@ class YearEndReport(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the head signed before the year ended, or with items not reported (rules.sign_off_refusal).
+    sign_reason = models.CharField(_("提前或未完整核定的理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("年度執行成果")

@@ -13,6 +13,7 @@ from servq.agencies.rules import Grant, Role, holds, holds_anywhere, may_act_on,
 from servq.core.rules import (
     OfficeCalendar,
     add_working_days,
+    format_roc_date,
     format_roc_year,
     last_day_of_month,
     normalize,
@@ -289,3 +290,20 @@ def may_compile_year_end(grants: Iterable[Grant], agency_path: str) -> bool:
 def may_sign_year_end(grants: Iterable[Grant], agency_path: str) -> bool:
     """首長核定: the head of exactly that agency."""
     return holds(grants, Role.HEAD, agency_path)
+
+
+# --- the head's sign-off of the year (年度執行成果) -------------------------------------------------
+
+
+def sign_off_refusal(*, year_ends: dt.date, today: dt.date, items: int, unreported: int, reason: str) -> str:
+    """Why the head may not sign the year's report yet, or "" (issue 33.6): an empty report never;
+    before the year has ended, or with items not reported, only with a stated reason."""
+    if items == 0:
+        return "彙整結果沒有任何項目，不能核定；請先確認計畫項目與填報。"
+    if reason.strip():
+        return ""
+    if today <= year_ends:
+        return f"年度到 {format_roc_date(year_ends)} 才結束：年度結束前核定，請說明理由。"
+    if unreported:
+        return f"尚有 {unreported} 個項目未填報辦理情形：請先填報，或說明理由後再核定。"
+    return ""

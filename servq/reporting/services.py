@@ -540,16 +540,27 @@ def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: st
 
 
 @transaction.atomic
-def sign_year_end(*, by: Actor, report: YearEndReport) -> YearEndReport:
-    """The agency head signs the compiled report off."""
+def sign_year_end(*, by: Actor, report: YearEndReport, reason: str = "") -> YearEndReport:
+    """The agency head signs the compiled report off: once the year has ended and its items are
+    reported, or earlier (or with gaps) with a stated reason, which the report then carries."""
     ReportingError.require(
         has_perm(by, "reporting.sign_year_end", report.agency), "只有機關首長可以核定年度執行成果。"
     )
     ReportingError.require(report.compiled_at is not None, "請先彙整年度執行成果。")
     ReportingError.require(report.signed_at is None, "已經核定過了。")
-    report.signed_at, report.signed_by = timezone.now(), person(by)
-    report.save(update_fields=["signed_at", "signed_by"])
-    audit.record(by=by, action="yearend.sign", obj=report, agency=report.agency)
+    refusal = rules.sign_off_refusal(
+        year_ends=dt.date(report.cycle.year, 12, 31),
+        today=timezone.localdate(),
+        items=int(report.totals.get("items", 0)),
+        unreported=int(report.totals.get("unreported", 0)),
+        reason=reason,
+    )
+    ReportingError.require(not refusal, refusal, "reason")
+    report.signed_at, report.signed_by, report.sign_reason = timezone.now(), person(by), reason.strip()[:500]
+    report.save(update_fields=["signed_at", "signed_by", "sign_reason"])
+    audit.record(
+        by=by, action="yearend.sign", obj=report, agency=report.agency, extra={"reason": report.sign_reason}
+    )
     return report
 
 

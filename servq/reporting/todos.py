@@ -13,7 +13,7 @@ from servq.agencies.selectors import grants_of
 from servq.core import todos
 from servq.core.todos import Todo
 from servq.plans.models import Plan, PlanStatus
-from servq.reporting.models import ItemProgress, ReportingPeriod
+from servq.reporting.models import ItemProgress, ReportingPeriod, YearEndReport
 
 
 @todos.source(30, _("本期待填報的辦理情形"))
@@ -55,4 +55,24 @@ def reports_due(user: Any, today: dt.date) -> list[Todo]:
         for plan in plans
         for period in open_periods
         if period.cycle_id == plan.cycle_id and (plan.pk, period.pk) not in sent
+    ]
+
+
+@todos.source(35, _("待首長核定的年度執行成果"))
+def year_ends_to_sign(user: Any, today: dt.date) -> list[Todo]:
+    """Year-end reports compiled for the agencies a person heads, not yet signed (issue 33.6: the
+    head's 待辦 never listed them)."""
+    heads = [g.path for g in grants_of(user) if g.role == Role.HEAD]
+    if not heads:
+        return []
+    waiting = YearEndReport.objects.filter(
+        agency__path__in=heads, compiled_at__isnull=False, signed_at__isnull=True
+    ).select_related("agency", "cycle")
+    return [
+        Todo(
+            f"{report.agency.name}：{report.cycle.title}",
+            reverse("reporting:year_end", args=[report.cycle_id, report.agency_id]),
+            None,
+        )
+        for report in waiting
     ]

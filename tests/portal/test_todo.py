@@ -152,3 +152,22 @@ def test_the_reports_due_take_the_same_few_queries_however_many_plans(
     with django_assert_max_num_queries(5):
         due = reports_due(coordinator, day)
     assert len(due) == 12 * 2  # each plan: Q1 until its due date, and Q2 that has begun
+
+
+def test_the_heads_home_lists_the_years_report_waiting_for_sign_off(client, agency_tree, user_with_role):
+    """Issue 33.6: the head's 待辦 never listed a report compiled and waiting for them."""
+    from django.utils import timezone
+
+    from servq.reporting.models import YearEndReport
+    from tests.factories import open_cycle
+
+    cycle = open_cycle(agency_tree, None)
+    head = user_with_role(agency_tree["mof"], "head")
+    YearEndReport.objects.create(
+        cycle=cycle, agency=agency_tree["mof"], compiled_at=timezone.now(), totals={"items": 3}
+    )
+    client.force_login(head)
+    page = client.get("/").content.decode()
+    assert "待首長核定的年度執行成果" in page and f"財政部：{cycle.title}" in page
+    YearEndReport.objects.update(signed_at=timezone.now())
+    assert "待首長核定的年度執行成果" not in client.get("/").content.decode()

@@ -165,3 +165,21 @@ def test_compliance(submitted, today, expected):
 )
 def test_notices_due_around_the_deadline(today, expected):
     assert rules.notices_due(D(2027, 1, 15), today, CAL, remind_days=5, escalate_days=5) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "items", "unreported", "reason", "refused"),
+    [
+        (dt.date(2026, 12, 7), 8, 0, "", "年度到 115年12月31日 才結束"),  # signed in December of the year
+        (dt.date(2026, 12, 7), 8, 0, "配合函送期限", ""),  # ... with a reason, it may
+        (dt.date(2027, 1, 5), 8, 8, "", "尚有 8 個項目未填報"),  # the probe's 8 of 8 未填報
+        (dt.date(2027, 1, 5), 8, 2, "兩項停辦，已簽准", ""),
+        (dt.date(2027, 1, 5), 8, 0, "", ""),
+        (dt.date(2027, 1, 5), 0, 0, "有理由也不行", "沒有任何項目"),  # an empty report, never
+    ],
+)
+def test_when_the_head_may_sign_the_years_report(today, items, unreported, reason, refused):
+    said = rules.sign_off_refusal(
+        year_ends=dt.date(2026, 12, 31), today=today, items=items, unreported=unreported, reason=reason
+    )
+    assert (refused in said) if refused else said == ""

@@ -294,7 +294,7 @@ def test_year_end_is_compiled_up_the_tree_and_signed_by_the_head_only(
     with pytest.raises(services.ReportingError, match="首長"):
         services.sign_year_end(by=supervisor, report=root_report)
     head = user_with_role(agency_tree["root"], "head")
-    services.sign_year_end(by=head, report=root_report)
+    services.sign_year_end(by=head, report=root_report, reason="115年底提前核定，以便函送")
     with pytest.raises(services.ReportingError, match="核定"):
         services.compile_year_end(by=supervisor, cycle=cycle, agency=agency_tree["root"])
 

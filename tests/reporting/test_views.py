@@ -310,12 +310,20 @@ def test_year_end_compile_and_sign_through_the_page(
     client.force_login(head)
     page = client.get(url).content.decode()
     assert "尚有 3 個項目未填報" in page and "核定後不能再重新彙整" in page
+    assert "彙整年度執行成果</button>" not in page and "本年度各機關均如期辦理" in page  # the head signs, not compiles
     refused = client.post(url, {"sign": "1"}, follow=True)
     assert "請勾選確認" in refused.content.decode()
     assert not AuditEntry.objects.filter(action="yearend.sign").exists()
-    client.post(url, {"sign": "1", "confirm": "yes"})
+    early = client.post(url, {"sign": "1", "confirm": "yes"}, follow=True)  # December, no reason
+    assert "才結束：年度結束前核定，請說明理由" in early.content.decode()
+    assert not AuditEntry.objects.filter(action="yearend.sign").exists()
+    client.post(url, {"sign": "1", "confirm": "yes", "reason": "配合函送期限提前核定"})
     assert AuditEntry.objects.filter(action="yearend.sign").exists()
     assert "已核定" in client.get(reverse("reporting:cycle", args=[cycle.pk])).content.decode()
+    # The signed report, as it is downloaded, carries its 綜合說明 and who signed it, when and why.
+    export = client.get(reverse("reporting:year_end_export", args=[cycle.pk, agency_tree["root"].pk, "odt"]))
+    text = extract_text(export.content, "odt")
+    assert "本年度各機關均如期辦理" in text and "核定。理由：配合函送期限提前核定" in text
 
 
 def test_the_year_end_report_starts_from_each_items_latest_quarterly_report(

@@ -46,7 +46,9 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             if "sign" in request.POST and report is not None:
                 if not confirmed(request):
                     raise services.ReportingError("首長核定前，請勾選確認（核定後不能再重新彙整或修改）。")
-                services.sign_year_end(by=request.user, report=report)
+                services.sign_year_end(
+                    by=request.user, report=report, reason=request.POST.get("reason", "")[:500]
+                )
                 messages.success(request, "年度執行成果已核定。")
             elif form.is_valid():
                 services.compile_year_end(
@@ -71,6 +73,9 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             if agency.path in rollup.totals
             else 0,
             "is_head": has_perm(request.user, "reporting.sign_year_end", agency),
+            # The head signs; compiling is the coordinator's and the supervisors' (issue 33.6: the
+            # head was offered 彙整, which then refused).
+            "may_compile": has_perm(request.user, "reporting.compile_year_end", agency),
             "statuses": ProgressStatus.choices,
             "form": YearEndForm(initial={"summary": report.summary if report else ""}),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
