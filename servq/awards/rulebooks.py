@@ -1,4 +1,4 @@
-"""Two real rulebooks as data: the reward lines of seed 001 (經濟部) and seed 003 (財政部), written in
+"""Two real rulebooks as data: the reward lines of seed 001 (財政部) and seed 003 (經濟部), written in
 the lines a body edits (see rules.parse_rulebook). A body starts from one of these or its own."""
 
 from __future__ import annotations
@@ -30,6 +30,6 @@ any | 初評小組 | 嘉獎1次 | (四)
 """
 
 RULEBOOKS = {
-    "001": ("經濟部提升服務品質執行計畫獎勵方式", SEED_001),
-    "003": ("財政部提升服務品質實施計畫敘獎原則", SEED_003),
+    "001": ("財政部提升服務實施計畫獎勵方式", SEED_001),
+    "003": ("經濟部提升服務效能實施計畫敘獎原則", SEED_003),
 }

@@ -26,7 +26,7 @@ class OnlineLevel(models.IntegerChoices):
 
 class Service(models.Model):
     agency = models.ForeignKey(
-        Agency, verbose_name=_("主管機關"), on_delete=models.PROTECT, related_name="services"
+        Agency, verbose_name=_("受理機關"), on_delete=models.PROTECT, related_name="services"
     )
     unit = models.ForeignKey(
         Agency,

@@ -255,7 +255,8 @@ def band(score: float, bands: Sequence[tuple[float, str]]) -> str:
     return next((name for floor, name in bands if score >= floor), "")
 
 
-# The seeds' practice: 電話禮貌測試 scored on greeting, identification, attitude, answer and closing.
+# servq's own example, not any seed's: no seed gives a courtesy sheet's items, points, bands or pass
+# mark (響鈴3聲, 90/80/70, 70 to pass are servq's suggestion). A body replaces it with its own sheet.
 EXAMPLE_SHEET = """A｜接聽速度（響鈴 3 聲內接聽）｜15
 B｜問候語及報明單位、姓名｜20
 C｜說話語氣、態度親切有禮｜25

@@ -21,7 +21,7 @@ def edition(agency_tree, organizer):
         by=organizer, body=agency_tree["root"], name="115年度政府服務獎", year=2026
     )
     services.set_up(by=organizer, edition=edition, categories=CATEGORIES, criteria=CRITERIA, stages=STAGES)
-    services.save_rulebook(by=organizer, body=agency_tree["root"], name="財政部敘獎原則", text=SEED_003)
+    services.save_rulebook(by=organizer, body=agency_tree["root"], name="經濟部敘獎原則", text=SEED_003)
     return edition
 
 

@@ -204,3 +204,23 @@ def test_a_round_of_real_size_ranks_every_entry_once():
     assert sorted(r.entry for r in ranked) == list(range(400)) and [r.rank for r in ranked] == list(
         range(1, 401)
     )
+
+
+@pytest.mark.seeds
+@pytest.mark.parametrize("seed", ["001", "003"])
+def test_each_shipped_rulebook_is_named_for_the_ministry_whose_plan_it_comes_from(seed):
+    """Issue 37.1: 001 (財政部) and 003 (經濟部) had their ministries swapped."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from servq.awards.rulebooks import RULEBOOKS
+
+    path = next(Path(settings.SERVQ_SEEDS_DIR).glob(f"{seed}_*.txt"), None)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"seed {seed} missing under CI")
+        pytest.skip(f"seed {seed} missing")
+    title = next(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert RULEBOOKS[seed][0][:3] == title[:3]

@@ -310,7 +310,9 @@ def test_year_end_compile_and_sign_through_the_page(
     client.force_login(head)
     page = client.get(url).content.decode()
     assert "尚有 3 個項目未填報" in page and "核定後不能再重新彙整" in page
-    assert "彙整年度執行成果</button>" not in page and "本年度各機關均如期辦理" in page  # the head signs, not compiles
+    assert (
+        "彙整年度執行成果</button>" not in page and "本年度各機關均如期辦理" in page
+    )  # the head signs, not compiles
     refused = client.post(url, {"sign": "1"}, follow=True)
     assert "請勾選確認" in refused.content.decode()
     assert not AuditEntry.objects.filter(action="yearend.sign").exists()
