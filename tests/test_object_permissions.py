@@ -249,6 +249,9 @@ URLS: dict[str, Url] = {
     "surveys:answer": Url(lambda w: ({"token": w.survey_token}, ""), scope="public", public_in=EVERY_STATE),
     # People: 財政部's are kept by its coordinator and the supervisors above; an invitation link is
     # anyone's to open (it says what it is for, and creates nothing without a name and a password).
+    "inspections:year_end_findings": Url(
+        lambda w: ({"cycle_pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, ""), scope="organizers"
+    ),
     "agencies:units": Url(lambda w: ({"code": w.agency_tree["mof"].code}, "")),
     "agencies:rename_unit": Url(
         lambda w: ({"code": w.agency_tree["mof"].code, "pk": w.agency_tree["mof_unit"].pk}, "")

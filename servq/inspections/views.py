@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role, path_and_ancestors
-from servq.agencies.selectors import agencies_where, panel_candidates
+from servq.agencies.selectors import agencies_for, agencies_where, panel_candidates
 from servq.cases.services import Upload
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
@@ -40,6 +40,9 @@ from servq.inspections.forms import (
 )
 from servq.inspections.models import CriteriaSet, Criterion, Finding, InspectionPlan, RecordFile, Score, Visit
 from servq.plans.exporting import FORMATS
+from servq.plans.models import PlanCycle
+from servq.reporting.models import ProgressStatus
+from servq.reporting.selectors import items_falling_short
 
 REPORT_FORMATS = ("odt", "docx", "pdf")
 IRREVERSIBLE = (rules.APPROVE, rules.SEND, rules.PUBLISH)  # each asks for a ticked confirmation
@@ -563,3 +566,48 @@ def public_report(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> Ht
     if found is None or fmt not in REPORT_FORMATS:
         raise Http404
     return _report(found, _visited_agency(found, agency_pk), fmt)
+
+
+# --- the year's results back to the units (000: 「影送各單位檢討改進」) -------------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def year_end_findings(request: HttpRequest, cycle_pk: int, agency_pk: int) -> HttpResponse:
+    """The items of the year that fell short (late, at risk, not started, never reported), each
+    sent to its agency (and unit) as a finding to answer, when the supervisor picks and confirms."""
+    cycle = get_object_or_404(PlanCycle.objects.select_related("agency"), pk=cycle_pk)
+    root = get_object_or_404(agencies_for(request.user), pk=agency_pk)
+    if not has_perm(request.user, "inspections.inspect", cycle.agency):
+        raise Http404
+    labels = dict(ProgressStatus.choices)
+    short = [
+        (item, labels.get(status, gettext("未填報")))
+        for item, status in items_falling_short(cycle, root)
+        if item.plan.agency_id != cycle.agency_id
+    ]
+    if request.method == "POST":
+        chosen_ids = {int(v) for v in request.POST.getlist("item") if v.isdigit()}
+        picked = [(item, label) for item, label in short if item.pk in chosen_ids]
+        if not picked:
+            messages.error(request, gettext("請勾選要送回改進的項目。"))
+        elif not confirmed(request):
+            messages.error(
+                request, gettext("送出前請勾選確認：各機關會收到通知，須於 1 個月內回復改進情形。")
+            )
+        else:
+            for item, label in picked:
+                services.finding_from_year_end(
+                    by=request.user,
+                    body=cycle.agency,
+                    agency=item.plan.agency,
+                    unit=next((u.unit for u in item.units.all() if u.unit_id), None),
+                    text=f"{cycle.title}年度執行成果：「{item.text[:120]}」{label}，請檢討改進。",
+                )
+            messages.success(request, gettext("已將 %(n)d 個項目送回各機關改進。") % {"n": len(picked)})
+            return redirect("inspections:board")
+    return render(
+        request,
+        "inspections/year_end_findings.html",
+        {"cycle": cycle, "root": root, "short": short},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -439,3 +439,22 @@ def indicator_trends(cycle: PlanCycle, root: Agency) -> list[IndicatorTrend]:
             )
         )
     return trends
+
+
+# Statuses a year's result falls short at: what goes back to the units to improve (000:
+# 「影送各單位檢討改進」). Not yet started, at risk, late, and never reported.
+SHORT_OF = ("not_started", "at_risk", "late")
+
+
+def items_falling_short(cycle: PlanCycle, root: Agency) -> list[tuple[Any, str]]:
+    """Each item of the plans at or below ``root`` whose latest report in the cycle falls short, or
+    that was never reported, with that status ("" for never reported), in plan and item order."""
+    plans = Plan.objects.filter(cycle=cycle, agency__path__startswith=root.path).exclude(status="superseded")
+    latest = dict(latest_reports(cycle, plans).values_list("item_id", "status"))
+    items = (
+        PlanItem.objects.filter(plan__in=plans)
+        .select_related("plan__agency")
+        .prefetch_related("units")
+        .order_by("plan__agency__path", "position")
+    )
+    return [(item, latest.get(item.pk, "")) for item in items if latest.get(item.pk, "") in ("", *SHORT_OF)]
