@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servq.core.rules import format_roc_date, parse_any_date
+from servq.core.rules import ROC_OFFSET, format_roc_date, parse_any_date, year_from_either
 
 
 def error_summary(form: forms.Form) -> str:
@@ -47,3 +47,24 @@ class RocDateField(forms.Field):
             return parse_any_date(text)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class YearField(forms.IntegerField):
+    """A year typed as offices write it (115) or as 2026, kept as Gregorian and shown in ROC (issue
+    33.12: typing 116 was refused with 「請確認此數值是否大於或等於 2000」)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("例如 116（民國）或 2027"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value - ROC_OFFSET if isinstance(value, int) and value >= 1000 else value
+
+    def to_python(self, value: Any) -> int | None:
+        year = super().to_python(value)
+        if year is None:
+            return None
+        gregorian = year_from_either(year)
+        if not 2000 <= gregorian <= 2100:
+            raise forms.ValidationError(_("年度須介於民國 89 年與 189 年之間（西元 2000 到 2100）。"))
+        return gregorian

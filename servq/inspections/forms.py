@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servq.core.forms import RocDateField
+from servq.core.forms import RocDateField, YearField
 from servq.core.validators import no_markup
 from servq.inspections import rules
 from servq.inspections.models import PanelRole, VisitKind
@@ -26,7 +26,7 @@ class CriteriaForm(forms.Form):
 
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("名稱"), max_length=200, validators=[no_markup])
-    year = forms.IntegerField(label=_("年度（西元）"), min_value=2000, max_value=2100)
+    year = YearField(label=_("年度"))
     chosen_rules = forms.MultipleChoiceField(
         label=_("優先訪查條件"),
         choices=[(k, v.format(years="N")) for k, v in rules.PRIORITY_RULES.items()],

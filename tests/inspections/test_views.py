@@ -153,3 +153,22 @@ def test_the_home_page_lists_findings_to_answer_and_reports_to_approve(
     client.force_login(user_with_role(agency_tree["ntbt"], "coordinator"))
     page = client.get("/").content.decode()
     assert "待回復的缺失及建議事項" in page and "櫃檯等候過久" in page
+
+
+def test_an_inspection_plans_year_is_typed_in_roc(client, agency_tree, inspector):
+    """Issue 33.12: typing 116 was refused with 「請確認此數值是否大於或等於 2000」."""
+    from servq.inspections.models import InspectionPlan
+
+    client.force_login(inspector)
+    page = client.get(reverse("inspections:plan_new")).content.decode()
+    assert f'value="{timezone.localdate().year - 1911}"' in page
+    client.post(
+        reverse("inspections:plan_new"),
+        {"title": "116年度考核", "year": "116", "chosen_rules": ["no_award"], "no_award_years": "3"},
+    )
+    assert InspectionPlan.objects.get().year == 2027
+    refused = client.post(
+        reverse("inspections:plan_new"),
+        {"title": "錯年", "year": "5000", "chosen_rules": ["no_award"], "no_award_years": "3"},
+    )
+    assert refused.status_code == 400 and "年度須介於民國 89 年與 189 年之間" in refused.content.decode()
