@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from servq.agencies.models import Agency
 from servq.cases.models import attachment_storage
 from servq.core.models import OutboxMessage
+from servq.core.rules import format_roc_date
 from servq.inspections import rules
 from servq.plans.models import PlanItem
 from servq.services.models import Service
@@ -163,7 +164,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"
+        return f"{self.get_kind_display()} {format_roc_date(self.on)}"
 
     @property
     def scored(self) -> bool:

@@ -4,7 +4,6 @@ exports for the national and city platforms)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from typing import Any
@@ -26,6 +25,7 @@ from servq.core.errors import ServiceError
 from servq.core.http import chosen, confirmed
 from servq.core.inputs import UnusableText, checks_own_input, first_unusable, parse_json
 from servq.core.refusals import refusals_to
+from servq.core.rules import parse_any_date
 from servq.opendata import metadata, rules, selectors, services
 from servq.opendata.models import Dataset, Resource
 
@@ -438,9 +438,9 @@ def clear_personal(request: HttpRequest, pk: int, resource: int) -> HttpResponse
 def record_update(request: HttpRequest, pk: int) -> HttpResponse:
     found = _kept(request, pk)
     try:
-        on = dt.date.fromisoformat(request.POST.get("on", ""))
+        on = parse_any_date(request.POST.get("on", "")[:40])  # 115/3/5 as offices type it, or ISO
     except ValueError:
-        raise services.OpenDataError("請輸入更新日期。", "on") from None
+        raise services.OpenDataError("請輸入更新日期，例如 115/3/5。", "on") from None
     services.record_update(by=request.user, dataset=found, on=on)
     messages.success(request, gettext("已記錄更新日期。"))
     return redirect("opendata:edit", pk=found.pk)

@@ -207,3 +207,17 @@ def test_another_agencys_dataset_is_404_on_the_staff_pages(client, dataset, agen
     client.force_login(user_with_role(agency_tree["moea"], "coordinator", username="moea"))
     assert client.get(reverse("opendata:edit", args=[dataset.pk])).status_code == 404
     assert client.post(reverse("opendata:move", args=[dataset.pk, "submit"])).status_code == 404
+
+
+def test_an_update_date_is_typed_in_roc(client, published, staff):
+    """Issue 33.12: the open-data date input was the browser's Gregorian picker."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    client.force_login(staff)
+    page = client.get(reverse("opendata:edit", args=[published.pk])).content.decode()
+    assert 'placeholder="115/3/5"' in page and 'type="date"' not in page
+    client.post(reverse("opendata:record_update", args=[published.pk]), {"on": "115/3/5"})
+    published.refresh_from_db()
+    assert published.last_updated == dt.date(2026, 3, 5)
