@@ -12,13 +12,18 @@ from servq.awards.models import Edition
 from servq.core import demo
 
 CATEGORIES = "overall｜整體服務類｜本府所屬各機關\nproject｜專案規劃類｜具體專案"
-CRITERIA = """overall｜A｜基礎服務｜25｜10
-overall｜B｜服務遞送｜25｜10
-overall｜C｜服務量能｜25｜10
-overall｜D｜服務評價｜25｜10
-project｜P1｜問題分析｜30｜10
-project｜P2｜執行策略｜40｜10
-project｜P3｜推動成效｜30｜10"""
+# 003's dimensions as it writes them (壹、三、(一) 整體服務類: 基礎服務、服務遞送、服務量能、服務評價及
+# 開放創新; (二) 專案規劃類: 問題分析、規劃內容、推動成效及開放創新). 003 gives no weights: the equal
+# weights here are servq's example, which a body replaces with its own.
+CRITERIA = """overall｜A｜基礎服務｜20｜10
+overall｜B｜服務遞送｜20｜10
+overall｜C｜服務量能｜20｜10
+overall｜D｜服務評價｜20｜10
+overall｜E｜開放創新｜20｜10
+project｜P1｜問題分析｜25｜10
+project｜P2｜規劃內容｜25｜10
+project｜P3｜推動成效｜25｜10
+project｜P4｜開放創新｜25｜10"""
 STAGES = "初審｜書面審查｜1｜zscore\n推薦｜實地訪查｜1｜mean"
 
 

@@ -84,6 +84,8 @@ def create_edition(
         body=body,
         name=name.strip(),
         year=year,
+        # No seed gives grade thresholds: 85 and 75 are servq's starting values, which the organiser
+        # sets per edition (docs/awards.md says so).
         thresholds=_thresholds(thresholds or {"優等": "85", "甲等": "75"}),
         survey_due=survey_due,
         apply_to=apply_to,
