@@ -34,7 +34,7 @@ def year(agency_tree, user_with_role):
 
 
 def test_the_items_that_fell_short_go_back_as_findings_once_confirmed(client, agency_tree, year):
-    cycle, supervisor, _coordinator, (done, late, silent) = year
+    cycle, supervisor, _coordinator, (_done, late, silent) = year
     url = reverse("inspections:year_end_findings", args=[cycle.pk, agency_tree["root"].pk])
     client.force_login(supervisor)
     page = client.get(url).content.decode()
