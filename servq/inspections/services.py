@@ -283,14 +283,22 @@ def add_panelist(*, by: Actor, visit: Visit, user: Any, role: str) -> Panelist:
         f"{user.get_full_name() or user.get_username()}與受訪的{'、'.join(tied)}有關係（任職或申報），應迴避。",
         "user",
     )
-    panelist, _ = Panelist.objects.get_or_create(visit=visit, user=user, defaults={"role": role})
-    audit.record(
+    panelist, created = Panelist.objects.get_or_create(visit=visit, user=user, defaults={"role": role})
+    entry = audit.record(
         by=by,
         action="inspection.panelist",
         obj=visit,
         agency=visit.body,
         after={"user": user.get_username(), "role": role},
     )
+    if created:  # issue 33.10: a member added to a panel was told nothing
+        notices.notify(
+            event=entry,
+            recipients=[user],
+            subject=f"邀請您擔任訪查委員：{visit}",
+            body=f"{visit.body.name}請您擔任{visit}的{panelist.get_role_display()}。",
+            url=reverse("inspections:visit", args=[visit.pk]),
+        )
     return panelist
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.core import todos
 from servq.core.permissions import has_perm
+from servq.core.rules import format_roc_date
 from servq.core.todos import Todo
 from servq.inspections import rules, selectors
 from servq.inspections.models import Visit
@@ -35,8 +36,26 @@ def reports_to_approve(user: Any, today: dt.date) -> list[Todo]:
         return []
     return [
         Todo(
-            f"{v.body.name}{v.get_kind_display()}（{v.on:%Y-%m-%d}）",
+            f"{v.body.name}{v.get_kind_display()}（{format_roc_date(v.on)}）",
             reverse("inspections:visit", args=[v.pk]),
         )
         for v in Visit.objects.filter(approver=user, state=rules.IN_REVIEW).select_related("body")[:20]
+    ]
+
+
+@todos.source(44, _("受邀擔任委員的訪查"))
+def visits_to_sit_on(user: Any, today: dt.date) -> list[Todo]:
+    """The visits a person sits on the panel of, not yet sent for approval (issue 33.10: a member
+    added to a panel had no to-do)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        Todo(
+            f"{v.body.name}{v.get_kind_display()}（{format_roc_date(v.on)}）",
+            reverse("inspections:visit", args=[v.pk]),
+            due=v.on,
+        )
+        for v in Visit.objects.filter(panel__user=user, state=rules.DRAFT)
+        .select_related("body")
+        .distinct()[:20]
     ]

@@ -320,3 +320,20 @@ def test_reminders_overdue_and_escalation_are_each_sent_once(
     sent = services.send_finding_notices()
     assert sent == planned and services.send_finding_notices() == 0
     assert len(mail.outbox) == planned
+
+
+def test_a_member_added_to_a_panel_is_told_and_sees_it_waiting(
+    client, agency_tree, inspector, visit, user_with_role
+):
+    """Issue 33.10: a reviewer added to an inspection panel got no to-do and no notice."""
+    from servq.core.models import Notification
+
+    expert = user_with_role(agency_tree["root"], "reviewer", username="panel-expert")
+    services.add_panelist(by=inspector, visit=visit, user=expert, role="expert")
+    notice = Notification.objects.get(recipient=expert)
+    assert notice.kind == "inspection.panelist" and "訪查委員" in notice.subject
+    client.force_login(expert)
+    home = client.get("/").content.decode()
+    assert "受邀擔任委員的訪查" in home and "115年" in home
+    services.add_panelist(by=inspector, visit=visit, user=expert, role="expert")  # again: no second notice
+    assert Notification.objects.filter(recipient=expert).count() == 1
