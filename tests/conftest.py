@@ -42,3 +42,25 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def staff_with_a_case(agency_tree, user_with_role):
+    """A unit staff member of 財政部秘書處 with a citizen's case assigned to them."""
+    from servq.cases import services as case_services
+    from servq.cases.models import CaseCategory
+
+    staff = user_with_role(agency_tree["mof_unit"], "unit_staff", first_name="陳承辦")
+    case_services.load_default_categories(by=None, body=agency_tree["root"])
+    CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])
+    category = CaseCategory.objects.filter(body=agency_tree["root"]).order_by("pk").first()
+    case, _ = case_services.submit_case(
+        channel="web",
+        body=agency_tree["root"],
+        category=category,
+        description="路燈不亮",
+        email="m@example.tw",
+    )
+    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="mof-coordinator")
+    case_services.assign(by=coordinator, case=case, unit=agency_tree["mof_unit"], assignee=staff)
+    return staff, case

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.rules import Role
-from servq.agencies.selectors import roles_of
+from servq.agencies.selectors import grants_of, roles_of
+from servq.cases.models import Case, State
 from servq.cases.selectors import cases_for, queue
 from servq.core import todos
 from servq.core.selectors import office_calendar
@@ -34,4 +35,21 @@ def cases_due(user: Any, today: dt.date) -> list[Todo]:
         )
         for row in rows
         if row.days_left <= NEAR_LIMIT
+    ]
+
+
+@todos.source(39, _("新分派給本單位的案件"))
+def cases_assigned(user: Any, today: dt.date) -> list[Todo]:
+    """Cases assigned to the person's unit and not yet taken up (issue 33.10: unit staff were shown
+    new cases only once they neared their limit)."""
+    units = [g.path for g in grants_of(user) if g.role == Role.UNIT_STAFF]
+    if not units:
+        return []
+    waiting = (
+        Case.objects.filter(unit__path__in=units, state=State.ASSIGNED)
+        .select_related("category")
+        .order_by("due_on")[:LOOKED_AT]
+    )
+    return [
+        Todo(f"{c.number} {c.headline}", reverse("cases:detail", args=[c.number]), c.due_on) for c in waiting
     ]

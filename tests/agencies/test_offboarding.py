@@ -9,29 +9,9 @@ from django.urls import reverse
 
 from servq.agencies.models import Membership
 from servq.agencies.selectors import grants_of
-from servq.cases import services as case_services
-from servq.cases.models import CaseCategory
 from servq.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_with_a_case(agency_tree, user_with_role):
-    staff = user_with_role(agency_tree["mof_unit"], "unit_staff", first_name="陳承辦")
-    case_services.load_default_categories(by=None, body=agency_tree["root"])
-    CaseCategory.objects.filter(body=agency_tree["root"]).update(agency=agency_tree["mof"])
-    category = CaseCategory.objects.filter(body=agency_tree["root"]).order_by("pk").first()
-    case, _ = case_services.submit_case(
-        channel="web",
-        body=agency_tree["root"],
-        category=category,
-        description="路燈不亮",
-        email="m@example.tw",
-    )
-    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="mof-coordinator")
-    case_services.assign(by=coordinator, case=case, unit=agency_tree["mof_unit"], assignee=staff)
-    return staff, case
 
 
 def test_open_work_is_listed_then_the_account_stops_and_nothing_is_deleted(
