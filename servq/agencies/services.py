@@ -520,16 +520,10 @@ def invite(
     AgencyError.require(
         ends_on is None or ends_on >= timezone.localdate(), "角色結束日不能早於今天。", "ends_on"
     )
-    invitation = Invitation.objects.create(
-        email=address,
-        name=name.strip()[:150],
-        agency=agency,
-        role=chosen,
-        ends_on=ends_on,
-        invited_by=person(by),
-        nonce=secrets.token_urlsafe(24),
-        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    invitation = _new_invitation(
+        email=address, name=name, agency=agency, role=chosen, inviter=person(by), ends_on=ends_on
     )
+    invitation.save()
     audit.record(
         by=by,
         action="invitation.create",
@@ -614,20 +608,11 @@ def _invite_listed(*, by: Actor, rows: list[Any]) -> None:
         .filter(email__in=[row.email for row, _place in rows])
         .values_list("email", "agency_id", "role")
     )
-    expires = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
     inviter = person(by)
     wanted = [(row, place) for row, place in rows if (row.email, place.pk, row.role) not in open_ones]
     for start in range(0, len(wanted), INVITE_BATCH):
         created = Invitation.objects.bulk_create(
-            Invitation(
-                email=row.email,
-                name=row.name[:150],
-                agency=place,
-                role=row.role,
-                invited_by=inviter,
-                nonce=secrets.token_urlsafe(24),
-                expires_at=expires,
-            )
+            _new_invitation(email=row.email, name=row.name, agency=place, role=row.role, inviter=inviter)
             for row, place in wanted[start : start + INVITE_BATCH]
         )
         audit.record_each(
@@ -643,6 +628,28 @@ def pending_invitations(invitations: Any) -> Any:
     return invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by("-created_at")
 
 
+def _new_invitation(
+    *, email: str, name: str, agency: Agency, role: str, inviter: Any, ends_on: dt.date | None = None
+) -> Invitation:
+    """An invitation with a fresh link, not yet saved (one at a time, or a list's in bulk)."""
+    nonce, expires = _fresh_link()
+    return Invitation(
+        email=email,
+        name=name.strip()[:150],
+        agency=agency,
+        role=role,
+        ends_on=ends_on,
+        invited_by=inviter,
+        nonce=nonce,
+        expires_at=expires,
+    )
+
+
+def _fresh_link() -> tuple[str, dt.datetime]:
+    """A new link's secret (what the signed token must carry) and when it stops working."""
+    return secrets.token_urlsafe(24), timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+
+
 def _open_invitations() -> Any:
     return Invitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -655,8 +662,7 @@ def resend_invitation(*, by: Actor, invitation: Invitation) -> Invitation:
     _require_may_grant(by, Role(invitation.role), invitation.agency)
     InvitationRefused.require(invitation.accepted_at is None, "這份邀請已被接受。")
     InvitationRefused.require(invitation.revoked_at is None, "這份邀請已撤回。")
-    invitation.nonce = secrets.token_urlsafe(24)
-    invitation.expires_at = timezone.now() + dt.timedelta(days=INVITATION_DAYS)
+    invitation.nonce, invitation.expires_at = _fresh_link()
     invitation.sent_at = invitation.next_attempt_at = invitation.failed_at = None
     invitation.attempts, invitation.last_error = 0, ""
     invitation.save()
@@ -720,12 +726,7 @@ def accept_invitation(*, token: str, name: str, password: str) -> Any:
         raise AgencyError(" ".join(error.messages), "password") from None
     user.set_password(password)
     user.save()
-    grant_role(
-        by=locked.invited_by, user=user, agency=locked.agency, role=locked.role, ends_on=locked.ends_on
-    )
-    locked.accepted_at, locked.accepted_by = timezone.now(), user
-    locked.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(by=user, action="invitation.accept", obj=locked, agency=locked.agency)
+    _grant_invited(locked, user)
     return user
 
 
@@ -744,23 +745,28 @@ def accept_invitation_by_identity(*, email: str, name: str = "") -> Any:
     user.set_unusable_password()
     user.save()
     for invitation in open_ones:
-        grant_role(
-            by=invitation.invited_by,
-            user=user,
-            agency=invitation.agency,
-            role=invitation.role,
-            ends_on=invitation.ends_on,
-        )
-        invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        audit.record(
-            by=user,
-            action="invitation.accept",
-            obj=invitation,
-            agency=invitation.agency,
-            extra={"via": "oidc"},
-        )
+        _grant_invited(invitation, user, via="oidc")
     return user
+
+
+def _grant_invited(invitation: Invitation, user: Any, *, via: str = "") -> None:
+    """The invitation's role, granted as its inviter did, and the invitation used up, audited."""
+    grant_role(
+        by=invitation.invited_by,
+        user=user,
+        agency=invitation.agency,
+        role=invitation.role,
+        ends_on=invitation.ends_on,
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        by=user,
+        action="invitation.accept",
+        obj=invitation,
+        agency=invitation.agency,
+        extra={"via": via} if via else None,
+    )
 
 
 def send_invitations_due() -> int:
