@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "servq.awards",
     "servq.surveys",
     "servq.faq",
+    "servq.activities",
     "servq.opendata",
     "servq.portal",
 ]

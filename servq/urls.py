@@ -50,6 +50,7 @@ urlpatterns = [
     path("awards/", include("servq.awards.urls")),
     path("surveys/", include("servq.surveys.urls")),
     path("faq/", include("servq.faq.urls")),
+    path("records/", include("servq.activities.urls")),
     path("opendata/", include("servq.opendata.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

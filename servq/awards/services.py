@@ -43,6 +43,7 @@ from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.measures import Scope, get
 from servq.core.permissions import has_perm
+from servq.inspections import services as inspection_services
 
 
 class AwardError(ServiceError):
@@ -343,6 +344,7 @@ def enter(
         agency=agency,
         after={"title": entry.title, "category": category.code},
     )
+    inspection_services.note_award_entered(by=by, agency=agency, year=edition.year)
     return entry
 
 

@@ -172,7 +172,7 @@ class Case(models.Model):
     paused_since = models.DateField(null=True, blank=True)
     extended_days = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(_("結案時間"), null=True, blank=True)
-    closed_on_time = models.BooleanField(null=True)
+    closed_on_time = models.BooleanField(_("如期結案"), null=True)
     reply = models.TextField(_("回覆"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("滿意度"), null=True, blank=True)
     satisfaction_note = models.CharField(_("滿意度說明"), max_length=300, blank=True)

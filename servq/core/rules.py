@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 ROC_OFFSET: Final = 1911
@@ -577,3 +578,11 @@ def explained(message: str, table: Sequence[tuple[re.Pattern[str], str]]) -> str
         if match:
             return words.format(*match.groups())
     return message
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` as a percentage with one decimal, half up; None (無資料) when there is
+    nothing to count, never 0 % or 100 % — the one way every measure states a rate."""
+    if whole <= 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -298,7 +298,7 @@ class Finding(models.Model):
     tracked = models.BooleanField(_("繼續列管"), default=False)
     notified_on = models.DateField(_("通知日期"), null=True, blank=True)
     reply_due = models.DateField(_("回復期限"), null=True, blank=True)
-    first_replied_on = models.DateField(null=True, blank=True)
+    first_replied_on = models.DateField(_("首次回復日期"), null=True, blank=True)
     closed_on = models.DateField(_("解除列管日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

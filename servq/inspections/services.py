@@ -156,6 +156,22 @@ def record_award_entry(*, by: Actor, body: Agency, agency: Agency, year: int) ->
     return entry
 
 
+def note_award_entered(*, by: Actor, agency: Agency, year: int) -> AwardEntry:
+    """An application made in the award module counts as the agency's entry that year, so the
+    inspection plan's 「連續3年未參選」 rule (003) reads it without anyone typing it again. Called
+    inside the award service's transaction; the entry itself was the permission."""
+    entry, created = AwardEntry.objects.get_or_create(agency=agency, year=year)
+    if created:
+        audit.record(
+            by=by,
+            action="inspection.award_entry",
+            obj=entry,
+            agency=agency,
+            after={"year": year, "from": "awards"},
+        )
+    return entry
+
+
 # --- plans: who is visited first -----------------------------------------------------------------
 
 

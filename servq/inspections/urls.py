@@ -23,6 +23,7 @@ urlpatterns = [
     path("findings/<int:pk>/assign/", views.assign, name="assign"),
     path("findings/<int:pk>/decide/", views.decide, name="decide"),
     path("board/", views.board, name="board"),
+    path("ranking-records/", views.ranking_records, name="ranking_records"),
     path("year-end/<int:cycle_pk>/<int:agency_pk>/", views.year_end_findings, name="year_end_findings"),
     path("public/", views.public, name="public"),
     path("public/<int:pk>/", views.public_visit, name="public_visit"),

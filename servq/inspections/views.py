@@ -9,8 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -23,7 +25,7 @@ from servq.agencies.selectors import agencies_for, agencies_where, panel_candida
 from servq.cases.services import Upload
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
-from servq.core.forms import error_summary
+from servq.core.forms import RocDateField, YearField, error_summary
 from servq.core.http import chosen, confirmed
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
@@ -38,7 +40,18 @@ from servq.inspections.forms import (
     SpotRecordForm,
     VisitForm,
 )
-from servq.inspections.models import CriteriaSet, Criterion, Finding, InspectionPlan, RecordFile, Score, Visit
+from servq.inspections.models import (
+    AwardEntry,
+    CriteriaSet,
+    Criterion,
+    Criticism,
+    Finding,
+    InspectionPlan,
+    RecordFile,
+    Score,
+    Visit,
+)
+from servq.inspections.services import InspectionError
 from servq.plans.exporting import FORMATS
 from servq.plans.models import PlanCycle
 from servq.reporting.models import ProgressStatus
@@ -610,4 +623,65 @@ def year_end_findings(request: HttpRequest, cycle_pk: int, agency_pk: int) -> Ht
         "inspections/year_end_findings.html",
         {"cycle": cycle, "root": root, "short": short},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- what the plan's ranking rules read: criticisms and award entries ----------------------------
+
+
+@access(roles=[Role.SUPERVISOR])
+def ranking_records(request: HttpRequest) -> HttpResponse:
+    """Criticisms (媒體、監察院、議會) with their source, and award entries by year (the award module's
+    and past ones typed in): what 003's rules read to choose whom to visit first."""
+    body = _body(request)
+    agencies = list(
+        Agency.objects.filter(path__startswith=body.path).exclude(pk=body.pk).exclude(kind="unit")
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            agency = next((a for a in agencies if str(a.pk) == request.POST.get("agency")), None)
+            InspectionError.require(agency is not None, "請選擇機關。", "agency")
+            assert agency is not None  # for the type checker: refused just above
+            if request.POST.get("what") == "entry":
+                year = YearField(label="year").clean(request.POST.get("year", ""))
+                services.record_award_entry(by=request.user, body=body, agency=agency, year=year)
+                messages.success(request, gettext("已補登參獎紀錄。"))
+            else:
+                noted_on = RocDateField().clean(request.POST.get("noted_on", ""))
+                InspectionError.require(noted_on is not None, "請填寫日期。", "noted_on")
+                InspectionError.require(noted_on <= timezone.localdate(), "日期不能在未來。", "noted_on")
+                services.note_criticism(
+                    by=request.user,
+                    body=body,
+                    agency=agency,
+                    noted_on=noted_on,
+                    source=request.POST.get("source", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, gettext("已記錄外界批評。"))
+            return redirect(f"{reverse('inspections:ranking_records')}?body={body.pk}")
+        except ServiceError as refused:
+            error = refused.message
+        except ValidationError as refused:
+            error = "；".join(refused.messages)
+    since = timezone.localdate().year - 5
+    return render(
+        request,
+        "inspections/ranking_records.html",
+        {
+            "body": body,
+            "bodies": _bodies(request),
+            "agencies": agencies,
+            "criticisms": Criticism.objects.filter(agency__in=agencies, noted_on__year__gte=since)
+            .select_related("agency")
+            .order_by("-noted_on"),
+            "entries": AwardEntry.objects.filter(agency__in=agencies, year__gte=since)
+            .select_related("agency")
+            .order_by("-year", "agency__path"),
+            "sources": [gettext("媒體報導"), gettext("監察院"), gettext("議會質詢"), gettext("民眾陳情")],
+            "error": error,
+            "data": request.POST,
+        },
+        status=400 if error else 200,
     )

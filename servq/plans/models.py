@@ -359,6 +359,36 @@ class IndicatorTarget(models.Model):
         return f"{self.year}: {self.value}"
 
 
+class IndicatorOverride(models.Model):
+    """A year's value of a measured indicator set by hand, with the reason: the measure is wrong or
+    incomplete for this body (a counter outside servq, figures from another system). Shown beside
+    the measured value, never in place of it silently."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="overrides")
+    year = models.PositiveSmallIntegerField(_("年度（西元）"))
+    value = models.DecimalField(_("更正值"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("更正理由"), max_length=500)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更正人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("更正時間"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("指標人工更正")
+        verbose_name_plural = _("指標人工更正")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="override_one_per_year"),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.year}: {self.value}"
+
+
 class ReviewComment(models.Model):
     """A reviewer's comment on a plan as a whole or on one item, kept with the version it was made on."""
 

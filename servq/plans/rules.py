@@ -9,8 +9,10 @@ A user stands to a plan in one or more *capacities*, worked out from their roles
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Final
 
 from servq.agencies.rules import Grant, Role
@@ -207,3 +209,38 @@ CATEGORY_DIMENSIONS: Final = {
 def dimensions_of(category: str) -> tuple[str, ...]:
     """The dimensions a participant of this category is judged on; none before it has chosen."""
     return CATEGORY_DIMENSIONS.get(category, ())
+
+
+# --- indicator targets --------------------------------------------------------------------------
+
+
+def target_refusal(
+    *, higher_is_better: bool, cumulative: bool, baseline: Decimal | None, targets: dict[int, Decimal]
+) -> str:
+    """Why a set of yearly targets cannot stand ("" when it can): a cumulative count that falls from
+    one year to the next, or a target on the wrong side of the baseline for the indicator's direction
+    (a 越高越好 indicator aiming below where it starts)."""
+    years = sorted(targets)
+    for earlier, later in itertools.pairwise(years):
+        if cumulative and targets[later] < targets[earlier]:
+            return (
+                f"累計指標的目標值不能逐年減少：{later - 1911}年的 {targets[later]} "
+                f"少於 {earlier - 1911}年的 {targets[earlier]}。"
+            )
+    if baseline is not None:
+        for year in years:
+            wrong = targets[year] < baseline if higher_is_better else targets[year] > baseline
+            if wrong:
+                side, direction = ("低於", "越高越好") if higher_is_better else ("高於", "越低越好")
+                return (
+                    f"{year - 1911}年的目標值 {targets[year]} {side}基準值 {baseline}，"
+                    f"與指標方向「{direction}」相反；請確認方向或目標值。"
+                )
+    return ""
+
+
+def meets_target(value: Decimal | None, target: Decimal | None, *, higher_is_better: bool) -> bool | None:
+    """Whether a value reaches its target in the indicator's direction; None when either is missing."""
+    if value is None or target is None:
+        return None
+    return value >= target if higher_is_better else value <= target

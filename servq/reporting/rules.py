@@ -307,3 +307,71 @@ def sign_off_refusal(*, year_ends: dt.date, today: dt.date, items: int, unreport
     if unreported:
         return f"尚有 {unreported} 個項目未填報辦理情形：請先填報，或說明理由後再核定。"
     return ""
+
+
+def self_evaluation_due(year: int, half: int) -> dt.date:
+    """When a half-year's self-evaluation (自行考核, 003: 上、下半年度各1次) is due: the last day of the
+    month after the half ends (7月31日, next 1月31日). No seed gives the day; it is servq's, and a
+    body that sets its own calendar date says so in its 作業時程."""
+    return dt.date(year, 7, 31) if half == 1 else dt.date(year + 1, 1, 31)
+
+
+def half_year_end(year: int, half: int) -> dt.date:
+    return dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+
+
+# --- the year-end report's first draft ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    """An indicator's year as the year-end report states it; ``source`` says where the value came
+    from: ``measured`` (a measure), ``override`` (set by hand with a reason) or ``typed`` (reported)."""
+
+    name: str
+    unit: str
+    target: Decimal | None
+    value: Decimal | None
+    met: bool | None
+    source: str
+
+
+def _amount(value: Decimal, unit: str) -> str:
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}" if unit in ("%", "％") else f"{text} {unit}".rstrip()
+
+
+def _figure(figure: IndicatorFigure) -> str:
+    value = _amount(figure.value, figure.unit) if figure.value is not None else "無資料"
+    target = f"，目標 {_amount(figure.target, figure.unit)}" if figure.target is not None else ""
+    return f"「{figure.name}」{value}{target}"
+
+
+def draft_summary(
+    *, year: int, totals: Mapping[str, int], labels: Mapping[str, str], figures: Iterable[IndicatorFigure]
+) -> str:
+    """The first draft of 綜合說明, written only from figures servq computed or a person typed: the
+    items by status, then the indicators that met their target, fell short, or have no data. The
+    coordinator edits it; nothing here is a number from anywhere else."""
+    items = int(totals.get("items", 0))
+    lines = []
+    if items:
+        by_status = "、".join(
+            f"{label} {totals[key]} 項" for key, label in labels.items() if int(totals.get(key, 0))
+        )
+        unreported = int(totals.get("unreported", 0))
+        tail = f"、未填報 {unreported} 項" if unreported else ""
+        lines.append(f"{year - 1911}年度計畫項目共 {items} 項：{by_status}{tail}。")
+    figures = list(figures)
+    met = [f for f in figures if f.met is True]
+    short = [f for f in figures if f.met is False]
+    unknown = [f for f in figures if f.value is None]
+    if figures:
+        lines.append(f"量化指標 {len(figures)} 項，達成目標 {len(met)} 項、未達目標 {len(short)} 項。")
+    if met:
+        lines.append("達成目標：" + "；".join(_figure(f) for f in met) + "。")
+    if short:
+        lines.append("未達目標：" + "；".join(_figure(f) for f in short) + "。請說明原因與改善作法。")
+    if unknown:
+        lines.append("尚無資料：" + "、".join(f"「{f.name}」" for f in unknown) + "。")
+    return "\n".join(lines)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from servq.agencies.models import Agency, Membership
 from servq.agencies.rules import Role, parent_path
 from servq.agencies.selectors import grants_of, reach_q
+from servq.plans import readings
 from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
 from servq.reporting import rules
 from servq.reporting.models import (
@@ -76,6 +77,7 @@ class ProgressRow:
     item: PlanItem
     progress: ItemProgress | None
     indicators: list[tuple[Indicator, IndicatorActual | None]]
+    measured: list[readings.Reading] = field(default_factory=list)  # live, over the period
 
 
 def progress_rows(plan: Plan, period: ReportingPeriod) -> list[ProgressRow]:
@@ -86,11 +88,21 @@ def progress_rows(plan: Plan, period: ReportingPeriod) -> list[ProgressRow]:
     }
     actuals = {a.indicator_id: a for a in IndicatorActual.objects.filter(indicator__plan=plan, period=period)}
     indicators: dict[int | None, list[Indicator]] = defaultdict(list)
-    for indicator in Indicator.objects.filter(plan=plan).order_by("position"):
+    for indicator in Indicator.objects.filter(plan=plan).select_related("plan__agency").order_by("position"):
         indicators[indicator.item_id].append(indicator)
     items = plan.items.order_by("position").prefetch_related("units")
+    today = timezone.localdate()
     return [
-        ProgressRow(item, reports.get(item.pk), [(ind, actuals.get(ind.pk)) for ind in indicators[item.pk]])
+        ProgressRow(
+            item,
+            reports.get(item.pk),
+            [(ind, actuals.get(ind.pk)) for ind in indicators[item.pk]],
+            [
+                readings.over_range(ind, period.start, period.end, today)
+                for ind in indicators[item.pk]
+                if ind.measure_key
+            ],
+        )
         for item in items
     ]
 
@@ -104,35 +116,71 @@ class AchievementRow:
     target: Decimal | None
     actual: Decimal | None
     achievement: Decimal | None
+    source: str = "typed"  # measured, override or typed: where ``actual`` came from
+    error: str = ""  # why a measure could not compute (the row reads 無資料, the page goes on)
+
+    def figure(self) -> rules.IndicatorFigure:
+        met = None if self.achievement is None else self.achievement >= 100
+        ind = self.indicator
+        return rules.IndicatorFigure(ind.name, ind.unit, self.target, self.actual, met, self.source)
 
 
 def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
-    """Each indicator's value this year against its target, cumulative ones summed from the start."""
-    indicators = (
+    """Each indicator's value this year against its target: measured live where it is bound to a
+    measure, else typed per period (cumulative ones summed from the start); an override wins."""
+    indicators = list(
         Indicator.objects.filter(plan__in=plans)
         .select_related("plan__agency")
         .prefetch_related("targets")
         .order_by("plan__agency__path", "position")
     )
-    readings: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    typed: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for indicator_id, end, value in IndicatorActual.objects.filter(
         indicator__plan__in=plans, period__end__year__lte=year
     ).values_list("indicator_id", "period__end", "value"):
-        readings[indicator_id].append((end, value))
+        typed[indicator_id].append((end, value))
+    live = readings.readings(indicators, year, timezone.localdate())
     rows = []
     for indicator in indicators:
         target = next((t.value for t in indicator.targets.all() if t.year == year), None)
-        values = [v for end, v in sorted(readings[indicator.pk]) if indicator.cumulative or end.year == year]
+        values = [v for end, v in sorted(typed[indicator.pk]) if indicator.cumulative or end.year == year]
         actual = rules.current_value(values, cumulative=indicator.cumulative)
+        reading = live[indicator.pk]
+        source = (
+            "override" if reading.override is not None else "measured" if indicator.measure_key else "typed"
+        )
+        if source != "typed":
+            # Measured live over the year (typed periods do not apply), or set by hand with a reason.
+            actual = reading.value
         rows.append(
             AchievementRow(
                 indicator,
                 target,
                 actual,
                 rules.achievement(actual, target, higher_is_better=indicator.direction == "higher"),
+                source,
+                reading.error,
             )
         )
     return rows
+
+
+def year_end_figures(cycle: PlanCycle, agency: Agency) -> list[AchievementRow]:
+    """The agency's own indicators in the cycle, for its year-end report and the draft of 綜合說明."""
+    plans = Plan.objects.filter(cycle=cycle, agency=agency).exclude(status="superseded")
+    return achievements(plans, cycle.year)
+
+
+def draft_summary(cycle: PlanCycle, agency: Agency) -> str:
+    """綜合說明's first draft from the roll-up and the indicators, for the coordinator to edit."""
+    rollup = year_end_rollup(cycle, root=agency)
+    labels = {key: str(label) for key, label in ProgressStatus.choices}
+    return rules.draft_summary(
+        year=cycle.year,
+        totals=rollup.totals_of(agency.path),
+        labels=labels,
+        figures=[row.figure() for row in year_end_figures(cycle, agency)],
+    )
 
 
 @dataclass(frozen=True)
@@ -416,7 +464,7 @@ def indicator_trends(cycle: PlanCycle, root: Agency) -> list[IndicatorTrend]:
     indicators = list(
         Indicator.objects.filter(plan__in=plans)
         .prefetch_related("targets")
-        .select_related("plan")
+        .select_related("plan__agency")
         .order_by("position")
     )
     latest: dict[tuple[int, int], Decimal] = {}
@@ -426,19 +474,28 @@ def indicator_trends(cycle: PlanCycle, root: Agency) -> list[IndicatorTrend]:
         .order_by("period__end", "period__frequency")
     ):
         latest[(actual.indicator_id, actual.period.end.year)] = actual.value
+    today = timezone.localdate()
     trends = []
     for indicator in indicators:
         years = list(range(indicator.plan.first_year, indicator.plan.last_year + 1))
         targets = {t.year: t.value for t in indicator.targets.all()}
+        # A measured (or overridden) year reads live; a typed one its latest period's value.
+        live = {r.year: r for r in readings.trend(indicator, today)}
         trends.append(
             IndicatorTrend(
                 indicator,
                 years,
                 [targets.get(year) for year in years],
-                [latest.get((indicator.pk, year)) for year in years],
+                [_year_value(live.get(year), latest.get((indicator.pk, year))) for year in years],
             )
         )
     return trends
+
+
+def _year_value(reading: readings.Reading | None, typed: Decimal | None) -> Decimal | None:
+    if reading is not None and (reading.override is not None or reading.indicator.measure_key):
+        return reading.value
+    return typed
 
 
 # Statuses a year's result falls short at: what goes back to the units to improve (000:
@@ -458,3 +515,41 @@ def items_falling_short(cycle: PlanCycle, root: Agency) -> list[tuple[Any, str]]
         .order_by("plan__agency__path", "position")
     )
     return [(item, latest.get(item.pk, "")) for item in items if latest.get(item.pk, "") in ("", *SHORT_OF)]
+
+
+# --- measures and their records -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordsTable:
+    headings: list[str]
+    rows: list[list[Any]]
+    total: int
+
+
+def _heading(model: Any, lookup: str) -> str:
+    """A column's heading: the field's verbose name, or for ``agency__name`` the related model's (機關)."""
+    *path, last = lookup.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model
+    if path and last in ("name", "title", "text", "question"):
+        return str(model._meta.verbose_name)
+    return str(model._meta.get_field(last).verbose_name)
+
+
+def records_table(measure: Any, scope: Any, limit: int = 500) -> RecordsTable | None:
+    """The rows behind a measure's value for the scope, as the measure names their columns."""
+    records = measure.records_in(scope)
+    if records is None:
+        return None
+    model = records.model
+    choices = {
+        lookup: dict(field.choices)
+        for lookup in measure.columns
+        if "__" not in lookup and (field := model._meta.get_field(lookup)).choices
+    }
+    rows = [
+        [choices[c].get(v, v) if c in choices else v for c, v in zip(measure.columns, row, strict=True)]
+        for row in records.values_list(*measure.columns)[:limit]
+    ]
+    return RecordsTable([_heading(model, c) for c in measure.columns], rows, records.count())

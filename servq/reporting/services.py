@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -524,8 +525,13 @@ def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: st
     ReportingError.require(report.signed_at is None, "年度執行成果已經首長核定，不能再重新彙整。")
     rollup = selectors.year_end_rollup(cycle, root=agency)
     before = {"totals": report.totals, "summary": report.summary}
-    report.totals = rollup.totals_of(agency.path)
-    report.summary = summary or report.summary
+    report.totals = {
+        **rollup.totals_of(agency.path),
+        # The indicators as they stood when compiled: a signed report keeps them, whatever the
+        # measures read later.
+        "indicators": [_frozen(row.figure()) for row in selectors.year_end_figures(cycle, agency)],
+    }
+    report.summary = summary or report.summary or selectors.draft_summary(cycle, agency)
     report.compiled_at = timezone.now()
     report.save()
     audit.record(
@@ -537,6 +543,20 @@ def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: st
         after={"totals": report.totals, "summary": report.summary},
     )
     return report
+
+
+def _frozen(figure: rules.IndicatorFigure) -> dict[str, Any]:
+    def text(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "name": figure.name,
+        "unit": figure.unit,
+        "target": text(figure.target),
+        "value": text(figure.value),
+        "met": figure.met,
+        "source": figure.source,
+    }
 
 
 @transaction.atomic

@@ -26,6 +26,9 @@ urlpatterns = [
         views.self_evaluation,
         name="self_evaluation",
     ),
+    path("measures/", views.measure_catalogue, name="measures"),
+    path("measures/<str:key>/", views.measure_records, name="measure"),
+    path("indicators/<int:pk>/", views.indicator, name="indicator"),
     path("self-evaluations/", views.public_self_evaluations, name="public_self_evaluations"),
     path("self-evaluations/<int:pk>/", views.public_self_evaluation, name="public_self_evaluation"),
 ]

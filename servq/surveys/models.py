@@ -75,6 +75,7 @@ class Survey(models.Model):
     population = models.JSONField(default=dict, blank=True)  # stratum → population size, for weights
 
     class Meta:
+        verbose_name = _("滿意度調查")
         ordering = ["-year", "-id"]
 
     def __str__(self) -> str:
@@ -144,8 +145,8 @@ class CourtesyTest(models.Model):
     on = models.DateField(_("測試日期"), null=True, blank=True)
     due_on = models.DateField(_("應測日期"))
     scores = models.JSONField(default=dict, blank=True)
-    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    band = models.CharField(max_length=20, blank=True)
+    total = models.DecimalField(_("總分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    band = models.CharField(_("等第"), max_length=20, blank=True)
     note = models.TextField(_("說明"), blank=True)
     improvement = models.TextField(_("改善情形"), blank=True)
 

@@ -9,6 +9,7 @@ from servq.plans.services import (
     cycles,  # noqa: F401  (the module itself, for tests that patch it)
     editing,  # noqa: F401  (the module itself, for tests that patch it)
     importing,  # noqa: F401  (the module itself, for tests that patch it)
+    indicators,  # noqa: F401  (the module itself, for tests that patch it)
     review,  # noqa: F401  (the module itself, for tests that patch it)
 )
 from servq.plans.services._common import (  # noqa: F401
@@ -63,6 +64,7 @@ from servq.plans.services.importing import (  # noqa: F401
     link_plan_to_cycle,
     program_for,
 )
+from servq.plans.services.indicators import clear_override, override_indicator  # noqa: F401
 from servq.plans.services.review import (  # noqa: F401
     _add_revision_line,
     _new_version,

@@ -239,6 +239,13 @@ def save_indicator(
     if outside:
         years = "、".join(format_roc_year(y) for y in outside)
         raise PlanError(f"目標年度 {years} 不在計畫期程內。")
+    refusal = rules.target_refusal(
+        higher_is_better=direction == "higher",
+        cumulative=cumulative,
+        baseline=baseline,
+        targets=dict(targets),
+    )
+    PlanError.require(not refusal, refusal, "targets")
     before = _indicator_snapshot(indicator) if indicator else None
     indicator = indicator or Indicator(plan=plan, position=plan.indicators.count())
     indicator.name, indicator.unit, indicator.direction = name, unit, direction

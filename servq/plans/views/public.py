@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from servq.agencies.access import access
 from servq.core.downloads import as_download
 from servq.core.rules import to_roc_year, year_from_either
-from servq.plans import rules, selectors
+from servq.plans import readings, rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
 from servq.plans.models import Plan, Program
 
@@ -53,7 +56,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "has_versions": plan.version > 1 or plan.later_versions.exists(),
         "groups": selectors.items_grouped_by_framework(plan),
-        "indicators": selectors.indicators_of(plan),
+        **_indicator_readings(plan, capacities),
         "revisions": plan.revisions.all(),
         "export_formats": list(EXPORT_FORMATS.items()),
         "can_edit_or_author": rules.AUTHOR in capacities,
@@ -65,6 +68,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["stable_url"] = request.build_absolute_uri(reverse("plans:agency_plan", args=args))
         context["embed_url"] = request.build_absolute_uri(reverse("plans:agency_plan_embed", args=args))
     return render(request, "plans/detail.html", context)
+
+
+def _indicator_readings(plan: Plan, capacities: frozenset[str]) -> dict[str, Any]:
+    """For the agency's own staff and its supervisors: each indicator with this year's reading (its
+    measured value, an override, the target), as (indicator, reading) rows; the public sees targets."""
+    indicators = list(selectors.indicators_of(plan))
+    year = min(timezone.localdate().year, plan.last_year)
+    if not capacities or year < plan.first_year:
+        return {"indicators": indicators, "indicator_rows": [(ind, None) for ind in indicators]}
+    found = readings.readings(indicators, year, timezone.localdate())
+    rows = [(ind, found[ind.pk]) for ind in indicators]
+    return {"indicators": indicators, "indicator_rows": rows, "reading_year": year}
 
 
 def _current_plan(agency_code: str, year: int) -> Plan:

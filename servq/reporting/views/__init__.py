@@ -30,6 +30,12 @@ from servq.reporting.views.dashboards import (  # noqa: F401
     _default_root,
     dashboard,
 )
+from servq.reporting.views.measures import (  # noqa: F401
+    indicator,
+    measure_catalogue,
+    measure_records,
+    records_url,
+)
 from servq.reporting.views.progress import (  # noqa: F401
     _entry,
     _evidence,

@@ -61,6 +61,7 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             _refused(request, error)
         return redirect(request.path)
     rollup = selectors.year_end_rollup(cycle, root=agency)
+    draft = selectors.draft_summary(cycle, agency) if not (report and report.signed_at) else ""
     return render(
         request,
         "reporting/year_end.html",
@@ -77,7 +78,10 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             # head was offered 彙整, which then refused).
             "may_compile": has_perm(request.user, "reporting.compile_year_end", agency),
             "statuses": ProgressStatus.choices,
-            "form": YearEndForm(initial={"summary": report.summary if report else ""}),
+            # The summary starts from servq's draft: figures it computed or a person typed, nothing else.
+            "form": YearEndForm(initial={"summary": (report.summary if report else "") or draft}),
+            "draft": draft,
+            "figures": selectors.year_end_figures(cycle, agency),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
             "columns": exporting.year_end_columns(cycle),
             "supervising": has_perm(request.user, "reporting.supervise_cycle", cycle),

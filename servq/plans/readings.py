@@ -1,0 +1,110 @@
+"""Indicators read live from their measures: the value over the indicator's year (from the plan's
+first year for a cumulative one), any override beside it, and the target it is held against.
+
+A measure that fails is reported on its indicator and does not stop the page or the report that
+reads it; a measure with nothing to count reads 「無資料」 (None), never 0 % or 100 %."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from servq.core import measures
+from servq.plans import rules
+from servq.plans.models import Indicator, IndicatorOverride
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reading:
+    indicator: Indicator
+    year: int
+    scope: measures.Scope | None  # None: the year has not begun, or the indicator has no measure
+    measured: Decimal | None
+    error: str
+    override: IndicatorOverride | None
+    target: Decimal | None
+
+    @property
+    def value(self) -> Decimal | None:
+        """The value held against the target: the override where there is one, else the measured."""
+        return self.override.value if self.override is not None else self.measured
+
+    @property
+    def met(self) -> bool | None:
+        return rules.meets_target(
+            self.value, self.target, higher_is_better=self.indicator.direction == "higher"
+        )
+
+    @property
+    def measure(self) -> measures.Measure | None:
+        try:
+            return measures.get(self.indicator.measure_key) if self.indicator.measure_key else None
+        except measures.UnknownMeasure:
+            return None
+
+
+def scope_of(indicator: Indicator, year: int, today: dt.date) -> measures.Scope | None:
+    """What the indicator's measure reads for a year: the agency's subtree from 1 January (from the
+    plan's first year if cumulative) to 31 December or today, whichever is first."""
+    start = dt.date(indicator.plan.first_year if indicator.cumulative else year, 1, 1)
+    end = min(dt.date(year, 12, 31), today)
+    if end < dt.date(year, 1, 1):
+        return None
+    return measures.Scope(indicator.plan.agency.path, start, end)
+
+
+def measure_value(key: str, scope: measures.Scope) -> tuple[Decimal | None, str]:
+    """The measure's value for the scope, or the error that stopped it (logged, shown, not raised)."""
+    try:
+        return measures.get(key).value(scope), ""
+    except measures.UnknownMeasure:
+        return None, f"自動量測來源「{key}」已不存在。"
+    except Exception as failure:  # a broken measure must not take the page or the report with it
+        log.exception("measure %s failed for %s", key, scope)
+        return None, f"無法計算：{type(failure).__name__}"
+
+
+def readings(indicators: Iterable[Indicator], year: int, today: dt.date) -> dict[int, Reading]:
+    """Each indicator's reading for the year (typed indicators too: their override and target)."""
+    indicators = list(indicators)
+    overrides = {
+        o.indicator_id: o for o in IndicatorOverride.objects.filter(indicator__in=indicators, year=year)
+    }
+    targets = {
+        (t.indicator_id, t.year): t.value
+        for t in (t for indicator in indicators for t in indicator.targets.all())
+    }
+    found = {}
+    for indicator in indicators:
+        scope = scope_of(indicator, year, today) if indicator.measure_key else None
+        measured, error = measure_value(indicator.measure_key, scope) if scope else (None, "")
+        found[indicator.pk] = Reading(
+            indicator,
+            year,
+            scope,
+            measured,
+            error,
+            overrides.get(indicator.pk),
+            targets.get((indicator.pk, year)),
+        )
+    return found
+
+
+def trend(indicator: Indicator, today: dt.date) -> list[Reading]:
+    """The indicator's reading for every year of its plan up to this one."""
+    years = range(indicator.plan.first_year, min(indicator.plan.last_year, today.year) + 1)
+    return [readings([indicator], year, today)[indicator.pk] for year in years]
+
+
+def over_range(indicator: Indicator, start: dt.date, end: dt.date, today: dt.date) -> Reading:
+    """The indicator's measured value over a reporting period (to today if it has not ended)."""
+    scope = None
+    if indicator.measure_key and start <= today:
+        scope = measures.Scope(indicator.plan.agency.path, start, min(end, today))
+    measured, error = measure_value(indicator.measure_key, scope) if scope else (None, "")
+    return Reading(indicator, end.year, scope, measured, error, None, None)
