@@ -60,3 +60,29 @@ def test_online_share_and_on_time_rate_of_applications(agency_tree, coordinator,
     )
     assert get("services.online_share").value(scope) == Decimal("50.0")
     assert get("services.on_time_rate").value(scope) == Decimal("100.0")
+
+
+def test_e_check_share_of_the_published_services_documents(agency_tree, coordinator, data):
+    services.save_service(by=coordinator, agency=agency_tree["mof"], data=data(code="a"))  # 1 of 2
+    services.save_service(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        data=data(code="b", documents=[services.Document("申請書"), services.Document("印鑑證明")]),
+    )  # 0 of 2
+    services.save_service(by=coordinator, agency=agency_tree["mof"], data=data(code="c", published=False))
+    assert get("services.e_check_share").value(_scope(agency_tree)) == Decimal("25.0")
+    assert get("services.e_check_share").value(Scope(agency_tree["moea"].path, *_range())) is None
+
+
+def _range():
+    today = timezone.localdate()
+    return today - dt.timedelta(days=365), today
+
+
+def test_outreach_visits_in_the_range(agency_tree, coordinator, service):
+    today = timezone.localdate()
+    for on in (today, today - dt.timedelta(days=10), today - dt.timedelta(days=800)):
+        services.record_visit(
+            by=coordinator, service=service, kind="home", on=on, place="長照個案住家", served=1
+        )
+    assert get("services.outreach_visits").value(_scope(agency_tree)) == 2
