@@ -77,6 +77,7 @@ class World:
     membership: Any = None
     invitation: Any = None
     invitation_token: str = ""
+    post: Any = None  # a record 財政部 keeps (辦理紀錄)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,10 @@ URLS: dict[str, Url] = {
     "faq:confirm": Url(lambda w: ({"pk": w.faq_entry.pk}, "")),
     "faq:settle": Url(lambda w: ({"pk": w.faq_proposal.pk}, "")),
     "faq:vote": Url(lambda w: ({"pk": w.faq_entry.pk}, ""), scope="public", public_in=EVERY_STATE),
+    "activities:kind": Url(lambda w: ({"key": "posts"}, f"?agency={w.agency_tree['mof'].pk}")),
+    "activities:remove": Url(lambda w: ({"key": "posts", "pk": w.post.pk}, "")),
+    "reporting:measure": Url(lambda w: ({"key": "opendata.published"}, f"?agency={w.agency_tree['mof'].pk}")),
+    "reporting:indicator": Url(lambda w: ({"pk": w.indicator.pk}, "")),
     # 財政部's published dataset: its page, metadata and file are anyone's; its keeping is 財政部's.
     "opendata:dataset": Url(
         lambda w: ({"identifier": w.dataset.identifier}, ""), scope="public", public_in=EVERY_STATE
@@ -431,6 +436,15 @@ def build_world(agency_tree: dict[str, Any], supervisor: Any, coordinator: Any, 
         faq_proposal,
         dataset,
         *_people_world(agency_tree, supervisor, coordinator),
+        _records_world(agency_tree),
+    )
+
+
+def _records_world(agency_tree: dict[str, Any]) -> Any:
+    from servq.activities.models import SocialPost
+
+    return SocialPost.objects.create(
+        agency=agency_tree["mof"], platform="facebook", posted_on=timezone.localdate(), title="財政部快訊"
     )
 
 

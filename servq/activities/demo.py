@@ -32,8 +32,8 @@ def ensure_demo_records() -> bool:
     today = timezone.localdate()
     year_start = today.replace(month=1, day=1)
 
-    def add(kind: str, **values: object) -> object:
-        return services.add_record(by=coordinator, kind=kind, agency=civil, values=values)
+    def add(what: str, **values: object) -> object:
+        return services.add_record(by=coordinator, kind=what, agency=civil, values=values)
 
     add(
         "training",
@@ -51,6 +51,7 @@ def ensure_demo_records() -> bool:
     )
     for kind, name, district in POINTS:
         add(
+            "points",
             kind=kind,
             name=name,
             district=district,

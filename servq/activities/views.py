@@ -21,7 +21,12 @@ PERMISSION = "activities.keep_records"
 
 
 def _agency(request: HttpRequest) -> tuple[list[Agency], Agency]:
+    """The agencies whose records the user keeps, and the one asked for: another agency is 404,
+    never silently swapped for the user's own."""
     agencies = agencies_served(request.user, PERMISSION)
+    wanted = request.POST.get("agency") or request.GET.get("agency")
+    if wanted and all(str(a.pk) != wanted for a in agencies):
+        raise Http404
     agency = chosen(request, agencies, "agency")
     if agency is None:
         raise Http404

@@ -97,11 +97,9 @@ def test_another_agencys_records_are_not_found(client, agency_tree, coordinator,
     )
     client.force_login(outsider)
     assert client.get(reverse("activities:remove", args=["posts", post.pk])).status_code == 404
-    # Asking for 財政部 gives 經濟部's own page: an agency out of reach is never chosen.
-    page = client.get(
-        reverse("activities:kind", args=["posts"]), {"agency": agency_tree["mof"].pk}
-    ).content.decode()
-    assert "財政部貼文甲" not in page
+    # Asking for 財政部 is 404, not 經濟部's own page in its place.
+    page = client.get(reverse("activities:kind", args=["posts"]), {"agency": agency_tree["mof"].pk})
+    assert page.status_code == 404 and "財政部貼文甲" not in page.content.decode()
 
 
 def test_removal_needs_the_confirmation(client, agency_tree, coordinator):
