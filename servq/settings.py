@@ -259,6 +259,16 @@ TASKS = {
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    # Each process's own memory: room for a body's kept indicator values (300 agencies × 46 measures),
+    # which the default 300 entries would cull as they are written. Shared across processes (so the
+    # worker's warming run serves the web) only with Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("SERVQ_LOCAL_CACHE_ENTRIES", 50_000)},
+        }
+    }
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
         raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the Redis that holds the task queues).")
@@ -322,6 +332,9 @@ LOGGING = {
 SERVQ_SEEDS_DIR = Path(env_str("SERVQ_SEEDS_DIR", str(BASE_DIR.parent / "shared" / "seeds")))
 # Largest plan file the importer reads, in bytes.
 SERVQ_IMPORT_MAX_BYTES = env_int("SERVQ_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# How long an indicator's measured value is kept before it is computed again (a periodic task warms
+# them); the page that explains a value always reads it fresh.
+SERVQ_MEASURE_CACHE_SECONDS = env_int("SERVQ_MEASURE_CACHE_SECONDS", 15 * 60)
 
 if SERVQ_ENV == "test":
     # Hashing passwords properly costs ~100 ms each; the suite creates thousands of users.

@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "計畫"
 
     def ready(self) -> None:
-        from servq.plans import demo, permissions, search, todos  # noqa: F401  (its demo part, permissions, 待辦)
+        from servq.plans import demo, permissions, search, tasks, todos  # noqa: F401  (demo part, permissions, periodic jobs, 待辦)

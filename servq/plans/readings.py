@@ -2,15 +2,24 @@
 first year for a cumulative one), any override beside it, and the target it is held against.
 
 A measure that fails is reported on its indicator and does not stop the page or the report that
-reads it; a measure with nothing to count reads 「無資料」 (None), never 0 % or 100 %."""
+reads it; a measure with nothing to count reads 「無資料」 (None), never 0 % or 100 %.
+
+Values are kept in the cache for ``SERVQ_MEASURE_CACHE_SECONDS`` (15 minutes), read many at once,
+and warmed by a periodic task: a body-wide dashboard reads thousands of values, which computed one by
+one on each request would take seconds (decision 20). The pages that explain a value (an indicator's
+own page, the records behind it) read fresh and refresh the cache."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
 
 from servq.core import measures
 from servq.plans import rules
@@ -69,7 +78,38 @@ def measure_value(key: str, scope: measures.Scope) -> tuple[Decimal | None, str]
         return None, f"無法計算：{type(failure).__name__}"
 
 
-def readings(indicators: Iterable[Indicator], year: int, today: dt.date) -> dict[int, Reading]:
+def _cache_key(key: str, scope: measures.Scope) -> str:
+    digest = hashlib.sha256(f"{key}|{scope.agency_path}|{scope.start}|{scope.end}".encode()).hexdigest()[:32]
+    return f"servq:measure:{digest}"
+
+
+def measure_values(
+    wanted: Iterable[tuple[str, measures.Scope]], *, fresh: bool = False
+) -> dict[tuple[str, measures.Scope], tuple[Decimal | None, str]]:
+    """Many measures' values at once: from the cache in one round trip, the rest computed and kept
+    (errors are not kept: the next read tries again). ``fresh`` computes every one."""
+    wanted = list(dict.fromkeys(wanted))
+    keys = {pair: _cache_key(*pair) for pair in wanted}
+    kept = {} if fresh else cache.get_many(list(keys.values()))
+    found: dict[tuple[str, measures.Scope], tuple[Decimal | None, str]] = {}
+    new = {}
+    for pair, cache_key in keys.items():
+        if cache_key in kept:
+            raw = kept[cache_key]
+            found[pair] = (None if raw is None else Decimal(raw), "")
+            continue
+        value, error = measure_value(*pair)
+        found[pair] = (value, error)
+        if not error:
+            new[cache_key] = None if value is None else str(value)
+    if new:
+        cache.set_many(new, timeout=settings.SERVQ_MEASURE_CACHE_SECONDS)
+    return found
+
+
+def readings(
+    indicators: Iterable[Indicator], year: int, today: dt.date, *, fresh: bool = False
+) -> dict[int, Reading]:
     """Each indicator's reading for the year (typed indicators too: their override and target)."""
     indicators = list(indicators)
     overrides = {
@@ -79,10 +119,18 @@ def readings(indicators: Iterable[Indicator], year: int, today: dt.date) -> dict
         (t.indicator_id, t.year): t.value
         for t in (t for indicator in indicators for t in indicator.targets.all())
     }
+    scopes = {
+        indicator.pk: scope_of(indicator, year, today) if indicator.measure_key else None
+        for indicator in indicators
+    }
+    values = measure_values(
+        ((indicator.measure_key, scope) for indicator in indicators if (scope := scopes[indicator.pk])),
+        fresh=fresh,
+    )
     found = {}
     for indicator in indicators:
-        scope = scope_of(indicator, year, today) if indicator.measure_key else None
-        measured, error = measure_value(indicator.measure_key, scope) if scope else (None, "")
+        scope = scopes[indicator.pk]
+        measured, error = values[(indicator.measure_key, scope)] if scope else (None, "")
         found[indicator.pk] = Reading(
             indicator,
             year,
@@ -95,10 +143,28 @@ def readings(indicators: Iterable[Indicator], year: int, today: dt.date) -> dict
     return found
 
 
-def trend(indicator: Indicator, today: dt.date) -> list[Reading]:
+def trend(indicator: Indicator, today: dt.date, *, fresh: bool = False) -> list[Reading]:
     """The indicator's reading for every year of its plan up to this one."""
     years = range(indicator.plan.first_year, min(indicator.plan.last_year, today.year) + 1)
-    return [readings([indicator], year, today)[indicator.pk] for year in years]
+    return [readings([indicator], year, today, fresh=fresh)[indicator.pk] for year in years]
+
+
+def warm(today: dt.date) -> int:
+    """Read (and so keep) this year's value of every measure-bound indicator of a plan running this
+    year: what the periodic task does so dashboards find their values waiting. The count read."""
+    indicators = (
+        Indicator.objects.exclude(measure_key="")
+        .filter(plan__first_year__lte=today.year, plan__last_year__gte=today.year)
+        .exclude(plan__status="superseded")
+        .select_related("plan__agency")
+        .prefetch_related("targets")
+    )
+    read = 0
+    for chunk_start in range(0, indicators.count(), 2000):
+        chunk = list(indicators.order_by("pk")[chunk_start : chunk_start + 2000])
+        readings(chunk, today.year, today, fresh=True)
+        read += len(chunk)
+    return read
 
 
 def over_range(indicator: Indicator, start: dt.date, end: dt.date, today: dt.date) -> Reading:
@@ -106,5 +172,6 @@ def over_range(indicator: Indicator, start: dt.date, end: dt.date, today: dt.dat
     scope = None
     if indicator.measure_key and start <= today:
         scope = measures.Scope(indicator.plan.agency.path, start, min(end, today))
-    measured, error = measure_value(indicator.measure_key, scope) if scope else (None, "")
+    pair = (indicator.measure_key, scope) if scope else None
+    measured, error = measure_values([pair])[pair] if pair else (None, "")
     return Reading(indicator, end.year, scope, measured, error, None, None)

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from servq.agencies.rules import Role
+from servq.core import scheduler
 from servq.core.rules import format_roc_date
-from servq.plans import selectors
+from servq.plans import readings, selectors
 from servq.plans.models import PlanCycle
 
 
@@ -41,3 +42,14 @@ def remind_unsubmitted(*, cycle_id: int, sender_id: int | None = None) -> int:
             (f"[servq] 提醒：{cycle.title} 計畫尚未送審", body, settings.DEFAULT_FROM_EMAIL, [user.email])
         )
     return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+@task()
+def warm_indicator_readings() -> int:
+    """Compute this year's value of every measure-bound indicator, so dashboards read them kept."""
+    return readings.warm(timezone.localdate())
+
+
+@scheduler.every(10, name="plans.warm_indicator_readings")
+def _enqueue_warming() -> None:
+    warm_indicator_readings.enqueue()

@@ -119,3 +119,30 @@ def test_a_year_not_begun_is_not_measured(draft, coordinator):
     cumulative = _indicator(draft, coordinator, name="累計", cumulative=True, targets={2026: Decimal(1)})
     scope = readings.scope_of(cumulative, 2027, dt.date(2027, 3, 1))
     assert scope.start == dt.date(2026, 1, 1)  # counted from the plan's first year
+
+
+def test_values_are_kept_for_dashboards_and_read_fresh_where_explained(
+    draft, coordinator, agency_tree, settings
+):
+    from servq.opendata.models import Dataset
+
+    def dataset():
+        Dataset.objects.create(
+            agency=agency_tree["mof"], title="預算", description="-", state="published", published_on=TODAY
+        )
+
+    indicator = _indicator(draft, coordinator)
+    dataset()
+    assert readings.readings([indicator], 2026, TODAY)[indicator.pk].measured == 1
+    dataset()
+    assert readings.readings([indicator], 2026, TODAY)[indicator.pk].measured == 1  # kept
+    assert readings.readings([indicator], 2026, TODAY, fresh=True)[indicator.pk].measured == 2
+    assert readings.readings([indicator], 2026, TODAY)[indicator.pk].measured == 2  # and kept anew
+
+
+def test_the_periodic_task_warms_this_years_indicators(draft, coordinator, agency_tree):
+    from servq.plans.tasks import warm_indicator_readings
+
+    _indicator(draft, coordinator)
+    _indicator(draft, coordinator, name="未綁定", measure_key="")
+    assert warm_indicator_readings.call() == 1

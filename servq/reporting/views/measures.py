@@ -69,7 +69,7 @@ def measure_records(request: HttpRequest, key: str) -> HttpResponse:
     if end < start or (end - start).days > 366 * 20:
         raise Http404
     scope = measures.Scope(agency.path, start, end)
-    value, error = readings.measure_value(key, scope)
+    value, error = readings.measure_values([(key, scope)], fresh=True)[(key, scope)]
     return render(
         request,
         "reporting/measure_records.html",
@@ -97,7 +97,7 @@ def _indicator(request: HttpRequest, pk: int) -> Indicator:
 def indicator(request: HttpRequest, pk: int) -> HttpResponse:
     found = _indicator(request, pk)
     today = timezone.localdate()
-    trend = readings.trend(found, today)
+    trend = readings.trend(found, today, fresh=True)  # the page that explains a value reads it fresh
     may_override = bool(capacities_for(request.user, found.plan) & {plan_rules.AUTHOR, plan_rules.REVIEWER})
     error = ""
     if request.method == "POST" and may_override:
