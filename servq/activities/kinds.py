@@ -41,7 +41,7 @@ KINDS: dict[str, Kind] = {
             forms.TrainingForm,
             ("title", "held_on", "hours", "attendees"),
             "held_on",
-            _("004「辦理研習，提升專業能力」、003「提高服務人員專業度」。"),
+            _("高雄市「辦理研習，提升專業能力」、經濟部「提高服務人員專業度」。"),
         ),
         Kind(
             "points",
@@ -50,7 +50,7 @@ KINDS: dict[str, Kind] = {
             forms.PointForm,
             ("kind", "name", "district", "opened_on", "closed_on"),
             "",
-            _("001、004「延伸服務據點」，002「於全縣26鄉鎮市設置民眾免費無線上網熱點」。"),
+            _("財政部、高雄市「延伸服務據點」，彰化縣「於全縣26鄉鎮市設置民眾免費無線上網熱點」。"),
         ),
         Kind(
             "sections",
@@ -59,7 +59,7 @@ KINDS: dict[str, Kind] = {
             forms.SectionForm,
             ("name", "unit", "reviewer", "since"),
             "",
-            _("000「各單位應指派專人…定期（至少每月1次）檢視」。"),
+            _("主計總處「各單位應指派專人…定期（至少每月1次）檢視」。"),
         ),
         Kind(
             "reviews",
@@ -68,7 +68,7 @@ KINDS: dict[str, Kind] = {
             forms.ReviewForm,
             ("section", "reviewed_on", "all_correct", "note"),
             "reviewed_on",
-            _("000 專人每月檢視網站專區的紀錄。"),
+            _("主計總處專人每月檢視網站專區的紀錄。"),
         ),
         Kind(
             "posts",
@@ -77,7 +77,7 @@ KINDS: dict[str, Kind] = {
             forms.PostForm,
             ("platform", "posted_on", "title"),
             "posted_on",
-            _("000「Youtube 及 Flickr 影音及照片資訊即時上載」、002「計畫處臉書」。"),
+            _("主計總處「Youtube 及 Flickr 影音及照片資訊即時上載」、彰化縣「計畫處臉書」。"),
         ),
         Kind(
             "exchange",
@@ -86,7 +86,7 @@ KINDS: dict[str, Kind] = {
             forms.ExchangeForm,
             ("month", "electronic", "total"),
             "month",
-            _("002「提昇公文電子交換率」：每月依公文系統的統計登錄。"),
+            _("彰化縣「提昇公文電子交換率」：每月依公文系統的統計登錄。"),
         ),
     ]
 }

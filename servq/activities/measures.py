@@ -34,7 +34,7 @@ register_count(
     key="activities.training_sessions",
     label=_("辦理研習場次"),
     unit="場",
-    definition=_("期間內辦理、並登錄於「辦理紀錄」的服務研習場次（004「辦理年度提升為民服務研習」）。"),
+    definition=_("期間內辦理、並登錄於「辦理紀錄」的服務研習場次（高雄市「辦理年度提升為民服務研習」）。"),
     records=_training,
     columns=TRAINING_COLUMNS,
 )
@@ -68,7 +68,9 @@ register_count(
     key="activities.service_points",
     label=_("服務據點數"),
     unit="處",
-    definition=_("期間結束日仍開放的服務據點與延伸服務據點數（001「延伸服務據點」、004「延伸服務據點」）。"),
+    definition=_(
+        "期間結束日仍開放的服務據點與延伸服務據點數（財政部「延伸服務據點」、高雄市「延伸服務據點」）。"
+    ),
     records=lambda scope: _open_points(scope, PointKind.COUNTER, PointKind.OUTREACH),
     columns=POINT_COLUMNS,
 )
@@ -76,7 +78,7 @@ register_count(
     key="activities.wifi_hotspots",
     label=_("免費無線上網熱點數"),
     unit="處",
-    definition=_("期間結束日仍開放的免費無線上網熱點數（002、004 i-Taiwan 免費上網）。"),
+    definition=_("期間結束日仍開放的免費無線上網熱點數（彰化縣、高雄市 i-Taiwan 免費上網）。"),
     records=lambda scope: _open_points(scope, PointKind.WIFI),
     columns=POINT_COLUMNS,
 )
@@ -87,7 +89,7 @@ register_count(
     label=_("設有免費無線上網熱點的鄉鎮市區數"),
     unit="個",
     definition=_(
-        "期間結束日至少有一處開放中熱點的鄉鎮市區數（002「於全縣26鄉鎮市設置民眾免費無線上網熱點」）。"
+        "期間結束日至少有一處開放中熱點的鄉鎮市區數（彰化縣「於全縣26鄉鎮市設置民眾免費無線上網熱點」）。"
     ),
     records=lambda scope: _open_points(scope, PointKind.WIFI),
     columns=POINT_COLUMNS,
@@ -108,7 +110,7 @@ def _reviews(scope: Scope) -> QuerySet[WebsiteReview]:
     unit="%",
     definition=_(
         "期間內（到今天為止）的每個月，各列管網站專區由專人至少檢視一次者所占比率："
-        "有檢視紀錄的（專區、月份）÷ 應檢視的（專區、月份）（000「專人…定期（至少每月1次）檢視」）。"
+        "有檢視紀錄的（專區、月份）÷ 應檢視的（專區、月份）（主計總處「專人…定期（至少每月1次）檢視」）。"
     ),
     records=_reviews,
     columns=("section__name", "agency__name", "reviewed_on", "all_correct", "note"),
@@ -128,7 +130,7 @@ register_count(
     key="activities.social_posts",
     label=_("社群媒體發布則數"),
     unit="則",
-    definition=_("期間內登錄的社群媒體（Facebook、YouTube、Flickr…）發布則數（000、002）。"),
+    definition=_("期間內登錄的社群媒體（Facebook、YouTube、Flickr…）發布則數（主計總處、彰化縣）。"),
     records=lambda scope: SocialPost.objects.filter(
         agency__path__startswith=scope.agency_path, posted_on__range=(scope.start, scope.end)
     ).order_by("posted_on"),
@@ -148,7 +150,7 @@ def _exchange(scope: Scope) -> QuerySet[DocumentExchangeMonth]:
     unit="%",
     definition=_(
         "期間內各月登錄的發文中，以電子交換發出者所占比率（各月電子交換件數合計 ÷ 發文總件數合計；"
-        "002「提昇公文電子交換率」）。"
+        "彰化縣「提昇公文電子交換率」）。"
     ),
     records=_exchange,
     columns=("month", "agency__name", "electronic", "total"),

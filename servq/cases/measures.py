@@ -73,7 +73,7 @@ def median_days_to_close(scope: Scope) -> Decimal | None:
     unit="%",
     definition=_(
         "期間內結案、且民眾於結案後回覆滿意度（1–5 分）的案件中，回覆 4 或 5 分者所占比率"
-        "（002 的外撥滿意度調查、004 的處理結果滿意度）。沒有任何回覆時為無資料。"
+        "（彰化縣的外撥滿意度調查、高雄市的處理結果滿意度）。沒有任何回覆時為無資料。"
     ),
     records=_rated,
     columns=(*CASE_COLUMNS[:2], "closed_at", "satisfaction"),

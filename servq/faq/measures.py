@@ -15,7 +15,9 @@ register_count(
     key="faq.published",
     label=_("公開的常見問題數"),
     unit="則",
-    definition=_("量測當時公開於網站的常見問題（FAQ）則數（002「建置 FAQ 資料庫」、004「常見問題集」）。"),
+    definition=_(
+        "量測當時公開於網站的常見問題（FAQ）則數（彰化縣「建置 FAQ 資料庫」、高雄市「常見問題集」）。"
+    ),
     records=lambda scope: Entry.objects.filter(
         agency__path__startswith=scope.agency_path, published=True
     ).order_by("agency__path", "question"),

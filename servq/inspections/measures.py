@@ -59,7 +59,7 @@ register_count(
     unit="%",
     definition=_(
         "回復期限落在期間內的缺失及建議事項中，於期限內回復改善情形者所占比率"
-        "（001「接獲建議事項後1個月內…函復」、003「2個月內…函報改進情形」）。"
+        "（財政部「接獲建議事項後1個月內…函復」、經濟部「2個月內…函報改進情形」）。"
     ),
     records=lambda scope: Finding.objects.filter(
         agency__path__startswith=scope.agency_path, reply_due__range=(scope.start, scope.end)
@@ -79,7 +79,7 @@ register_count(
     unit="次",
     definition=_(
         "期間結束年度及其前2年，機關參選政府服務獎的次數：獎項模組的報名與補登的歷年參獎紀錄"
-        "（003「連續3年未參選『政府服務獎』…優先列為受輔導（考核）對象」）。"
+        "（經濟部「連續3年未參選『政府服務獎』…優先列為受輔導（考核）對象」）。"
     ),
     records=lambda scope: AwardEntry.objects.filter(
         agency__path__startswith=scope.agency_path,

@@ -27,7 +27,7 @@ register_count(
     label=_("累計上架的開放資料集數"),
     unit="項",
     definition=_(
-        "期間結束時仍上架的開放資料集累計數（000「開放資料集累計分別達720、960、1,200、1,440項」）。"
+        "期間結束時仍上架的開放資料集累計數（主計總處「開放資料集累計分別達720、960、1,200、1,440項」）。"
     ),
     records=_published,
     columns=DATASET_COLUMNS,
@@ -38,7 +38,9 @@ register_count(
     key="opendata.publishing_agencies",
     label=_("開放資料之機關數"),
     unit="個",
-    definition=_("期間結束時至少有一項上架開放資料集的機關（單位）數（002「已有21個局處開放207項資料」）。"),
+    definition=_(
+        "期間結束時至少有一項上架開放資料集的機關（單位）數（彰化縣「已有21個局處開放207項資料」）。"
+    ),
     records=_published,
     columns=DATASET_COLUMNS,
 )

@@ -77,7 +77,7 @@ def items_done_on_time(scope: Scope) -> Decimal | None:
     label=_("計畫如期送審率"),
     unit="%",
     definition=_(
-        "送審期限落在期間內的年度作業中，各機關計畫於期限內送審者所占比率（003「每年12月底前…研訂次年度…執行計畫」）。"
+        "送審期限落在期間內的年度作業中，各機關計畫於期限內送審者所占比率（經濟部「每年12月底前…研訂次年度…執行計畫」）。"
     ),
     records=lambda scope: _plans_due(scope, "submit_by"),
     columns=PLAN_COLUMNS,
@@ -96,7 +96,7 @@ def plans_submitted_on_time(scope: Scope) -> Decimal | None:
     unit="%",
     definition=_(
         "公告期限落在期間內的年度作業中，各機關執行（工作）計畫於期限內公告於網站者所占比率"
-        "（001「每年1月底前主動公布於機關網站」、003「1月底前…公開於機關網站」）。"
+        "（財政部「每年1月底前主動公布於機關網站」、經濟部「1月底前…公開於機關網站」）。"
     ),
     records=lambda scope: _plans_due(scope, "publish_by").exclude(kind=PlanKind.IMPLEMENTATION),
     columns=PLAN_COLUMNS,
@@ -129,7 +129,7 @@ def _self_evaluations(scope: Scope) -> QuerySet[SelfEvaluation]:
     label=_("自行考核如期辦理率"),
     unit="%",
     definition=_(
-        "期間內結束的每個半年，各執行（工作）計畫於期限內送出自行考核者所占比率（003「上、下半年度自行實施考核各1次」）。"
+        "期間內結束的每個半年，各執行（工作）計畫於期限內送出自行考核者所占比率（經濟部「上、下半年度自行實施考核各1次」）。"
         "期限為半年結束後次月底（servq 的預設，種子計畫未定日期）。"
     ),
     records=_self_evaluations,
@@ -170,7 +170,7 @@ def _year_end_dues(scope: Scope) -> dict[int, dt.date]:
     unit="%",
     definition=_(
         "最後一期填報期限落在期間內的年度作業中，各參與機關於該期限內完成核定年度執行成果者所占比率"
-        "（000「每年1月20日前送交」、003「次年1月15日前…報部」、004「次年1月提送」）。"
+        "（主計總處「每年1月20日前送交」、經濟部「次年1月15日前…報部」、高雄市「次年1月提送」）。"
     ),
     records=lambda scope: YearEndReport.objects.filter(
         agency__path__startswith=scope.agency_path, cycle__in=list(_year_end_dues(scope))

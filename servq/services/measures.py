@@ -126,7 +126,7 @@ def _documents(scope: Scope) -> QuerySet[RequiredDocument]:
     unit="%",
     definition=_(
         "已公開服務項目的應備文件中，可由跨機關電子查驗（如電子謄本）取代而免附者所占比率（量測當時；"
-        "004「提高申辦案件相關資料查驗使用電子謄本認證之比例」）。"
+        "高雄市「提高申辦案件相關資料查驗使用電子謄本認證之比例」）。"
     ),
     records=_documents,
     columns=("service__name", "name", "e_check", "e_source"),
@@ -140,7 +140,7 @@ register_count(
     key="services.outreach_visits",
     label=_("到府、到點服務次數"),
     unit="次",
-    definition=_("期間內記錄的走動式服務（到府服務、定點服務、行動櫃檯）次數（003「主動服務」）。"),
+    definition=_("期間內記錄的走動式服務（到府服務、定點服務、行動櫃檯）次數（經濟部「主動服務」）。"),
     records=lambda scope: OutreachVisit.objects.filter(
         service__agency__path__startswith=scope.agency_path, on__range=(scope.start, scope.end)
     ).order_by("on"),

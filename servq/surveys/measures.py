@@ -84,7 +84,7 @@ register_count(
     unit="次",
     definition=_(
         "期間內完成（已記錄測試日期與分數）的電話禮貌測試次數"
-        "（002「每年辦理 6 次」、003「每4個月至少測試1次」、004 上下半年各 1 次）。"
+        "（彰化縣「每年辦理 6 次」、經濟部「每4個月至少測試1次」、高雄市上下半年各 1 次）。"
     ),
     records=_tests,
     columns=TEST_COLUMNS,
@@ -123,7 +123,7 @@ register_count(
     key="surveys.premises_checks",
     label=_("洽公環境檢查次數"),
     unit="次",
-    definition=_("期間內記錄的洽公環境設備檢查次數（004「每年至少辦理洽公環境設備檢查…1次」）。"),
+    definition=_("期間內記錄的洽公環境設備檢查次數（高雄市「每年至少辦理洽公環境設備檢查…1次」）。"),
     records=lambda scope: PremisesCheck.objects.filter(
         agency__path__startswith=scope.agency_path, on__range=(scope.start, scope.end)
     ).order_by("on"),
@@ -151,7 +151,7 @@ register_count(
     key="surveys.policy_survey_runs",
     label=_("施政滿意度調查辦理次數"),
     unit="次",
-    definition=_("截止日落在期間內的施政滿意度調查次數（002「每年辦理1次施政滿意度調查」）。"),
+    definition=_("截止日落在期間內的施政滿意度調查次數（彰化縣「每年辦理1次施政滿意度調查」）。"),
     records=lambda scope: _runs(scope).filter(questionnaire__audience=Audience.POLICY),
     columns=SURVEY_COLUMNS,
 )
@@ -159,7 +159,7 @@ register_count(
     key="surveys.staff_survey_runs",
     label=_("內部同仁滿意度調查辦理次數"),
     unit="次",
-    definition=_("截止日落在期間內的內部同仁滿意度調查次數（003、004「進行內部同仁滿意度調查」）。"),
+    definition=_("截止日落在期間內的內部同仁滿意度調查次數（經濟部、高雄市「進行內部同仁滿意度調查」）。"),
     records=lambda scope: _runs(scope).filter(questionnaire__audience=Audience.STAFF),
     columns=SURVEY_COLUMNS,
 )

@@ -57,7 +57,7 @@ def stale_pages(scope: Scope) -> Decimal | None:
     unit="處",
     higher_is_better=False,
     definition=_(
-        "各網站在期間內最後一次完成、且含無障礙檢測的檢測中，違規處數合計（002「通過無障礙檢測 2A」）。"
+        "各網站在期間內最後一次完成、且含無障礙檢測的檢測中，違規處數合計（彰化縣「通過無障礙檢測 2A」）。"
     ),
     records=_runs,
     columns=RUN_COLUMNS,
@@ -75,7 +75,7 @@ register_count(
     key="webcheck.checks_run",
     label=_("網站檢測次數"),
     unit="次",
-    definition=_("期間內完成的網站連結、更新與無障礙檢測次數（002「每週定期檢查本府網站」）。"),
+    definition=_("期間內完成的網站連結、更新與無障礙檢測次數（彰化縣「每週定期檢查本府網站」）。"),
     records=_runs,
     columns=RUN_COLUMNS,
 )

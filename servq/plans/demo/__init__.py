@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -91,3 +92,33 @@ def ensure_demo_cycle(log: demo.Log) -> str | None:
     for plan in Plan.objects.filter(agency__in=participants, first_year=framework.first_year, cycle=None):
         services.link_plan_to_cycle(by=None, plan=plan, cycle=cycle)
     return f"demo: the {cycle.title} cycle with {len(participants)} agencies"
+
+
+# 民政局's indicators, from the expected benefits its plan states (98% on time, 100% valid links,
+# 4 courtesy tests, 90% satisfied, 12 datasets) and the records it keeps; each read live from servq.
+DEMO_INDICATORS = [
+    ("申請案件依限完成比率", "%", "higher", Decimal(98), "services.on_time_rate"),
+    ("陳情案件如期結案率", "%", "higher", Decimal(95), "cases.on_time_rate"),
+    ("網站有效連結率", "%", "higher", Decimal(100), "webcheck.valid_link_rate"),
+    ("網站專區每月檢視達成率", "%", "higher", Decimal(100), "activities.monthly_reviews"),
+    ("電話禮貌測試次數", "次", "higher", Decimal(4), "surveys.courtesy_tests"),
+    ("民眾滿意度", "%", "higher", Decimal(90), "surveys.satisfaction"),
+    ("開放資料集累計數", "項", "higher", Decimal(12), "opendata.published"),
+    ("辦理研習場次", "場", "higher", Decimal(2), "activities.training_sessions"),
+    ("公文電子交換率", "%", "higher", Decimal(85), "activities.e_exchange_share"),
+]
+
+
+@demo.part(35, "indicators")
+def ensure_demo_indicators(log: demo.Log) -> str | None:
+    """民政局's plan in the cycle gets its indicators, bound to measures, once."""
+    plan = (
+        Plan.objects.filter(agency__code="demo-civil", cycle__isnull=False)
+        .exclude(status="superseded")
+        .order_by("-first_year")
+        .first()
+    )
+    if plan is None or plan.indicators.exists():
+        return None
+    made = services.seed_indicators(plan=plan, rows=DEMO_INDICATORS)
+    return f"demo: {len(made)} indicators of 民政局, each read from a measure"

@@ -64,7 +64,7 @@ from servq.plans.services.importing import (  # noqa: F401
     link_plan_to_cycle,
     program_for,
 )
-from servq.plans.services.indicators import clear_override, override_indicator  # noqa: F401
+from servq.plans.services.indicators import clear_override, override_indicator, seed_indicators  # noqa: F401
 from servq.plans.services.review import (  # noqa: F401
     _add_revision_line,
     _new_version,

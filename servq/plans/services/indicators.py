@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from servq.core import audit
+from servq.core import audit, measures
 from servq.core.actors import Actor, person
 from servq.core.rules import format_roc_year
 from servq.plans import rules, selectors
-from servq.plans.models import Indicator, IndicatorOverride
+from servq.plans.models import Indicator, IndicatorOverride, IndicatorTarget, Plan
 from servq.plans.services._common import PlanError
 
 
@@ -68,3 +68,28 @@ def clear_override(*, by: Actor, indicator: Indicator, year: int) -> None:
         extra={"year": year},
     )
     found.delete()
+
+
+@transaction.atomic
+def seed_indicators(*, plan: Plan, rows: list[tuple[str, str, str, Decimal, str]]) -> list[Indicator]:
+    """A plan's indicators as the file or the demo states them — (name, unit, direction, this year's
+    target, measure key) — written by the system with the plan whatever its state (importers and the
+    demo; people add indicators through ``save_indicator`` on a draft). Audited like any change."""
+    made = []
+    for position, (name, unit, direction, target, key) in enumerate(rows, start=plan.indicators.count()):
+        if key:
+            measures.get(key)  # an unknown key is a bug in the caller, not bad input
+        indicator = Indicator.objects.create(
+            plan=plan, name=name, unit=unit, direction=direction, measure_key=key, position=position
+        )
+        IndicatorTarget.objects.create(indicator=indicator, year=plan.first_year, value=target)
+        audit.record(
+            by=None,
+            action="indicator.save",
+            obj=indicator,
+            agency=plan.agency,
+            within=plan,
+            after={"name": name, "measure_key": key, "targets": {str(plan.first_year): str(target)}},
+        )
+        made.append(indicator)
+    return made
