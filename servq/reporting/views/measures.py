@@ -121,6 +121,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "may_override": may_override,
             "years": [r.year for r in trend],
+            "overridden": [r.year for r in trend if r.override is not None],
             "error": error,
             "data": request.POST,
         },
