@@ -257,6 +257,8 @@ class FindingSource(models.TextChoices):
     YEAR_END = "year_end", _("年度執行成果")
     WEBSITE = "website", _("網站檢測")
     SURVEY = "survey", _("滿意度調查")
+    COURTESY = "courtesy", _("電話禮貌測試")
+    PREMISES = "premises", _("洽公環境檢查")
 
 
 class FindingState(models.TextChoices):

@@ -167,7 +167,9 @@ class YearEndForm(forms.Form):
         label=_("綜合說明"),
         required=False,
         max_length=10000,
-        help_text=_("初稿由 servq 依各項目的填報與指標的量測值寫成，只含系統算出或同仁填寫的數字；請修改補充後彙整。"),
+        help_text=_(
+            "初稿由 servq 依各項目的填報與指標的量測值寫成，只含系統算出或同仁填寫的數字；請修改補充後彙整。"
+        ),
         widget=forms.Textarea(attrs={"rows": 10}),
         validators=[no_markup],
     )

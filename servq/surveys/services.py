@@ -514,6 +514,7 @@ def record_test(*, by: Actor, test: CourtesyTest, scores: Mapping[str, str], not
     user = person(by)
     SurveyError.require(user is not None and test.tester_id == user.pk, "這次測試不是指派給您的。")
     items, bands = rules.parse_sheet(test.sheet.items, test.sheet.bands)
+    first_time = test.on is None
     try:
         given = {code: float(v) for code, v in scores.items() if str(v).strip()}
     except ValueError:
@@ -537,7 +538,26 @@ def record_test(*, by: Actor, test: CourtesyTest, scores: Mapping[str, str], not
         agency=test.agency,
         after={"total": total, "band": test.band},
     )
+    if first_time and test.total is not None and test.total < test.sheet.pass_mark:
+        # A failed test is an improvement action the tested agency answers and the body closes.
+        inspections.finding_from_module(
+            by=by,
+            body=test.sheet.body,
+            agency=test.agency,
+            unit=test.unit
+            if test.unit and test.unit.kind == "unit" and test.unit.parent_id == test.agency_id
+            else None,
+            source="courtesy",
+            text=(
+                f"{format_roc_date(test.on)}電話禮貌測試 {_points(test.total)} 分，"
+                f"未達合格分數 {_points(test.sheet.pass_mark)} 分，請檢討改善並回復。"
+            ),
+        )
     return test
+
+
+def _points(value: Decimal | int) -> str:
+    return f"{Decimal(str(value)).normalize():f}"
 
 
 @transaction.atomic
@@ -603,4 +623,14 @@ def record_premises_check(
         agency=agency,
         after={"fix": [k for k, v in results.items() if v == "fix"]},
     )
+    to_fix = [PREMISES_ITEMS[k] for k, v in results.items() if v == "fix"]
+    if to_fix:
+        # Items marked for fixing are tracked to closure like any finding (004: 適時更新改善).
+        inspections.finding_from_module(
+            by=by,
+            body=agency,
+            agency=agency,
+            source="premises",
+            text=f"{check.location}洽公環境檢查（{format_roc_date(on)}）待改善：{'、'.join(to_fix)}。請改善後回復。",
+        )
     return check

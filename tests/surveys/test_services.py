@@ -292,3 +292,62 @@ def test_each_closed_case_gets_its_questionnaire_once(agency_tree, coordinator, 
     reopened = cases.reopen(by=coordinator, case=with_mail, reason="民眾表示仍未修復")
     cases.reply(by=coordinator, case=reopened, outcome="resolved", text="已更換燈具")
     assert Invitation.objects.filter(survey=survey).count() == 1, "once per case"
+
+
+def test_a_failed_courtesy_test_becomes_a_finding_the_agency_answers(agency_tree, user_with_role):
+    from servq.inspections.models import Finding
+
+    supervisor = user_with_role(agency_tree["root"], "supervisor")
+    tester = user_with_role(agency_tree["moea"], "coordinator", username="moea-tester")
+    sheet = services.save_sheet(
+        by=supervisor,
+        body=agency_tree["root"],
+        name="電話禮貌測試",
+        kind="phone",
+        items=rules.EXAMPLE_SHEET,
+        bands=rules.EXAMPLE_BANDS,
+        pass_mark=70,
+        every_months=4,
+    )
+    failed, passed, _ = services.schedule_tests(
+        by=supervisor, sheet=sheet, agencies=[agency_tree["mof"]], testers=[tester], year=2026
+    )
+    services.record_test(
+        by=tester, test=failed, scores={"A": "10", "B": "12", "C": "15", "D": "20", "E": "5"}
+    )
+    services.record_test(
+        by=tester, test=passed, scores={"A": "15", "B": "20", "C": "20", "D": "25", "E": "10"}
+    )
+    finding = Finding.objects.get()
+    assert (finding.source, finding.agency, finding.body) == (
+        "courtesy",
+        agency_tree["mof"],
+        agency_tree["root"],
+    )
+    assert "62 分" in finding.text and finding.reply_due is not None
+    services.record_test(
+        by=tester, test=failed, scores={"A": "10", "B": "12", "C": "15", "D": "20", "E": "5"}
+    )
+    assert Finding.objects.count() == 1  # correcting the scores raises no second finding
+
+
+def test_premises_items_marked_for_fixing_are_tracked_to_closure(agency_tree, coordinator):
+    from servq.inspections.models import Finding
+
+    services.record_premises_check(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        location="一樓服務台",
+        on=timezone.localdate(),
+        results={"bilingual": "fix", "access": "fix", "clean": "ok"},
+    )
+    services.record_premises_check(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        location="二樓",
+        on=timezone.localdate(),
+        results={"clean": "ok"},
+    )
+    finding = Finding.objects.get()
+    assert finding.source == "premises" and finding.state == "open"
+    assert "一樓服務台" in finding.text and "雙語標示" in finding.text and "無障礙設施" in finding.text
