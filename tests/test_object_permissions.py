@@ -152,6 +152,7 @@ URLS: dict[str, Url] = {
     # The calendar (作業時程) is part of the published implementation plan.
     "reporting:calendar_feed": Url(cycle_args, scope="public", public_in=EVERY_STATE),
     "reporting:dashboard": Url(cycle_args, scope="cycle"),
+    "reporting:self_evaluation_compliance": Url(cycle_args, scope="cycle"),
     "reporting:year_end": Url(lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, "")),
     "reporting:year_end_layout": Url(
         lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, ""), scope="cycle"
@@ -279,6 +280,7 @@ URLS: dict[str, Url] = {
     "activities:remove": Url(lambda w: ({"key": "posts", "pk": w.post.pk}, "")),
     "reporting:measure": Url(lambda w: ({"key": "opendata.published"}, f"?agency={w.agency_tree['mof'].pk}")),
     "reporting:indicator": Url(lambda w: ({"pk": w.indicator.pk}, "")),
+    "awards:self_evaluation": Url(lambda w: ({"plan_pk": w.plan.pk, "year": 2026, "half": 1}, "")),
     # 財政部's published dataset: its page, metadata and file are anyone's; its keeping is 財政部's.
     "opendata:dataset": Url(
         lambda w: ({"identifier": w.dataset.identifier}, ""), scope="public", public_in=EVERY_STATE

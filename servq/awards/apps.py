@@ -8,4 +8,4 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the permissions and demo data this app provides.
-        from servq.awards import demo, listeners, permissions, todos  # noqa: F401
+        from servq.awards import demo, listeners, permissions, stand_ins, todos  # noqa: F401

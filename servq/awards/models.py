@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
 from servq.awards import rules
+from servq.reporting.models import Grade
+
+SELF_GRADES = Grade.choices
 
 
 class Edition(models.Model):
@@ -309,3 +312,27 @@ class Reward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.chosen or self.proposed}"
+
+
+class CriterionGrade(models.Model):
+    """A half-year self-evaluation graded on the award's criteria (003: 配合「政府服務獎評獎實施計畫」
+    評核項目及標準，於上、下半年度自行實施考核各1次)."""
+
+    evaluation = models.ForeignKey(
+        "reporting.SelfEvaluation", on_delete=models.CASCADE, related_name="criterion_grades"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("評審構面"), on_delete=models.PROTECT, related_name="+"
+    )
+    grade = models.CharField(_("評等"), max_length=20, choices=SELF_GRADES)
+    remark = models.TextField(_("說明"), blank=True)
+
+    class Meta:
+        verbose_name = _("評獎項目自評")
+        ordering = ["evaluation", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="criterion_grade_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id} {self.criterion_id}: {self.grade}"

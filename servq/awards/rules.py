@@ -215,7 +215,9 @@ class Line:
         return all(facts.get(key) == value for key, value in self.conditions)
 
 
-_CONDITION = re.compile(r"^(national|grade|nominated)=(\S+)$")
+_CONDITION = re.compile(r"^(national|grade|nominated|selfeval)=(\S+)$")
+# A self-evaluation's overall grade (003 柒、一: 就自行考核結果辦理獎懲), as the rulebook writes it.
+SELF_EVALUATION_GRADES = ("優", "甲", "乙", "丙")
 
 
 def parse_rulebook(text: str) -> list[Line]:
@@ -223,7 +225,8 @@ def parse_rulebook(text: str) -> list[Line]:
     「national=winner | 首長、主要承辦人員 | 記大功1次 | (一)」,
     「grade=優等 nominated=no | 首長 | 記功1次或嘉獎2次 | (四)1」,
     「national=winner | 其他有功人員 | 最高記功1次」, 「any | 初評小組 | 嘉獎1次」,
-    「any | 其他有功人員、協辦人員 | 依權責覈實敘獎」, 「national=winner | 機關 | 獎座及獎金、獎狀1幀」."""
+    「any | 其他有功人員、協辦人員 | 依權責覈實敘獎」, 「national=winner | 機關 | 獎座及獎金、獎狀1幀」,
+    「selfeval=優 | 主要承辦人員 | 嘉獎1次 | 柒、一」 (a half-year self-evaluation graded 優)."""
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
@@ -240,6 +243,7 @@ def parse_rulebook(text: str) -> list[Line]:
                 m is None
                 or (m[1] == "national" and m[2] not in NATIONAL)
                 or (m[1] == "nominated" and m[2] not in ("yes", "no"))
+                or (m[1] == "selfeval" and m[2] not in SELF_EVALUATION_GRADES)
             ):
                 raise BadRulebook(f"第 {number} 列的條件「{word[:30]}」看不懂。")
             conditions.append((m[1], m[2]))

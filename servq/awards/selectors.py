@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from servq.agencies.models import Agency
 from servq.agencies.rules import Role, path_and_ancestors
 from servq.agencies.selectors import grants_of, reach_q
-from servq.awards.models import Assignment, Edition, Entry, Result, Reward
+from servq.awards.models import Assignment, Category, Criterion, Edition, Entry, Intention, Result, Reward
 
 
 def editions_for(user: Any) -> QuerySet[Edition]:
@@ -74,3 +75,29 @@ def results(edition: Edition) -> QuerySet[Result]:
 
 def rewards(edition: Edition) -> QuerySet[Reward]:
     return Reward.objects.filter(edition=edition).select_related("agency")
+
+
+def self_evaluation_category(agency: Agency, year: int) -> Category | None:
+    """The award category an agency grades its self-evaluation on for a year: of the nearest body
+    above it running that year's award, the category it entered or was designated for, else the
+    first (整體服務類 before 專案規劃類)."""
+    edition = (
+        Edition.objects.filter(year=year, body__path__in=path_and_ancestors(agency.path))
+        .order_by("-body__depth")
+        .first()
+    )
+    if edition is None:
+        return None
+    chosen = (
+        Entry.objects.filter(edition=edition, agency=agency).values_list("category", flat=True).first()
+        or Intention.objects.filter(edition=edition, agency=agency, category__isnull=False)
+        .values_list("category", flat=True)
+        .first()
+    )
+    categories = edition.categories.order_by("pk")
+    return (categories.filter(pk=chosen).first() if chosen else None) or categories.first()
+
+
+def top_criteria(category: Category) -> list[Criterion]:
+    """The category's 構面 (top-level criteria), in order: what a self-evaluation grades."""
+    return list(category.criteria.filter(parent__isnull=True).order_by("position", "pk"))

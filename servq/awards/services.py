@@ -18,12 +18,13 @@ from django.utils import timezone
 from servq.agencies.models import Agency
 from servq.agencies.rules import in_conflict
 from servq.agencies.selectors import home_agency, ties_of
-from servq.awards import rules
+from servq.awards import rules, selectors
 from servq.awards.models import (
     Answer,
     Assignment,
     Category,
     Criterion,
+    CriterionGrade,
     Edition,
     Entry,
     EntryPerson,
@@ -43,7 +44,11 @@ from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.measures import Scope, get
 from servq.core.permissions import has_perm
+from servq.core.rules import format_roc_year
 from servq.inspections import services as inspection_services
+from servq.plans.models import Plan
+from servq.reporting import services as reporting_services
+from servq.reporting.models import Grade, SelfEvaluation
 
 
 class AwardError(ServiceError):
@@ -714,6 +719,13 @@ def propose_rewards(*, by: Actor, edition: Edition) -> list[Reward]:
             continue
         name = reviewer.user.get_full_name() or reviewer.user.get_username()
         people[(home.pk, name)].append((rules.PANEL, {}))
+    if any(key == "selfeval" for line in lines for key, _ in line.conditions):
+        # 003 柒、一: rewards on the self-evaluations' results, proposed to whoever filed them.
+        for evaluation in _self_evaluations_of(edition):
+            filer = evaluation.submitted_by
+            name = filer.get_full_name() or filer.get_username()
+            grade = Grade(evaluation.overall).label
+            people[(evaluation.plan.agency_id, name)].append((rules.MAIN, {"selfeval": str(grade)}))
     kept = set(Reward.objects.filter(edition=edition).exclude(chosen="").values_list("agency_id", "person"))
     Reward.objects.filter(edition=edition, chosen="").delete()
     made = []
@@ -787,3 +799,54 @@ def publish(*, by: Actor, edition: Edition) -> Edition:
     edition.save(update_fields=["published"])
     audit.record(by=by, action="award.publish", obj=edition, agency=edition.body, after={"published": True})
     return edition
+
+
+# --- self-evaluation on the award's criteria ------------------------------------------------------
+
+
+def _self_evaluations_of(edition: Edition) -> Any:
+    """The year's submitted self-evaluations of the agencies in the body's subtree, with their filer."""
+    return SelfEvaluation.objects.filter(
+        plan__agency__path__startswith=edition.body.path,
+        year=edition.year,
+        submitted_at__isnull=False,
+        submitted_by__isnull=False,
+    ).select_related("plan", "submitted_by")
+
+
+@transaction.atomic
+def grade_self_evaluation(
+    *, by: Actor, plan: Plan, year: int, half: int, grades: Mapping[int, tuple[str, str]]
+) -> list[CriterionGrade]:
+    """Grade a half-year's self-evaluation on the award's 構面 (003); once every 構面 is graded, the
+    evaluation needs no item grades to be submitted. Grades left blank are kept blank."""
+    category = selectors.self_evaluation_category(plan.agency, year)
+    AwardError.require(category is not None, f"{format_roc_year(year)}沒有可依循的政府服務獎評獎項目。")
+    assert category is not None  # for the type checker: refused just above
+    evaluation = reporting_services.open_self_evaluation(by=by, plan=plan, year=year, half=half)
+    criteria = {c.pk: c for c in selectors.top_criteria(category)}
+    for criterion_id, (grade, remark) in grades.items():
+        AwardError.require(criterion_id in criteria, "有評等不屬於這個類別的評獎構面。", "grades")
+        AwardError.require(
+            grade in Grade.values, f"評等「{grade[:10]}」不存在；請選 優、甲、乙 或 丙。", "grades"
+        )
+        AwardError.require(len(remark) <= 5000, "每個構面的說明最多 5000 字。", "grades")
+    kept = []
+    for criterion_id, (grade, remark) in grades.items():
+        found, _ = CriterionGrade.objects.update_or_create(
+            evaluation=evaluation,
+            criterion_id=criterion_id,
+            defaults={"grade": grade, "remark": remark.strip()},
+        )
+        kept.append(found)
+    graded = set(evaluation.criterion_grades.values_list("criterion_id", flat=True))
+    reporting_services.grade_on_award_criteria(evaluation=evaluation, complete=set(criteria) <= graded)
+    audit.record(
+        by=by,
+        action="selfeval.criteria",
+        obj=evaluation,
+        agency=plan.agency,
+        within=plan,
+        after={"category": category.name, "grades": {criteria[k].name: g for k, (g, _) in grades.items()}},
+    )
+    return kept

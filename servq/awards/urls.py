@@ -26,4 +26,9 @@ urlpatterns = [
     path("entries/<int:pk>/", views.entry, name="entry"),
     path("entries/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("reviews/<int:pk>/", views.review, name="review"),
+    path(
+        "self-evaluation/<int:plan_pk>/<int:year>/<int:half>/",
+        views.self_evaluation,
+        name="self_evaluation",
+    ),
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -25,6 +25,8 @@ from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.sheets import to_ods, to_xlsx
 from servq.plans.exporting import FORMATS
+from servq.reporting.models import Grade, SelfEvaluation
+from servq.reporting.selectors import plans_reported_to
 
 
 def people_help() -> str:
@@ -503,4 +505,58 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "awards/public.html",
         {"edition": found, "entries": entries, "national": rules.NATIONAL_NAMES},
+    )
+
+
+# --- self-evaluation on the award's criteria ------------------------------------------------------
+
+
+@access(signed_in=True)
+def self_evaluation(request: HttpRequest, plan_pk: int, year: int, half: int) -> HttpResponse:
+    """A half-year's self-evaluation graded on the award's 構面 (003), beside the item-by-item form."""
+    plan = get_object_or_404(plans_reported_to(request.user).select_related("agency"), pk=plan_pk)
+    if half not in (1, 2) or not plan.first_year <= year <= plan.last_year:
+        raise Http404
+    category = selectors.self_evaluation_category(plan.agency, year)
+    criteria = selectors.top_criteria(category) if category else []
+    evaluation = SelfEvaluation.objects.filter(plan=plan, year=year, half=half).first()
+    kept = {g.criterion_id: g for g in evaluation.criterion_grades.all()} if evaluation else {}
+    error = ""
+    if request.method == "POST":
+        grades = {
+            c.pk: (request.POST.get(f"grade_{c.pk}", ""), request.POST.get(f"remark_{c.pk}", ""))
+            for c in criteria
+            if request.POST.get(f"grade_{c.pk}")
+        }
+        try:
+            services.grade_self_evaluation(by=request.user, plan=plan, year=year, half=half, grades=grades)
+        except ServiceError as refused:
+            error = refused.message
+        else:
+            messages.success(request, gettext("已儲存評獎項目自評。"))
+            return redirect("reporting:self_evaluation", plan.pk, year, half)
+    rows = [
+        (
+            c,
+            request.POST.get(f"grade_{c.pk}", kept[c.pk].grade if c.pk in kept else ""),
+            request.POST.get(f"remark_{c.pk}", kept[c.pk].remark if c.pk in kept else ""),
+        )
+        for c in criteria
+    ]
+    return render(
+        request,
+        "awards/self_evaluation.html",
+        {
+            "plan": plan,
+            "year": year,
+            "half": half,
+            "category": category,
+            "rows": rows,
+            "grades": Grade.choices,
+            "evaluation": evaluation,
+            "may_grade": has_perm(request.user, "plans.author_plan", plan)
+            and not (evaluation and evaluation.submitted_at),
+            "error": error,
+        },
+        status=400 if error else 200,
     )

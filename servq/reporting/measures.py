@@ -9,9 +9,10 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
+from servq.core import stand_ins
 from servq.core.measures import Scope, register
 from servq.core.rules import share
-from servq.plans.models import Plan, PlanKind
+from servq.plans.models import Plan, PlanCycle, PlanKind
 from servq.reporting.models import (
     ItemProgress,
     ProgressStatus,
@@ -170,7 +171,8 @@ def _year_end_dues(scope: Scope) -> dict[int, dt.date]:
     unit="%",
     definition=_(
         "最後一期填報期限落在期間內的年度作業中，各參與機關於該期限內完成核定年度執行成果者所占比率"
-        "（主計總處「每年1月20日前送交」、經濟部「次年1月15日前…報部」、高雄市「次年1月提送」）。"
+        "（主計總處「每年1月20日前送交」、經濟部「次年1月15日前…報部」、高雄市「次年1月提送」）；"
+        "經推薦參獎並以參獎申請書替代者視為如期（高雄市）。"
     ),
     records=lambda scope: YearEndReport.objects.filter(
         agency__path__startswith=scope.agency_path, cycle__in=list(_year_end_dues(scope))
@@ -180,9 +182,18 @@ def _year_end_dues(scope: Scope) -> dict[int, dt.date]:
 def year_end_on_time(scope: Scope) -> Decimal | None:
     expected = on_time = 0
     for cycle_id, due in _year_end_dues(scope).items():
-        participants = Agency.objects.filter(cycles=cycle_id, path__startswith=scope.agency_path)
-        expected += participants.count()
-        on_time += YearEndReport.objects.filter(
-            cycle=cycle_id, agency__in=participants, signed_at__date__lte=due
-        ).count()
+        participants = list(
+            Agency.objects.filter(cycles=cycle_id, path__startswith=scope.agency_path).values_list(
+                "pk", flat=True
+            )
+        )
+        expected += len(participants)
+        signed = set(
+            YearEndReport.objects.filter(
+                cycle=cycle_id, agency__in=participants, signed_at__date__lte=due
+            ).values_list("agency_id", flat=True)
+        )
+        # An award application standing in for the report counts as filed (004).
+        year = PlanCycle.objects.values_list("year", flat=True).get(pk=cycle_id)
+        on_time += len(signed | set(stand_ins.year_end(year, participants)))
     return share(on_time, expected)

@@ -173,6 +173,9 @@ class SelfEvaluation(models.Model):
     half = models.PositiveSmallIntegerField(_("半年"), choices=[(1, _("上半年")), (2, _("下半年"))])
     overall = models.CharField(_("整體評等"), max_length=20, choices=Grade.choices, blank=True)
     summary = models.TextField(_("整體說明"), blank=True)
+    # What is graded: each plan item, or the Government Service Award's criteria (003: 依「政府服務獎
+    # 評獎實施計畫」評核項目及標準…自行實施考核), set by the award module once every criterion is graded.
+    on_award_criteria = models.BooleanField(_("依政府服務獎評獎項目自評"), default=False)
     submitted_at = models.DateTimeField(_("送出時間"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

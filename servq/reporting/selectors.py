@@ -553,3 +553,37 @@ def records_table(measure: Any, scope: Any, limit: int = 500) -> RecordsTable | 
         for row in records.values_list(*measure.columns)[:limit]
     ]
     return RecordsTable([_heading(model, c) for c in measure.columns], rows, records.count())
+
+
+# --- self-evaluations filed, per half-year -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfEvaluationRow:
+    plan: Plan
+    half: int
+    due: dt.date
+    filed_on: dt.date | None
+    state: str  # on_time, late, missing, pending (as the period compliance states them)
+
+
+def self_evaluation_compliance(cycle: PlanCycle, today: dt.date) -> list[SelfEvaluationRow]:
+    """Each execution or work plan of the cycle, each half of the cycle's year: filed on time, late,
+    missing, or not due yet (003: 上、下半年度自行實施考核各1次)."""
+    plans = list(
+        Plan.objects.filter(cycle=cycle, kind__in=["execution", "work"])
+        .exclude(status="superseded")
+        .select_related("agency")
+        .order_by("agency__path")
+    )
+    filed = {
+        (e.plan_id, e.half): timezone.localtime(e.submitted_at).date()
+        for e in SelfEvaluation.objects.filter(plan__in=plans, year=cycle.year, submitted_at__isnull=False)
+    }
+    rows = []
+    for plan in plans:
+        for half in (1, 2):
+            due = rules.self_evaluation_due(cycle.year, half)
+            on = filed.get((plan.pk, half))
+            rows.append(SelfEvaluationRow(plan, half, due, on, rules.compliance(on, due, today)))
+    return rows

@@ -496,15 +496,39 @@ def save_self_evaluation(
 
 
 @transaction.atomic
+def open_self_evaluation(*, by: Actor, plan: Plan, year: int, half: int) -> SelfEvaluation:
+    """The half-year's self-evaluation to grade, made if there is none yet; a submitted one is final."""
+    ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以填寫自行考核。")
+    ReportingError.require(half in (1, 2), "請選擇上半年或下半年。")
+    ReportingError.require(
+        plan.first_year <= year <= plan.last_year, f"{format_roc_year(year)}不在計畫期程內。"
+    )
+    evaluation, _ = SelfEvaluation.objects.select_for_update().get_or_create(plan=plan, year=year, half=half)
+    ReportingError.require(evaluation.submitted_at is None, "這份自行考核已送出公告，不能再修改。")
+    return evaluation
+
+
+def grade_on_award_criteria(*, evaluation: SelfEvaluation, complete: bool) -> None:
+    """Called by the award module inside its write: the evaluation is graded on the award's criteria
+    (every one graded) rather than item by item, so submitting it asks for no item grades."""
+    if evaluation.on_award_criteria != complete:
+        evaluation.on_award_criteria = complete
+        evaluation.save(update_fields=["on_award_criteria"])
+
+
+@transaction.atomic
 def submit_self_evaluation(*, by: Actor, evaluation: SelfEvaluation) -> SelfEvaluation:
     """Submit and publish: the public page shows it from now on."""
     plan = evaluation.plan
     ReportingError.require(has_perm(by, "plans.author_plan", plan), "只有機關聯絡人可以送出自行考核。")
     ReportingError.require(evaluation.submitted_at is None, "這份自行考核已經送出。")
     ReportingError.require(bool(evaluation.overall), "請先填寫整體評等。")
-    graded = set(evaluation.grades.values_list("item_id", flat=True))
-    ungraded = plan.items.exclude(pk__in=graded).count()
-    ReportingError.require(ungraded == 0, f"還有 {ungraded} 個項目沒有評等。")
+    if not evaluation.on_award_criteria:
+        graded = set(evaluation.grades.values_list("item_id", flat=True))
+        ungraded = plan.items.exclude(pk__in=graded).count()
+        ReportingError.require(
+            ungraded == 0, f"還有 {ungraded} 個項目沒有評等（或改依政府服務獎評獎項目自評）。"
+        )
     evaluation.submitted_at, evaluation.submitted_by = timezone.now(), person(by)
     evaluation.save(update_fields=["submitted_at", "submitted_by"])
     audit.record(by=by, action="selfeval.submit", obj=evaluation, agency=plan.agency, within=plan)

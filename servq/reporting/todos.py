@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from servq.agencies.rules import Role, parent_path
 from servq.agencies.selectors import grants_of
 from servq.core import todos
+from servq.core.rules import format_roc_year
 from servq.core.todos import Todo
 from servq.plans.models import Plan, PlanStatus
-from servq.reporting.models import ItemProgress, ReportingPeriod, YearEndReport
+from servq.reporting import rules
+from servq.reporting.models import ItemProgress, ReportingPeriod, SelfEvaluation, YearEndReport
 
 
 @todos.source(30, _("本期待填報的辦理情形"))
@@ -76,3 +78,45 @@ def year_ends_to_sign(user: Any, today: dt.date) -> list[Todo]:
         )
         for report in waiting
     ]
+
+
+@todos.source(33, _("待辦理的自行考核"))
+def self_evaluations_due(user: Any, today: dt.date) -> list[Todo]:
+    """A half-year's self-evaluation not yet filed, from the half's last month until it is: the
+    coordinator's reminder, with its due date (the 待辦 list orders by it and marks it overdue)."""
+    paths = [g.path for g in grants_of(user) if g.role == Role.COORDINATOR]
+    if not paths:
+        return []
+    plans = list(
+        Plan.objects.filter(
+            agency__path__in=paths,
+            kind__in=["execution", "work"],
+            cycle__isnull=False,
+            status__in=[PlanStatus.APPROVED, PlanStatus.PUBLISHED],
+            first_year__lte=today.year,
+            last_year__gte=today.year - 1,
+        ).select_related("agency", "cycle")
+    )
+    halves = [(y, h) for y in (today.year - 1, today.year) for h in (1, 2)]
+    # Owed once the half's last month has begun; still owed until filed.
+    owed = [(y, h) for y, h in halves if rules.half_year_end(y, h).replace(day=1) <= today]
+    filed = set(
+        SelfEvaluation.objects.filter(plan__in=plans, submitted_at__isnull=False).values_list(
+            "plan_id", "year", "half"
+        )
+    )
+    return [
+        Todo(
+            f"{plan.agency.name}：{format_roc_year(year)}{_HALVES[half]}自行考核",
+            reverse("reporting:self_evaluation", args=[plan.pk, year, half]),
+            rules.self_evaluation_due(year, half),
+        )
+        for plan in plans
+        for year, half in owed
+        if plan.first_year <= year <= plan.last_year
+        and (plan.pk, year, half) not in filed
+        and rules.self_evaluation_due(year, half) >= today - dt.timedelta(days=366)
+    ]
+
+
+_HALVES = {1: "上半年", 2: "下半年"}

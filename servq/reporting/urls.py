@@ -10,6 +10,11 @@ urlpatterns = [
     path("cycles/<int:pk>/schedule/", views.set_schedule, name="set_schedule"),
     path("cycles/<int:pk>/calendar.ics", views.calendar_feed, name="calendar_feed"),
     path("cycles/<int:pk>/dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "cycles/<int:pk>/self-evaluations/",
+        views.self_evaluation_compliance,
+        name="self_evaluation_compliance",
+    ),
     path("cycles/<int:pk>/year-end/<int:agency_pk>/", views.year_end, name="year_end"),
     path("cycles/<int:pk>/year-end/<int:agency_pk>/layout/", views.year_end_layout, name="year_end_layout"),
     path(

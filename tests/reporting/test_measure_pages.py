@@ -106,3 +106,35 @@ def test_the_year_end_draft_is_written_from_the_figures(
             "source": "measured",
         }
     ]
+
+
+def test_who_has_not_filed_a_half_years_self_evaluation(client, cycle, plan, coordinator, supervisor):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from servq.reporting.models import SelfEvaluation
+
+    SelfEvaluation.objects.create(
+        plan=plan,
+        year=2026,
+        half=1,
+        overall="good",
+        submitted_at=timezone.make_aware(dt.datetime(2026, 8, 3, 9)),
+    )
+    client.force_login(supervisor)
+    body = client.get(reverse("reporting:self_evaluation_compliance", args=[cycle.pk])).content.decode()
+    assert "115年7月31日" in body and "115年8月3日" in body and "逾期送出" in body
+
+
+def test_a_self_evaluation_owed_is_on_the_coordinators_todo(plan, coordinator):
+    import datetime as dt
+
+    from servq.plans.models import Plan
+    from servq.reporting.todos import self_evaluations_due
+
+    Plan.objects.filter(pk=plan.pk).update(kind="execution")
+    owed = self_evaluations_due(coordinator, dt.date(2026, 7, 10))
+    assert [t.due for t in owed] == [dt.date(2026, 7, 31)]
+    assert "115年上半年自行考核" in owed[0].title
+    assert self_evaluations_due(coordinator, dt.date(2026, 5, 10)) == []  # the half's last month not begun

@@ -23,6 +23,7 @@ from servq.reporting.views.cycles import (  # noqa: F401
     cycle_detail,
     index,
     reopen_period,
+    self_evaluation_compliance,
     set_up_periods,
 )
 from servq.reporting.views.dashboards import (  # noqa: F401

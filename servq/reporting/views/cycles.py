@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +18,7 @@ from servq.core.forms import error_summary
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_date
-from servq.reporting import selectors, services
+from servq.reporting import rules, selectors, services
 from servq.reporting.forms import (
     PeriodsForm,
     ReopenForm,
@@ -131,5 +133,30 @@ def compliance(request: HttpRequest, pk: int) -> HttpResponse:
 STATE_LABELS = {"on_time": "如期", "late": "逾期送出", "missing": "逾期未送", "pending": "尚未到期"}
 
 
-def _count_states(rows: list[selectors.ComplianceRow]) -> list[tuple[str, int]]:
+@access(signed_in=True)
+def self_evaluation_compliance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has filed each half's self-evaluation, by its due date, and who has not."""
+    cycle = _cycle(request, pk)
+    reach = set(agencies_for(request.user).values_list("pk", flat=True))
+    rows = [
+        r
+        for r in selectors.self_evaluation_compliance(cycle, timezone.localdate())
+        if r.plan.agency_id in reach
+    ]
+    return render(
+        request,
+        "reporting/self_evaluation_compliance.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "labels": STATE_LABELS,
+            "counts": _count_states(rows),
+            "dues": [(half, rules.self_evaluation_due(cycle.year, half)) for half in (1, 2)],
+        },
+    )
+
+
+def _count_states(
+    rows: Sequence[selectors.ComplianceRow | selectors.SelfEvaluationRow],
+) -> list[tuple[str, int]]:
     return [(label, sum(1 for r in rows if r.state == state)) for state, label in STATE_LABELS.items()]

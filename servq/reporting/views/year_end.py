@@ -11,6 +11,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for
+from servq.core import stand_ins
 from servq.core.downloads import as_download
 from servq.core.forms import error_summary
 from servq.core.http import confirmed
@@ -81,6 +82,7 @@ def year_end(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             # The summary starts from servq's draft: figures it computed or a person typed, nothing else.
             "form": YearEndForm(initial={"summary": (report.summary if report else "") or draft}),
             "draft": draft,
+            "stand_in": stand_ins.year_end(cycle.year, [agency.pk]).get(agency.pk, ""),
             "figures": selectors.year_end_figures(cycle, agency),
             "formats": [(fmt, FORMATS[fmt].label) for fmt in YEAR_END_FORMATS],
             "columns": exporting.year_end_columns(cycle),
