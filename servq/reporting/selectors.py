@@ -128,11 +128,8 @@ class AchievementRow:
 def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
     """Each indicator's value this year against its target: measured live where it is bound to a
     measure, else typed per period (cumulative ones summed from the start); an override wins."""
-    indicators = list(
-        Indicator.objects.filter(plan__in=plans)
-        .select_related("plan__agency")
-        .prefetch_related("targets")
-        .order_by("plan__agency__path", "position")
+    indicators = _with_plans(
+        Indicator.objects.filter(plan__in=plans).order_by("plan__agency__path", "position")
     )
     typed: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for indicator_id, end, value in IndicatorActual.objects.filter(
@@ -142,10 +139,10 @@ def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
     live = readings.readings(indicators, year, timezone.localdate())
     rows = []
     for indicator in indicators:
-        target = next((t.value for t in indicator.targets.all() if t.year == year), None)
+        reading = live[indicator.pk]
+        target = reading.target
         values = [v for end, v in sorted(typed[indicator.pk]) if indicator.cumulative or end.year == year]
         actual = rules.current_value(values, cumulative=indicator.cumulative)
-        reading = live[indicator.pk]
         source = (
             "override" if reading.override is not None else "measured" if indicator.measure_key else "typed"
         )
@@ -163,6 +160,16 @@ def achievements(plans: QuerySet[Plan], year: int) -> list[AchievementRow]:
             )
         )
     return rows
+
+
+def _with_plans(indicators: QuerySet[Indicator]) -> list[Indicator]:
+    """The indicators with their plan and its agency read once per plan, not once per indicator (a
+    body's dashboard holds thousands of indicators over a few hundred plans)."""
+    found = list(indicators)
+    plans = Plan.objects.filter(pk__in={i.plan_id for i in found}).select_related("agency").in_bulk()
+    for indicator in found:
+        indicator.plan = plans[indicator.plan_id]
+    return found
 
 
 def year_end_figures(cycle: PlanCycle, agency: Agency) -> list[AchievementRow]:
