@@ -1,6 +1,6 @@
 """Closing the loop in Chromium with axe-core, at desk and phone width: a coordinator keeps a record,
 the indicator bound to it counts it, a correction needs a reason and keeps what was typed, and a
-premises item marked for fixing waits on the coordinator's 待辦."""
+premises item marked for fixing waits on the coordinator's 待辦, is answered, and closed above."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from servq.inspections.models import Finding
 from servq.plans.models import Indicator, IndicatorTarget
 from servq.surveys import services as survey_services
 from tests.factories import PlanFactory
@@ -70,6 +71,7 @@ def test_a_premises_item_to_fix_waits_on_the_coordinators_todo(
         on=timezone.localdate() - dt.timedelta(days=1),
         results={"bilingual": "fix"},
     )
+    finding = Finding.objects.get()
     page.set_viewport_size({"width": width, "height": 900})
     login("mof")
     page.goto(f"{live_server.url}/")
@@ -79,3 +81,19 @@ def test_a_premises_item_to_fix_waits_on_the_coordinators_todo(
     page.wait_for_load_state()
     assert "雙語標示" in page.inner_text("main")
     assert axe_violations(page) == []
+    page.get_by_label("改善情形").fill("已增設英文標示牌")
+    page.get_by_role("button", name="送出回復").click()
+    page.wait_for_load_state()
+
+    user_with_role(agency_tree["root"], "supervisor", username="rdec")
+    page.context.clear_cookies()
+    login("rdec")
+    page.goto(f"{live_server.url}/inspections/findings/{finding.pk}/")
+    page.get_by_role("radio", name="同意解除列管").check()
+    page.get_by_label("選「同意解除列管」時請勾選", exact=False).check()
+    page.get_by_role("button", name="送出審查").click()
+    page.wait_for_load_state()
+    finding.refresh_from_db()
+    assert finding.state == "closed"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.body.scrollWidth") <= width
