@@ -111,7 +111,7 @@ def _checked_date(year: int, month: int, day: int, rule: str) -> dt.date:
 # --- the calendar's windows (作業時程) ---------------------------------------------------------
 
 _PART_OF_MONTH = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, None)}
-_MONTH_POINT = re.compile(r"(次年)?(\d{1,2})月(上旬|中旬|下旬|底|初)?")
+_MONTH_POINT = re.compile(r"(次年)?(\d{1,2})月(?:(\d{1,2})日前?)?(上旬|中旬|下旬|底|初)?")
 
 
 MAX_SCHEDULE_LINES = 60
@@ -137,7 +137,8 @@ def schedule_rows(text: str) -> list[tuple[str, str, str]]:
 
 
 def schedule_window(text: str, year: int) -> tuple[dt.date, dt.date]:
-    """The first and last day a step of the calendar covers, from 「2 月至 4 月」, 「上半年」, 「12 月下旬至次年 1 月」."""
+    """The first and last day a step of the calendar covers, from 「2 月至 4 月」, 「上半年」, 「12 月下旬至次年 1 月」,
+    「次年 1 月 15 日前」."""
     compact = normalize(text).replace(" ", "")
     if compact.startswith("上半年"):
         return dt.date(year, 1, 1), dt.date(year, 6, 30)
@@ -161,6 +162,13 @@ def schedule_window(text: str, year: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _checked_day(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{month} 月沒有 {day} 日。") from None
+
+
 def _month_point(m: re.Match[str], year: int, plain: bool = False) -> tuple[dt.date, dt.date]:
     if m.group(1) and not plain:
         year += 1
@@ -168,7 +176,10 @@ def _month_point(m: re.Match[str], year: int, plain: bool = False) -> tuple[dt.d
     if not 1 <= month <= 12:
         raise ValueError(f"月份 {month} 不存在。")
     last = last_day_of_month(year, month)
-    part = m.group(3)
+    if m.group(3):  # a day: 「次年 1 月 15 日前」 (003) is that day, not the month
+        day = _checked_day(year, month, int(m.group(3)))
+        return day, day
+    part = m.group(4)
     if part in _PART_OF_MONTH:
         first_day, last_day = _PART_OF_MONTH[part]
         return dt.date(year, month, first_day), last if last_day is None else dt.date(year, month, last_day)
