@@ -73,7 +73,16 @@ def _someone(by: Actor) -> Any:
     return user
 
 
-def _within(body: Agency, agency: Agency) -> None:
+def _within(body: Agency, agency: Agency, *, own: bool = False) -> None:
+    """An agency below the body; with ``own``, the body itself too — its own units spot-checked (000:
+    綜合規劃處不定期抽查作成紀錄，並將考核結果送受查單位檢討改進), each finding naming the unit."""
+    if own and agency.pk == body.pk:
+        return
+    InspectionError.require(
+        agency.pk != body.pk,
+        f"{body.name}本身只能以「抽查」檢查自己的各單位，發現事項請註明單位。",
+        "agencies",
+    )
     InspectionError.require(
         agency.path.startswith(body.path) and agency.pk != body.pk and agency.kind != "unit",
         f"{agency.name} 不在{body.name}所屬範圍內。",
@@ -251,7 +260,7 @@ def schedule_visit(
     InspectionError.require(kind in VisitKind.values, f"沒有「{kind[:20]}」這種訪查方式。", "kind")
     InspectionError.require(bool(agencies), "請選擇受訪機關。", "agencies")
     for agency in agencies:
-        _within(body, agency)
+        _within(body, agency, own=kind == rules.SPOT)
     scored = kind in rules.SCORED_KINDS
     InspectionError.require(
         not scored or criteria is not None, "定期、不定期與專案查核須選擇評核項目。", "criteria"

@@ -177,12 +177,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         if plan_pk and plan_pk.isdigit()
         else None
     )
-    below = (
-        Agency.objects.filter(path__startswith=body.path)
-        .exclude(pk=body.pk)
-        .exclude(kind="unit")
-        .order_by("path")
-    )
+    # The body itself is offered too: a 抽查 of its own units (000), each finding naming the unit.
+    below = Agency.objects.filter(path__startswith=body.path).exclude(kind="unit").order_by("path")
     initial: dict[str, Any] = {}
     if plan_found is not None:
         initial["agencies"] = [

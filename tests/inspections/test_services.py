@@ -337,3 +337,26 @@ def test_a_member_added_to_a_panel_is_told_and_sees_it_waiting(
     assert "受邀擔任委員的訪查" in home and "115年" in home
     services.add_panelist(by=inspector, visit=visit, user=expert, role="expert")  # again: no second notice
     assert Notification.objects.filter(recipient=expert).count() == 1
+
+
+def test_the_body_spot_checks_its_own_units_and_the_unit_answers(agency_tree, user_with_role):
+    """000: 綜合規劃處不定期抽查作成紀錄，並將考核結果送受查單位檢討改進."""
+    mof = agency_tree["mof"]
+    planner = user_with_role(mof, "supervisor", username="mof-planning")
+    staff = user_with_role(agency_tree["mof_unit"], "unit_staff", username="mof-sec")
+    with pytest.raises(services.InspectionError, match="只能以「抽查」"):
+        services.schedule_visit(
+            by=planner, body=mof, kind="coaching", on=timezone.localdate(), agencies=[mof], reply_rule="1個月"
+        )
+    visit = services.schedule_visit(
+        by=planner, body=mof, kind="spot", on=timezone.localdate(), agencies=[mof], reply_rule="1個月"
+    )
+    finding = services.add_finding(
+        by=planner, visit=visit, agency=mof, unit=agency_tree["mof_unit"], text="招標資訊專區連結失效"
+    )
+    services.advance_visit(by=planner, visit=visit, action="submit", approver=planner)
+    services.advance_visit(by=planner, visit=visit, action="approve")
+    services.advance_visit(by=planner, visit=visit, action="send")
+    services.answer(by=staff, finding=finding, text="已修正連結並每月檢視")
+    finding.refresh_from_db()
+    assert finding.state == "replied"
