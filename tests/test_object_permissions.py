@@ -276,6 +276,7 @@ URLS: dict[str, Url] = {
     "faq:confirm": Url(lambda w: ({"pk": w.faq_entry.pk}, "")),
     "faq:settle": Url(lambda w: ({"pk": w.faq_proposal.pk}, "")),
     "faq:vote": Url(lambda w: ({"pk": w.faq_entry.pk}, ""), scope="public", public_in=EVERY_STATE),
+    "services:review": Url(lambda w: ({"pk": w.service.pk}, "")),
     "activities:kind": Url(lambda w: ({"key": "posts"}, f"?agency={w.agency_tree['mof'].pk}")),
     "activities:remove": Url(lambda w: ({"key": "posts", "pk": w.post.pk}, "")),
     "reporting:measure": Url(lambda w: ({"key": "opendata.published"}, f"?agency={w.agency_tree['mof'].pk}")),

@@ -586,3 +586,11 @@ def share(part: int, whole: int) -> Decimal | None:
     if whole <= 0:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The civil code's month (民法第121條): the same day ``months`` later, or that month's last day
+    where it has no such day (1/31 + 1 → 2/28). Every 「N個月」 in servq counts this way."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -4,7 +4,6 @@ visit's and the finding's workflows, and who may do what."""
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 import random
 import re
@@ -13,7 +12,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from servq.agencies.rules import Grant, Role, holds, parent_path, supervises
-from servq.core.rules import OfficeCalendar, add_working_days, digits_for_chinese_numbers, normalize
+from servq.core.rules import (
+    OfficeCalendar,
+    add_months,
+    add_working_days,
+    digits_for_chinese_numbers,
+    normalize,
+)
 from servq.core.workflow import Transition, Workflow
 
 # --- kinds of visit -------------------------------------------------------------------------------
@@ -72,13 +77,6 @@ def parse_reply_rule(raw: str) -> ReplyRule:
     if not 1 <= n <= limit:
         raise BadReplyRule(f"回復期限「{raw.strip()[:30]}」超出範圍。")
     return ReplyRule(n, kind)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later; the month's last day where it has no such day (1/31 + 1 → 2/28)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
 # --- who is visited first ------------------------------------------------------------------------

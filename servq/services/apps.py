@@ -8,4 +8,4 @@ class ServicesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registering the measures, permissions and demo data this app provides.
-        from servq.services import demo, measures, permissions, search  # noqa: F401
+        from servq.services import demo, measures, permissions, search, todos  # noqa: F401

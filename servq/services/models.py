@@ -55,6 +55,10 @@ class Service(models.Model):
     bundled_with = models.ManyToManyField("self", verbose_name=_("併同申辦服務"), blank=True)
     published = models.BooleanField(_("公開"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # The SOP and forms are read again at least this often (002, 003, 004: 定期檢視作業流程及申請表單);
+    # saving a new version counts as a review.
+    reviewed_on = models.DateField(_("最近檢視日期"), null=True, blank=True)
+    review_months = models.PositiveSmallIntegerField(_("檢視週期（月）"), default=12)
     category = models.OneToOneField(
         CaseCategory, on_delete=models.PROTECT, related_name="service", editable=False
     )

@@ -4,6 +4,7 @@ online share) from roll-up counts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from servq.agencies.rules import Grant, Role, coordinates_or_supervises, holds_anywhere
 from servq.cases import rules as case_rules
-from servq.core.rules import digits_for_chinese_numbers, normalize
+from servq.core.rules import add_months, digits_for_chinese_numbers, normalize
 
 # --- online levels (資訊提供 → 表單下載 → 線上申辦 → 全程線上) ------------------------------------------
 
@@ -227,3 +228,8 @@ def may_take_applications(grants: Sequence[Grant], counter_path: str) -> bool:
 
 def may_read_board(grants: Sequence[Grant]) -> bool:
     return holds_anywhere(grants, Role.SUPERVISOR, Role.COORDINATOR)
+
+
+def review_due(reviewed_on: dt.date, months: int) -> dt.date:
+    """When a service's SOP and forms are next to be read again: a civil-code month count on."""
+    return add_months(reviewed_on, months)

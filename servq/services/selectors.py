@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
@@ -170,3 +171,15 @@ def totals(rows: list[BoardRow]) -> BoardRow | None:
         total.on_time += row.on_time
         total.overdue_open += row.overdue_open
     return total
+
+
+def due_for_review(services: QuerySet[Service], today: dt.date) -> list[tuple[Service, dt.date]]:
+    """Services whose SOP and forms are past their review date, with that date; a service never
+    reviewed counts from its last change."""
+    found = []
+    for service in services:
+        since = service.reviewed_on or timezone.localtime(service.updated_at).date()
+        due = rules.review_due(since, service.review_months)
+        if due < today:
+            found.append((service, due))
+    return found

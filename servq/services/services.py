@@ -190,6 +190,7 @@ def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Servi
     service.unit = data.unit
     service.published = data.published
     service.version += 1
+    service.reviewed_on = timezone.localdate()  # a new version is a review of the SOP and forms
     service.category = cases.keep_application_kind(
         body=body_of(agency),
         code=_category_code(agency, service.code),
@@ -812,3 +813,26 @@ def record_counts(
         extra={"source": source_name[:200], "entries": len(tallies), "client": client.name if client else ""},
     )
     return len(tallies)
+
+
+# --- periodic review of the SOP and forms -----------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_review(*, by: Actor, service: Service, note: str = "") -> Service:
+    """The SOP and forms were read again and still hold (002, 003, 004: 定期檢視作業流程及申請表單)."""
+    _require_keeper(by, service.agency)
+    CatalogueError.require(len(note) <= 300, "說明請在 300 字以內。", "note")
+    before = service.reviewed_on
+    service.reviewed_on = timezone.localdate()
+    service.save(update_fields=["reviewed_on"])
+    audit.record(
+        by=by,
+        action="service.review",
+        obj=service,
+        agency=service.agency,
+        before={"reviewed_on": before.isoformat() if before else None},
+        after={"reviewed_on": service.reviewed_on.isoformat()},
+        extra={"note": note.strip()} if note.strip() else None,
+    )
+    return service

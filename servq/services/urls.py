@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/<int:pk>/", views.edit, name="edit"),
     path("manage/<int:pk>/simplify/", views.simplify, name="simplify"),
     path("manage/<int:pk>/visit/", views.visit, name="visit"),
+    path("manage/<int:pk>/review/", views.review, name="review"),
     path("manage/<int:pk>/bundle/", views.bundle, name="bundle"),
     path("counter/", views.counter, name="counter"),
     path("board/", views.board, name="board"),

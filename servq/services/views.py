@@ -264,6 +264,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "bundle_choices": selectors.offered_by_body(body_of(service.agency)).exclude(pk=service.pk),
             "bundled": {s.pk for s in service.bundled_with.all()},
             "may_manage": has_perm(request.user, "services.manage_catalogue", service.agency),
+            "review_due": rules.review_due(
+                service.reviewed_on or timezone.localtime(service.updated_at).date(), service.review_months
+            ),
         },
         status=400 if form.errors else 200,
     )
@@ -297,6 +300,19 @@ def simplify(request: HttpRequest, pk: int) -> HttpResponse:
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST, prefix="v")
     return _record_on(request, pk, form, services.record_visit, gettext("已記錄走動式服務。"))
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """「已檢視，內容仍正確」: the SOP and forms were read again and still hold."""
+    service = _managed(request, pk)
+    try:
+        services.confirm_review(by=request.user, service=service, note=request.POST.get("note", ""))
+        messages.success(request, gettext("已記錄檢視。"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    return redirect("services:edit", pk=pk)
 
 
 @access(roles=[Role.SUPERVISOR, Role.COORDINATOR])

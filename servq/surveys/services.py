@@ -27,10 +27,9 @@ from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.locking import locked
 from servq.core.permissions import has_perm
-from servq.core.rules import format_roc_date
+from servq.core.rules import add_months, format_roc_date
 from servq.core.tables import read_table
 from servq.inspections import services as inspections
-from servq.inspections.rules import add_months
 from servq.surveys import rules
 from servq.surveys.models import (
     Audience,

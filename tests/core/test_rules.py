@@ -252,3 +252,13 @@ def test_any_phrase_keeps_its_words_and_never_raises(raw):
 @given(st.text(alphabet="〇零一二三四五六七八九十百年月日季前及翌每隔次第", max_size=16))
 def test_phrases_made_of_date_words_never_raise(raw):
     parse_deadline(raw, years=(2026, 2026))
+
+
+def test_a_month_is_the_civil_codes_month():
+    import datetime as dt
+
+    from servq.core.rules import add_months
+
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 3, 5), 12) == dt.date(2027, 3, 5)

@@ -451,3 +451,25 @@ def test_bundled_services_are_symmetrical_audited_and_within_the_body(
     )
     with pytest.raises(CatalogueError, match="只能併同同一機關體系內的服務"):
         services.bundle(by=coordinator, service=service, with_services=[foreign])
+
+
+def test_the_sop_and_forms_are_reviewed_on_time_and_reminded(agency_tree, coordinator, service):
+    """002, 003, 004: 定期檢視作業流程及申請表單 — a review date per service, a reminder when past it."""
+    import datetime as dt
+
+    from servq.core.models import AuditEntry
+    from servq.services import selectors
+    from servq.services.models import Service
+    from servq.services.todos import services_to_review
+
+    today = timezone.localdate()
+    assert service.reviewed_on == today  # saving a version is a review
+    Service.objects.filter(pk=service.pk).update(reviewed_on=dt.date(2025, 1, 31), review_months=12)
+    due = selectors.due_for_review(Service.objects.filter(pk=service.pk), dt.date(2026, 2, 1))
+    assert due == [(Service.objects.get(pk=service.pk), dt.date(2026, 1, 31))]
+    todo = services_to_review(coordinator, max(today, dt.date(2026, 2, 1)))
+    assert [t.due for t in todo] == [dt.date(2026, 1, 31)] and service.name in todo[0].title
+    services.confirm_review(by=coordinator, service=Service.objects.get(pk=service.pk), note="表單無變動")
+    assert Service.objects.get(pk=service.pk).reviewed_on == today
+    assert AuditEntry.objects.filter(action="service.review").exists()
+    assert services_to_review(coordinator, today) == []
