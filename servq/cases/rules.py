@@ -239,16 +239,6 @@ NAME_AFTER_WORD = re.compile(
 CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九壹貳參肆伍陸柒捌玖", "0012345678912345678" + "9")
 
 
-def _sub_numbers(pattern: re.Pattern[str], replacement: str, text: str) -> str:
-    """``pattern`` (written for ASCII digits) replaced wherever it matches with digits in any form."""
-    as_digits = text.translate(CHINESE_DIGITS)
-    pieces, last = [], 0
-    for match in pattern.finditer(as_digits):
-        pieces += [text[last : match.start()], replacement]
-        last = match.end()
-    return "".join([*pieces, text[last:]])
-
-
 def _name_pattern(name: str) -> re.Pattern[str] | None:
     """The citizen's name as it may appear in their text: 「王 小明」 given finds 「王小明」 and 「王　小明」."""
     characters = [c for c in unicodedata.normalize("NFKC", name) if not c.isspace()]
@@ -257,23 +247,56 @@ def _name_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(r"\s*".join(re.escape(c) for c in characters))
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """The text with each character NFKC-folded (full-width digits and letters read as ASCII), and
+    for each folded character the index of the one it came from: patterns match the folded text,
+    replacements are made in the text as written (issue 36.5: 「不亮，已經」 stayed 「不亮，已經」)."""
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, character in enumerate(text):
+        folded = unicodedata.normalize("NFKC", character)
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
 def scrub(text: str, names: Iterable[str] = ()) -> str:
     """Free text with personal data replaced: e-mail, ID and resident permit numbers, card numbers,
     phone numbers in every Taiwanese form (in Chinese numerals too), house numbers, the citizen's
     name however it is spaced, and other people's names where a title or an introducing word marks
-    them. Errs toward removing too much."""
-    out = unicodedata.normalize("NFKC", text)
-    out = EMAIL_IN_TEXT.sub("〔電子郵件〕", out)
-    out = ID_NUMBER.sub("〔身分證號〕", out)
-    out = _sub_numbers(CARD_NUMBER, "〔號碼〕", out)
-    out = _sub_numbers(PHONE_IN_TEXT, "〔電話〕", out)
-    out = HOUSE_NUMBER.sub("〔門牌〕", out)
+    them. Errs toward removing too much; everything else is kept exactly as the person wrote it."""
+    folded, origin = _folded(text)
+    as_digits = folded.translate(CHINESE_DIGITS)  # one character for one: the same places
+    spans: list[tuple[int, int, str]] = []
+
+    def take(start: int, end: int, label: str) -> None:
+        if end > start and not any(start < e and s < end for s, e, _ in spans):
+            spans.append((start, end, label))
+
+    for match in EMAIL_IN_TEXT.finditer(folded):
+        take(match.start(), match.end(), "〔電子郵件〕")
+    for match in ID_NUMBER.finditer(folded):
+        take(match.start(), match.end(), "〔身分證號〕")
+    for match in CARD_NUMBER.finditer(as_digits):
+        take(match.start(), match.end(), "〔號碼〕")
+    for match in PHONE_IN_TEXT.finditer(as_digits):
+        take(match.start(), match.end(), "〔電話〕")
+    for match in HOUSE_NUMBER.finditer(folded):
+        take(match.start(), match.end(), "〔門牌〕")
     for name in names:
         pattern = _name_pattern(name or "")
-        if pattern is not None:
-            out = pattern.sub("〔姓名〕", out)
-    out = NAME_AFTER_WORD.sub(lambda m: f"{m.group('word')}〔姓名〕", out)
-    return NAME_WITH_TITLE.sub("〔姓名〕", out)
+        for match in pattern.finditer(folded) if pattern is not None else ():
+            take(match.start(), match.end(), "〔姓名〕")
+    for match in NAME_AFTER_WORD.finditer(folded):
+        take(match.end("word"), match.end(), "〔姓名〕")
+    for match in NAME_WITH_TITLE.finditer(folded):
+        take(match.start(), match.end(), "〔姓名〕")
+    out, position = [], 0
+    for start, end, label in sorted(spans):
+        first, last = origin[start], origin[end - 1] + 1
+        out += [text[position:first], label]
+        position = last
+    return "".join([*out, text[position:]])
 
 
 # Public coordinates snap to a grid of about 500 m (0.005° of latitude), so a point on a map shows

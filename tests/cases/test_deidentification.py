@@ -109,3 +109,10 @@ def test_open311_shows_snapped_coordinates_not_the_citizens(client, body, catego
     row = client.get(f"/open311/v2/requests/{case.number}.json").json()[0]
     assert (row["lat"], row["long"]) == (pytest.approx(25.04), pytest.approx(121.51))
     assert row["address"] == "臺北市中正區重慶南路一段"
+
+
+def test_what_a_citizen_wrote_is_published_as_written_but_for_personal_data():
+    """Issue 36.5: full-width punctuation became ASCII in Open311 and the open data."""
+    text = "路燈不亮，已經三天了！請於（晚上）修理。電話：０９１２３４５６７８，謝謝～"
+    scrubbed = rules.scrub(text)
+    assert scrubbed == "路燈不亮，已經三天了！請於（晚上）修理。電話：〔電話〕，謝謝～"

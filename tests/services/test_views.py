@@ -404,3 +404,20 @@ def test_a_bad_push_is_refused_with_a_message_and_stores_nothing(
     got = _push(client, key or api_key, body)
     assert got.status_code == status and message in got.json()["error"]
     assert not ApplicationCount.objects.exists()
+
+
+def test_the_flowcharts_arrowheads_point_along_their_lines(client, service):
+    """orient="auto" turns the marker's +x axis along each line (downward here): a head drawn
+    pointing +y came out sideways (issue 36.4). The tip must be the point furthest along +x and sit
+    on the line's end (refX, refY)."""
+    text = client.get(reverse("services:detail", args=[service.pk])).content.decode()
+    marker = re.search(
+        r'<marker[^>]*refX="([\d.]+)"[^>]*refY="([\d.]+)"[^>]*orient="auto"[^>]*>\s*<path d="([^"]+)"', text
+    )
+    ref = (float(marker[1]), float(marker[2]))
+    points = [(float(x), float(y)) for x, y in re.findall(r"([\d.]+),([\d.]+)", marker[3])]
+    tip = max(points, key=lambda p: p[0])
+    assert tip == ref
+    assert sum(1 for p in points if p[0] == tip[0]) == 1  # one tip, the base behind it
+    lines = re.findall(r'<line x1="(\d+)" y1="(\d+)" x2="(\d+)" y2="(\d+)"[^>]*marker-end', text)
+    assert lines and all(x1 == x2 and int(y2) > int(y1) for x1, y1, x2, y2 in lines)  # drawn downward
