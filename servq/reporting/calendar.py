@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from icalendar import Calendar, Event
 
 from servq.plans.models import PlanCycle
 from servq.reporting.models import ReportingPeriod
 
 
-def feed(cycle: PlanCycle, base_url: str) -> bytes:
+def feed(cycle: PlanCycle) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//servq//作業時程//ZH-TW")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{cycle.agency.name} {cycle.title} 作業時程")
     calendar.add("x-wr-timezone", "Asia/Taipei")
-    host = base_url.split("//", 1)[-1].strip("/") or "servq"
+    # The UIDs' domain is the site's configured name, never the request's Host: a client that
+    # subscribes under another name (localhost, an IP) must see the same events, not each twice.
+    host = urlsplit(settings.SERVQ_SITE_URL).hostname or "servq"
     stamp = dt.datetime.combine(cycle.created_at.date(), dt.time(), tzinfo=dt.UTC)
     for step in cycle.schedule.all():
         calendar.add_component(

@@ -598,3 +598,15 @@ def test_a_link_typed_on_one_item_is_kept_when_another_items_file_is_refused(
     assert response.status_code == 409
     assert 'value="https://www.example.gov.tw/news/115"' in page and 'value="第二項的新聞稿"' in page
     assert not Evidence.objects.exists() and not ItemProgress.objects.exists()
+
+
+def test_the_calendars_event_ids_do_not_depend_on_the_host_asked(client, cycle, supervisor, quarters):
+    """Issue 36.7: subscribing through another name (localhost, an IP) gave every event twice."""
+    import re
+
+    client.force_login(supervisor)
+    url = reverse("reporting:calendar_feed", args=[cycle.pk])
+    first = client.get(url, HTTP_HOST="127.0.0.1").content.decode()
+    second = client.get(url, HTTP_HOST="localhost").content.decode()
+    uids = re.findall(r"^UID:(.+)$", first, re.M)
+    assert uids and uids == re.findall(r"^UID:(.+)$", second, re.M)

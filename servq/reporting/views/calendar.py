@@ -42,8 +42,6 @@ def set_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle's calendar as iCalendar; public, as the calendar is part of the published plan."""
     cycle = get_object_or_404(PlanCycle.objects.select_related("agency"), pk=pk)
-    response = HttpResponse(
-        feed(cycle, request.build_absolute_uri("/")), content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(feed(cycle), content_type="text/calendar; charset=utf-8")
     as_download(response, f"servq-cycle-{cycle.pk}.ics", inline=True)
     return response
