@@ -49,6 +49,15 @@ class ApiError(Exception):
         self.description = description
 
 
+def _xml_text(value: Any) -> str:
+    """A value as XML Schema writes it: booleans are true/false, not Python's True/False."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status: int = 200) -> HttpResponse:
     if fmt not in FORMATS:
         fmt = "json"
@@ -59,7 +68,7 @@ def _respond(fmt: str, root: str, item: str, rows: list[dict[str, Any]], status:
         for row in rows:
             element = ET.SubElement(top, item)
             for key, value in row.items():
-                ET.SubElement(element, key).text = "" if value is None else str(value)
+                ET.SubElement(element, key).text = _xml_text(value)
         body = '<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="unicode")
     return HttpResponse(body, status=status, content_type=FORMATS[fmt])
 

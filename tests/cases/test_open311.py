@@ -153,3 +153,10 @@ def test_the_api_conforms_to_its_openapi_description(case, live_server, body):
         _client, key = services.create_api_client(by=None, name="fuzz", body=body)
         case.body["api_key"] = key
     case.call_and_validate(base_url=live_server.url, excluded_checks=[positive_data_acceptance])
+
+
+def test_xml_booleans_are_xml_schemas_not_pythons(client, body):
+    """Issue 36.7: <metadata>False</metadata> is not an xs:boolean."""
+    root = ET.fromstring(client.get("/open311/v2/services.xml").content)
+    values = {element.text for service in root.findall("service") for element in service.iter("metadata")}
+    assert values and values <= {"true", "false"}
