@@ -74,8 +74,12 @@ def test_csv_and_junit_to_a_file(served, tmp_path):
     base = served({"/": html('<a href="/gone">x</a>'), "/gone": status(404)})
     target = tmp_path / "report.xml"
     assert webcheck(base + "/", "--format", "junit", "-o", str(target)).returncode == 1
-    assert "<failure" in target.read_text(encoding="utf-8")
-    assert webcheck(base + "/", "--format", "csv").stdout.splitlines()[0] == "url,status,error,page,line"
+    junit = target.read_text(encoding="utf-8")
+    assert "<failure" in junit and 'type="BrokenLink"' in junit
+    for attribute in ("errors=", "timestamp=", "hostname="):
+        assert attribute in junit.split("<testcase")[0]  # the strict JUnit schema requires them
+    first = webcheck(base + "/", "--format", "csv").stdout.splitlines()[0]
+    assert first == "\ufeffurl,status,error,page,line"  # a BOM: Excel reads the Chinese as UTF-8
 
 
 # --- issue 21.5: reports for CI ------------------------------------------------------------------
@@ -127,3 +131,16 @@ def test_an_unreadable_baseline_is_named(served, tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     result = webcheck(base + "/", "--baseline", str(bad))
     assert result.returncode == 2 and "--baseline" in result.stderr
+
+
+def test_sarif_uris_are_uri_references_even_for_chinese_page_names():
+    """Issue 36.3: a raw IRI (…/服務.html) is not a SARIF uri-reference."""
+    from urllib.parse import unquote
+
+    from servq.webcheck.crawler.output import _sarif_result
+
+    page = "http://example.gov.tw/服務 說明.html?q=申辦#第一段"
+    uri = _sarif_result("broken-link", "error", "x", page, 3)["locations"][0]["physicalLocation"][
+        "artifactLocation"
+    ]["uri"]
+    assert uri.isascii() and " " not in uri and unquote(uri) == page

@@ -4,8 +4,11 @@ summary for people; and the baseline a CI run compares itself with, so it report
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import socket
+from urllib.parse import quote
 from xml.etree import ElementTree
 
 from servq.webcheck.crawler.model import LinkResult, Report
@@ -49,7 +52,9 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(report: Report) -> str:
+    """CSV with a byte-order mark, so Excel opens the Chinese page names as UTF-8 (issue 36.3)."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(["url", "status", "error", "page", "line"])
     for result in report.broken:
@@ -60,17 +65,24 @@ def to_csv(report: Report) -> str:
 
 
 def to_junit(report: Report) -> str:
+    # Every attribute the strict JUnit schema requires (issue 36.3): errors, timestamp, hostname,
+    # a time per test (a link's own time is not kept: 0), and a failure type.
     suite = ElementTree.Element(
         "testsuite",
         name="servq-webcheck",
         tests=str(report.links),
         failures=str(len(report.broken)),
+        errors="0",
         time=f"{report.seconds:.3f}",
+        timestamp=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat(),
+        hostname=socket.gethostname() or "localhost",
     )
     for result in sorted(report.results.values(), key=lambda r: r.url):
-        case = ElementTree.SubElement(suite, "testcase", classname="links", name=result.url)
+        case = ElementTree.SubElement(suite, "testcase", classname="links", name=result.url, time="0")
         if result.broken:
-            failure = ElementTree.SubElement(case, "failure", message=result.error or f"HTTP {result.status}")
+            failure = ElementTree.SubElement(
+                case, "failure", message=result.error or f"HTTP {result.status}", type="BrokenLink"
+            )
             failure.text = "\n".join(f"{s.page}:{s.line}" for s in result.sources)
     return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)
 
@@ -149,8 +161,10 @@ def to_sarif(report: Report) -> str:
 
 def _sarif_result(rule: str, level: str, message: str, page: str, line: int) -> dict:
     region = {"startLine": line} if line > 0 else {}
+    # A SARIF uri is a URI reference: an IRI's non-ASCII characters percent-encoded (issue 36.3).
+    uri = quote(page, safe=":/?#[]@!$&'()*+,;=%~")
     location = {
-        "physicalLocation": {"artifactLocation": {"uri": page}, **({"region": region} if region else {})}
+        "physicalLocation": {"artifactLocation": {"uri": uri}, **({"region": region} if region else {})}
     }
     return {"ruleId": rule, "level": level, "message": {"text": message}, "locations": [location]}
 
