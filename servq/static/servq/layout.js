@@ -18,6 +18,24 @@
     });
   }
 
+  // The staff menu's groups (<details>): one open at a time; a click elsewhere or Escape closes it.
+  var groups = document.querySelectorAll(".nav-group details");
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (!group.open) { return; }
+      groups.forEach(function (other) { if (other !== group) { other.open = false; } });
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    groups.forEach(function (group) {
+      if (group.open) { group.open = false; group.querySelector("summary").focus(); }
+    });
+  });
+
   // 3. A 「列印本頁」 button (data-print) prints the page: the citizen keeps their case number.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
