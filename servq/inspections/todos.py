@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servq.core import todos
@@ -58,4 +59,22 @@ def visits_to_sit_on(user: Any, today: dt.date) -> list[Todo]:
         for v in Visit.objects.filter(panel__user=user, state=rules.DRAFT)
         .select_related("body")
         .distinct()[:20]
+    ]
+
+
+@todos.source(43, _("待審查的缺失改善回復"))
+def replies_to_review(user: Any, today: dt.date) -> list[Todo]:
+    """Findings answered and waiting for the body's decision (解除列管 or 退回再改善), for whoever
+    inspects for that body (issue 33.10: the supervisor's home did not list them)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    waiting = selectors.findings_for(user).filter(state=rules.REPLIED).order_by("notified_on", "pk")[:50]
+    return [
+        Todo(
+            f"{f.agency.name}：{f.text[:30]}",
+            reverse("inspections:finding", args=[f.pk]),
+            note=gettext("已回復，待審查"),
+        )
+        for f in waiting
+        if has_perm(user, "inspections.inspect", f.body)
     ]

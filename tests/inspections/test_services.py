@@ -360,3 +360,17 @@ def test_the_body_spot_checks_its_own_units_and_the_unit_answers(agency_tree, us
     services.answer(by=staff, finding=finding, text="已修正連結並每月檢視")
     finding.refresh_from_db()
     assert finding.state == "replied"
+
+
+def test_an_answered_finding_waits_on_the_inspectors_todo(
+    agency_tree, inspector, sent_finding, user_with_role
+):
+    """Issue 33.10: the supervisor's home did not list finding replies waiting for review."""
+    from servq.inspections.todos import replies_to_review
+
+    answerer = user_with_role(agency_tree["ntbt"], "coordinator", username="ntbt-coordinator")
+    assert replies_to_review(inspector, timezone.localdate()) == []
+    services.answer(by=answerer, finding=sent_finding, text="已增設尖峰人力")
+    waiting = replies_to_review(inspector, timezone.localdate())
+    assert [t.url for t in waiting] == [f"/inspections/findings/{sent_finding.pk}/"]
+    assert replies_to_review(answerer, timezone.localdate()) == []  # the agency does not judge itself
