@@ -154,6 +154,7 @@ URLS: dict[str, Url] = {
     "reporting:dashboard": Url(cycle_args, scope="cycle"),
     "reporting:self_evaluation_compliance": Url(cycle_args, scope="cycle"),
     "reporting:year_end": Url(lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, "")),
+    "reporting:unit_results": Url(lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, "")),
     "reporting:year_end_layout": Url(
         lambda w: ({"pk": w.cycle.pk, "agency_pk": w.agency_tree["mof"].pk}, ""), scope="cycle"
     ),

@@ -594,3 +594,34 @@ def self_evaluation_compliance(cycle: PlanCycle, today: dt.date) -> list[SelfEva
             on = filed.get((plan.pk, half))
             rows.append(SelfEvaluationRow(plan, half, due, on, rules.compliance(on, due, today)))
     return rows
+
+
+# --- each unit's results, for the personnel office (002: 列為年終考績之參考依據) ----------------------
+
+
+def unit_results(cycle: PlanCycle, agency: Agency) -> list[list[str]]:
+    """One row per item and responsible unit of the agency's plans in the cycle: the unit, the item,
+    its deadline, its latest status and 辦理情形 — what a personnel office reads at 年終考績."""
+    plans = Plan.objects.filter(cycle=cycle, agency=agency).exclude(status="superseded")
+    latest = {
+        p.item_id: p
+        for p in latest_reports(cycle, plans).select_related("item").only("item_id", "status", "narrative")
+    }
+    labels = dict(ProgressStatus.choices)
+    rows = []
+    for item in (
+        PlanItem.objects.filter(plan__in=plans).prefetch_related("units").order_by("plan_id", "position")
+    ):
+        report = latest.get(item.pk)
+        status = str(labels[report.status]) if report else "未填報"
+        for unit in item.units.all() or [None]:
+            rows.append(
+                [
+                    unit.name if unit else "（未指定）",
+                    f"{item.position + 1}. {item.text}",
+                    item.deadline_raw,
+                    status,
+                    report.narrative if report else "",
+                ]
+            )
+    return sorted(rows, key=lambda row: row[0])

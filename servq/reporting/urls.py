@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("cycles/<int:pk>/year-end/<int:agency_pk>/", views.year_end, name="year_end"),
     path("cycles/<int:pk>/year-end/<int:agency_pk>/layout/", views.year_end_layout, name="year_end_layout"),
+    path("cycles/<int:pk>/year-end/<int:agency_pk>/units.xlsx", views.unit_results, name="unit_results"),
     path(
         "cycles/<int:pk>/year-end/<int:agency_pk>/<slug:fmt>/", views.year_end_export, name="year_end_export"
     ),

@@ -610,3 +610,28 @@ def test_the_calendars_event_ids_do_not_depend_on_the_host_asked(client, cycle, 
     second = client.get(url, HTTP_HOST="localhost").content.decode()
     uids = re.findall(r"^UID:(.+)$", first, re.M)
     assert uids and uids == re.findall(r"^UID:(.+)$", second, re.M)
+
+
+def test_each_units_results_download_for_the_personnel_office(
+    client, cycle, plan, coordinator, quarters, agency_tree, user_with_role
+):
+    """002: 各科辦理提升服務績效將列為年終考績之參考依據 — one row per item and unit, as Excel."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from servq.reporting import services
+
+    item = plan.items.order_by("position").first()
+    services.save_progress(
+        by=coordinator, item=item, period=quarters[0], status="done", narrative="已完成網站改版"
+    )
+    client.force_login(coordinator)
+    url = reverse("reporting:unit_results", args=[cycle.pk, agency_tree["mof"].pk])
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["承辦單位", "計畫項目", "完成期限", "執行狀態", "辦理情形及成效"]
+    assert ["秘書處", f"1. {item.text}", item.deadline_raw, "已完成", "已完成網站改版"] in rows
+    assert sum(1 for row in rows if row[3] == "未填報") == 2
+    client.force_login(user_with_role(agency_tree["moea"], "coordinator"))
+    assert client.get(url).status_code == 404

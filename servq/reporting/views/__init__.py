@@ -54,6 +54,7 @@ from servq.reporting.views.self_evaluation import (  # noqa: F401
 )
 from servq.reporting.views.year_end import (  # noqa: F401
     _agency,
+    unit_results,
     year_end,
     year_end_export,
     year_end_layout,

@@ -18,6 +18,7 @@ from servq.core.http import confirmed
 from servq.core.permissions import has_perm
 from servq.core.refusals import refusals_to
 from servq.core.rules import format_roc_year
+from servq.core.sheets import to_xlsx
 from servq.plans.exporting import FORMATS
 from servq.reporting import exporting, selectors, services
 from servq.reporting.forms import (
@@ -114,4 +115,21 @@ def year_end_export(request: HttpRequest, pk: int, agency_pk: int, fmt: str) -> 
     name = f"{agency.name}{format_roc_year(cycle.year)}度執行成果.{chosen.extension}"
     response = HttpResponse(content, content_type=chosen.content_type)
     as_download(response, name)
+    return response
+
+
+@access(signed_in=True)
+def unit_results(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
+    """Each unit's items and results of the year as a spreadsheet for the personnel office (002:
+    各科辦理提升服務績效將列為年終考績之參考依據)."""
+    cycle = _cycle(request, pk)
+    agency = _agency(request, agency_pk)
+    if not has_perm(request.user, "reporting.compile_year_end", agency):
+        raise Http404
+    header = ["承辦單位", "計畫項目", "完成期限", "執行狀態", "辦理情形及成效"]
+    content = to_xlsx("各單位辦理情形", header, selectors.unit_results(cycle, agency))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    as_download(response, f"{agency.name}{format_roc_year(cycle.year)}度各單位辦理情形.xlsx")
     return response
