@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from servq.awards import documents, rulebooks, rules, selectors, services
 from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, Stage
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
+from servq.core.forms import YearField
 from servq.core.http import chosen
 from servq.core.measures import all_measures
 from servq.core.permissions import has_perm
@@ -52,13 +54,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and bodies:
         body = chosen(request, bodies, "body") or bodies[0]
         try:
-            year = int(request.POST.get("year", "0"))
+            year = _year(request.POST.get("year", ""))
             edition = services.create_edition(
                 by=request.user, body=body, name=request.POST.get("name", ""), year=year
             )
             return redirect("awards:edition", pk=edition.pk)
-        except (ServiceError, ValueError) as error:
-            messages.error(request, getattr(error, "message", gettext("年度須為數字。")))
+        except ServiceError as error:
+            messages.error(request, error.message)
     return render(
         request, "awards/index.html", {"editions": selectors.editions_for(request.user), "bodies": bodies}
     )
@@ -144,9 +146,18 @@ def _copy(request: HttpRequest, found: Edition) -> str:
         by=request.user,
         edition=found,
         name=request.POST.get("name", ""),
-        year=int(request.POST.get("year") or found.year + 1),
+        year=_year(request.POST.get("year") or str(found.year + 1)),
     )
     return gettext("已複製為「%(name)s」。") % {"name": new.name}
+
+
+def _year(raw: str) -> int:
+    """A year typed as offices write it (115) or as 2026 (issue 33.12); refused with the reason."""
+    try:
+        year = YearField(label=gettext("年度")).clean(raw)
+    except ValidationError as refused:
+        raise services.AwardError("；".join(refused.messages), "year") from None
+    return int(year)
 
 
 def _designate(request: HttpRequest, found: Edition) -> str:

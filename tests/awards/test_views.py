@@ -81,3 +81,20 @@ def test_the_home_page_lists_reviews_to_score(client, edition, entries, organize
     client.force_login(panel[0].user)
     page = client.get("/").content.decode()
     assert "待評審的參獎案" in page and "moea 的服務" in page
+
+
+def test_a_year_is_typed_in_roc_or_gregorian(client, agency_tree, organizer, edition):
+    """Issue 33.12: the award's year took only 2026; offices write 115."""
+    from servq.awards.models import Edition
+
+    client.force_login(organizer)
+    client.post(
+        reverse("awards:index"), {"name": "116年度政府服務獎", "year": "116", "body": agency_tree["root"].pk}
+    )
+    assert Edition.objects.filter(name="116年度政府服務獎", year=2027).exists()
+    refused = client.post(
+        reverse("awards:index"), {"name": "錯誤", "year": "12", "body": agency_tree["root"].pk}, follow=True
+    )
+    assert "年度須介於民國 89 年與 189 年之間" in refused.content.decode()
+    page = client.get(reverse("awards:edition", args=[edition.pk])).content.decode()
+    assert 'id="copy-year" name="year" inputmode="numeric" maxlength="4" size="5" value="116"' in page
