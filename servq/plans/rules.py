@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -244,3 +245,24 @@ def meets_target(value: Decimal | None, target: Decimal | None, *, higher_is_bet
     if value is None or target is None:
         return None
     return value >= target if higher_is_better else value <= target
+
+
+# A year or a span of years before 年: 「106年」, 「106 年」, 「104-107年」.
+_ROC_YEARS = re.compile(r"(?<![\d.])(\d{2,3})(?:(\s*[-–~至到]\s*)(\d{2,3}))?(\s*年)")
+
+
+def shift_roc_years(text: str, years: int) -> str:
+    """A deadline as written, moved on ``years`` (「106年12月」 → 「107年12月」, 「104-107年」 →
+    「105-108年」), for a plan copied into a later year; words without a year (「經常辦理」, 「每年1月底
+    前」, 「1個月」) stay as they are. Only numbers that read as ROC years (80–200) move."""
+    if not years:
+        return text
+
+    def moved(number: str) -> str:
+        value = int(number)
+        return str(value + years) if 80 <= value <= 200 else number
+
+    def span(m: re.Match[str]) -> str:
+        return moved(m[1]) + (m[2] + moved(m[3]) if m[3] else "") + m[4]
+
+    return _ROC_YEARS.sub(span, text)

@@ -162,10 +162,13 @@ def test_open_cycle_and_start_from_last_years_plan(agency_tree, coordinator, use
         participants=[agency_tree["mof"], agency_tree["moea"]],
     )
     last_year = PlanFactory(agency=agency_tree["mof"], first_year=2025, last_year=2025)
-    PlanItemFactory(plan=last_year, text="去年的項目")
+    PlanItemFactory(plan=last_year, text="去年的項目", deadline_raw="114年12月", deadline_kind="date")
     plan = services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"], copy_from=last_year)
     assert plan.title == "財政部115年度提升服務品質執行計畫"
     assert list(plan.items.values_list("text", flat=True)) == ["去年的項目"]
+    # Issue 33.14: a deadline is carried forward a year, not left in the past.
+    copied = plan.items.get()
+    assert copied.deadline_raw == "115年12月" and copied.deadline_due == dt.date(2026, 12, 31)
     with pytest.raises(services.PlanError, match="已經有計畫"):
         services.start_plan(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
     with pytest.raises(services.PlanError, match="參與機關"):

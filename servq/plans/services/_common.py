@@ -80,7 +80,8 @@ def _ensure_no_plan_yet(cycle: PlanCycle, agency: Agency) -> None:
 
 
 def _copy_contents(source: Plan, target: Plan, *, shift_years: int) -> None:
-    """Copy framework, items, units and indicators; targets move by ``shift_years`` and must fit."""
+    """Copy framework, items, units and indicators; targets and the years in deadlines (「106年12月」)
+    move by ``shift_years``, targets must fit."""
     node_map: dict[int, FrameworkNode] = {}
     for original in source.nodes.order_by("depth", "position"):
         node_map[original.pk] = FrameworkNode.objects.create(
@@ -106,7 +107,7 @@ def _copy_contents(source: Plan, target: Plan, *, shift_years: int) -> None:
             actions=item.actions,
             expected_benefit=item.expected_benefit,
             source_line=item.source_line,
-            **_deadline_fields(item.deadline_raw, target),
+            **_deadline_fields(rules.shift_roc_years(item.deadline_raw, shift_years), target),
         )
         ItemUnit.objects.bulk_create(
             ItemUnit(item=copy, name=u.name, unit_id=u.unit_id, position=u.position) for u in item.units.all()
