@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servq.agencies.access import access
 from servq.cases import rules, selectors, services
-from servq.cases.models import Case, CaseCategory, Channel
+from servq.cases.models import Case, CaseCategory, CategoryKind, Channel
 from servq.cases.views import default_body
 from servq.core.http import json_depth
 from servq.core.inputs import UnusableText, checks_own_input, first_unusable, parse_json
@@ -182,8 +182,13 @@ def _days_before(end: dt.datetime) -> dt.datetime:
 
 
 def _cases() -> Any:
+    """The body's petitions: the service requests services.json defines. An application for a
+    service (申辦) is a person's own business, tracked by its number and password, never listed
+    here (issue 36.7: requests.json listed codes services.json did not define)."""
     body = default_body()
-    return Case.objects.filter(body=body).select_related("category", "agency")
+    return Case.objects.filter(body=body, category__kind=CategoryKind.PETITION).select_related(
+        "category", "agency"
+    )
 
 
 def _query(request: HttpRequest) -> Any:

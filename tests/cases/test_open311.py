@@ -160,3 +160,19 @@ def test_xml_booleans_are_xml_schemas_not_pythons(client, body):
     root = ET.fromstring(client.get("/open311/v2/services.xml").content)
     values = {element.text for service in root.findall("service") for element in service.iter("metadata")}
     assert values and values <= {"true", "false"}
+
+
+def test_applications_for_a_service_are_not_listed_as_service_requests(client, body, api_key):
+    """Issue 36.7: requests.json listed a service code services.json did not define (an application
+    for a permit), and a person's application is not public."""
+    from servq.cases.models import Case, CaseCategory
+
+    post(client, api_key)
+    post(client, api_key, description="人行道破損")
+    permit = CaseCategory.objects.create(
+        body=body, code="svc-road-dig", name="道路挖掘申請", kind="application", limit_days=10, agency=body
+    )
+    Case.objects.filter(pk=Case.objects.order_by("pk").last().pk).update(category=permit)
+    listed = client.get("/open311/v2/requests.json").json()
+    defined = {s["service_code"] for s in client.get("/open311/v2/services.json").json()}
+    assert len(listed) == 1 and {r["service_code"] for r in listed} <= defined
