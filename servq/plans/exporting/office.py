@@ -102,11 +102,22 @@ def to_docx(document: PlanDocument) -> bytes:
 def to_odt(document: PlanDocument) -> bytes:
     from odf.dc import Title as DcTitle
     from odf.opendocument import OpenDocumentText
-    from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
+    from odf.style import (
+        ParagraphProperties,
+        Style,
+        TableCellProperties,
+        TableColumnProperties,
+        TextProperties,
+    )
     from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import P
 
     doc = OpenDocumentText()
+    # Ruled cells with room inside, as in the DOCX and the PDF (issue 36.1: neighbouring cells ran
+    # together), the same style for every table.
+    cell_style = Style(name="PlanCell", family="table-cell")
+    cell_style.addElement(TableCellProperties(border="0.5pt solid #000000", padding="0.1cm"))
+    doc.automaticstyles.addElement(cell_style)
     title_style = Style(name="PlanTitle", family="paragraph")
     title_style.addElement(ParagraphProperties(textalign="center"))
     title_style.addElement(TextProperties(fontsize="16pt", fontweight="bold", fontnameasian=EAST_ASIAN_FONT))
@@ -131,8 +142,9 @@ def to_odt(document: PlanDocument) -> bytes:
         for values in rows:
             row = TableRow()
             for value in values:
-                cell = TableCell(valuetype="string")
-                cell.addElement(P(text=value))
+                cell = TableCell(valuetype="string", stylename=cell_style)
+                for line in str(value).split("\n"):  # a paragraph a line: ODF keeps no "\n" in text
+                    cell.addElement(P(text=line))
                 row.addElement(cell)
             table.addElement(row)
         doc.text.addElement(table)

@@ -205,3 +205,30 @@ def test_download_headers_and_drafts_of_others_are_404(client, plan, agency_tree
     assert client.get(f"/plans/{plan.pk}/export/exe/").status_code == 404
     draft = PlanFactory(agency=agency_tree["moea"], status="draft")
     assert client.get(f"/plans/{draft.pk}/export/pdf/").status_code == 404
+
+
+def test_odt_tables_have_ruled_padded_cells_and_keep_line_breaks(plan):
+    """Issue 36.1: no borders or padding, and a \\n written inside text:p."""
+    from odf import teletype
+    from odf.namespaces import FONS
+    from odf.opendocument import load
+    from odf.style import Style, TableCellProperties
+    from odf.table import TableCell
+    from odf.text import P
+
+    item = plan.items.order_by("position").first()
+    item.actions = "第一步：盤點表單\n第二步：簡化流程"
+    item.save()
+    document = load(io.BytesIO(export(plan, "odt")))
+    ruled = {
+        style.getAttribute("name")
+        for style in document.automaticstyles.getElementsByType(Style)
+        for props in style.getElementsByType(TableCellProperties)
+        if "solid" in (props.attributes.get((FONS, "border")) or "")
+        and props.attributes.get((FONS, "padding"))
+    }
+    cells = document.getElementsByType(TableCell)
+    assert cells and all(cell.getAttribute("stylename") in ruled for cell in cells)
+    paragraphs = [teletype.extractText(p) for cell in cells for p in cell.getElementsByType(P)]
+    assert "第一步：盤點表單" in paragraphs and "第二步：簡化流程" in paragraphs
+    assert not any("\n" in text for text in paragraphs)
