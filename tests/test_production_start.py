@@ -58,6 +58,8 @@ STAFF_PAGES = [
     "/services/manage/",
     "/faq/manage/",
     "/opendata/manage/",
+    "/records/training/",
+    "/reporting/measures/",
     "/audit/",
     "/notices/",
 ]

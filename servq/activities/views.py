@@ -4,6 +4,7 @@ removal of a record entered by mistake."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ def _agency(request: HttpRequest) -> tuple[list[Agency], Agency]:
         raise Http404
     agency = chosen(request, agencies, "agency")
     if agency is None:
-        raise Http404
+        raise PermissionDenied  # signed in, but keeping no agency's records
     return agencies, agency
 
 
