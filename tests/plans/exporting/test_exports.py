@@ -232,3 +232,17 @@ def test_odt_tables_have_ruled_padded_cells_and_keep_line_breaks(plan):
     paragraphs = [teletype.extractText(p) for cell in cells for p in cell.getElementsByType(P)]
     assert "第一步：盤點表單" in paragraphs and "第二步：簡化流程" in paragraphs
     assert not any("\n" in text for text in paragraphs)
+
+
+def test_format_names_are_in_the_readers_language(client, plan):
+    """Issue 33.13: the English plan page offered 「ODF 文件」."""
+    from django.urls import reverse
+
+    plan.status = "published"
+    plan.save()
+    english = client.get(reverse("plans:detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "ODF document (ODT)" in english and "ODF 文件" not in english
+    chinese = client.get(
+        reverse("plans:detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="zh-Hant"
+    ).content.decode()
+    assert "ODF 文件 (ODT)" in chinese
