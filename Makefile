@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run worker test lint types test-deps test-sqlite test-postgres bench clean
+.PHONY: setup run worker test lint types test-deps test-sqlite test-postgres bench bench-smoke clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -76,6 +76,16 @@ test: lint types test-sqlite test-postgres
 bench: setup
 	$(UV) sync --frozen --quiet --group bench --python $(PYTHON)
 	for b in bench/[!_]*.py; do $(PY) $$b || exit 1; done
+
+## bench-smoke: every benchmark end to end at a small size (BENCH_SMOKE=1 and the sizes below), so none rots; figures mean nothing here
+SMOKE_SIZES := BENCH_SMOKE=1 CASES=20000 SECONDS=3 RATE=20 WARMUP=1 CLIENTS=4 DATASETS=50 CSV_MB=1 DOCS=500 RESPONSES=300 SITES=2 PAGES=20 EXTERNAL=20
+bench-smoke: setup
+	$(UV) sync --frozen --quiet --group bench --python $(PYTHON)
+	@for b in $(or $(BENCHES),bench/[!_]*.py); do \
+	  echo "== $$b"; \
+	  env $(SMOKE_SIZES) timeout 600 $(PY) $$b > var/bench-smoke.log 2>&1 || { tail -40 var/bench-smoke.log; echo "$$b failed" >&2; exit 1; }; \
+	  tail -1 var/bench-smoke.log; \
+	done
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test.sqlite3

@@ -21,8 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import QueryCounter, bench_body, setup_django
+from _size import size
 
-ENTRIES, REVIEWERS, PER_ENTRY, CRITERIA, RUNS = 400, 60, 5, 12, 7
+ENTRIES = size("ENTRIES", 400, 20)
+REVIEWERS = size("REVIEWERS", 60, 8)
+PER_ENTRY = size("PER_ENTRY", 5, 3)
+CRITERIA = size("CRITERIA", 12, 4)
+RUNS = size("RUNS", 7, 2)
 
 
 def build():

@@ -27,7 +27,7 @@ RUNS = 7
 
 GENERATE = """
 INSERT INTO cases_case (number, token_hash, channel, body_id, category_id, agency_id, unit_id, state, outcome,
-    subject, description, address, citizen_name, citizen_email, citizen_phone, received_at, due_on,
+    subject, description, address, citizen_name, citizen_email, citizen_phone, reply_by, district, received_at, due_on,
     extended_days, closed_at, closed_on_time, reply, satisfaction_note, updated_at)
 SELECT lpad(g::text, 14, '0'), '', (ARRAY['web','phone','1999','mailbox','walk_in','api'])[1 + g % 6],
     %(body)s, (%(categories)s::int[])[1 + g % 4], (%(agencies)s::int[])[1 + (g / 7) % %(n_agencies)s], NULL,
@@ -35,7 +35,7 @@ SELECT lpad(g::text, 14, '0'), '', (ARRAY['web','phone','1999','mailbox','walk_i
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN '' ELSE 'resolved' END,
     '', (ARRAY['路燈不亮請派員修理','人行道機車違規停放','公園廁所髒亂','噪音擾人請稽查','路面坑洞積水',
          '垃圾車未依時收運','申請補助流程詢問','登革熱孳生源檢舉'])[1 + g % 8],
-    '示範市北區中山路二段', '', '', '', r.at, (r.at + interval '8 days')::date, 0,
+    '示範市北區中山路二段', '', '', '', 'none', '北區', r.at, (r.at + interval '8 days')::date, 0,
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN NULL
          ELSE r.at + make_interval(days => (g % 13)) END,
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN NULL ELSE (g % 13) <= 8 END,

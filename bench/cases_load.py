@@ -81,6 +81,9 @@ def start_server(port: int) -> subprocess.Popen:
         "SERVQ_ENV": "production",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SERVQ_SITE_URL": f"http://127.0.0.1:{port}",
+        # Plain HTTP on 127.0.0.1, as behind a proxy that ends TLS: no redirect to https.
+        "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "LOG_LEVEL": "WARNING",
@@ -142,8 +145,12 @@ async def load(url: str, key: str, rate: float) -> dict[str, Any]:
                             finished.append(time.perf_counter() - timed_from)
                     else:
                         refused += 1
-            except aiohttp.ClientError:
+                        if refused == 1:  # say why once: a bench that refuses everything measures nothing
+                            print(f"refused: HTTP {response.status} {(await response.text())[:300]}")
+            except aiohttp.ClientError as error:
                 refused += 1
+                if refused == 1:
+                    print(f"refused: {error!r}")
 
     # A new connection per request, as separate citizens and apps make: kept-alive connections would
     # all stick to the first gunicorn worker that accepted them.
@@ -210,6 +217,9 @@ def main() -> None:
         f"at {RATE:.0f}/s, p95 < 200 ms"
     )
     print(json.dumps(figures, ensure_ascii=False))
+    # A run that stored nothing, or lost or doubled a case, measured nothing: fail it.
+    if not accepted or not stored == accepted == counted:
+        sys.exit("the intake accepted no case, or stored and counted them differently")
 
 
 if __name__ == "__main__":

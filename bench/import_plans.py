@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django
+from _size import size
 
-GENERATED_ITEMS = 5000
+GENERATED_ITEMS = size("GENERATED_ITEMS", 5000, 50)
 
 
 def generated_plan(path: Path, items: int) -> Path:

@@ -30,12 +30,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django
+from _size import size
 
-AGENCIES = int(os.environ.get("AGENCIES", "300"))
-CASES = int(os.environ.get("CASES_PER_AGENCY", "400"))  # a year of petitions per agency
-RESPONSES = int(os.environ.get("RESPONSES_PER_AGENCY", "120"))
+AGENCIES = size("AGENCIES", 300, 5)
+CASES = size("CASES_PER_AGENCY", 400, 20)  # a year of petitions per agency
+RESPONSES = size("RESPONSES_PER_AGENCY", 120, 10)
 YEAR = dt.date.today().year - 1  # a whole year of records, ended
-RUNS = int(os.environ.get("RUNS", "20"))
+RUNS = size("RUNS", 20, 3)
 
 
 def day(rng: random.Random) -> dt.date:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import QueryCounter, bench_body, setup_django
+from _size import size
 
-AGENCIES = 300
-FINDINGS_EACH = 20
-RUNS = 15
+AGENCIES = size("AGENCIES", 300, 5)
+FINDINGS_EACH = size("FINDINGS_EACH", 20, 3)
+RUNS = size("RUNS", 15, 2)
 
 
 def build():

@@ -25,10 +25,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _size import size
 
-AGENCIES = int(os.environ.get("AGENCIES", "10000"))
-PEOPLE = int(os.environ.get("PEOPLE", "50000"))
-RUNS = 50
+AGENCIES = size("AGENCIES", 10_000, 60)
+PEOPLE = size("PEOPLE", 50_000, 100)
+RUNS = size("RUNS", 50, 3)
 # How many children each level's agency has: 6 levels down from the body, the last holding units.
 LEVELS = ["一級機關", "二級機關", "分局", "稽徵所", "服務處"]
 ROLES = ["機關聯絡人", "機關首長", "承辦人員", "評審委員"]

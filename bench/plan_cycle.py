@@ -18,11 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django
+from _size import size
 
-ITEMS = 300
-RUNS = 20
-SEARCH_PLANS = 2000
-SEARCH_ITEMS = 50
+ITEMS = size("ITEMS", 300, 20)
+RUNS = size("RUNS", 20, 2)
+SEARCH_PLANS = size("SEARCH_PLANS", 2000, 20)
+SEARCH_ITEMS = size("SEARCH_ITEMS", 50, 5)
 QUERIES = {
     "one character": ["網", "禮", "站", "開"],
     "two characters": ["網站", "開放", "禮貌", "陳情"],

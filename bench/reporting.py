@@ -20,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import setup_django
+from _size import size
 
-AGENCIES = 300
-ITEMS = 60
-LATE_AGENCIES = 90  # have not submitted the last quarter
-RUNS = 7
+AGENCIES = size("AGENCIES", 300, 6)
+ITEMS = size("ITEMS", 60, 5)
+LATE_AGENCIES = size("LATE_AGENCIES", 90, 2)  # have not submitted the last quarter
+RUNS = size("RUNS", 7, 2)
 STATUSES = [
     "not_started",
     "on_track",

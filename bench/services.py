@@ -28,12 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _django import QueryCounter, bench_body, setup_django
+from _size import size
 
-AGENCIES = 300
-SERVICES_EACH = 40
-APPLICATIONS_A_YEAR = 5_000_000
-RECORDS = int(os.environ.get("RECORDS", "1000000"))
-RUNS = 15
+AGENCIES = size("AGENCIES", 300, 5)
+SERVICES_EACH = size("SERVICES_EACH", 40, 3)
+APPLICATIONS_A_YEAR = size("APPLICATIONS_A_YEAR", 5_000_000, 5_000)
+RECORDS = size("RECORDS", 1_000_000, 2_000)
+RUNS = size("RUNS", 15, 2)
 
 COUNTS = """
 INSERT INTO services_applicationcount (service_id, month, channel, source, received, closed, closed_on_time)
