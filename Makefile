@@ -70,8 +70,8 @@ test-postgres: setup test-deps
 	  echo "PostgreSQL at $(PG_TEST_URL) cannot be reached: SKIPPING the PostgreSQL run (set PG_TEST_URL)." >&2; \
 	fi
 
-## test: set up, then ruff, import-linter, mypy and the whole suite on SQLite and on PostgreSQL
-test: lint types test-sqlite test-postgres
+## test: set up, then ruff, import-linter, mypy, the whole suite on SQLite and on PostgreSQL, and every benchmark at a small size
+test: lint types test-sqlite test-postgres bench-smoke
 
 bench: setup
 	$(UV) sync --frozen --quiet --group bench --python $(PYTHON)
