@@ -142,10 +142,7 @@ def closed_on_time(closed: dt.date, due: dt.date) -> bool:
 
 def on_time_rate(closed_on_time: int, closed: int, open_overdue: int) -> Decimal | None:
     """Cases closed on time ÷ (cases closed + open cases already overdue), in percent."""
-    whole = closed + open_overdue
-    if whole == 0:
-        return None
-    return (Decimal(closed_on_time) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return core_rules.share(closed_on_time, closed + open_overdue)
 
 
 def percentile_from_histogram(histogram: Mapping[int, int], fraction: float) -> int | None:

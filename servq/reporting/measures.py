@@ -20,7 +20,7 @@ from servq.reporting.models import (
     SelfEvaluation,
     YearEndReport,
 )
-from servq.reporting.rules import half_year_end, rate, self_evaluation_due
+from servq.reporting.rules import half_year_end, self_evaluation_due
 
 
 def _progress_due(scope: Scope) -> QuerySet[ItemProgress]:
@@ -70,7 +70,7 @@ def items_done_on_time(scope: Scope) -> Decimal | None:
             filter=Q(status=ProgressStatus.DONE, submitted_at__date__lte=F("item__deadline_due")),
         ),
     )
-    return rate(counts["on_time"], counts["items"])
+    return share(counts["on_time"], counts["items"])
 
 
 @register(
@@ -88,7 +88,7 @@ def plans_submitted_on_time(scope: Scope) -> Decimal | None:
     counts = plans.aggregate(
         plans=Count("id"), on_time=Count("id", filter=Q(submitted_at__date__lte=F("cycle__submit_by")))
     )
-    return rate(counts["on_time"], counts["plans"])
+    return share(counts["on_time"], counts["plans"])
 
 
 @register(

@@ -218,13 +218,6 @@ def current_value(values: Iterable[Decimal], *, cumulative: bool) -> Decimal | N
     return sum(readings, Decimal(0)) if cumulative else readings[-1]
 
 
-def rate(part: int, whole: int) -> Decimal | None:
-    """A percentage with one decimal, None when there is nothing to count."""
-    if whole == 0:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 # --- roll-up up the agency tree -----------------------------------------------------------------
 
 

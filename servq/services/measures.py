@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
 from servq.core.measures import Scope, register, register_count
+from servq.core.rules import share
 from servq.services import rules, selectors
 from servq.services.models import OutreachVisit, RequiredDocument, Service, Simplification
 
@@ -48,7 +49,7 @@ register_count(
 def online_share(scope: Scope) -> Decimal | None:
     """Applications received online ÷ all applications, imported figures and servq's own."""
     rows = _all_rows(scope)
-    return rules.share(sum(r.online for r in rows), sum(r.received for r in rows))
+    return share(sum(r.online for r in rows), sum(r.received for r in rows))
 
 
 @register(
@@ -74,7 +75,7 @@ def on_time_rate(scope: Scope) -> Decimal | None:
 )
 def with_sop(scope: Scope) -> Decimal | None:
     services = _services(scope)
-    return rules.share(services.filter(steps__isnull=False).distinct().count(), services.count())
+    return share(services.filter(steps__isnull=False).distinct().count(), services.count())
 
 
 def _simplifications(scope: Scope) -> QuerySet[Simplification]:
@@ -133,7 +134,7 @@ def _documents(scope: Scope) -> QuerySet[RequiredDocument]:
 )
 def e_check_share(scope: Scope) -> Decimal | None:
     documents = _documents(scope)
-    return rules.share(documents.filter(e_check=True).count(), documents.count())
+    return share(documents.filter(e_check=True).count(), documents.count())
 
 
 register_count(

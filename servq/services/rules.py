@@ -8,10 +8,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from servq.agencies.rules import Grant, Role, coordinates_or_supervises, holds_anywhere
-from servq.cases import rules as case_rules
 from servq.core.rules import add_months, digits_for_chinese_numbers, normalize
 
 # --- online levels (資訊提供 → 表單下載 → 線上申辦 → 全程線上) ------------------------------------------
@@ -202,11 +200,6 @@ def flow_layout(steps: Sequence[Step]) -> tuple[list[Box], int]:
 
 
 # --- the board's figures -------------------------------------------------------------------------
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """A percentage with one decimal (the online share); none where there is nothing to count."""
-    return case_rules.on_time_rate(part, whole, 0)
 
 
 # --- who may do what -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from servq.agencies.rules import Role
 from servq.agencies.selectors import grants_of, reach_q
 from servq.cases import rules as case_rules
 from servq.cases.models import Case, CaseStats, CloseTime
+from servq.core.rules import share
 from servq.services import rules
 from servq.services.models import ApplicationCount, ProcessingDays, Service
 
@@ -87,7 +88,7 @@ class BoardRow:
 
     @property
     def online_share(self) -> Decimal | None:
-        return rules.share(self.online, self.received)
+        return share(self.online, self.received)
 
 
 BOARD_PAGE = 50
