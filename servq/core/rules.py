@@ -594,3 +594,11 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def plain_number(value: Decimal | int | float, *, grouped: bool = False) -> str:
+    """A number as an office writes it: no trailing zeros (83.3, not 83.30; 62, not 62.0), thousands
+    grouped when asked (1,440) — the one formatting pages, drafts and finding texts share."""
+    number = Decimal(str(value))
+    number = number.to_integral_value() if number == number.to_integral_value() else number.normalize()
+    return f"{number:,f}" if grouped else f"{number:f}"

@@ -17,6 +17,7 @@ from servq.core.rules import (
     format_roc_year,
     last_day_of_month,
     normalize,
+    plain_number,
     to_gregorian_year,
 )
 
@@ -341,7 +342,7 @@ class IndicatorFigure:
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0").rstrip(".")
+    text = plain_number(value)
     return f"{text}{unit}" if unit in ("%", "％") else f"{text} {unit}".rstrip()
 
 

@@ -27,7 +27,7 @@ from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.locking import locked
 from servq.core.permissions import has_perm
-from servq.core.rules import add_months, format_roc_date
+from servq.core.rules import add_months, format_roc_date, plain_number
 from servq.core.tables import read_table
 from servq.inspections import services as inspections
 from servq.surveys import rules
@@ -548,15 +548,11 @@ def record_test(*, by: Actor, test: CourtesyTest, scores: Mapping[str, str], not
             else None,
             source="courtesy",
             text=(
-                f"{format_roc_date(test.on)}電話禮貌測試 {_points(test.total)} 分，"
-                f"未達合格分數 {_points(test.sheet.pass_mark)} 分，請檢討改善並回復。"
+                f"{format_roc_date(test.on)}電話禮貌測試 {plain_number(test.total)} 分，"
+                f"未達合格分數 {plain_number(test.sheet.pass_mark)} 分，請檢討改善並回復。"
             ),
         )
     return test
-
-
-def _points(value: Decimal | int) -> str:
-    return f"{Decimal(str(value)).normalize():f}"
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from servq.core.rules import plain_number
+
 register = template.Library()
 
 
@@ -13,7 +15,4 @@ register = template.Library()
 def amount(value: Decimal | int | float | None) -> str:
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{number.to_integral_value():,f}"
-    return f"{number.normalize():,f}"
+    return plain_number(value, grouped=True)
