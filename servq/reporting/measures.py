@@ -12,7 +12,7 @@ from servq.agencies.models import Agency
 from servq.core import stand_ins
 from servq.core.measures import Scope, register
 from servq.core.rules import share
-from servq.plans.models import Plan, PlanCycle, PlanKind
+from servq.plans.models import Plan, PlanKind
 from servq.reporting.models import (
     ItemProgress,
     ProgressStatus,
@@ -159,10 +159,15 @@ def self_evaluations_on_time(scope: Scope) -> Decimal | None:
     return share(on_time, expected)
 
 
-def _year_end_dues(scope: Scope) -> dict[int, dt.date]:
-    """Each cycle whose year-end report falls due in the range (its last period's due date): id → due."""
-    dues = ReportingPeriod.objects.values("cycle_id").annotate(due=Max("due_on"))
-    return {row["cycle_id"]: row["due"] for row in dues if scope.start <= row["due"] <= scope.end}
+def _year_end_dues(scope: Scope) -> dict[int, tuple[dt.date, int]]:
+    """Each cycle whose year-end report falls due in the range (its last period's due date):
+    id → (due, the cycle's year)."""
+    dues = ReportingPeriod.objects.values("cycle_id", "cycle__year").annotate(due=Max("due_on"))
+    return {
+        row["cycle_id"]: (row["due"], row["cycle__year"])
+        for row in dues
+        if scope.start <= row["due"] <= scope.end
+    }
 
 
 @register(
@@ -181,7 +186,7 @@ def _year_end_dues(scope: Scope) -> dict[int, dt.date]:
 )
 def year_end_on_time(scope: Scope) -> Decimal | None:
     expected = on_time = 0
-    for cycle_id, due in _year_end_dues(scope).items():
+    for cycle_id, (due, year) in _year_end_dues(scope).items():
         participants = list(
             Agency.objects.filter(cycles=cycle_id, path__startswith=scope.agency_path).values_list(
                 "pk", flat=True
@@ -194,6 +199,5 @@ def year_end_on_time(scope: Scope) -> Decimal | None:
             ).values_list("agency_id", flat=True)
         )
         # An award application standing in for the report counts as filed (004).
-        year = PlanCycle.objects.values_list("year", flat=True).get(pk=cycle_id)
         on_time += len(signed | set(stand_ins.year_end(year, participants)))
     return share(on_time, expected)
