@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 import statistics
 import sys
@@ -29,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django
+from _django import analyze, setup_postgres_or_sqlite
 from _size import size
 
 AGENCIES = size("AGENCIES", 300, 5)
@@ -237,14 +236,6 @@ def build() -> tuple:
     return root, cycle, supervisor, members, plans, hand, len(keys)
 
 
-def analyze() -> None:
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def all_values(members, today):
     """Every measure for every agency over the year: what a body-wide dashboard reads."""
     from servq.core import measures
@@ -284,13 +275,7 @@ def timed_page(client, url, runs=RUNS):
 
 
 def main() -> None:
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servq_bench_indicators")
-    try:
-        vendor = setup_django("indicators.sqlite3")
-    except Exception as error:  # PostgreSQL not reachable: measure on SQLite and say so
-        print(f"PostgreSQL unavailable ({error.__class__.__name__}); measuring on SQLite")
-        del os.environ["DATABASE_URL"]
-        vendor = setup_django("indicators.sqlite3")
+    vendor = setup_postgres_or_sqlite("servq_bench_indicators", "indicators.sqlite3")
     from django.core.management import call_command
     from django.test import Client
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django
+from _django import setup_postgres_or_sqlite
 from _size import size
 
 ITEMS = size("ITEMS", 300, 20)
@@ -192,15 +192,8 @@ def measure_pdf(plan):
 
 
 def main() -> None:
-    import os
 
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servq_bench_cycle")
-    try:
-        vendor = setup_django("plan_cycle.sqlite3")
-    except Exception as error:  # PostgreSQL not reachable: measure on SQLite and say so
-        print(f"PostgreSQL unavailable ({error.__class__.__name__}); measuring on SQLite")
-        del os.environ["DATABASE_URL"]
-        vendor = setup_django("plan_cycle.sqlite3")
+    vendor = setup_postgres_or_sqlite("servq_bench_cycle", "plan_cycle.sqlite3")
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)

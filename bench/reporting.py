@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _django import setup_django
+from _django import analyze, setup_postgres_or_sqlite
 from _size import size
 
 AGENCIES = size("AGENCIES", 300, 6)
@@ -136,15 +136,6 @@ def build():
     return root, cycle, supervisor, quarters
 
 
-def analyze():
-    """Fresh planner statistics, as autovacuum would have them after a bulk load."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def timed(function, runs=RUNS):
     timings = []
     for _ in range(runs):
@@ -226,15 +217,8 @@ def measure_reminders(last_quarter):
 
 
 def main() -> None:
-    import os
 
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servq_bench_reporting")
-    try:
-        vendor = setup_django("reporting.sqlite3")
-    except Exception as error:  # PostgreSQL not reachable: measure on SQLite and say so
-        print(f"PostgreSQL unavailable ({error.__class__.__name__}); measuring on SQLite")
-        del os.environ["DATABASE_URL"]
-        vendor = setup_django("reporting.sqlite3")
+    vendor = setup_postgres_or_sqlite("servq_bench_reporting", "reporting.sqlite3")
     from django.core.management import call_command
 
     call_command("flush", interactive=False, verbosity=0)
