@@ -181,6 +181,8 @@ URLS: dict[str, Url] = {
     "cases:delete_rule": Url(lambda w: ({"pk": w.rule.pk}, "")),
     "cases:detail": Url(lambda w: ({"number": w.case.number}, "")),
     "cases:action": Url(lambda w: ({"number": w.case.number, "action": "start"}, "")),
+    # Only for the browser session that gave the case's number and password (none does here).
+    "cases:supplement": Url(lambda w: ({"number": w.case.number}, "")),
     "cases:attachment": Url(lambda w: ({"number": w.case.number, "pk": w.case.attachments.get().pk}, "")),
     # The public case API: a request's public fields by number (GeoReport v2), never personal data.
     "open311:service": Url(

@@ -62,3 +62,12 @@ SUGGESTED_CATEGORIES = [
         f"{PETITION_RULES}所定上限 30 日（日曆天）；檢舉常須現場查處。各業務法令另有規定者從其規定。",
     ),
 ]
+
+
+# What a 駁回 tells the applicant when the service names no other remedy: 訴願 within 30 days of
+# service, filed through the deciding agency (訴願法第14條第1項、第58條第1項). Staff change it where
+# another law sets another remedy (e.g. 申復, 異議).
+APPEAL_REMEDY = (
+    "如不服本處分，得自本處分書送達之次日起 30 日內，依訴願法第 14 條及第 58 條規定，"
+    "繕具訴願書經由本機關向訴願管轄機關提起訴願。"
+)

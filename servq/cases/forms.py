@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from servq.cases.models import CaseCategory, Channel, Outcome, ReplyMethod
-from servq.cases.services import MAX_DESCRIPTION
+from servq.cases.services import MAX_DESCRIPTION, Upload
 from servq.core.validators import no_markup
+
+
+def uploads_of(files: Any) -> list[Upload]:
+    """The chosen files as the services take them, read from their start (a submit a service
+    refused has read them once already), one byte past the limit so an oversized one is named."""
+    found = []
+    for upload in files:
+        upload.seek(0)
+        found.append(Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1)))
+    return found
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,6 +37,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         return [super(MultipleFileField, self).clean(file, initial) for file in files]
+
+
+ATTACHMENT_HELP = _("JPEG、PNG 或 PDF，最多 3 個、每個 5 MB；照片中的拍攝地點等資訊會先移除")
 
 
 class CitizenCaseForm(forms.Form):
@@ -52,7 +66,7 @@ class CitizenCaseForm(forms.Form):
     attachments = MultipleFileField(
         label=_("照片或附件"),
         required=False,
-        help_text=_("JPEG、PNG 或 PDF，最多 3 個、每個 5 MB；照片中的拍攝地點等資訊會先移除"),
+        help_text=ATTACHMENT_HELP,
     )
     reply_by = forms.ChoiceField(
         label=_("回覆方式"),
@@ -94,6 +108,19 @@ class TrackForm(forms.Form):
     )
 
 
+class SupplementForm(forms.Form):
+    """The citizen's answer to a 補正 request, on the query page."""
+
+    text = forms.CharField(
+        label=_("補正說明"),
+        required=False,
+        max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_markup],
+    )
+    attachments = MultipleFileField(label=_("補正檔案"), required=False, help_text=ATTACHMENT_HELP)
+
+
 class ActionForm(forms.Form):
     note = forms.CharField(
         label=_("說明"),
@@ -103,6 +130,7 @@ class ActionForm(forms.Form):
         validators=[no_markup],
     )
     outcome = forms.ChoiceField(label=_("結果"), choices=Outcome.choices, required=False)
+    remedy = forms.CharField(label=_("救濟方法"), required=False, max_length=2000, validators=[no_markup])
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
     agency = forms.IntegerField(required=False, widget=forms.HiddenInput)
     days = forms.IntegerField(label=_("展期天數"), required=False, min_value=1, max_value=365)

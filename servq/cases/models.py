@@ -47,6 +47,9 @@ class Outcome(models.TextChoices):
     DUPLICATE = "duplicate", _("重複案件")
     CANNOT = "cannot", _("礙難辦理")
     REFERRED = "referred", _("已轉介")
+    # The decisions an application ends with (rules.DECISIONS).
+    APPROVED = rules.APPROVED, _("核准")
+    REJECTED = rules.REJECTED, _("駁回")
 
 
 class CategoryKind(models.TextChoices):
@@ -174,6 +177,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("結案時間"), null=True, blank=True)
     closed_on_time = models.BooleanField(_("如期結案"), null=True)
     reply = models.TextField(_("回覆"), blank=True)
+    # How to contest a 駁回 (救濟方法、期間及受理機關), told with the decision.
+    remedy = models.TextField(_("救濟方法"), blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("滿意度"), null=True, blank=True)
     satisfaction_note = models.CharField(_("滿意度說明"), max_length=300, blank=True)
     duplicate_of = models.ForeignKey(

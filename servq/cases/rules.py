@@ -137,6 +137,26 @@ def closed_on_time(closed: dt.date, due: dt.date) -> bool:
     return closed <= due
 
 
+# --- how a case ends ----------------------------------------------------------------------------
+
+# An application for a service ends with a decision on it (an administrative act: 核准 or 駁回);
+# a petition ends with an answer (已處理完成, 已說明 …), never with a decision.
+APPROVED, REJECTED = "approved", "rejected"
+DECISIONS = frozenset({APPROVED, REJECTED})
+
+
+def outcome_refusal(outcome: str, *, application: bool, remedy: str) -> str | None:
+    """Why an outcome cannot close this kind of case, or None: an application is 核准 or 駁回, and a
+    駁回 tells the applicant how to contest it (行政程序法第96條: 救濟方法、期間及其受理機關)."""
+    if application and outcome not in DECISIONS:
+        return "申辦案件須以「核准」或「駁回」結案。"
+    if not application and outcome in DECISIONS:
+        return "核准或駁回只用於申辦案件；陳情案件請選擇處理結果。"
+    if outcome == REJECTED and not remedy.strip():
+        return "駁回須寫明救濟方法、期間及受理機關（例如訴願）。"
+    return None
+
+
 # --- measures -----------------------------------------------------------------------------------
 
 

@@ -53,6 +53,12 @@ def public_timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.filter(public=True).select_related("to_agency").order_by("at", "id")
 
 
+def question_asked(case: Case) -> str:
+    """What staff last asked the citizen to supply (the note of the last 補正 request)."""
+    event = case.events.filter(kind="waiting").order_by("-at", "-id").first()
+    return event.note.removeprefix("請補充：") if event else ""
+
+
 def duplicate_suggestions(
     case: Case, *, viewer: Any, days: int = 30, threshold: float = 0.35
 ) -> list[tuple[Case, float]]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.rules import Role
 from servq.agencies.selectors import grants_of, roles_of
-from servq.cases.models import Case, State
+from servq.cases.models import Case, CaseEvent, State
 from servq.cases.selectors import cases_for, queue
 from servq.core import todos
 from servq.core.selectors import office_calendar
@@ -52,4 +53,24 @@ def cases_assigned(user: Any, today: dt.date) -> list[Todo]:
     )
     return [
         Todo(f"{c.number} {c.headline}", reverse("cases:detail", args=[c.number]), c.due_on) for c in waiting
+    ]
+
+
+@todos.source(38, _("民眾已補正的案件"))
+def cases_supplemented(user: Any, today: dt.date) -> list[Todo]:
+    """Cases the citizen answered a 補正 request on, with nothing done since (issue 33.8: the answer
+    came back to nobody)."""
+    if not roles_of(user) & {Role.SUPERVISOR, Role.COORDINATOR, Role.UNIT_STAFF}:
+        return []
+    last_kind = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-id").values("kind")[:1]
+    answered = (
+        cases_for(user)
+        .filter(state=State.IN_PROGRESS)
+        .annotate(last_kind=Subquery(last_kind))
+        .filter(last_kind="supplemented")
+        .order_by("due_on")[:LOOKED_AT]
+    )
+    return [
+        Todo(f"{c.number} {c.headline}", reverse("cases:detail", args=[c.number]), c.due_on, "民眾已補正")
+        for c in answered
     ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_queue, name="queue"),
     path("new/", views.new_case, name="new"),
     path("track/", views.track, name="track"),
+    path("track/<str:number>/supplement/", views.supplement, name="supplement"),
     path("received/copy/", views.mail_copy, name="mail_copy"),
     path("intake/", views.intake, name="intake"),
     path("analytics/", views.analytics, name="analytics"),

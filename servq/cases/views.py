@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -28,9 +29,25 @@ from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for, subtree_of
 from servq.cases import rules, selectors, services
-from servq.cases.defaults import PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
-from servq.cases.forms import ActionForm, CitizenCaseForm, CopyForm, OperatorCaseForm, TrackForm
-from servq.cases.models import Case, CaseAttachment, CaseCategory, CategoryKind, Channel, RoutingRule
+from servq.cases.defaults import APPEAL_REMEDY, PETITION_CEILING_DAYS, SUGGESTED_CATEGORIES
+from servq.cases.forms import (
+    ActionForm,
+    CitizenCaseForm,
+    CopyForm,
+    OperatorCaseForm,
+    SupplementForm,
+    TrackForm,
+    uploads_of,
+)
+from servq.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseCategory,
+    CategoryKind,
+    Channel,
+    Outcome,
+    RoutingRule,
+)
 from servq.core import charts, citations
 from servq.core.actors import Actor
 from servq.core.downloads import as_download, neutralize
@@ -75,7 +92,7 @@ def _submit(
         "reply_by",
     )
     # Files chosen now replace those held from a refused post.
-    uploads = _uploads(form.cleaned_data.get("attachments") or []) or (held or [])
+    uploads = uploads_of(form.cleaned_data.get("attachments") or []) or (held or [])
     return services.submit_case(
         channel=channel, body=body, by=by, attachments=uploads, **{f: form.cleaned_data[f] for f in fields}
     )
@@ -131,7 +148,7 @@ def _hold(request: HttpRequest, form: CitizenCaseForm) -> dict[str, Any] | None:
     held before when none were chosen again; None when there are none or they are refused."""
     if "attachments" in form.errors:
         return None
-    uploads = _uploads(request.FILES.getlist("attachments")) or _held(request)
+    uploads = uploads_of(request.FILES.getlist("attachments")) or _held(request)
     if not uploads:
         return None
     try:
@@ -141,18 +158,6 @@ def _hold(request: HttpRequest, form: CitizenCaseForm) -> dict[str, Any] | None:
     token = secrets.token_urlsafe(16)
     cache.set(f"cases:held:{token}", uploads, HELD_SECONDS)
     return {"token": token, "names": [upload.name for upload in uploads]}
-
-
-def _uploads(files: Any) -> list[services.Upload]:
-    """The chosen files as the service takes them, read from their start (a submit the service
-    refused has read them once already), one byte past the limit so an oversized one is named."""
-    uploads = []
-    for upload in files:
-        upload.seek(0)
-        uploads.append(
-            services.Upload(upload.name or "", upload.read(settings.SERVQ_ATTACHMENT_MAX_BYTES + 1))
-        )
-    return uploads
 
 
 def _held(request: HttpRequest) -> list[services.Upload]:
@@ -208,31 +213,99 @@ def mail_copy(request: HttpRequest) -> HttpResponse:
     return _received(request, case, token, form)
 
 
+# The cases whose number and password were given in this browser session: the query page shows them
+# again, and takes a 補正 for them, without asking for the password on every step.
+TRACKED = "cases.tracked"
+TRACKED_AT_MOST = 5
+
+
+def _tracked(request: HttpRequest, number: str) -> Case | None:
+    if number not in request.session.get(TRACKED, []):
+        return None
+    return Case.objects.filter(number=number).select_related("agency", "category").first()
+
+
+def _remember(request: HttpRequest, number: str) -> None:
+    kept = [n for n in request.session.get(TRACKED, []) if n != number]
+    request.session[TRACKED] = [number, *kept][:TRACKED_AT_MOST]
+
+
+def _track_page(
+    request: HttpRequest, form: TrackForm, case: Case | None, supplement: SupplementForm | None = None
+) -> HttpResponse:
+    context: dict[str, Any] = {"form": form}
+    if case is not None:
+        waiting = case.state == rules.WAITING
+        context.update(
+            {
+                "case": case,
+                "timeline": selectors.public_timeline(case),
+                "asked": selectors.question_asked(case) if waiting else "",
+                "supplement": (supplement or SupplementForm()) if waiting else None,
+            }
+        )
+    failed = form.errors or (supplement is not None and supplement.errors)
+    return render(request, "cases/track.html", context, status=400 if failed else 200)
+
+
 @access(public=True)
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
-    """Case number + query password → state, public timeline and reply; no personal data."""
+    """Case number + query password → state, public timeline and reply; no personal data. A case
+    given in this session is shown again from ``?number=`` (after a 補正, or on returning)."""
     form = TrackForm(request.POST or None)
-    context: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip()
-        by_ip = _limited(request, "cases.track.ip", "20/10m")
-        by_case = is_ratelimited(
-            request,
-            group="cases.track.case",
-            key=lambda _group, _request: number,
-            rate="5/10m",
-            method="POST",
-            increment=True,
-        )
-        if by_ip or by_case:
-            return render(request, "cases/limited.html", status=429)
-        case = Case.objects.filter(number=number).select_related("agency", "category").first()
-        if case is None or not services.token_matches(case, form.cleaned_data["password"]):
-            form.add_error(None, "案號或查詢密碼不正確。")
+    if request.method != "POST":
+        return _track_page(request, form, _tracked(request, request.GET.get("number", "")[:24]))
+    if not form.is_valid():
+        return _track_page(request, form, None)
+    number = form.cleaned_data["number"].strip()
+    by_ip = _limited(request, "cases.track.ip", "20/10m")
+    by_case = is_ratelimited(
+        request,
+        group="cases.track.case",
+        key=lambda _group, _request: number,
+        rate="5/10m",
+        method="POST",
+        increment=True,
+    )
+    if by_ip or by_case:
+        return render(request, "cases/limited.html", status=429)
+    case = Case.objects.filter(number=number).select_related("agency", "category").first()
+    if case is None or not services.token_matches(case, form.cleaned_data["password"]):
+        form.add_error(None, "案號或查詢密碼不正確。")
+        return _track_page(request, form, None)
+    _remember(request, number)
+    return _track_page(request, form, case)
+
+
+@access(public=True)
+@require_POST
+@never_cache
+def supplement(request: HttpRequest, number: str) -> HttpResponse:
+    """The citizen's 補正 from the query page: text and files; the clock resumes."""
+    case = _tracked(request, number)
+    if case is None:
+        raise Http404
+    if _limited(request, "cases.supplement", "10/10m"):
+        return render(request, "cases/limited.html", status=429)
+    form = SupplementForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.supplement(
+                case=case,
+                text=form.cleaned_data["text"],
+                attachments=uploads_of(form.cleaned_data.get("attachments") or []),
+            )
+        except services.CaseError as error:
+            if error.field == "state":  # answered already, or taken up by staff meanwhile
+                messages.error(request, str(error))
+                return redirect(f"{reverse('cases:track')}?number={case.number}")
+            _form_errors(error, form)
         else:
-            context.update({"case": case, "timeline": selectors.public_timeline(case)})
-    return render(request, "cases/track.html", context, status=400 if form.errors else 200)
+            messages.success(request, "已收到您的補正，處理期限恢復計算。")
+            return redirect(f"{reverse('cases:track')}?number={case.number}")
+    case.refresh_from_db()
+    return _track_page(request, TrackForm(), case, form)
 
 
 @access(roles=STAFF_ROLES)
@@ -387,8 +460,19 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             else [],
             "form": ActionForm(),
             "citations": citations.available(case.agency.path) if case.state != "closed" else [],
+            **_closing_choices(case),
         },
     )
+
+
+def _closing_choices(case: Case) -> dict[str, Any]:
+    """How this case may end: an application with a decision (and a remedy for 駁回), a petition
+    with an answer."""
+    application = case.category.kind == CategoryKind.APPLICATION
+    outcomes = [
+        (value, label) for value, label in Outcome.choices if (value in rules.DECISIONS) == application
+    ]
+    return {"application": application, "outcomes": outcomes, "remedy": APPEAL_REMEDY}
 
 
 @access(roles=STAFF_ROLES)
@@ -439,7 +523,9 @@ def _perform(request: HttpRequest, case: Case, action: str, data: dict[str, Any]
         cited = citations.resolve(request.POST.get("cite", ""), case.agency.path)
         if cited is not None:
             note = f"{note.rstrip()}\n\n{citations.quoted(cited, request.build_absolute_uri('/'))}".lstrip()
-        services.reply(by=by, case=case, outcome=data["outcome"] or "", text=note)
+        services.reply(
+            by=by, case=case, outcome=data["outcome"] or "", text=note, remedy=data["remedy"] or ""
+        )
         return "已回覆民眾並結案。"
     if action == "reopen":
         services.reopen(by=by, case=case, reason=note)

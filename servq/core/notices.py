@@ -26,6 +26,7 @@ KINDS = {
     "plan.publish": _("計畫公告"),
     "case.assign": _("案件分派給我的單位"),
     "case.transfer": _("案件移文到我的機關"),
+    "case.supplement": _("民眾補正了我處理的案件"),
     "inspection.panelist": _("受邀擔任訪查委員"),
 }
 

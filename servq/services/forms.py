@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servq.cases.forms import ATTACHMENT_HELP, MultipleFileField
 from servq.cases.services import MAX_DESCRIPTION
 from servq.core.forms import RocDateField
 from servq.core.validators import no_markup
@@ -193,6 +194,7 @@ class ApplicationForm(forms.Form):
     email = forms.CharField(
         label=_("電子郵件"), max_length=254, required=False, help_text=_("用來寄送案號與查詢密碼")
     )
+    attachments = MultipleFileField(label=_("應備文件"), required=False, help_text=ATTACHMENT_HELP)
     # A field people never see; software that fills every field fills it.
     website = forms.CharField(required=False, max_length=200, label=_("請勿填寫此欄"))
 
@@ -218,6 +220,7 @@ class CounterForm(ApplicationForm):
         self.fields["counter"].queryset = counters  # type: ignore[attr-defined]
         self.fields["service"].label_from_instance = lambda s: f"{s.name}（{s.agency.name}）"  # type: ignore[attr-defined]
         del self.fields["website"]
+        del self.fields["attachments"]  # papers handed over at the counter stay paper
 
 
 class UploadForm(forms.Form):

@@ -506,8 +506,10 @@ def apply_online(
     email: str = "",
     phone: str = "",
     reply_by: str = "",
+    attachments: Sequence[cases.Upload] = (),
 ) -> tuple[Case, str]:
-    """An application through servq's own form, for a service whose agency has no system of its own."""
+    """An application through servq's own form, for a service whose agency has no system of its own,
+    with the required documents as files."""
     CatalogueError.require(service.takes_online_applications_here, f"「{service.name}」不受理線上申辦。")
     return cases.submit_case(
         channel=Channel.WEB,
@@ -519,6 +521,7 @@ def apply_online(
         email=email,
         phone=phone,
         reply_by=reply_by,
+        attachments=attachments,
         by=None,
     )
 

@@ -21,7 +21,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for, agencies_where, body_of
-from servq.cases.forms import CopyForm
+from servq.cases.forms import CopyForm, uploads_of
 from servq.cases.models import Case
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
@@ -109,7 +109,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     service = _public(pk)
     if not service.takes_online_applications_here:
         raise Http404
-    form = ApplicationForm(request.POST or None)
+    form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if is_ratelimited(
             request, group="services.apply", key="ip", rate="5/10m", method="POST", increment=True
@@ -126,6 +126,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
                     name=c["name"],
                     email=c["email"],
                     phone=c["phone"],
+                    attachments=uploads_of(c.get("attachments") or []),
                 )
                 return _received(request, case, token)
             except ServiceError as error:

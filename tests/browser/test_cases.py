@@ -138,3 +138,98 @@ def test_on_a_phone_a_refused_form_opens_on_what_to_fix_and_keeps_the_photo(
     page.wait_for_load_state()
     case = Case.objects.get()
     assert case.attachments.count() == 1 and case.number in page.content()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_an_applicant_sends_documents_answers_a_correction_online_and_receives_the_decision(
+    page, live_server, login, agency_tree, user_with_role, axe_violations, tmp_path, width
+):
+    """Issue 33.8: an online application could attach nothing; after staff asked for a 補正 the
+    query page said 待民眾補充 with no way to answer; an application ended with no decision."""
+    from servq.services.services import Document, ServiceData, save_service
+    from tests.cases.test_corrections_and_decisions import png
+
+    cache.clear()
+    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="lin")
+    service = save_service(
+        by=coordinator,
+        agency=agency_tree["mof"],
+        data=ServiceData(
+            code="tax-certificate",
+            name="納稅證明書申請",
+            time_limit="3個工作天",
+            channels=["online"],
+            online_level=3,
+            documents=[Document("身分證正反面影本")],
+            published=True,
+        ),
+    )
+    scan = tmp_path / "身分證.png"
+    scan.write_bytes(png())
+    page.set_viewport_size({"width": width, "height": 900})
+
+    def no_overflow() -> None:
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+    page.goto(f"{live_server.url}/services/{service.pk}/apply/")
+    assert "身分證正反面影本" in page.content()
+    page.get_by_label("申請事項說明").fill("申請114年度綜合所得稅納稅證明")
+    page.get_by_label("電子郵件").fill("ming@example.tw")
+    page.get_by_label("應備文件").set_input_files(str(scan))
+    no_overflow()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="送出申請").click()
+    page.wait_for_load_state()
+    case = Case.objects.get()
+    assert [a.name for a in case.attachments.all()] == ["身分證.png"]
+    password = page.locator("code").first.inner_text()
+
+    login("lin")
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    page.get_by_role("button", name="分派", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="開始處理").click()
+    page.wait_for_load_state()
+    page.get_by_label("請民眾補充的資料").fill("影本不清楚，請重新上傳身分證背面")
+    page.get_by_role("button", name="請民眾補充").click()
+    page.wait_for_load_state()
+    page.context.clear_cookies()
+
+    page.goto(f"{live_server.url}/cases/track/")
+    page.get_by_label("案號").fill(case.number)
+    page.get_by_label("查詢密碼").fill(password)
+    page.get_by_role("button", name="查詢").click()
+    page.wait_for_load_state()
+    assert "影本不清楚，請重新上傳身分證背面" in page.content()
+    page.get_by_label("補正說明").fill("已重新掃描背面")
+    page.get_by_label("補正檔案").set_input_files(str(scan))
+    no_overflow()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="送出補正").click()
+    page.wait_for_load_state()
+    assert "已收到您的補正" in page.content() and "民眾補正：已重新掃描背面" in page.content()
+    case.refresh_from_db()
+    assert case.state == "in_progress" and case.attachments.count() == 2
+
+    login("lin")
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    page.get_by_label("審查結果", exact=True).select_option(label="駁回")
+    assert "訴願" in page.get_by_label("救濟方法（駁回時寄給申請人）").input_value()
+    page.get_by_label("審查結果說明（理由）").fill("查無該年度所得資料")
+    page.get_by_label("回覆後本案即結案", exact=False).check()
+    page.get_by_role("button", name="回覆結案").click()
+    page.wait_for_load_state()
+    page.context.clear_cookies()
+
+    page.goto(f"{live_server.url}/cases/track/")
+    page.get_by_label("案號").fill(case.number)
+    page.get_by_label("查詢密碼").fill(password)
+    page.get_by_role("button", name="查詢").click()
+    page.wait_for_load_state()
+    assert "審查結果：駁回" in page.content() and "查無該年度所得資料" in page.content()
+    assert (
+        "訴願"
+        in page.get_by_role("heading", name="救濟方法").locator("xpath=following-sibling::p[1]").inner_text()
+    )
+    no_overflow()
+    assert axe_violations(page) == []

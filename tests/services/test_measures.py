@@ -54,7 +54,7 @@ def test_online_share_and_on_time_rate_of_applications(agency_tree, coordinator,
     at_counter, _ = services.take_application(
         by=coordinator, counter=agency_tree["mof"], service=service, description="臨櫃"
     )
-    case_services.reply(by=coordinator, case=at_counter, outcome="resolved", text="已核發")
+    case_services.reply(by=coordinator, case=at_counter, outcome="approved", text="已核發")
     scope = Scope(
         agency_tree["root"].path, timezone.localdate().replace(month=1, day=1), timezone.localdate()
     )

@@ -101,6 +101,29 @@ def test_a_citizen_applies_online_and_gets_a_number_and_password(client, service
     assert case.number in got.content.decode()
 
 
+def test_an_online_application_lists_the_documents_and_takes_them_as_files(client, service, settings):
+    """Issue 33.8: an online application could not attach the required documents."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.test_corrections_and_decisions import png
+
+    settings.RATELIMIT_ENABLE = False
+    url = reverse("services:apply", args=[service.pk])
+    page = client.get(url).content.decode()
+    assert "身分證正本" in page and "可電子查驗免附：內政部戶役政資訊系統" in page
+    got = client.post(
+        url,
+        {"description": "申請納稅證明", "attachments": [SimpleUploadedFile("身分證.png", png())]},
+    )
+    assert got.status_code == 200
+    assert [a.name for a in Case.objects.get().attachments.all()] == ["身分證.png"]
+    refused = client.post(
+        url, {"description": "申請納稅證明", "attachments": [SimpleUploadedFile("x.png", b"<svg onload=1>")]}
+    )
+    assert refused.status_code == 400 and "x.png" in refused.content.decode()
+    assert Case.objects.count() == 1
+
+
 def test_a_refused_online_application_keeps_what_was_typed(client, service, settings):
     settings.RATELIMIT_ENABLE = False
     got = client.post(reverse("services:apply", args=[service.pk]), {"description": "", "name": "王小明"})
@@ -210,7 +233,7 @@ def test_the_supervisor_sees_the_on_time_rate_move_with_applications_taken_in_se
     first, _ = services.take_application(
         by=coordinator, counter=agency_tree["mof"], service=service, description="甲"
     )
-    case_services.reply(by=coordinator, case=first, outcome="resolved", text="已核發")
+    case_services.reply(by=coordinator, case=first, outcome="approved", text="已核發")
     row = client.get(reverse("services:board")).context["rows"][0]
     assert (row.received, row.on_time_rate, row.median_days) == (1, 100, 0)
     second, _ = services.take_application(

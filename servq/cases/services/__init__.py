@@ -58,6 +58,7 @@ from servq.cases.services.outbox import (  # noqa: F401
     _mail_on_commit,
     _send_citizen_mail,
     send_pending_mail,
+    track_url,
 )
 from servq.cases.services.stats import (  # noqa: F401
     STATS_COUNTS,
@@ -86,5 +87,6 @@ from servq.cases.services.workflow import (  # noqa: F401
     reply,
     resume,
     start,
+    supplement,
     transfer,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 
 from servq.cases.models import (
     CitizenMail,
@@ -16,6 +17,11 @@ from servq.core import outbox
 def _mail_on_commit(to: str, subject: str, body: str) -> None:
     """Queue mail to the citizen in this transaction (the outbox); the worker sends it within a minute."""
     CitizenMail.objects.create(to=to, subject=subject[:200], body=body)
+
+
+def track_url() -> str:
+    """The public query page, as a link a citizen can follow from an e-mail."""
+    return f"{settings.SERVQ_SITE_URL.rstrip('/')}{reverse('cases:track')}"
 
 
 def send_pending_mail() -> int:

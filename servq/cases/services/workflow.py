@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,11 +17,13 @@ from servq.cases import rules
 from servq.cases.models import (
     Case,
     CaseEvent,
+    CategoryKind,
     Outcome,
     State,
 )
-from servq.cases.services._common import CaseError
-from servq.cases.services.outbox import _mail_on_commit
+from servq.cases.services._common import MAX_DESCRIPTION, CaseError
+from servq.cases.services.attachments import Upload, clean_uploads, save_attachments
+from servq.cases.services.outbox import _mail_on_commit, track_url
 from servq.cases.services.stats import _bump_stats, _count_close
 from servq.core import audit, changes, notices
 from servq.core.actors import Actor, person
@@ -107,7 +110,8 @@ def start(*, by: Actor, case: Case) -> Case:
 
 @transaction.atomic
 def ask_citizen(*, by: Actor, case: Case, question: str) -> Case:
-    """Ask the citizen for more; the clock stops until the case resumes."""
+    """Ask the citizen for more (補正); the clock stops until they answer on the query page or
+    staff resume the case."""
     CaseError.require(bool(question.strip()), "請寫明需要民眾補充的資料。", "question")
     fresh, before = _advance(by, case, rules.WAIT)
     fresh.paused_since = timezone.localdate()
@@ -115,8 +119,20 @@ def ask_citizen(*, by: Actor, case: Case, question: str) -> Case:
     _event(fresh, "waiting", by=by, note=f"請補充：{question.strip()}")
     _record(by, fresh, "wait", before)
     if fresh.citizen_email:
-        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 需要您補充資料", question.strip())
+        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 需要您補充資料", _asking(fresh, question))
     return fresh
+
+
+def _asking(case: Case, question: str) -> str:
+    """The 補正 letter: what is asked, by whom, and how to answer it online."""
+    return (
+        f"{case.citizen_name or '民眾'} 您好：\n\n"
+        f"{case.agency.name}處理您的案件 {case.number}（{case.category.name}）時，需要您補充以下資料：\n\n"
+        f"{question.strip()}\n\n"
+        f"請到 {track_url()} 以案號與查詢密碼查詢，在「補正」欄寫下說明或附上檔案後送出。\n"
+        "補正前處理期限暫停計算，送出後恢復計算。\n\n"
+        f"{case.agency.name} 敬上"
+    )
 
 
 def _unpause(case: Case, today: dt.date) -> None:
@@ -140,25 +156,81 @@ def resume(*, by: Actor, case: Case, note: str = "") -> Case:
 
 
 @transaction.atomic
-def reply(*, by: Actor, case: Case, outcome: str, text: str) -> Case:
-    """Answer the citizen and close the case; on time is judged against the (paused, extended) due date."""
+def reply(*, by: Actor, case: Case, outcome: str, text: str, remedy: str = "") -> Case:
+    """Answer the citizen and close the case; on time is judged against the (paused, extended) due date.
+    An application ends with a decision, and a 駁回 with how to contest it (``remedy``)."""
     CaseError.require(outcome in Outcome.values, f"結果「{outcome}」不存在。", "outcome")
     CaseError.require(bool(text.strip()), "請填寫回覆內容。", "reply")
     CaseError.require(len(text) <= 10000, "回覆最多 10000 字。", "reply")
+    CaseError.require(len(remedy) <= 2000, "救濟方法最多 2000 字。", "remedy")
     fresh, before = _advance(by, case, rules.REPLY)
+    application = fresh.category.kind == CategoryKind.APPLICATION
+    refusal = rules.outcome_refusal(outcome, application=application, remedy=remedy)
+    CaseError.require(refusal is None, refusal or "", "remedy" if outcome == rules.REJECTED else "outcome")
     now = timezone.now()
     _unpause(fresh, timezone.localdate(now))
     fresh.outcome, fresh.reply, fresh.closed_at = outcome, text.strip(), now
+    fresh.remedy = remedy.strip() if outcome == rules.REJECTED else ""
     fresh.closed_on_time = rules.closed_on_time(timezone.localdate(now), fresh.due_on)
     fresh.save()
     _event(fresh, "replied", by=by, note=fresh.reply)
     _count_close(fresh, +1)
     _record(by, fresh, "reply", before, outcome=outcome, on_time=fresh.closed_on_time)
     if fresh.citizen_email:
-        _mail_on_commit(fresh.citizen_email, f"案件 {fresh.number} 回覆", fresh.reply)
+        _mail_on_commit(fresh.citizen_email, *_answer(fresh, application))
     # Modules above may follow up a closed case (a questionnaire with each case, 隨案問卷).
     changes.announce("case.closed", case=fresh)
     return fresh
+
+
+def _answer(case: Case, application: bool) -> tuple[str, str]:
+    """The closing letter: a decision with its reasons and remedy, or the answer to a petition."""
+    if not application:
+        return f"案件 {case.number} 回覆", case.reply
+    decision = Outcome(case.outcome).label
+    body = f"{case.citizen_name or '申請人'} 您好：\n\n您申請的「{case.subject or case.category.name}」（案號 {case.number}）經{case.agency.name}審查，結果為「{decision}」。\n\n{case.reply}"
+    if case.remedy:
+        body += f"\n\n救濟方法：{case.remedy}"
+    return f"申辦案件 {case.number} 審查結果：{decision}", f"{body}\n\n{case.agency.name} 敬上"
+
+
+@transaction.atomic
+def supplement(*, case: Case, text: str, attachments: Sequence[Upload] = ()) -> Case:
+    """The citizen's answer to a 補正 request, sent from the query page (the caller has checked the
+    case's number and password): words and files on the case, the clock resumes, the handlers are told."""
+    files = clean_uploads(attachments)
+    words = text.strip()
+    CaseError.require(bool(words) or bool(files), "請寫下補正說明或附上檔案。", "text")
+    CaseError.require(len(words) <= MAX_DESCRIPTION, f"補正說明最多 {MAX_DESCRIPTION} 字。", "text")
+    fresh = _locked(case)
+    CaseError.require(
+        fresh.state == rules.WAITING, "這件案件目前不需要補正；如有新的情形，請另外反映。", "state"
+    )
+    fresh.state = rules.next_state(fresh.state, rules.RESUME)
+    _unpause(fresh, timezone.localdate())
+    fresh.save()
+    saved = save_attachments(fresh, files)
+    sent = f"（附件 {len(saved)} 個）" if saved else ""
+    _event(fresh, "supplemented", by=None, note=f"民眾補正：{words or '附上檔案'}{sent}")
+    entry = _record(None, fresh, "supplement", rules.WAITING, files=len(saved))
+    notices.notify(
+        event=entry,
+        recipients=_handlers(fresh),
+        subject=f"案件 {fresh.number} 民眾已補正",
+        body=f"「{fresh.headline}」的民眾已補正{sent}，處理期限恢復計算，"
+        f"現為 {format_roc_date(fresh.due_on)}。",
+        url=reverse("cases:detail", args=[fresh.number]),
+    )
+    return fresh
+
+
+def _handlers(case: Case) -> list[Any]:
+    """Who acts on the case next: its handler, else its unit's staff, else its agency's coordinators."""
+    if case.assignee is not None:
+        return [case.assignee]
+    if case.unit is not None:
+        return list(users_holding(Role.UNIT_STAFF, case.unit))
+    return list(users_holding(Role.COORDINATOR, case.agency))
 
 
 @transaction.atomic
