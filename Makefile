@@ -28,6 +28,9 @@ setup: $(UV)
 ## run: set up, load the demo once, start the task worker and the scheduler and serve http://$(HOST):$(PORT)/
 run: export SERVQ_SITE_URL ?= http://$(HOST):$(PORT)
 run: export SERVQ_DEMO_SITE_URL ?= http://$(HOST):$(PORT)/plans/
+# The maps on the case pages draw 國土測繪中心's 臺灣通用電子地圖 (NLSC WMTS, open to all); production sets its own.
+run: export SERVQ_MAP_TILES ?= https://wmts.nlsc.gov.tw/wmts/EMAP/default/GoogleMapsCompatible/{z}/{y}/{x}
+run: export SERVQ_MAP_ATTRIBUTION ?= © 內政部國土測繪中心
 run: setup
 	$(PY) manage.py load_demo
 	@echo "servq: http://$(HOST):$(PORT)/  (task worker and scheduler beside it, logs in var/; Ctrl-C stops all)"

@@ -461,6 +461,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "form": ActionForm(),
             "citations": citations.available(case.agency.path) if case.state != "closed" else [],
             **_closing_choices(case),
+            "map": _map_settings(),
         },
     )
 

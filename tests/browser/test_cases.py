@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from servq.cases.models import Case, CaseCategory
 from servq.cases.services import load_default_categories
@@ -49,7 +52,7 @@ def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
 
 
 def test_a_citizen_places_a_repair_on_the_map_and_keeps_the_number(
-    page, live_server, agency_tree, settings, axe_violations
+    page, live_server, agency_tree, settings, axe_violations, login, user_with_role
 ):
     """Issue 14.13: the map where the operator allows one (tiles from servq's own origin here, so the
     Content-Security-Policy holds), the place kept with the case, and 「列印本頁」 on the received page."""
@@ -69,11 +72,22 @@ def test_a_citizen_places_a_repair_on_the_map_and_keeps_the_number(
     page.get_by_label("內容").fill("這裡的路燈不亮")
     page.locator("#case-map").click(position={"x": 120, "y": 100})
     assert page.locator("#map-chosen").inner_text().startswith("已選位置：")
+    # 「使用我的位置」 (issue 33.9) asks the browser, only when pressed.
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 25.0375, "longitude": 121.5637})
+    page.get_by_role("button", name="使用我的位置").click()
+    expect(page.locator("#map-chosen")).to_have_text("已選位置：25.037500, 121.563700")
     page.get_by_role("button", name="送出").click()
     page.wait_for_load_state()
     case = Case.objects.get()
-    assert case.lat is not None and case.long is not None
+    assert (case.lat, case.long) == (Decimal("25.037500"), Decimal("121.563700"))
     assert page.get_by_role("button", name="列印本頁").is_visible()
+    # Staff see where it was placed (issue 33.9).
+    user_with_role(agency_tree["mof"], "coordinator", username="lin")
+    login("lin")
+    page.goto(f"{live_server.url}/cases/{case.number}/")
+    page.locator("#case-place .leaflet-marker-icon").wait_for()
+    assert axe_violations(page) == []
 
 
 @pytest.mark.parametrize("width", [1366, 390])

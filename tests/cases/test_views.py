@@ -464,3 +464,13 @@ def test_a_held_token_that_is_not_ours_attaches_nothing(client, body):
         {"category": body.case_categories.get(code="repair").pk, "description": "路燈不亮", "held": "guess"},
     )
     assert Case.objects.count() == 1 and not CaseAttachment.objects.exists()
+
+
+def test_the_hidden_coordinates_leave_no_empty_row_in_the_form(client, categories):
+    """Issue 33.9: the hidden lat/long fields sat in empty field rows, a blank gap in the form."""
+    import re
+
+    page = client.get(reverse("cases:new")).content.decode()
+    assert 'type="hidden" name="lat"' in page
+    empty_rows = re.findall(r'<p class="field">\s*<input type="hidden"[^>]*>\s*</p>', page)
+    assert empty_rows == []

@@ -1,7 +1,9 @@
 // Maps, only where the operator set SERVQ_MAP_TILES (the pages include this file only then).
-// 1. The citizen's form (#case-map): a click places the case and fills the hidden lat/long fields;
-//    「清除」 takes it back. The address field stays the way for anyone who does not use a map.
+// 1. The citizen's form (#case-map): a click, or 「使用我的位置」 (the browser's geolocation, asked
+//    only when pressed), places the case and fills the hidden lat/long fields; 「清除」 takes it back.
+//    The address field stays the way for anyone who does not use a map.
 // 2. The case analytics (#cases-map): the period's placed cases as dots, from a JSON data island.
+// 3. The staff's case page (#case-place): where the citizen placed the case.
 (function () {
   "use strict";
   if (typeof L === "undefined") { return; }
@@ -32,6 +34,19 @@
     };
     if (lat.value && lng.value) { place(L.latLng(Number(lat.value), Number(lng.value))); }
     map.on("click", function (event) { place(event.latlng); });
+    var locate = document.getElementById("map-locate");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          place(here);
+          map.setView(here, Math.max(map.getZoom(), 16));
+        }, function () {
+          shown.textContent = locate.dataset.refused || "";
+        }, { enableHighAccuracy: true, timeout: 10000 });
+      });
+    }
     clear.addEventListener("click", function () {
       if (marker) { map.removeLayer(marker); marker = null; }
       lat.value = ""; lng.value = ""; shown.textContent = ""; clear.hidden = true;
@@ -49,5 +64,13 @@
       bounds.push([p.lat, p.long]);
     });
     if (bounds.length) { cases.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); }
+  }
+
+  var spot = document.getElementById("case-place");
+  if (spot) {
+    var one = baseMap(spot);
+    var at = L.latLng(Number(spot.dataset.lat), Number(spot.dataset.long));
+    L.marker(at).addTo(one);
+    one.setView(at, 17);
   }
 })();
