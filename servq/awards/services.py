@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
@@ -39,7 +40,7 @@ from servq.awards.models import (
     Stage,
     StageKind,
 )
-from servq.core import audit
+from servq.core import audit, notices
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.measures import Scope, get
@@ -398,12 +399,19 @@ def add_reviewer(*, by: Actor, edition: Edition, user: Any, conflicts: Sequence[
         edition=edition, user=user, defaults={"agency": home_agency(user, edition.body)}
     )
     reviewer.conflicts.add(*conflicts)
-    audit.record(
+    entry = audit.record(
         by=by,
         action="award.reviewer",
         obj=reviewer,
         agency=edition.body,
         after={"user": user.get_username(), "conflicts": [a.code for a in conflicts]},
+    )
+    notices.notify(
+        event=entry,
+        recipients=[user],
+        subject=f"邀請您擔任「{edition}」評審委員",
+        body=f"{edition.body.name}邀請您擔任「{edition}」評審委員；分配給您的參獎案會列在您的待辦。",
+        url=reverse("awards:edition", args=[edition.pk]),
     )
     return reviewer
 

@@ -21,6 +21,7 @@ from servq.core.models import AuditEntry, Notification, NotificationPreference
 
 # Every kind of notice, named as the preference page shows it.
 KINDS = {
+    "plan.submit": _("計畫送審，待我審查"),
     "plan.return": _("計畫退回修正"),
     "plan.approve": _("計畫核定"),
     "plan.publish": _("計畫公告"),
@@ -28,6 +29,10 @@ KINDS = {
     "case.transfer": _("案件移文到我的機關"),
     "case.supplement": _("民眾補正了我處理的案件"),
     "inspection.panelist": _("受邀擔任訪查委員"),
+    "inspection.answer": _("缺失改善回復待我審查"),
+    "yearend.compile": _("年度執行成果待我核定"),
+    "opendata.submit": _("開放資料送審，待我核准"),
+    "award.reviewer": _("受邀擔任評審委員"),
 }
 
 

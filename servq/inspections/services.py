@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.agencies.rules import in_conflict
-from servq.agencies.selectors import grants_of, ties_of
+from servq.agencies.rules import Role, in_conflict
+from servq.agencies.selectors import grants_of, ties_of, users_holding
 from servq.cases import rules as case_rules
 from servq.cases.services import Upload, clean_uploads
 from servq.cases.services.attachments import CleanFile
@@ -639,13 +639,20 @@ def answer(*, by: Actor, finding: Finding, text: str, files: Sequence[Upload] = 
     fresh.state = rules.REPLIED
     fresh.first_replied_on = fresh.first_replied_on or timezone.localdate()
     fresh.save(update_fields=["state", "first_replied_on", "updated_at"])
-    audit.record(
+    entry = audit.record(
         by=by,
         action="inspection.answer",
         obj=fresh,
         agency=fresh.agency,
         before={"state": before},
         after={"state": fresh.state, "on_behalf": reply.on_behalf},
+    )
+    notices.notify(
+        event=entry,
+        recipients=users_holding(Role.SUPERVISOR, fresh.body),
+        subject=f"{fresh.agency.name}回復了缺失，待審查",
+        body=f"{fresh.agency.name}已回復「{fresh.text[:60]}」的改善情形，請審查後解除列管、退回或繼續列管。",
+        url=reverse("inspections:finding", args=[fresh.pk]),
     )
     return reply
 

@@ -13,11 +13,14 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
+from servq.agencies.rules import Role
+from servq.agencies.selectors import users_holding
 from servq.cases.rules import scrub
-from servq.core import audit
+from servq.core import audit, notices
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.locking import locked
@@ -175,7 +178,7 @@ def move(*, by: Actor, dataset: Dataset, to: str, note: str = "") -> Dataset:
     DatasetEvent.objects.create(
         dataset=dataset, from_state=before, to_state=target, note=note, at=timezone.now(), by=person(by)
     )
-    audit.record(
+    entry = audit.record(
         by=by,
         action=f"opendata.{to}",
         obj=dataset,
@@ -184,6 +187,14 @@ def move(*, by: Actor, dataset: Dataset, to: str, note: str = "") -> Dataset:
         after={"state": target},
         extra={"note": note} if note else None,
     )
+    if to == "submit":  # the approver is another person: the agency's coordinators
+        notices.notify(
+            event=entry,
+            recipients=users_holding(Role.COORDINATOR, agency),
+            subject=f"開放資料「{dataset.title[:60]}」送審，待核准",
+            body=f"{agency.name}的資料集「{dataset.title}」已送審，請檢查後核准或退回。",
+            url=reverse("opendata:edit", args=[dataset.pk]),
+        )
     return dataset
 
 

@@ -22,6 +22,7 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     return {
         "menu_cases": user.is_superuser or bool(roles & CASE_ROLES),
         "menu_audit": user.is_superuser or Role.SUPERVISOR in roles,
+        "menu_supervisor": Role.SUPERVISOR in roles,
         "menu_people": user.is_superuser or bool(roles & {Role.SUPERVISOR, Role.COORDINATOR}),
         "unread_notices": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

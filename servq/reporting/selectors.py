@@ -13,11 +13,12 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q,
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from servq.agencies.models import Agency, Membership
+from servq.agencies.models import Agency, AgencyKind, Membership
 from servq.agencies.rules import Role, parent_path
 from servq.agencies.selectors import grants_of, reach_q
+from servq.core import measures
 from servq.plans import readings
-from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem
+from servq.plans.models import Indicator, Plan, PlanCycle, PlanItem, PlanStatus
 from servq.reporting import rules
 from servq.reporting.models import (
     IndicatorActual,
@@ -579,7 +580,7 @@ def self_evaluation_compliance(cycle: PlanCycle, today: dt.date) -> list[SelfEva
     missing, or not due yet (003: 上、下半年度自行實施考核各1次)."""
     plans = list(
         Plan.objects.filter(cycle=cycle, kind__in=["execution", "work"])
-        .exclude(status="superseded")
+        .exclude(status=PlanStatus.SUPERSEDED)
         .select_related("agency")
         .order_by("agency__path")
     )
@@ -625,3 +626,73 @@ def unit_results(cycle: PlanCycle, agency: Agency) -> list[list[str]]:
                 ]
             )
     return sorted(rows, key=lambda row: row[0])
+
+
+# --- agencies side by side (the body above bodies: 行政院 over its ministries) ------------------------
+
+# What a supervising office compares first: plans in on time, items done on time, results in on
+# time, citizens' cases and applications closed on time, satisfaction, findings still open.
+COMPARED_MEASURES = (
+    "plans.submitted_on_time",
+    "plans.items_done_on_time",
+    "reporting.year_end_on_time",
+    "cases.on_time_rate",
+    "services.on_time_rate",
+    "surveys.satisfaction",
+    "inspections.open_findings",
+)
+
+
+@dataclass(frozen=True)
+class ComparedCell:
+    key: str
+    value: Decimal | None
+    error: str
+    scope: Any  # measures.Scope
+
+
+@dataclass(frozen=True)
+class ComparedRow:
+    agency: Agency
+    plan: Plan | None
+    cells: list[ComparedCell]
+
+
+def agencies_supervised_below(user: Any) -> list[Agency]:
+    """The agencies directly below those the user supervises (units are parts of an agency, not
+    agencies to compare), in the tree's order."""
+    paths = [g.path for g in grants_of(user) if g.role == Role.SUPERVISOR]
+    if not paths:
+        return []
+    return list(
+        Agency.objects.filter(parent__path__in=paths)
+        .exclude(kind=AgencyKind.UNIT)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def side_by_side(agencies: list[Agency], year: int, today: dt.date) -> list[ComparedRow]:
+    """Each agency's plan for the year and the compared measures over the year (to today), read
+    together (from the measures cache where warm)."""
+    end = min(dt.date(year, 12, 31), today)
+    scopes = {a.pk: measures.Scope(a.path, dt.date(year, 1, 1), end) for a in agencies}
+    values = readings.measure_values([(key, scopes[a.pk]) for a in agencies for key in COMPARED_MEASURES])
+    plans: dict[int, Plan] = {}
+    for plan in (
+        Plan.objects.filter(agency__in=agencies, first_year__lte=year, last_year__gte=year)
+        .exclude(status=PlanStatus.SUPERSEDED)
+        .order_by("agency_id", "-version", "-pk")
+    ):
+        plans.setdefault(plan.agency_id, plan)
+    return [
+        ComparedRow(
+            agency,
+            plans.get(agency.pk),
+            [
+                ComparedCell(key, *values[(key, scopes[agency.pk])], scopes[agency.pk])
+                for key in COMPARED_MEASURES
+            ],
+        )
+        for agency in agencies
+    ]

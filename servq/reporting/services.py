@@ -14,10 +14,13 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from servq.agencies.models import Agency
-from servq.core import audit, measures, outbox
+from servq.agencies.rules import Role
+from servq.agencies.selectors import users_holding
+from servq.core import audit, measures, notices, outbox
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.permissions import has_perm
@@ -558,13 +561,20 @@ def compile_year_end(*, by: Actor, cycle: PlanCycle, agency: Agency, summary: st
     report.summary = summary or report.summary or selectors.draft_summary(cycle, agency)
     report.compiled_at = timezone.now()
     report.save()
-    audit.record(
+    entry = audit.record(
         by=by,
         action="yearend.compile",
         obj=report,
         agency=agency,
         before=before,
         after={"totals": report.totals, "summary": report.summary},
+    )
+    notices.notify(
+        event=entry,
+        recipients=users_holding(Role.HEAD, agency),
+        subject=f"{agency.name}的年度執行成果已彙整，待您核定",
+        body=f"{agency.name}的年度執行成果已彙整，請檢視後核定（簽署）。",
+        url=reverse("reporting:year_end", args=[cycle.pk, agency.pk]),
     )
     return report
 

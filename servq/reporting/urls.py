@@ -33,6 +33,7 @@ urlpatterns = [
         name="self_evaluation",
     ),
     path("measures/", views.measure_catalogue, name="measures"),
+    path("compare/", views.compare, name="compare"),
     path("measures/<str:key>/", views.measure_records, name="measure"),
     path("indicators/<int:pk>/", views.indicator, name="indicator"),
     path("self-evaluations/", views.public_self_evaluations, name="public_self_evaluations"),

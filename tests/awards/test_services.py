@@ -167,3 +167,13 @@ def test_evidence_is_read_live_from_servq_and_kept(agency_tree, organizer, entri
     assert evidence.label == "案件如期結案率" and evidence.unit == "%"
     with pytest.raises(AwardError, match="沒有「nothing」這項量測"):
         services.link_evidence(by=organizer, entry=entries["mof"], measure="nothing")
+
+
+def test_a_reviewer_added_to_the_panel_is_told(agency_tree, organizer, edition, user_with_role):
+    """Issue 33.10: a reviewer learned of the panel only from their 待辦."""
+    from servq.core.models import Notification
+
+    expert = user_with_role(agency_tree["root"], "reviewer", username="outside-expert")
+    services.add_reviewer(by=organizer, edition=edition, user=expert)
+    notice = Notification.objects.get(recipient=expert, kind="award.reviewer")
+    assert "評審委員" in notice.subject

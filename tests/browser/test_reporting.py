@@ -90,3 +90,21 @@ def test_cycle_dashboard_and_public_pages_pass_axe(page, live_server, login, rep
     chart = page.get_by_role("img", name="項目執行狀態")
     assert chart.is_visible()
     assert "2" in page.get_by_role("table", name="項目執行狀態（圖表資料）").inner_text()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_body_above_bodies_compares_its_agencies_side_by_side(
+    page, live_server, login, agency_tree, user_with_role, axe_violations, width
+):
+    """Issue 33.10: the 行政院 supervisor had nothing to do; they find 所屬機關比較 from their 待辦."""
+    user_with_role(agency_tree["root"], "supervisor", username="ey-supervisor")
+    PlanFactory(agency=agency_tree["mof"], status="published")
+    page.set_viewport_size({"width": width, "height": 900})
+    login("ey-supervisor")
+    page.get_by_role("link", name="所屬機關比較：各機關的計畫、如期率與成果並列").click()
+    page.wait_for_load_state()
+    table = page.get_by_role("table")
+    assert table.get_by_role("rowheader", name="財政部").is_visible()
+    assert table.get_by_role("rowheader", name="經濟部").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(page) == []

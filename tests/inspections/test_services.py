@@ -374,3 +374,15 @@ def test_an_answered_finding_waits_on_the_inspectors_todo(
     waiting = replies_to_review(inspector, timezone.localdate())
     assert [t.url for t in waiting] == [f"/inspections/findings/{sent_finding.pk}/"]
     assert replies_to_review(answerer, timezone.localdate()) == []  # the agency does not judge itself
+
+
+def test_an_answered_finding_is_announced_to_the_inspecting_bodys_supervisors(
+    agency_tree, inspector, sent_finding, user_with_role
+):
+    """Issue 33.10: the supervisor was not told that a reply waited for review."""
+    from servq.core.models import Notification
+
+    own = user_with_role(agency_tree["ntbt"], "coordinator", username="ntbt")
+    services.answer(by=own, finding=sent_finding, text="已指定專人每週更新")
+    notice = Notification.objects.get(recipient=inspector, kind="inspection.answer")
+    assert "臺北國稅局" in notice.subject and notice.url.endswith(f"/findings/{sent_finding.pk}/")

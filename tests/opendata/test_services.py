@@ -169,3 +169,12 @@ def test_counts_by_agency_and_unit(published, agency_tree, staff):
     assert selectors.counts_by_provider(Dataset.objects.all()) == [
         {"agency__name": "財政部", "unit__name": "秘書處", "total": 2, "published": 1}
     ]
+
+
+def test_a_dataset_sent_for_approval_is_announced_to_the_approver(dataset, approver, staff):
+    """Issue 33.10: approvers learned of a dataset waiting only from their 待辦."""
+    from servq.core.models import Notification
+
+    services.move(by=staff, dataset=dataset, to="submit")
+    notice = Notification.objects.get(recipient=approver, kind="opendata.submit")
+    assert "待核准" in notice.subject and not Notification.objects.filter(recipient=staff).exists()

@@ -241,3 +241,19 @@ def test_nobody_decides_on_a_plan_they_sent_for_review(agency_tree, user_with_ro
             services.transition(by=supervisor, plan=plan, action=action, comment=comment)
     colleague = user_with_role(agency_tree["root"], "supervisor")
     assert services.transition(by=colleague, plan=plan, action="approve").status == PlanStatus.APPROVED
+
+
+def test_a_plan_sent_for_review_is_announced_to_the_supervisors_who_review_it(
+    agency_tree, coordinator, user_with_role
+):
+    """Issue 33.10: every workflow event someone must act on gives a notice."""
+    from servq.core.models import Notification
+    from tests.factories import open_cycle
+
+    reviewer = user_with_role(agency_tree["root"], "supervisor", username="reviewer-of-plans")
+    cycle = open_cycle(agency_tree, reviewer)
+    plan = PlanFactory(agency=agency_tree["mof"], cycle=cycle, program=cycle.program, status="draft")
+    PlanItemFactory(plan=plan, text="項目", unit="秘書處")
+    services.transition(by=coordinator, plan=plan, action="submit")
+    notice = Notification.objects.get(recipient=reviewer, kind="plan.submit")
+    assert "送審" in notice.subject and notice.url.endswith(f"/plans/{plan.pk}/")

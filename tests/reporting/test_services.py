@@ -471,3 +471,19 @@ def test_a_notice_the_mail_server_refuses_does_not_hold_back_the_others(overdue,
     first.refresh_from_db()
     assert first.sent_at is None and first.attempts == 1 and "SMTPRecipientsRefused" in first.last_error
     assert len(mail.outbox) == 2
+
+
+def test_a_compiled_year_end_report_is_announced_to_the_head_who_signs_it(
+    cycle, plan, supervisor, coordinator, agency_tree, user_with_role
+):
+    """Issue 33.10: the head was never told a report waited for sign-off."""
+    from servq.core.models import Notification
+
+    head = user_with_role(agency_tree["mof"], "head", username="mof-head")
+    (year,) = services.set_up_periods(
+        by=supervisor, cycle=cycle, frequency="yearly", due_rule="次年1月15日前"
+    )
+    report_all(coordinator, plan, year, status="done")
+    services.compile_year_end(by=coordinator, cycle=cycle, agency=agency_tree["mof"])
+    notice = Notification.objects.get(recipient=head, kind="yearend.compile")
+    assert "待您核定" in notice.subject

@@ -80,9 +80,10 @@ def transition(
     return locked
 
 
-# Who a decision concerns: the agency's coordinators hear a return or an approval; the supervisors
-# of the body that runs the cycle hear that a plan went public.
+# Who a step concerns: the supervisors of the body that runs the cycle hear that a plan waits for
+# their review or went public; the agency's coordinators hear a return or an approval.
 NOTICE_TEXTS = {
+    "submit": ("{agency}送審「{title}」", "{agency}已將「{title}」送審，請審查後核定或退回修正。"),
     "return": ("「{title}」已退回修正", "{agency}的「{title}」已退回修正。審查意見：{comment}"),
     "approve": ("「{title}」已核定", "{agency}的「{title}」已核定，可以公告。{comment}"),
     "publish": ("{agency}已公告「{title}」", "{agency}的「{title}」已公告，民眾可以閱讀與下載。"),
@@ -92,7 +93,7 @@ NOTICE_TEXTS = {
 def _notify(entry: Any, plan: Plan, action: str, comment: str) -> None:
     if action not in NOTICE_TEXTS:
         return
-    if action == "publish":
+    if action in ("publish", "submit"):
         body = plan.cycle.agency if plan.cycle is not None else None
         recipients = list(users_holding(Role.SUPERVISOR, body)) if body is not None else []
     else:

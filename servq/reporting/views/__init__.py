@@ -32,6 +32,7 @@ from servq.reporting.views.dashboards import (  # noqa: F401
     dashboard,
 )
 from servq.reporting.views.measures import (  # noqa: F401
+    compare,
     indicator,
     measure_catalogue,
     measure_records,

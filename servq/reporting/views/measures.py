@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from servq.agencies.access import access
+from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_for
 from servq.core import charts, measures
 from servq.core.errors import ServiceError
@@ -41,6 +42,38 @@ def records_url(reading: readings.Reading) -> str:
         }
     )
     return f"{reverse('reporting:measure', args=[reading.indicator.measure_key])}?{query}"
+
+
+@access(roles=[Role.SUPERVISOR])
+def compare(request: HttpRequest) -> HttpResponse:
+    """所屬機關比較: the agencies below a supervising office side by side for a year — each one's
+    plan and the compared measures, each value linking to the records behind it."""
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today.year)
+    agencies = selectors.agencies_supervised_below(request.user)
+    rows = selectors.side_by_side(agencies, year, today)
+    return render(
+        request,
+        "reporting/compare.html",
+        {
+            "year": year,
+            "years": range(today.year, today.year - 5, -1),
+            "measures": [measures.get(key) for key in selectors.COMPARED_MEASURES],
+            "rows": rows,
+        },
+    )
+
+
+def _year(raw: str | None, fallback: int) -> int:
+    """A year typed as offices write it (115) or as 2026; anything else is no page."""
+    try:
+        value = int(raw) if raw else fallback
+    except ValueError:
+        raise Http404 from None
+    value = value + 1911 if value < 1000 else value
+    if not 2000 <= value <= 2100:
+        raise Http404
+    return value
 
 
 @access(signed_in=True)
