@@ -121,7 +121,7 @@ class Intention(models.Model):
         constraints = [models.UniqueConstraint(fields=["edition", "agency"], name="intention_once")]
 
     def __str__(self) -> str:
-        return f"{self.edition_id} {self.agency_id}"
+        return f"{self.agency.name}（{self.edition}）"
 
 
 class Entry(models.Model):
@@ -152,7 +152,7 @@ class Entry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.title}"
+        return f"{self.agency.name}：{self.title}"
 
     def facts(self) -> dict[str, str]:
         """What the rulebook's conditions read."""
@@ -172,7 +172,7 @@ class Answer(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "criterion"], name="answer_once")]
 
     def __str__(self) -> str:
-        return f"{self.entry_id} {self.criterion_id}"
+        return f"{self.entry}，{self.criterion}"
 
 
 class Evidence(models.Model):
@@ -225,7 +225,7 @@ class Reviewer(models.Model):
         constraints = [models.UniqueConstraint(fields=["edition", "user"], name="reviewer_once")]
 
     def __str__(self) -> str:
-        return f"{self.edition_id} {self.user_id}"
+        return f"{self.user.get_full_name() or self.user.get_username()}（{self.edition}）"
 
 
 class Assignment(models.Model):
@@ -238,7 +238,7 @@ class Assignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["stage", "entry", "reviewer"], name="assignment_once")]
 
     def __str__(self) -> str:
-        return f"{self.stage_id} {self.entry_id} {self.reviewer_id}"
+        return f"{self.stage}：{self.entry}，{self.reviewer}"
 
 
 class Score(models.Model):
@@ -250,7 +250,7 @@ class Score(models.Model):
         constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="award_score_once")]
 
     def __str__(self) -> str:
-        return f"{self.assignment_id} {self.criterion_id}: {self.score}"
+        return f"{self.assignment}，{self.criterion}：{self.score} 分"
 
 
 class Result(models.Model):
@@ -269,7 +269,7 @@ class Result(models.Model):
         constraints = [models.UniqueConstraint(fields=["stage", "entry"], name="result_once")]
 
     def __str__(self) -> str:
-        return f"{self.stage_id} #{self.rank} {self.entry_id}"
+        return f"{self.stage}第 {self.rank} 名：{self.entry}"
 
 
 class Rulebook(models.Model):
@@ -335,4 +335,4 @@ class CriterionGrade(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.evaluation_id} {self.criterion_id}: {self.grade}"
+        return f"{self.evaluation}，{self.criterion}：{self.grade}"

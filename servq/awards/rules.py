@@ -220,43 +220,121 @@ _CONDITION = re.compile(r"^(national|grade|nominated|selfeval)=(\S+)$")
 SELF_EVALUATION_GRADES = ("優", "甲", "乙", "丙")
 
 
-def parse_rulebook(text: str) -> list[Line]:
-    """Lines 「條件 | 角色 | 獎勵 | 出處」, e.g.
-    「national=winner | 首長、主要承辦人員 | 記大功1次 | (一)」,
-    「grade=優等 nominated=no | 首長 | 記功1次或嘉獎2次 | (四)1」,
-    「national=winner | 其他有功人員 | 最高記功1次」, 「any | 初評小組 | 嘉獎1次」,
-    「any | 其他有功人員、協辦人員 | 依權責覈實敘獎」, 「national=winner | 機關 | 獎座及獎金、獎狀1幀」,
-    「selfeval=優 | 主要承辦人員 | 嘉獎1次 | 柒、一」 (a half-year self-evaluation graded 優)."""
-    lines = []
+def _rulebook_cells(text: str) -> list[tuple[int, list[str]]]:
+    """Each written line's number and cells (「條件 | 角色 | 獎勵 | 出處」); blank and # lines skipped."""
+    found = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         cells = [c.strip() for c in raw.replace("｜", "|").split("|")]
         if len(cells) < 3:
             raise BadRulebook(f"第 {number} 列須寫成「條件 | 角色 | 獎勵」。")
-        conditions = []
-        for word in cells[0].split():
-            if word == "any":
-                continue
-            m = _CONDITION.match(word)
-            if (
-                m is None
-                or (m[1] == "national" and m[2] not in NATIONAL)
-                or (m[1] == "nominated" and m[2] not in ("yes", "no"))
-                or (m[1] == "selfeval" and m[2] not in SELF_EVALUATION_GRADES)
-            ):
-                raise BadRulebook(f"第 {number} 列的條件「{word[:30]}」看不懂。")
-            conditions.append((m[1], m[2]))
-        roles = []
-        for word in re.split(r"[、,，]", cells[1]):
-            role = _ROLE_WORDS.get(word.strip())
-            if role is None:
-                raise BadRulebook(f"第 {number} 列的角色「{word.strip()[:20]}」看不懂。")
-            roles.append(role)
-        lines.append(
-            _line(number, tuple(conditions), tuple(roles), cells[2], cells[3] if len(cells) > 3 else "")
+        found.append((number, cells))
+    return found
+
+
+def _conditions(number: int, cell: str) -> tuple[tuple[str, str], ...]:
+    conditions = []
+    for word in cell.split():
+        if word == "any":
+            continue
+        m = _CONDITION.match(word)
+        if (
+            m is None
+            or (m[1] == "national" and m[2] not in NATIONAL)
+            or (m[1] == "nominated" and m[2] not in ("yes", "no"))
+            or (m[1] == "selfeval" and m[2] not in SELF_EVALUATION_GRADES)
+        ):
+            raise BadRulebook(f"第 {number} 列的條件「{word[:30]}」看不懂。")
+        conditions.append((m[1], m[2]))
+    return tuple(conditions)
+
+
+def _roles(number: int, cell: str) -> tuple[str, ...]:
+    if not cell.strip():
+        raise BadRulebook(f"第 {number} 列請選擇適用的對象。")
+    roles = []
+    for word in re.split(r"[、,，]", cell):
+        role = _ROLE_WORDS.get(word.strip())
+        if role is None:
+            raise BadRulebook(f"第 {number} 列的角色「{word.strip()[:20] or '（空白）'}」看不懂。")
+        roles.append(role)
+    return tuple(roles)
+
+
+def parse_rulebook(text: str) -> list[Line]:
+    """Lines 「條件 | 角色 | 獎勵 | 出處」, e.g.
+    「national=winner | 首長、主要承辦人員 | 記大功1次 | (一)」,
+    「grade=優等 nominated=no | 首長 | 記功1次或嘉獎2次 | (四)1」,
+    「national=winner | 其他有功人員 | 最高記功1次」, 「any | 初評小組 | 嘉獎1次」,
+    「any | 其他有功人員、協辦人員 | 依權責覈實敘獎」, 「national=winner | 機關 | 獎座及獎金、獎狀1幀」,
+    「selfeval=優 | 主要承辦人員 | 嘉獎1次 | 柒、一」 (a half-year self-evaluation graded 優).
+    This is how a rulebook is stored; people write it as rows of choices (RuleRow)."""
+    return [
+        _line(
+            number,
+            _conditions(number, cells[0]),
+            _roles(number, cells[1]),
+            cells[2],
+            cells[3] if len(cells) > 3 else "",
         )
-    return lines
+        for number, cells in _rulebook_cells(text)
+    ]
+
+
+# --- the rulebook as people write it: rows of choices ----------------------------------------------
+
+CONDITION_KEYS = ("national", "grade", "nominated", "selfeval")
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One row of the rulebook form: a choice per condition ('' = 不限), the roles ticked, the reward
+    as the rulebook words it (記功1次或嘉獎2次, 最高嘉獎2次, 依權責覈實敘獎, 獎狀1幀), and its source."""
+
+    conditions: Mapping[str, str]
+    roles: tuple[str, ...]
+    reward: str
+    source: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.roles and not self.reward.strip() and not any(self.conditions.values())
+
+
+def rulebook_rows(text: str) -> list[RuleRow]:
+    """The stored rulebook as the form's rows."""
+    return [
+        RuleRow(
+            dict(_conditions(number, cells[0])),
+            _roles(number, cells[1]),
+            cells[2],
+            cells[3] if len(cells) > 3 else "",
+        )
+        for number, cells in _rulebook_cells(text)
+    ]
+
+
+def rulebook_text(rows: Sequence[RuleRow]) -> str:
+    """The form's rows as the stored rulebook; an empty row stays a blank line, so 第 N 列 in a
+    refusal is the Nth row on the page."""
+    lines = []
+    for row in rows:
+        if row.empty:
+            lines.append("")
+            continue
+        conditions = " ".join(f"{k}={row.conditions[k]}" for k in CONDITION_KEYS if row.conditions.get(k))
+        roles = "、".join(ROLE_NAMES[r] for r in row.roles if r in ROLE_NAMES)
+        cells = [conditions or "any", roles, _one_line(row.reward)]
+        if row.source.strip():
+            cells.append(_one_line(row.source))
+        lines.append(" | ".join(cells))
+    return "\n".join(lines).strip("\n")
+
+
+def _one_line(text: str) -> str:
+    """A cell as typed, without what would break the row apart (a bar or a line break)."""
+    return " ".join(text.replace("|", " ").replace("｜", " ").split())
 
 
 def _line(
@@ -276,7 +354,10 @@ def _line(
     if "依權責" in text or "覈實敘獎" in text:
         return Line(number, conditions, roles, discretionary=True, source=source)
     ceiling = text.startswith("最高")
-    options = tuple(parse_reward(part) for part in text.removeprefix("最高").split("或"))
+    try:
+        options = tuple(parse_reward(part) for part in text.removeprefix("最高").split("或"))
+    except BadRulebook as error:
+        raise BadRulebook(f"第 {number} 列：{error}") from None
     if ceiling and len(options) > 1:
         raise BadRulebook(f"第 {number} 列：「最高」只能接一種獎勵。")
     return Line(number, conditions, roles, options=options, ceiling=ceiling, source=source)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
@@ -428,42 +429,96 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- rulebooks, exports, public results -----------------------------------------------------------
 
 
+# The most rows the rulebook form takes (003's rulebook has 16; 001's 12).
+MAX_RULE_ROWS = 60
+
+
 @access(roles=[Role.SUPERVISOR])
 def rulebook(request: HttpRequest) -> HttpResponse:
+    """The body's rulebook (敘獎規定) as rows of choices: when (the entry's results), whom, what."""
     bodies = agencies_where(request.user, "awards.organize")
     if not bodies:
         raise Http404
     body = chosen(request, bodies, "body") or bodies[0]
     current = services.current_rulebook(body)
-    text = request.POST.get("text") or (current.text if current else "")
+    rows = rules.rulebook_rows(current.text) if current else []
+    name = current.name if current else ""
     if request.GET.get("seed") in rulebooks.RULEBOOKS:
-        text = rulebooks.RULEBOOKS[request.GET["seed"]][1]
+        name, text = rulebooks.RULEBOOKS[request.GET["seed"]]
+        rows = rules.rulebook_rows(text)
     error = ""
     if request.method == "POST":
-        try:
-            saved = services.save_rulebook(
-                by=request.user,
-                body=body,
-                name=request.POST.get("name", ""),
-                text=request.POST.get("text", ""),
-            )
-            messages.success(request, gettext("已儲存敘獎規定第 %(v)d 版。") % {"v": saved.version})
-            return redirect("awards:rulebook")
-        except ServiceError as refused:
-            error = refused.message
+        rows, name = _posted_rows(request), request.POST.get("name", "")[:200]
+        if "add" in request.POST:
+            rows.append(_EMPTY_ROW)
+        else:
+            try:
+                saved = services.save_rulebook(
+                    by=request.user, body=body, name=name, text=rules.rulebook_text(rows)
+                )
+                messages.success(request, gettext("已儲存敘獎規定第 %(v)d 版。") % {"v": saved.version})
+                return redirect("awards:rulebook")
+            except ServiceError as refused:
+                error = refused.message
     return render(
         request,
         "awards/rulebook.html",
         {
             "body": body,
             "current": current,
-            "text": text,
+            "name": name,
+            "rows": [*rows, _EMPTY_ROW] if not rows or not rows[-1].empty else rows,
             "error": error,
             "seeds": rulebooks.RULEBOOKS,
-            "roles": rules.ROLE_NAMES,
+            "choices": _RULE_CHOICES,
         },
         status=400 if error else 200,
     )
+
+
+_EMPTY_ROW = rules.RuleRow({}, (), "")
+# Each condition's choices in the office's words ('' = 不限); the roles to tick; rewards to pick from.
+_RULE_CHOICES = {
+    "national": [
+        ("winner", _("獲頒政府服務獎")),
+        ("finalist", _("入圍未獲獎")),
+        ("not_finalist", _("推薦參獎未入圍")),
+    ],
+    "grade": [(g, g) for g in rules.GRADES],
+    "nominated": [("yes", _("推薦參加政府服務獎")), ("no", _("未推薦"))],
+    "selfeval": [(g, g) for g in rules.SELF_EVALUATION_GRADES],
+    "roles": list(rules.ROLE_NAMES.items()),
+    # The rulebooks' own words, offered as suggestions: a reward is written as the rulebook writes it.
+    "rewards": [
+        "記大功1次",
+        "記功2次",
+        "記功1次",
+        "記功1次或嘉獎2次",
+        "嘉獎2次",
+        "嘉獎1次",
+        "最高記功1次",
+        "最高嘉獎2次",
+        "依權責覈實敘獎",
+        "獎狀1幀",
+        "獎座及獎金、獎狀1幀",
+    ],
+}
+
+
+def _posted_rows(request: HttpRequest) -> list[rules.RuleRow]:
+    try:
+        count = min(int(request.POST.get("rows") or 0), MAX_RULE_ROWS)
+    except ValueError:
+        count = 0
+    return [
+        rules.RuleRow(
+            {key: request.POST.get(f"{key}-{i}", "")[:20] for key in rules.CONDITION_KEYS},
+            tuple(r for r in request.POST.getlist(f"roles-{i}") if r in rules.ROLE_NAMES),
+            request.POST.get(f"reward-{i}", "")[:200],
+            request.POST.get(f"source-{i}", "")[:60],
+        )
+        for i in range(count)
+    ]
 
 
 @access(roles=[Role.SUPERVISOR])

@@ -57,7 +57,7 @@ class EntryVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["entry", "number"], name="faq_version_once")]
 
     def __str__(self) -> str:
-        return f"{self.entry_id} v{self.number}"
+        return f"{self.entry}（第{self.number}版）"
 
 
 class Proposal(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from servq.agencies.models import Agency
 from servq.cases.models import attachment_storage
 from servq.core.models import OutboxMessage
-from servq.core.rules import format_roc_date
+from servq.core.rules import format_roc_date, format_roc_year
 from servq.inspections import rules
 from servq.plans.models import PlanItem
 from servq.services.models import Service
@@ -72,7 +72,7 @@ class Criticism(models.Model):
         ordering = ["-noted_on"]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.noted_on} {self.source}"
+        return f"{self.agency.name} {format_roc_date(self.noted_on)} {self.source}"
 
 
 class AwardEntry(models.Model):
@@ -86,7 +86,7 @@ class AwardEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="award_entry_once")]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.year}"
+        return f"{self.agency.name} {format_roc_year(self.year)}"
 
 
 class InspectionPlan(models.Model):
@@ -188,7 +188,7 @@ class Panelist(models.Model):
         constraints = [models.UniqueConstraint(fields=["visit", "user"], name="panelist_once")]
 
     def __str__(self) -> str:
-        return f"{self.visit_id} {self.user_id}"
+        return f"{self.visit}：{self.user.get_full_name() or self.user.get_username()}"
 
 
 class Score(models.Model):
@@ -208,7 +208,7 @@ class Score(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.visit_id} {self.agency_id} {self.criterion_id}: {self.score}"
+        return f"{self.visit}，{self.agency.name}，{self.criterion}：{self.score} 分"
 
 
 class SpotRecord(models.Model):
@@ -224,7 +224,7 @@ class SpotRecord(models.Model):
         ordering = ["visit", "at"]
 
     def __str__(self) -> str:
-        return f"{self.visit_id} {self.agency_id} {self.at}"
+        return f"{self.visit}，{self.agency.name}"
 
 
 class RecordFile(models.Model):
@@ -335,7 +335,7 @@ class Reply(models.Model):
         ordering = ["finding", "at"]
 
     def __str__(self) -> str:
-        return f"{self.finding_id} {self.at}"
+        return f"「{self.finding}」的回復"
 
 
 class FindingNotice(OutboxMessage):

@@ -29,7 +29,9 @@ from servq.core.validators import MARKUP
 from servq.opendata import profiling, rules
 from servq.opendata.models import Dataset, DatasetEvent, Resource, opendata_storage
 
-FIELD_TYPES = {"text", "integer", "number", "date", "boolean"}
+# A field's type as the open-data platform (data.gov.tw) records it, and as officials name it.
+FIELD_TYPE_NAMES = {"text": "文字", "integer": "整數", "number": "數值", "date": "日期", "boolean": "是非"}
+FIELD_TYPES = set(FIELD_TYPE_NAMES)
 
 
 class OpenDataError(ServiceError):
@@ -59,10 +61,12 @@ def parse_fields(text: str) -> list[dict[str, str]]:
             :3
         ]
         kind = kind or "text"
-        OpenDataError.require(bool(name), f"主要欄位第 {number} 行沒有欄位名稱。", "fields")
+        OpenDataError.require(bool(name), f"主要欄位第 {number} 列沒有欄位名稱。", "fields")
         OpenDataError.require(
             kind in FIELD_TYPES,
-            f"主要欄位第 {number} 行：型別「{kind}」應為 text、integer、number、date 或 boolean。",
+            f"主要欄位第 {number} 列：型別「{kind[:20]}」請從清單選擇（"
+            + "、".join(FIELD_TYPE_NAMES.values())
+            + "）。",
             "fields",
         )
         fields.append({"name": name, "type": kind, "description": description})

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_served, units_of
+from servq.core import rows
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.http import chosen, confirmed
@@ -196,11 +198,11 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
                 )
             return _ckan(request, action, metadata.ckan_package(_site(request), found))
         if action == "package_search":
-            rows = _int(params, "rows", 10, MAX_ROWS)
+            per_page = _int(params, "rows", 10, MAX_ROWS)
             start = _int(params, "start", 0, 10_000_000)
             query = str(params.get("q", ""))[:100]
             matches = selectors.search(query, selectors.published())
-            page, total = selectors.page_with_total(matches, start, rows, filtered=bool(query.strip()))
+            page, total = selectors.page_with_total(matches, start, per_page, filtered=bool(query.strip()))
             return _ckan(
                 request,
                 action,
@@ -250,7 +252,7 @@ def _dataset_fields(request: HttpRequest, units: list[Agency]) -> dict[str, Any]
         "frequency": request.POST.get("frequency", ""),
         "license": request.POST.get("license", ""),
         "keywords": request.POST.get("keywords", ""),
-        "fields": services.parse_fields(request.POST.get("fields", "")),
+        "fields": services.parse_fields(rows.lines_of(_field_rows(request, None), FIELD_COLUMNS)),
         "contact_name": request.POST.get("contact_name", ""),
         "contact_phone": request.POST.get("contact_phone", ""),
     }
@@ -263,10 +265,31 @@ FORM_FIELDS = (
     "frequency",
     "license",
     "keywords",
-    "fields",
     "contact_name",
     "contact_phone",
 )
+
+# A dataset's main fields as a table: name, type by name, description.
+FIELD_COLUMNS = (
+    rows.Column("name", _("欄位名稱"), size=12),
+    rows.Column("type", _("型別"), choices=tuple(services.FIELD_TYPE_NAMES.items())),
+    rows.Column("description", _("說明"), size=24),
+)
+
+
+def _field_rows(request: HttpRequest, dataset: Dataset | None) -> list[rows.Row]:
+    """The fields as typed (only the rows filled in, so 第 N 列 in a refusal is the Nth shown), else
+    the dataset's."""
+    if request.method == "POST":
+        typed = rows.posted(request.POST, "fields", FIELD_COLUMNS)
+        return [row for row in typed if row["name"].strip() or row["description"].strip()]
+    if dataset is None:
+        return []
+    return [{"name": f["name"], "type": f["type"], "description": f["description"]} for f in dataset.fields]
+
+
+def _field_table(request: HttpRequest, dataset: Dataset | None) -> dict[str, Any]:
+    return {"columns": FIELD_COLUMNS, "cells": rows.table(_field_rows(request, dataset), FIELD_COLUMNS)}
 
 
 def _form(request: HttpRequest, dataset: Dataset | None) -> dict[str, str]:
@@ -282,7 +305,6 @@ def _form(request: HttpRequest, dataset: Dataset | None) -> dict[str, str]:
         "frequency": dataset.frequency,
         "license": dataset.license,
         "keywords": dataset.keywords,
-        "fields": "\n".join(f"{f['name']}｜{f['type']}｜{f['description']}" for f in dataset.fields),
         "contact_name": dataset.contact_name,
         "contact_phone": dataset.contact_phone,
     }
@@ -294,7 +316,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     units = _units(agencies)
     agency = chosen(request, agencies, "agency")
     error, field = "", ""
-    if request.method == "POST" and agency is not None:
+    if request.method == "POST" and agency is not None and not rows.adding(request.POST, "fields"):
         try:
             made = services.save_dataset(by=request.user, agency=agency, **_dataset_fields(request, units))
             messages.success(request, gettext("已新增資料集，接著請加入檔案或連結。"))
@@ -315,6 +337,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "units": units,
             "frequencies": rules.FREQUENCIES,
             "form": _form(request, None),
+            **_field_table(request, None),
             "error": error,
             "field": field,
         },
@@ -334,7 +357,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     found = _kept(request, pk)
     units = _units([found.agency])
     error, field = "", ""
-    if request.method == "POST":
+    if request.method == "POST" and not rows.adding(request.POST, "fields"):
         try:
             services.save_dataset(
                 by=request.user, agency=found.agency, dataset=found, **_dataset_fields(request, units)
@@ -357,6 +380,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             and rules.overdue(found.last_updated, found.frequency, timezone.localdate()),
             "can_approve": request.user.has_perm("opendata.approve_datasets", found.agency),
             "form": _form(request, found),
+            **_field_table(request, found),
             "error": error,
             "field": field,
             "today": timezone.localdate(),

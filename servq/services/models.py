@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
 from servq.cases.models import CaseCategory
+from servq.core.rules import format_roc_date
 from servq.services import rules
 
 
@@ -141,7 +142,7 @@ class ServiceVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "number"], name="service_version_once")]
 
     def __str__(self) -> str:
-        return f"{self.service_id} v{self.number}"
+        return f"{self.service}（第{self.number}版）"
 
 
 class SimplificationKind(models.TextChoices):
@@ -171,7 +172,7 @@ class Simplification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service_id} {self.kind} {self.before}→{self.after}"
+        return f"{self.service}：{self.get_kind_display()} {self.before}→{self.after}"
 
 
 class VisitKind(models.TextChoices):
@@ -194,7 +195,7 @@ class OutreachVisit(models.Model):
         ordering = ["service", "-on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.service_id} {self.on} {self.place}"
+        return f"{self.service} {format_roc_date(self.on)} {self.place}"
 
 
 class ApplicationRecord(models.Model):

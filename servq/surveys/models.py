@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servq.agencies.models import Agency
+from servq.core.rules import format_roc_date
 from servq.surveys import rules
 
 
@@ -92,7 +93,7 @@ class Invitation(models.Model):
     used = models.BooleanField(default=False)
 
     def __str__(self) -> str:
-        return f"{self.survey_id} {self.stratum}"
+        return f"{self.survey}：{self.stratum}"
 
 
 class Channel(models.TextChoices):
@@ -117,7 +118,7 @@ class Response(models.Model):
         indexes = [models.Index(fields=["survey", "on"], name="response_survey_day")]
 
     def __str__(self) -> str:
-        return f"{self.survey_id} {self.on}"
+        return f"{self.survey} {format_roc_date(self.on)}"
 
 
 class ScoreSheet(models.Model):
@@ -159,7 +160,7 @@ class CourtesyTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.due_on}"
+        return f"{self.agency.name} {format_roc_date(self.due_on)}"
 
 
 class PremisesCheck(models.Model):
@@ -176,4 +177,4 @@ class PremisesCheck(models.Model):
         ordering = ["-on"]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.location} {self.on}"
+        return f"{self.agency.name} {self.location} {format_roc_date(self.on)}"

@@ -616,7 +616,7 @@ def record_premises_check(
         action="survey.premises",
         obj=check,
         agency=agency,
-        after={"fix": [k for k, v in results.items() if v == "fix"]},
+        after={"fix": [PREMISES_ITEMS[k] for k, v in results.items() if v == "fix"]},
     )
     to_fix = [PREMISES_ITEMS[k] for k, v in results.items() if v == "fix"]
     if to_fix:

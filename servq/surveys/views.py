@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -24,6 +25,7 @@ from servq.agencies.access import access
 from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_where
+from servq.core import rows
 from servq.core.downloads import as_download, csv_response
 from servq.core.errors import ServiceError
 from servq.core.forms import RocDateField
@@ -32,7 +34,7 @@ from servq.core.refusals import refusals_to
 from servq.core.sheets import to_ods
 from servq.plans.exporting import FORMATS
 from servq.surveys import documents, rules, selectors, services
-from servq.surveys.models import Audience, Channel, Invitation, Questionnaire, ScoreSheet, Survey
+from servq.surveys.models import Audience, Channel, Invitation, Item, Questionnaire, ScoreSheet, Survey
 
 STAFF = [Role.SUPERVISOR, Role.COORDINATOR]
 
@@ -68,25 +70,41 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# A questionnaire's items as a table: 構面, 代號, 題型 by name, 題目, 選項, English.
+QUESTION_COLUMNS = (
+    rows.Column("section", _("構面"), size=8),
+    rows.Column("code", _("代號"), size=4),
+    rows.Column("kind", _("題型"), choices=tuple(Item._meta.get_field("kind").choices or ())),
+    rows.Column("text", _("題目"), size=30),
+    rows.Column("options", _("選項（單選、複選題，以「、」分隔）"), size=16),
+    rows.Column("english", _("英文題目（選填）"), size=20),
+)
+
+
 @access(roles=STAFF)
 def questionnaire_new(request: HttpRequest) -> HttpResponse:
     agency = _chosen(request)
     audience = request.POST.get("audience") or request.GET.get("audience") or Audience.CITIZENS
-    lines = request.POST.get("lines") or services.TEMPLATES.get(audience, "")
+    items = (
+        rows.posted(request.POST, "q", QUESTION_COLUMNS)
+        if request.method == "POST"
+        else rows.rows_of(services.TEMPLATES.get(audience, ""), QUESTION_COLUMNS)
+    )
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not rows.adding(request.POST, "q"):
         try:
             q = services.save_questionnaire(
                 by=request.user,
                 agency=agency,
                 name=request.POST.get("name", ""),
                 audience=audience,
-                lines=lines,
+                lines=rows.lines_of(items, QUESTION_COLUMNS),
             )
             messages.success(request, gettext("已儲存問卷。"))
             return redirect(reverse("surveys:index") + f"#q-{q.pk}")
         except ServiceError as refused:
             error = refused.message
+            items = [row for row in items if any(row.values())]  # 第 N 列 counts the rows filled in
     return render(
         request,
         "surveys/questionnaire_new.html",
@@ -95,7 +113,8 @@ def questionnaire_new(request: HttpRequest) -> HttpResponse:
             "agencies": _agencies(request),
             "audience": audience,
             "audiences": Audience.choices,
-            "lines": lines,
+            "columns": QUESTION_COLUMNS,
+            "cells": rows.table(items, QUESTION_COLUMNS),
             "name": request.POST.get("name", ""),
             "error": error,
         },

@@ -65,7 +65,7 @@ class PathOwner(models.Model):
         constraints = [models.UniqueConstraint(fields=["site", "prefix"], name="owner_once_per_prefix")]
 
     def __str__(self) -> str:
-        return f"{self.prefix} → {self.unit_id}"
+        return f"{self.prefix} → {self.unit.name}"
 
 
 class CheckStatus(models.TextChoices):

@@ -224,3 +224,35 @@ def test_each_shipped_rulebook_is_named_for_the_ministry_whose_plan_it_comes_fro
         pytest.skip(f"seed {seed} missing")
     title = next(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     assert RULEBOOKS[seed][0][:3] == title[:3]
+
+
+@pytest.mark.parametrize("seed", [SEED_001, SEED_003])
+def test_a_rulebook_written_as_rows_of_choices_means_what_its_text_means(seed):
+    """Issue 33.11: officials write the rulebook as rows of choices, never as `national=winner | …`."""
+
+    def meaning(text):
+        return [
+            (frozenset(line.conditions), line.roles, line.options, line.ceiling, line.prizes, line.source)
+            for line in rules.parse_rulebook(text)
+        ]
+
+    assert meaning(rules.rulebook_text(rules.rulebook_rows(seed))) == meaning(seed)
+
+
+def test_an_empty_row_keeps_the_numbering_and_a_bad_row_is_named_by_its_number():
+    rows = [
+        rules.RuleRow({"national": "winner"}, (rules.HEAD,), "記大功1次"),
+        rules.RuleRow({}, (), ""),
+        rules.RuleRow({"grade": "優等"}, (), "嘉獎1次"),
+    ]
+    with pytest.raises(rules.BadRulebook, match="第 3 列請選擇適用的對象"):
+        rules.parse_rulebook(rules.rulebook_text(rows))
+    rows[2] = rules.RuleRow({"grade": "優等"}, (rules.MAIN,), "記功三次半")
+    with pytest.raises(rules.BadRulebook, match="第 3 列：看不懂獎勵"):
+        rules.parse_rulebook(rules.rulebook_text(rows))
+
+
+def test_a_typed_bar_or_line_break_cannot_split_a_row():
+    rows = [rules.RuleRow({}, (rules.PANEL,), "嘉獎1次 | 機關 | 獎座", "(一)\n| 機關")]
+    text = rules.rulebook_text(rows)
+    assert text.count("\n") == 0 and text.count("|") == 3

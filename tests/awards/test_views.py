@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.urls import reverse
 
 from servq.awards import services
@@ -98,3 +99,71 @@ def test_a_year_is_typed_in_roc_or_gregorian(client, agency_tree, organizer, edi
     assert "年度須介於民國 89 年與 189 年之間" in refused.content.decode()
     page = client.get(reverse("awards:edition", args=[edition.pk])).content.decode()
     assert 'id="copy-year" name="year" inputmode="numeric" maxlength="4" size="5" value="116"' in page
+
+
+# --- the rulebook as rows of choices (issue 33.11) ---------------------------------------------------
+
+
+def _rulebook_post(rows, **extra):
+    data = {"rows": str(len(rows)), "name": "經濟部敘獎原則", **extra}
+    for i, (national, roles, reward, source) in enumerate(rows):
+        data.update({f"national-{i}": national, f"reward-{i}": reward, f"source-{i}": source})
+        data[f"roles-{i}"] = roles
+    return data
+
+
+def test_the_rulebook_is_written_in_the_offices_words_and_saved_as_a_version(client, agency_tree, organizer):
+    from servq.awards.models import Rulebook
+
+    client.force_login(organizer)
+    page = client.get(reverse("awards:rulebook") + "?seed=003").content.decode()
+    assert "national=" not in page and "nominated=" not in page, "no code on the page"
+    assert "獲頒政府服務獎" in page and "首長（主管）" in page and 'value="記大功1次"' in page
+    got = client.post(
+        reverse("awards:rulebook"),
+        _rulebook_post([("winner", ["head", "main"], "記大功1次", "(一)"), ("", ["panel"], "嘉獎1次", "")]),
+    )
+    assert got.status_code == 302
+    saved = Rulebook.objects.get()
+    assert (
+        saved.text
+        == "national=winner | 首長（主管）、主要承辦人員 | 記大功1次 | (一)\nany | 初評小組 | 嘉獎1次"
+    )
+
+
+def test_adding_a_row_keeps_what_was_chosen_and_saves_nothing(client, organizer):
+    from servq.awards.models import Rulebook
+
+    client.force_login(organizer)
+    got = client.post(
+        reverse("awards:rulebook"), _rulebook_post([("winner", ["head"], "記大功1次", "(一)")], add="1")
+    )
+    page = got.content.decode()
+    assert got.status_code == 200 and not Rulebook.objects.exists()
+    assert 'name="reward-1"' in page and 'value="記大功1次"' in page and 'value="winner" selected' in page
+
+
+@pytest.mark.parametrize(
+    ("row", "said"),
+    [
+        (("winner", [], "記大功1次", ""), "第 1 列請選擇適用的對象"),
+        (("winner", ["head"], '=HYPERLINK("http://x")', ""), "第 1 列：看不懂獎勵"),
+        (("bogus", ["head"], "嘉獎1次", ""), "第 1 列的條件"),
+    ],
+)
+def test_a_refused_rulebook_names_the_row_keeps_the_choices_and_saves_nothing(client, organizer, row, said):
+    from servq.awards.models import Rulebook
+
+    client.force_login(organizer)
+    got = client.post(reverse("awards:rulebook"), _rulebook_post([row]))
+    assert got.status_code == 400 and said in got.content.decode()
+    assert not Rulebook.objects.exists()
+
+
+def test_script_typed_as_a_source_is_shown_as_text(client, organizer):
+    client.force_login(organizer)
+    client.post(
+        reverse("awards:rulebook"), _rulebook_post([("", ["panel"], "嘉獎1次", "<script>x</script>")])
+    )
+    page = client.get(reverse("awards:rulebook")).content.decode()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page

@@ -109,7 +109,7 @@ def test_a_clerk_takes_an_application_for_another_agency_and_the_supervisor_sees
         description="乙",
     )
     case_services.reply(
-        by=user_with_role(agency_tree["root"], "supervisor"), case=other, outcome="resolved", text="已核發"
+        by=user_with_role(agency_tree["root"], "supervisor"), case=other, outcome="approved", text="已核發"
     )
     page.reload()
     assert "50.0%" in page.get_by_role("row", name="納稅證明書申請").inner_text()

@@ -144,7 +144,7 @@ def test_fields_are_read_one_a_line_and_bad_types_named():
         {"name": "區別", "type": "text", "description": "行政區"},
         {"name": "人口數", "type": "integer", "description": ""},
     ]
-    with pytest.raises(OpenDataError, match="第 2 行：型別「數字」"):
+    with pytest.raises(OpenDataError, match="第 2 列：型別「數字」"):
         services.parse_fields("區別\n人口數｜數字")
 
 

@@ -196,11 +196,80 @@ def test_a_refused_new_dataset_keeps_what_was_typed(client, staff, agency_tree):
     client.force_login(staff)
     response = client.post(
         reverse("opendata:manage"),
-        {"agency": agency_tree["mof"].pk, "title": "人口統計", "description": "", "fields": "區別｜text"},
+        {
+            "agency": agency_tree["mof"].pk,
+            "title": "人口統計",
+            "description": "",
+            "fields-rows": "2",
+            "fields-0-name": "區別",
+            "fields-0-type": "text",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 400 and "請填寫資料集描述" in page
-    assert 'value="人口統計"' in page and "區別｜text" in page
+    assert (
+        'value="人口統計"' in page and 'value="區別"' in page and '<option value="text" selected>文字' in page
+    )
+
+
+# --- a dataset's fields as a table (issue 33.11: typed as 「區別｜text」) --------------------------------
+
+
+def _fields(*rows):
+    data = {"fields-rows": str(len(rows))}
+    for i, (name, kind, description) in enumerate(rows):
+        data.update(
+            {f"fields-{i}-name": name, f"fields-{i}-type": kind, f"fields-{i}-description": description}
+        )
+    return data
+
+
+def test_fields_are_chosen_by_type_name_and_a_row_can_be_added(client, staff, agency_tree):
+    from servq.opendata.models import Dataset
+
+    client.force_login(staff)
+    page = client.get(reverse("opendata:manage")).content.decode()
+    assert "整數" in page and "integer、" not in page and "｜" not in page
+    base = {
+        "agency": agency_tree["mof"].pk,
+        "title": "人口統計",
+        "description": "各區人口",
+        "frequency": "yearly",
+    }
+    added = client.post(
+        reverse("opendata:manage"), {**base, **_fields(("區別", "text", "")), "fields-add": "1"}
+    )
+    assert added.status_code == 200 and not Dataset.objects.exists()
+    assert 'name="fields-1-name"' in added.content.decode() and 'value="區別"' in added.content.decode()
+    client.post(
+        reverse("opendata:manage"),
+        {
+            **base,
+            **_fields(("區別", "text", "行政區"), ("", "", ""), ("人口數", "integer", "月底人口｜含外籍")),
+        },
+    )
+    assert Dataset.objects.get().fields == [
+        {"name": "區別", "type": "text", "description": "行政區"},
+        {"name": "人口數", "type": "integer", "description": "月底人口 含外籍"},
+    ]
+
+
+def test_a_hostile_field_type_is_refused_naming_the_row(client, staff, agency_tree):
+    from servq.opendata.models import Dataset
+
+    client.force_login(staff)
+    got = client.post(
+        reverse("opendata:manage"),
+        {
+            "agency": agency_tree["mof"].pk,
+            "title": "t",
+            "description": "d",
+            **_fields(("a", "text", ""), ("b", "<script>", "")),
+        },
+    )
+    page = got.content.decode()
+    assert got.status_code == 400 and "主要欄位第 2 列" in page and "<script>" not in page
+    assert not Dataset.objects.exists()
 
 
 def test_another_agencys_dataset_is_404_on_the_staff_pages(client, dataset, agency_tree, user_with_role):

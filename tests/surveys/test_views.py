@@ -86,3 +86,80 @@ def test_the_home_page_lists_courtesy_tests_to_run(client, agency_tree, user_wit
     client.force_login(tester)
     page = client.get("/").content.decode()
     assert "待執行的服務禮貌測試" in page and "財政部" in page
+
+
+# --- a questionnaire written as a table (issue 33.11: typed as 「C1｜likert5｜…」) ----------------------
+
+
+def _items(*rows):
+    data = {"q-rows": str(len(rows))}
+    keys = ("section", "code", "kind", "text", "options", "english")
+    for i, row in enumerate(rows):
+        data.update({f"q-{i}-{key}": value for key, value in zip(keys, row, strict=True)})
+    return data
+
+
+def test_a_questionnaire_is_written_with_question_types_by_name(client, agency_tree, coordinator):
+    from servq.surveys.models import Questionnaire
+
+    client.force_login(coordinator)
+    page = client.get(
+        reverse("surveys:questionnaire_new") + f"?agency={agency_tree['mof'].pk}"
+    ).content.decode()
+    assert "五點量表" in page and "likert5" not in page.replace('value="likert5"', "")
+    assert 'value="整體而言，您對本機關的服務感到滿意"' in page, "the template's items, one a row"
+    got = client.post(
+        reverse("surveys:questionnaire_new"),
+        {
+            "agency": agency_tree["mof"].pk,
+            "audience": "citizens",
+            "name": "臨櫃滿意度",
+            **_items(
+                ("服務禮儀", "C1", "likert5", "服務人員態度親切有禮", "", "Staff are courteous"),
+                ("", "", "", "", "", ""),
+                ("基本資料", "B1", "single", "您洽公的次數", "第一次、二到五次、更多", ""),
+            ),
+        },
+    )
+    assert got.status_code == 302
+    items = list(Questionnaire.objects.get().items.values_list("code", "kind", "choices"))
+    assert items == [("C1", "likert5", []), ("B1", "single", ["第一次", "二到五次", "更多"])]
+
+
+def test_a_refused_questionnaire_names_the_row_and_keeps_every_cell(client, agency_tree, coordinator):
+    from servq.surveys.models import Questionnaire
+
+    client.force_login(coordinator)
+    got = client.post(
+        reverse("surveys:questionnaire_new"),
+        {
+            "agency": agency_tree["mof"].pk,
+            "audience": "citizens",
+            "name": "臨櫃滿意度",
+            **_items(
+                ("服務禮儀", "C1", "likert5", "態度親切", "", ""),
+                ("基本資料", "B1", "single", "<b>次數</b>", "只有一個", ""),
+            ),
+        },
+    )
+    page = got.content.decode()
+    assert got.status_code == 400 and "第 2 列的選擇題至少要有兩個選項" in page
+    assert 'value="態度親切"' in page and "&lt;b&gt;次數&lt;/b&gt;" in page
+    assert not Questionnaire.objects.exists()
+
+
+def test_adding_a_row_to_a_questionnaire_saves_nothing(client, agency_tree, coordinator):
+    from servq.surveys.models import Questionnaire
+
+    client.force_login(coordinator)
+    got = client.post(
+        reverse("surveys:questionnaire_new"),
+        {
+            "agency": agency_tree["mof"].pk,
+            "name": "x",
+            **_items(("a", "A", "text", "意見", "", "")),
+            "q-add": "1",
+        },
+    )
+    assert got.status_code == 200 and 'name="q-1-code"' in got.content.decode()
+    assert not Questionnaire.objects.exists()
