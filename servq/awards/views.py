@@ -18,7 +18,8 @@ from servq.agencies.models import Agency
 from servq.agencies.rules import Role
 from servq.agencies.selectors import agencies_where, panel_candidates
 from servq.awards import documents, rulebooks, rules, selectors, services
-from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, Stage
+from servq.awards.models import Assignment, Edition, Entry, PersonRole, Reward, StageKind
+from servq.core import rows
 from servq.core.downloads import as_download
 from servq.core.errors import ServiceError
 from servq.core.forms import YearField
@@ -95,24 +96,97 @@ def edition(request: HttpRequest, pk: int) -> HttpResponse:
             "methods": rules.METHOD_NAMES,
             "tie_rule": rules.TIE_RULE,
             "formats": [(f, FORMATS[f].label) for f in ("odt", "docx", "pdf")],
-            "set_up": _set_up_texts(found),
         },
     )
 
 
-def _set_up_texts(found: Edition) -> dict[str, str]:
-    kinds = {k: str(v) for k, v in Stage._meta.get_field("kind").choices}  # type: ignore[union-attr]
+# The edition's set-up as three tables: categories, criteria (構面), stages with their kind and
+# scoring method by name. The service reads them as the lines it always read (core/rows.py).
+CATEGORY_COLUMNS = (
+    rows.Column("code", _("代碼（英數字）"), size=10),
+    rows.Column("name", _("類別"), size=14),
+    rows.Column("eligibility", _("參獎資格"), size=24),
+)
+CRITERION_COLUMNS = (
+    rows.Column("category", _("所屬類別代碼"), size=10),
+    rows.Column("code", _("代號"), size=4),
+    rows.Column("name", _("構面"), size=20),
+    rows.Column("weight", _("權重"), size=4),
+    rows.Column("max_score", _("滿分"), size=4),
+    rows.Column("parent", _("上層代號（子構面填寫）"), size=4),
+)
+STAGE_COLUMNS = (
+    rows.Column("name", _("階段"), size=12),
+    rows.Column("kind", _("方式"), choices=tuple(StageKind.choices)),
+    rows.Column("advance", _("晉級數（空白：全部晉級）"), size=4),
+    rows.Column("method", _("計分方式"), choices=tuple(rules.METHOD_NAMES.items())),
+)
+SET_UP_TABLES = (("cat", CATEGORY_COLUMNS), ("crit", CRITERION_COLUMNS), ("stage", STAGE_COLUMNS))
+
+
+def _set_up_rows(found: Edition) -> dict[str, list[rows.Row]]:
     return {
-        "categories": "\n".join(f"{c.code}｜{c.name}｜{c.eligibility}" for c in found.categories.all()),
-        "criteria": "\n".join(
-            f"{c.category.code}｜{c.code}｜{c.name}｜{c.weight:g}｜{c.max_score}｜{c.parent.code if c.parent else ''}"
+        "cat": [
+            {"code": c.code, "name": c.name, "eligibility": c.eligibility} for c in found.categories.all()
+        ],
+        "crit": [
+            {
+                "category": c.category.code,
+                "code": c.code,
+                "name": c.name,
+                "weight": f"{c.weight:g}",
+                "max_score": str(c.max_score),
+                "parent": c.parent.code if c.parent else "",
+            }
             for cat in found.categories.all()
             for c in cat.criteria.select_related("category", "parent")
-        ),
-        "stages": "\n".join(
-            f"{s.name}｜{kinds[s.kind]}｜{s.advance or ''}｜{s.method}" for s in found.stages.all()
-        ),
+        ],
+        "stage": [
+            {"name": s.name, "kind": s.kind, "advance": str(s.advance or ""), "method": s.method}
+            for s in found.stages.all()
+        ],
     }
+
+
+@access(roles=[Role.SUPERVISOR])
+def set_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """評獎架構: categories, criteria and stages, changed as a whole while no entry exists."""
+    found = _edition(request, pk)
+    if not _organizer(request, found):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        typed = {prefix: rows.posted(request.POST, prefix, columns) for prefix, columns in SET_UP_TABLES}
+        if not any(rows.adding(request.POST, prefix) for prefix, _columns in SET_UP_TABLES):
+            texts = {prefix: rows.lines_of(typed[prefix], columns) for prefix, columns in SET_UP_TABLES}
+            try:
+                services.set_up(
+                    by=request.user,
+                    edition=found,
+                    categories=texts["cat"],
+                    criteria=texts["crit"],
+                    stages=texts["stage"],
+                )
+                messages.success(request, gettext("已儲存評獎架構。"))
+                return redirect("awards:edition", pk=pk)
+            except ServiceError as refused:
+                error = refused.message
+        # 第 N 列 in a refusal counts the rows filled in.
+        typed = {
+            prefix: [row for row in found_rows if any(row.values())] for prefix, found_rows in typed.items()
+        }
+    else:
+        typed = _set_up_rows(found)
+    tables = [
+        (prefix, columns, rows.table(typed[prefix], columns, blank=1 if typed[prefix] else 3))
+        for prefix, columns in SET_UP_TABLES
+    ]
+    return render(
+        request,
+        "awards/set_up.html",
+        {"edition": found, "tables": tables, "error": error, "locked": found.entries.exists()},
+        status=400 if error else 200,
+    )
 
 
 def _organizer_action(action: Callable[[HttpRequest, Edition], str]) -> Callable[..., HttpResponse]:
@@ -129,17 +203,6 @@ def _organizer_action(action: Callable[[HttpRequest, Edition], str]) -> Callable
 
     view.__name__ = action.__name__
     return view
-
-
-def _set_up(request: HttpRequest, found: Edition) -> str:
-    services.set_up(
-        by=request.user,
-        edition=found,
-        categories=request.POST.get("categories", ""),
-        criteria=request.POST.get("criteria", ""),
-        stages=request.POST.get("stages", ""),
-    )
-    return gettext("已儲存評獎架構。")
 
 
 def _copy(request: HttpRequest, found: Edition) -> str:
@@ -241,7 +304,6 @@ def _publish(request: HttpRequest, found: Edition) -> str:
     return gettext("已公布評獎結果。")
 
 
-set_up = _organizer_action(_set_up)
 copy = _organizer_action(_copy)
 designate = _organizer_action(_designate)
 add_reviewer = _organizer_action(_add_reviewer)

@@ -72,7 +72,7 @@ def test_the_edition_page_reads_a_fixed_number_of_queries(
     services.propose_rewards(by=organizer, edition=edition)
     client.force_login(organizer)
     client.get(reverse("awards:edition", args=[edition.pk]))
-    with django_assert_num_queries(23):  # the panel candidates picked by name: one query
+    with django_assert_num_queries(18):  # the set-up is a page of its own now (issue 33.11)
         page = client.get(reverse("awards:edition", args=[edition.pk]))
     assert page.status_code == 200 and len(page.context["results"]) == 3
 
@@ -167,3 +167,53 @@ def test_script_typed_as_a_source_is_shown_as_text(client, organizer):
     )
     page = client.get(reverse("awards:rulebook")).content.decode()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+# --- the edition's set-up as tables (issue 33.11: typed as 「初審｜書面審查｜2｜zscore」) ----------------
+
+
+def _table(prefix, keys, *rows):
+    data = {f"{prefix}-rows": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in zip(keys, row, strict=True)})
+    return data
+
+
+def _set_up_post(stages=(("初審", "review", "2", "zscore"),)):
+    return {
+        **_table("cat", ("code", "name", "eligibility"), ("overall", "整體服務類", "各機關")),
+        **_table(
+            "crit",
+            ("category", "code", "name", "weight", "max_score", "parent"),
+            ("overall", "A", "基礎服務", "1", "10", ""),
+        ),
+        **_table("stage", ("name", "kind", "advance", "method"), *stages),
+    }
+
+
+def test_the_set_up_is_three_tables_with_kinds_and_methods_by_name(client, agency_tree, organizer):
+    edition = services.create_edition(by=organizer, body=agency_tree["root"], name="116年度", year=2027)
+    client.force_login(organizer)
+    url = reverse("awards:set_up", args=[edition.pk])
+    page = client.get(url).content.decode()
+    assert "委員標準分數（z 分數）平均" in page and "書面審查" in page and "｜" not in page
+    assert client.post(url, _set_up_post()).status_code == 302
+    stage = edition.stages.get()
+    assert (stage.name, stage.kind, stage.advance, stage.method) == ("初審", "review", 2, "zscore")
+    again = client.get(url).content.decode()
+    assert 'value="基礎服務"' in again and '<option value="zscore" selected>' in again
+
+
+def test_a_refused_set_up_names_the_row_and_keeps_what_was_typed(client, agency_tree, organizer):
+    edition = services.create_edition(by=organizer, body=agency_tree["root"], name="116年度", year=2027)
+    client.force_login(organizer)
+    got = client.post(
+        reverse("awards:set_up", args=[edition.pk]),
+        _set_up_post(
+            stages=(("初審", "review", "2", "zscore"), ("複審", "review", "1", "=cmd|' /C calc'!A0"))
+        ),
+    )
+    page = got.content.decode()
+    assert got.status_code == 400 and "階段第 2 列的計分方式" in page
+    assert 'value="基礎服務"' in page and 'value="複審"' in page
+    assert not edition.stages.exists()
