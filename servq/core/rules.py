@@ -136,6 +136,21 @@ def format_roc_year(year: int) -> str:
     return f"{to_roc_year(year)}年"
 
 
+# The same dates for the English pages, which read the Gregorian calendar (issue 33.13).
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_english_date(day: dt.date) -> str:
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_english_month(day: dt.date) -> str:
+    return f"{ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
 def find_roc_dates(text: str) -> list[dt.date]:
     """Every full ROC date in a piece of text, e.g. the 訂定/修訂 lines of a plan."""
     found = []

@@ -40,3 +40,11 @@ def test_tree_page_query_count_does_not_grow_with_agencies(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("agencies:tree"))
     assert "額外機關19" in response.content.decode()
+
+
+def test_an_agencys_people_are_shown_by_name_not_login(client, agency_tree, user_with_role):
+    """Issue 33.13: login names were shown instead of people's names."""
+    user_with_role(agency_tree["mof"], "coordinator", username="u-7731", first_name="林聯絡人")
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator", username="me"))
+    page = client.get(reverse("agencies:detail", args=["mof"])).content.decode()
+    assert "林聯絡人" in page and "<td>u-7731</td>" not in page

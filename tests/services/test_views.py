@@ -19,6 +19,15 @@ from servq.services.models import ApplicationCount, Service
 # --- the public side -----------------------------------------------------------------------------
 
 
+def test_form_languages_are_named_in_their_own_words(client, agency_tree, coordinator, data):
+    """Issue 33.13: the page said 「zh-Hant、en」."""
+    found = services.save_service(
+        by=coordinator, agency=agency_tree["mof"], data=data(form_languages=["zh-Hant", "en", "vi"])
+    )
+    page = client.get(reverse("services:detail", args=[found.pk])).content.decode()
+    assert "中文、English、Tiếng Việt" in page and "zh-Hant" not in page.split("<main", 1)[1]
+
+
 def test_the_public_page_states_what_the_law_asks_and_carries_schema_org_data(client, service):
     page = client.get(reverse("services:detail", args=[service.pk]))
     text = page.content.decode()

@@ -163,3 +163,12 @@ def test_adding_a_row_to_a_questionnaire_saves_nothing(client, agency_tree, coor
     )
     assert got.status_code == 200 and 'name="q-1-code"' in got.content.decode()
     assert not Questionnaire.objects.exists()
+
+
+def test_a_question_is_asked_in_the_pages_language_only(client, survey, invited):
+    """Issue 33.13: English translations stood beside the Chinese questions."""
+    url = reverse("surveys:answer", args=[invited[0]])
+    chinese = client.get(url, headers={"accept-language": "zh-TW"}).content.decode()
+    assert "服務人員態度親切有禮" in chinese and "Staff are courteous" not in chinese
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Staff are courteous" in english and "服務人員態度親切有禮" not in english
