@@ -119,6 +119,7 @@ URLS: dict[str, Url] = {
     "agencies:detail": Url(lambda w: ({"code": w.agency_tree["mof"].code}, ""), scope="directory"),
     "plans:detail": Url(plan_args(), scope="public", public_in=PUBLISHED),
     "plans:export": Url(plan_args(fmt=lambda w: "csv"), scope="public", public_in=PUBLISHED),
+    "plans:fill_gaps": Url(plan_args()),
     "plans:edit": Url(plan_args()),
     "plans:edit_header": Url(plan_args()),
     "plans:refile": Url(plan_args()),

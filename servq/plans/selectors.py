@@ -131,10 +131,30 @@ def versions_of(plan: Plan) -> QuerySet[Plan]:
 
 
 def unit_lookup(agency: Any) -> dict[str, Any]:
-    """The agency's units by name, for linking 承辦單位 text to real units."""
-    from servq.agencies.selectors import units_of
+    """What a 承辦單位 may name, for linking its text to the agency tree: the agency's units, and
+    the agencies below it (a ministry's or a city's plan names its agencies, 「臺北國稅局」), each by
+    name and by code (issue 33.14: copied plans showed 「未對應」 for every agency they named)."""
+    from servq.agencies.models import Agency
 
-    return {unit.name: unit for unit in units_of(agency)}
+    below = Agency.objects.filter(path__startswith=agency.path).exclude(pk=agency.pk).order_by("-depth")
+    lookup: dict[str, Any] = {}
+    for found in below:  # nearer ones last, so a name used twice means the nearer agency
+        lookup[found.name] = found
+        lookup[found.code] = found
+    return lookup
+
+
+def plan_gaps(plan: Plan) -> list[PlanItem]:
+    """The items still without a deadline or a responsible unit, or naming one the agency tree does
+    not know, in the plan's order: what the 補齊 table lists."""
+    items = plan.items.prefetch_related("units").order_by("position")
+    return [
+        item
+        for item in items
+        if not item.deadline_raw.strip()
+        or not item.units.all()
+        or any(u.unit_id is None for u in item.units.all())
+    ]
 
 
 @dataclass

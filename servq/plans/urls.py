@@ -10,6 +10,7 @@ urlpatterns = [
     path("agency/<slug:code>/<int:year>/embed/", public.agency_plan_embed, name="agency_plan_embed"),
     path("<int:pk>/export/<slug:fmt>/", public.plan_export, name="export"),
     path("<int:pk>/edit/", editing.edit_plan, name="edit"),
+    path("<int:pk>/gaps/", editing.fill_gaps, name="fill_gaps"),
     path("<int:pk>/edit/header/", editing.edit_header, name="edit_header"),
     path("<int:pk>/edit/program/", editing.refile_plan, name="refile"),
     path("<int:pk>/items/new/", editing.add_item, name="add_item"),

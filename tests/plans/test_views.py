@@ -117,3 +117,91 @@ def test_a_plan_written_in_servq_groups_its_items_by_the_cycles_framework(
         ("擴大線上申辦", "二、服務遞送"),
         ("尚未歸類的構想", ""),
     ]
+
+
+# --- copying last year's plan: agencies found again, the rest fixed in one table (issue 33.14) -------
+
+
+@pytest.fixture
+def copied(agency_tree, user_with_role, client):
+    """財政部's 115 plan started from its 114 plan, which named an agency below it, a unit, a body
+    that no longer exists, and left one item without a deadline."""
+    import datetime as dt
+
+    from servq.plans import services
+    from servq.plans.models import ItemUnit
+    from tests.factories import ProgramFactory
+
+    coordinator = user_with_role(agency_tree["mof"], "coordinator", username="lin")
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    cycle = services.open_cycle(
+        by=boss,
+        program=ProgramFactory(),
+        agency=agency_tree["root"],
+        year=2026,
+        title="115年度提升服務品質",
+        submit_by=dt.date(2026, 1, 31),
+        review_by=dt.date(2026, 2, 27),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["mof"]],
+    )
+    last = PlanFactory(agency=agency_tree["mof"], first_year=2025, last_year=2025)
+    first = PlanItemFactory(
+        plan=last, position=0, text="線上申辦", deadline_raw="114年12月", deadline_kind="date"
+    )
+    second = PlanItemFactory(plan=last, position=1, text="電話禮貌", deadline_raw="", deadline_kind="text")
+    ItemUnit.objects.filter(item__plan=last).delete()
+    ItemUnit.objects.create(item=first, name="臺北國稅局", position=0)  # unmatched in 114: no tree then
+    ItemUnit.objects.create(item=first, name="秘書處", position=1)
+    ItemUnit.objects.create(item=second, name="已裁撤的室", position=0)
+    client.force_login(coordinator)
+    got = client.post(
+        reverse("plans:cycle_start", args=[cycle.pk]),
+        {"agency": agency_tree["mof"].pk, "copy_from": last.pk},
+    )
+    return got, last
+
+
+def test_copying_finds_agencies_and_units_again_and_lists_the_rest_once(client, copied, agency_tree):
+    from servq.plans.models import Plan
+
+    got, last = copied
+    plan = Plan.objects.exclude(pk=last.pk).get()
+    assert got["Location"] == reverse("plans:fill_gaps", args=[plan.pk])
+    units = {u.name: u.unit for u in plan.items.get(position=0).units.all()}
+    assert units == {"臺北國稅局": agency_tree["ntbt"], "秘書處": agency_tree["mof_unit"]}
+    page = client.get(got["Location"]).content.decode()
+    assert "電話禮貌" in page and "找不到：已裁撤的室" in page and "線上申辦" not in page
+
+
+def test_the_gaps_are_filled_in_one_save_or_not_at_all(client, copied, agency_tree):
+    from servq.core.models import AuditEntry
+    from servq.plans.models import Plan
+
+    _got, last = copied
+    plan = Plan.objects.exclude(pk=last.pk).get()
+    item = plan.items.get(position=1)
+    url = reverse("plans:fill_gaps", args=[plan.pk])
+    refused = client.post(
+        url,
+        {
+            f"lock-{item.pk}": item.lock_version + 7,
+            f"deadline-{item.pk}": "115年6月",
+            f"units-{item.pk}": "秘書處",
+        },
+    )
+    assert refused.status_code == 400 and "第2項" in refused.content.decode()
+    assert 'value="115年6月"' in refused.content.decode(), "what was typed stays"
+    edits = AuditEntry.objects.filter(action="item.edit").count()
+    saved = client.post(
+        url,
+        {
+            f"lock-{item.pk}": item.lock_version,
+            f"deadline-{item.pk}": "115年6月",
+            f"units-{item.pk}": "秘書處",
+        },
+    )
+    assert saved["Location"] == reverse("plans:edit", args=[plan.pk])
+    item.refresh_from_db()
+    assert item.deadline_raw == "115年6月" and [u.unit for u in item.units.all()] == [agency_tree["mof_unit"]]
+    assert AuditEntry.objects.filter(action="item.edit").count() == edits + 1

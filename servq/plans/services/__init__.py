@@ -36,6 +36,7 @@ from servq.plans.services.cycles import (  # noqa: F401
     start_plan,
 )
 from servq.plans.services.editing import (  # noqa: F401
+    Fill,
     _check_node,
     _indicator_snapshot,
     _item_snapshot,
@@ -46,6 +47,7 @@ from servq.plans.services.editing import (  # noqa: F401
     add_item,
     delete_indicator,
     delete_item,
+    fill_gaps,
     move_item,
     refile_plan,
     save_indicator,

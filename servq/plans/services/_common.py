@@ -95,6 +95,7 @@ def _copy_contents(source: Plan, target: Plan, *, shift_years: int) -> None:
     # Items filed under last year's framework move to the node of the same title in this year's.
     parent_nodes = {n.title: n for n in target.parent.nodes.all()} if target.parent else {}
     item_map: dict[int, PlanItem] = {}
+    lookup = selectors.unit_lookup(target.agency)
     for item in source.items.select_related("node").prefetch_related("units").order_by("position"):
         node = node_map.get(item.node_id) if item.node_id else None
         if node is None and item.node is not None:
@@ -109,8 +110,12 @@ def _copy_contents(source: Plan, target: Plan, *, shift_years: int) -> None:
             source_line=item.source_line,
             **_deadline_fields(rules.shift_roc_years(item.deadline_raw, shift_years), target),
         )
+        # A unit or agency named last year is found again by its name or code in this year's tree.
         ItemUnit.objects.bulk_create(
-            ItemUnit(item=copy, name=u.name, unit_id=u.unit_id, position=u.position) for u in item.units.all()
+            ItemUnit(
+                item=copy, name=u.name, unit=match_unit(u.name, lookup, target.agency), position=u.position
+            )
+            for u in item.units.all()
         )
         item_map[item.pk] = copy
     for indicator in source.indicators.prefetch_related("targets"):

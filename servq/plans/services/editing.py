@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -153,6 +154,45 @@ def update_item(
         after=_item_snapshot(item),
     )
     return item
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What one item gets in the 補齊 table: its deadline and responsible units as typed."""
+
+    item: PlanItem
+    expected_lock: int
+    deadline_raw: str
+    unit_names: Sequence[str]
+
+
+@transaction.atomic
+def fill_gaps(*, by: Actor, fills: Sequence[Fill]) -> int:
+    """Every item's deadline and units in one save (issue 33.14: a copied plan needed about 45
+    clicks, item by item); all or nothing, each item audited as an edit. How many changed."""
+    changed = 0
+    for fill in fills:
+        item = fill.item
+        if fill.deadline_raw.strip() == item.deadline_raw and list(fill.unit_names) == [
+            u.name for u in item.units.all()
+        ]:
+            continue
+        try:
+            update_item(
+                by=by,
+                item=item,
+                expected_lock=fill.expected_lock,
+                text=item.text,
+                node=item.node,
+                actions=item.actions,
+                deadline_raw=fill.deadline_raw.strip(),
+                unit_names=fill.unit_names,
+                expected_benefit=item.expected_benefit,
+            )
+        except PlanError as refused:
+            raise PlanError(f"第{item.position + 1}項：{refused}", refused.field) from None
+        changed += 1
+    return changed
 
 
 def _may_edit_item(by: Actor, item: PlanItem, capacities: frozenset[str]) -> bool:

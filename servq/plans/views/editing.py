@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from servq.agencies.access import access
@@ -19,7 +20,7 @@ from servq.core.refusals import refusals_to
 from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of
 from servq.plans import rules, selectors, services
-from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm
+from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm, split_units
 from servq.plans.models import Indicator, Plan, PlanItem, Program
 
 STAFF = [Role.COORDINATOR, Role.SUPERVISOR, Role.UNIT_STAFF]
@@ -69,9 +70,65 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "indicator_form": IndicatorForm(plan=plan, prefix="ind"),
         "comments": plan.comments.select_related("author", "item"),
         "history": history_of(plan)[:HISTORY_SHOWN],
+        "gaps": len(selectors.plan_gaps(plan)) if rules.may_edit_plan(plan.status, capacities) else 0,
     }
     context.update(extra)
     return context
+
+
+@access(roles=STAFF)
+def fill_gaps(request: HttpRequest, pk: int) -> HttpResponse:
+    """補齊: every item still without a deadline or a known responsible unit, in one table, saved
+    at once (issue 33.14)."""
+    plan, capacities = _plan_for_editing(request, pk)
+    if not rules.may_edit_plan(plan.status, capacities):
+        raise PermissionDenied
+    items = selectors.plan_gaps(plan)
+    error = ""
+    typed: dict[int, tuple[str, str]] = {}
+    if request.method == "POST":
+        for item in items:
+            typed[item.pk] = (
+                request.POST.get(f"deadline-{item.pk}", "")[:200],
+                request.POST.get(f"units-{item.pk}", "")[:500],
+            )
+        fills = [
+            services.Fill(
+                item=item,
+                expected_lock=_int(request.POST.get(f"lock-{item.pk}")),
+                deadline_raw=typed[item.pk][0],
+                unit_names=split_units(typed[item.pk][1]),
+            )
+            for item in items
+        ]
+        try:
+            changed = services.fill_gaps(by=request.user, fills=fills)
+            messages.success(request, gettext("已儲存 %(n)d 個項目。") % {"n": changed})
+            left = selectors.plan_gaps(plan)
+            return redirect("plans:fill_gaps" if left else "plans:edit", plan.pk)
+        except ServiceError as refused:
+            error = refused.message
+    rows = [
+        (
+            item,
+            *typed.get(item.pk, (item.deadline_raw, "、".join(u.name for u in item.units.all()))),
+            [u.name for u in item.units.all() if u.unit_id is None],
+        )
+        for item in items
+    ]
+    return render(
+        request,
+        "plans/gaps.html",
+        {"plan": plan, "rows": rows, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or 0)
+    except ValueError:
+        return 0
 
 
 @access(roles=STAFF)

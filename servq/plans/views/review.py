@@ -169,6 +169,12 @@ def cycle_start_plan(request: HttpRequest, pk: int) -> HttpResponse:
             selectors.plans_visible_to(request.user).filter(agency=agency), pk=request.POST["copy_from"]
         )
     plan = services.start_plan(by=request.user, cycle=cycle, agency=agency, copy_from=copy_from)
+    gaps = selectors.plan_gaps(plan) if copy_from is not None else []
+    if copy_from is not None and gaps:  # what could not be carried over, listed once to fix in one table
+        messages.info(
+            request, f"已複製「{copy_from.title}」；下列 {len(gaps)} 個項目請補齊完成期限或承辦單位。"
+        )
+        return redirect("plans:fill_gaps", plan.pk)
     return redirect("plans:edit", plan.pk)
 
 
