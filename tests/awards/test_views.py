@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from servq.awards import services
+from tests.rows import table_post
 
 
 def _through_first_stage(edition, organizer):
@@ -172,22 +173,15 @@ def test_script_typed_as_a_source_is_shown_as_text(client, organizer):
 # --- the edition's set-up as tables (issue 33.11: typed as 「初審｜書面審查｜2｜zscore」) ----------------
 
 
-def _table(prefix, keys, *rows):
-    data = {f"{prefix}-rows": str(len(rows))}
-    for i, row in enumerate(rows):
-        data.update({f"{prefix}-{i}-{key}": value for key, value in zip(keys, row, strict=True)})
-    return data
-
-
 def _set_up_post(stages=(("初審", "review", "2", "zscore"),)):
     return {
-        **_table("cat", ("code", "name", "eligibility"), ("overall", "整體服務類", "各機關")),
-        **_table(
+        **table_post("cat", ("code", "name", "eligibility"), ("overall", "整體服務類", "各機關")),
+        **table_post(
             "crit",
             ("category", "code", "name", "weight", "max_score", "parent"),
             ("overall", "A", "基礎服務", "1", "10", ""),
         ),
-        **_table("stage", ("name", "kind", "advance", "method"), *stages),
+        **table_post("stage", ("name", "kind", "advance", "method"), *stages),
     }
 
 

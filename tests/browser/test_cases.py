@@ -14,6 +14,15 @@ from servq.cases.services import load_default_categories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def look_up(page, live_server, number: str, password: str) -> None:
+    """The citizen's query: the case number and its password on 案件查詢."""
+    page.goto(f"{live_server.url}/cases/track/")
+    page.get_by_label("案號").fill(number)
+    page.get_by_label("查詢密碼").fill(password)
+    page.get_by_role("button", name="查詢").click()
+    page.wait_for_load_state()
+
+
 def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
     page, live_server, login, agency_tree, user_with_role, axe_violations
 ):
@@ -31,11 +40,7 @@ def test_a_citizen_files_and_tracks_a_case_and_staff_see_it(
     assert case.number in page.content()
     password = page.locator("code").first.inner_text()
     assert axe_violations(page) == []
-    page.goto(f"{live_server.url}/cases/track/")
-    page.get_by_label("案號").fill(case.number)
-    page.get_by_label("查詢密碼").fill(password)
-    page.get_by_role("button", name="查詢").click()
-    page.wait_for_load_state()
+    look_up(page, live_server, case.number, password)
     assert "已收件" in page.content()
     assert axe_violations(page) == []
     user_with_role(agency_tree["mof"], "coordinator", username="lin")
@@ -209,11 +214,7 @@ def test_an_applicant_sends_documents_answers_a_correction_online_and_receives_t
     page.wait_for_load_state()
     page.context.clear_cookies()
 
-    page.goto(f"{live_server.url}/cases/track/")
-    page.get_by_label("案號").fill(case.number)
-    page.get_by_label("查詢密碼").fill(password)
-    page.get_by_role("button", name="查詢").click()
-    page.wait_for_load_state()
+    look_up(page, live_server, case.number, password)
     assert "影本不清楚，請重新上傳身分證背面" in page.content()
     page.get_by_label("補正說明").fill("已重新掃描背面")
     page.get_by_label("補正檔案").set_input_files(str(scan))
@@ -235,11 +236,7 @@ def test_an_applicant_sends_documents_answers_a_correction_online_and_receives_t
     page.wait_for_load_state()
     page.context.clear_cookies()
 
-    page.goto(f"{live_server.url}/cases/track/")
-    page.get_by_label("案號").fill(case.number)
-    page.get_by_label("查詢密碼").fill(password)
-    page.get_by_role("button", name="查詢").click()
-    page.wait_for_load_state()
+    look_up(page, live_server, case.number, password)
     assert "審查結果：駁回" in page.content() and "查無該年度所得資料" in page.content()
     assert (
         "訴願"

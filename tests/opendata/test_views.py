@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from servq.opendata import services
 from servq.opendata.models import Dataset
+from tests.rows import table_post
 
 SHAPES = Path(__file__).with_name("dcat-ap-3.0.0-shacl.jsonld")
 
@@ -200,9 +201,7 @@ def test_a_refused_new_dataset_keeps_what_was_typed(client, staff, agency_tree):
             "agency": agency_tree["mof"].pk,
             "title": "人口統計",
             "description": "",
-            "fields-rows": "2",
-            "fields-0-name": "區別",
-            "fields-0-type": "text",
+            **_fields(("區別", "text", ""), ("", "", "")),
         },
     )
     page = response.content.decode()
@@ -216,12 +215,7 @@ def test_a_refused_new_dataset_keeps_what_was_typed(client, staff, agency_tree):
 
 
 def _fields(*rows):
-    data = {"fields-rows": str(len(rows))}
-    for i, (name, kind, description) in enumerate(rows):
-        data.update(
-            {f"fields-{i}-name": name, f"fields-{i}-type": kind, f"fields-{i}-description": description}
-        )
-    return data
+    return table_post("fields", ("name", "type", "description"), *rows)
 
 
 def test_fields_are_chosen_by_type_name_and_a_row_can_be_added(client, staff, agency_tree):

@@ -126,25 +126,11 @@ def test_a_plan_written_in_servq_groups_its_items_by_the_cycles_framework(
 def copied(agency_tree, user_with_role, client):
     """財政部's 115 plan started from its 114 plan, which named an agency below it, a unit, a body
     that no longer exists, and left one item without a deadline."""
-    import datetime as dt
-
-    from servq.plans import services
     from servq.plans.models import ItemUnit
-    from tests.factories import ProgramFactory
+    from tests.factories import open_cycle
 
     coordinator = user_with_role(agency_tree["mof"], "coordinator", username="lin")
-    boss = user_with_role(agency_tree["root"], "supervisor")
-    cycle = services.open_cycle(
-        by=boss,
-        program=ProgramFactory(),
-        agency=agency_tree["root"],
-        year=2026,
-        title="115年度提升服務品質",
-        submit_by=dt.date(2026, 1, 31),
-        review_by=dt.date(2026, 2, 27),
-        approve_by=dt.date(2026, 3, 31),
-        participants=[agency_tree["mof"]],
-    )
+    cycle = open_cycle(agency_tree, user_with_role(agency_tree["root"], "supervisor"))
     last = PlanFactory(agency=agency_tree["mof"], first_year=2025, last_year=2025)
     first = PlanItemFactory(
         plan=last, position=0, text="線上申辦", deadline_raw="114年12月", deadline_kind="date"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from servq.surveys import services
 from servq.surveys.models import Response
+from tests.rows import table_post
 
 FULL = {
     "E1": "5",
@@ -91,12 +92,11 @@ def test_the_home_page_lists_courtesy_tests_to_run(client, agency_tree, user_wit
 # --- a questionnaire written as a table (issue 33.11: typed as 「C1｜likert5｜…」) ----------------------
 
 
+QUESTION_KEYS = ("section", "code", "kind", "text", "options", "english")
+
+
 def _items(*rows):
-    data = {"q-rows": str(len(rows))}
-    keys = ("section", "code", "kind", "text", "options", "english")
-    for i, row in enumerate(rows):
-        data.update({f"q-{i}-{key}": value for key, value in zip(keys, row, strict=True)})
-    return data
+    return table_post("q", QUESTION_KEYS, *rows)
 
 
 def test_a_questionnaire_is_written_with_question_types_by_name(client, agency_tree, coordinator):
