@@ -230,14 +230,14 @@ def parse_sheet(items_text: str, bands_text: str) -> tuple[list[SheetItem], list
         try:
             items.append(SheetItem(cells[0], cells[1], float(cells[2])))
         except (IndexError, ValueError):
-            raise BadSheet(f"評分項目第 {n} 列須寫成「代號｜項目｜配分」。") from None
+            raise BadSheet(f"評分項目第 {n} 列須有代號、項目與配分（數字）。") from None
     bands = []
     for n, line in enumerate((x for x in bands_text.splitlines() if x.strip()), start=1):
         cells = [c.strip() for c in line.replace("|", "｜").split("｜")]
         try:
             bands.append((float(cells[0]), cells[1]))
         except (IndexError, ValueError):
-            raise BadSheet(f"等第第 {n} 列須寫成「下限｜等第」。") from None
+            raise BadSheet(f"等第第 {n} 列須有分數下限（數字）與等第。") from None
     if not items:
         raise BadSheet("請至少列一個評分項目。")
     return items, sorted(bands, reverse=True)

@@ -358,24 +358,33 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=STAFF)
 def sheet_new(request: HttpRequest) -> HttpResponse:
     agency = _chosen(request)
+    people = _testers_for(agency)
+    posted = request.method == "POST"
+    items = (
+        rows.posted(request.POST, "items", SHEET_COLUMNS)
+        if posted
+        else rows.rows_of(rules.EXAMPLE_SHEET, SHEET_COLUMNS)
+    )
+    bands = (
+        rows.posted(request.POST, "bands", BAND_COLUMNS)
+        if posted
+        else rows.rows_of(rules.EXAMPLE_BANDS, BAND_COLUMNS)
+    )
     error = ""
-    if request.method == "POST":
+    if posted and not rows.adding(request.POST, "items") and not rows.adding(request.POST, "bands"):
         try:
             sheet = services.save_sheet(
                 by=request.user,
                 body=agency,
                 name=request.POST.get("name", ""),
                 kind=request.POST.get("kind", ""),
-                items=request.POST.get("items", ""),
-                bands=request.POST.get("bands", ""),
+                items=rows.lines_of(items, SHEET_COLUMNS),
+                bands=rows.lines_of(bands, BAND_COLUMNS),
                 pass_mark=Decimal(request.POST.get("pass_mark") or "70"),
                 every_months=int(request.POST.get("every_months") or 4),
             )
-            testers = list(
-                get_user_model().objects.filter(
-                    username__in=request.POST.get("testers", "").split(), is_active=True
-                )
-            )
+            chosen_ids = set(request.POST.getlist("testers"))
+            testers = [p for p in people if str(p.pk) in chosen_ids]
             below = list(Agency.objects.filter(parent=agency).exclude(kind="unit"))
             tests = services.schedule_tests(
                 by=request.user, sheet=sheet, agencies=below, testers=testers, year=timezone.localdate().year
@@ -384,17 +393,47 @@ def sheet_new(request: HttpRequest) -> HttpResponse:
             return redirect("surveys:index")
         except (ServiceError, InvalidOperation, ValueError) as refused:
             error = getattr(refused, "message", gettext("合格分數與頻率須為數字。"))
+            items = [row for row in items if any(row.values())]  # 第 N 列 counts the rows filled in
+            bands = [row for row in bands if any(row.values())]
     return render(
         request,
         "surveys/sheet_new.html",
         {
             "agency": agency,
-            "items": request.POST.get("items", rules.EXAMPLE_SHEET),
-            "bands": request.POST.get("bands", rules.EXAMPLE_BANDS),
+            "item_columns": SHEET_COLUMNS,
+            "item_cells": rows.table(items, SHEET_COLUMNS),
+            "band_columns": BAND_COLUMNS,
+            "band_cells": rows.table(bands, BAND_COLUMNS),
+            "people": people,
+            "chosen": set(request.POST.getlist("testers")),
             "data": request.POST,
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+# A courtesy sheet's items and bands as tables (issue 33.11: typed as 「A｜接聽速度｜15」).
+SHEET_COLUMNS = (
+    rows.Column("code", _("代號"), size=4),
+    rows.Column("name", _("評分項目"), size=24),
+    rows.Column("points", _("配分"), size=4),
+)
+BAND_COLUMNS = (rows.Column("lower", _("分數下限"), size=4), rows.Column("band", _("等第"), size=8))
+TESTERS_SHOWN = 200
+
+
+def _testers_for(agency: Agency) -> list[Any]:
+    """Who may test: the active people holding a role in the body or its units, picked by name."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__agency__path__startswith=agency.path,
+            memberships__agency__depth__lte=agency.depth + 1,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")[:TESTERS_SHOWN]
     )
 
 

@@ -172,3 +172,48 @@ def test_a_question_is_asked_in_the_pages_language_only(client, survey, invited)
     assert "服務人員態度親切有禮" in chinese and "Staff are courteous" not in chinese
     english = client.get(url, headers={"accept-language": "en"}).content.decode()
     assert "Staff are courteous" in english and "服務人員態度親切有禮" not in english
+
+
+# --- the courtesy sheet and its testers (issue 33.11: items typed as lines, testers as user names) ----
+
+
+def _sheet(agency, *items, testers=(), **extra):
+    return {
+        "agency": agency.pk,
+        "name": "電話禮貌測試評分表",
+        "kind": "phone",
+        "pass_mark": "70",
+        "every_months": "6",
+        **table_post("items", ("code", "name", "points"), *items),
+        **table_post("bands", ("lower", "band"), ("80", "良好"), ("0", "待改善")),
+        "testers": [str(t.pk) for t in testers],
+        **extra,
+    }
+
+
+def test_the_sheet_is_tables_and_testers_are_picked_by_name(client, agency_tree, user_with_role):
+    from servq.surveys.models import CourtesyTest
+
+    supervisor = user_with_role(agency_tree["root"], "supervisor", username="rdec", first_name="陳督導")
+    tester = user_with_role(agency_tree["root"], "coordinator", username="t-0042", first_name="吳測試員")
+    client.force_login(supervisor)
+    url = reverse("surveys:sheet_new") + f"?agency={agency_tree['root'].pk}"
+    page = client.get(url).content.decode()
+    assert "吳測試員" in page and "t-0042" not in page and "｜" not in page
+    assert 'value="接聽速度（響鈴 3 聲內接聽）"' in page, "servq's example sheet, one item a row"
+    got = client.post(
+        url, _sheet(agency_tree["root"], ("A", "接聽速度", "50"), ("B", "禮貌", "50"), testers=[tester])
+    )
+    assert got.status_code == 302
+    assert set(CourtesyTest.objects.values_list("tester", flat=True)) == {tester.pk}
+
+
+def test_a_refused_sheet_names_the_row_and_keeps_the_cells(client, agency_tree, user_with_role):
+    from servq.surveys.models import ScoreSheet
+
+    client.force_login(user_with_role(agency_tree["root"], "supervisor"))
+    url = reverse("surveys:sheet_new") + f"?agency={agency_tree['root'].pk}"
+    got = client.post(url, _sheet(agency_tree["root"], ("A", "接聽速度", "50"), ("B", "禮貌", "五十")))
+    page = got.content.decode()
+    assert got.status_code == 400 and "評分項目第 2 列須有代號、項目與配分" in page
+    assert 'value="五十"' in page and not ScoreSheet.objects.exists()
