@@ -32,11 +32,12 @@ from servq.plans.exporting import FORMATS
 from servq.reporting.models import Grade, SelfEvaluation
 from servq.reporting.selectors import plans_reported_to
 
-
-def people_help() -> str:
-    """How to write the people on an entry, in the reader's language (built per request, not at import)."""
-    roles = "、".join(str(label) for _, label in PersonRole.choices)
-    return gettext("每列「姓名｜職稱｜角色」，角色為：%(roles)s") % {"roles": roles}
+# The people on an entry as a table, each role chosen by name (issue 33.11: typed as 「姓名｜職稱｜角色」).
+PEOPLE_COLUMNS = (
+    rows.Column("name", _("姓名"), size=8),
+    rows.Column("title", _("職稱"), size=8),
+    rows.Column("role", _("角色"), choices=tuple(PersonRole.choices)),
+)
 
 
 def _edition(request: HttpRequest, pk: int) -> Edition:
@@ -347,19 +348,14 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("awards:edition", pk=pk)
 
 
-def _people(text: str) -> list[tuple[str, str, str]]:
-    by_label = {str(label): value for value, label in PersonRole.choices}
-    by_label.update({"首長": rules.HEAD})
-    people = []
-    for n, line in enumerate((x for x in text.splitlines() if x.strip()), start=1):
-        cells = [c.strip() for c in line.replace("|", "｜").split("｜")]
-        role = by_label.get(cells[-1]) if len(cells) >= 2 else None
-        if role is None:
-            raise services.AwardError(
-                f"人員第 {n} 列須寫成「姓名｜職稱｜角色」，角色如「主要承辦人員」。", "people"
-            )
-        people.append((cells[0], cells[1] if len(cells) > 2 else "", role))
-    return people
+def _people(people: list[rows.Row]) -> list[tuple[str, str, str]]:
+    """The people filled in, each with a role servq knows; a row missing either is named."""
+    found = []
+    for n, person in enumerate((p for p in people if any(p.values())), start=1):
+        if not person["name"].strip() or person["role"] not in PersonRole.values:
+            raise services.AwardError(f"參獎人員第 {n} 列請填姓名並選擇角色。", "people")
+        found.append((person["name"].strip(), person["title"].strip(), person["role"]))
+    return found
 
 
 @access(signed_in=True)
@@ -373,8 +369,9 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
     if category is None:
         raise Http404
     criteria = list(category.criteria.filter(subcriteria__isnull=True))
+    people = rows.posted(request.POST, "people", PEOPLE_COLUMNS)
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not rows.adding(request.POST, "people"):
         try:
             entry = services.enter(
                 by=request.user,
@@ -383,7 +380,7 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
                 category=category,
                 title=request.POST.get("title", ""),
                 answers={c.pk: request.POST.get(f"answer-{c.pk}", "")[:20000] for c in criteria},
-                people=_people(request.POST.get("people", "")),
+                people=_people(people),
                 year_end_report=request.POST.get("year_end_report") == "on",
             )
             messages.success(request, gettext("已報名。"))
@@ -399,7 +396,8 @@ def enter(request: HttpRequest, pk: int) -> HttpResponse:
             "category": category,
             "rows": [{"criterion": c, "text": request.POST.get(f"answer-{c.pk}", "")} for c in criteria],
             "error": error,
-            "people_help": people_help(),
+            "people_columns": PEOPLE_COLUMNS,
+            "people_cells": rows.table([p for p in people if any(p.values())], PEOPLE_COLUMNS, blank=2),
             "data": request.POST,
         },
         status=400 if error else 200,

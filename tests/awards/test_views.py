@@ -211,3 +211,22 @@ def test_a_refused_set_up_names_the_row_and_keeps_what_was_typed(client, agency_
     assert got.status_code == 400 and "階段第 2 列的計分方式" in page
     assert 'value="基礎服務"' in page and 'value="複審"' in page
     assert not edition.stages.exists()
+
+
+def test_an_entrys_people_are_a_table_with_roles_by_name(client, agency_tree, edition, user_with_role):
+    """Issue 33.11: people were typed as 「姓名｜職稱｜角色」."""
+    from servq.awards.models import Entry
+
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    url = reverse("awards:enter", args=[edition.pk])
+    category = edition.categories.get(code="overall")
+    page = client.get(url + f"?agency={agency_tree['mof'].pk}&category={category.pk}").content.decode()
+    assert "主要承辦人員" in page and "｜" not in page
+    base = {"agency": agency_tree["mof"].pk, "category": category.pk, "title": "稅務一站式服務"}
+    base.update({f"answer-{c.pk}": "作法" for c in category.criteria.all()})
+    people = ("name", "title", "role")
+    refused = client.post(url, {**base, **table_post("people", people, ("王承辦", "科長", ""))})
+    assert refused.status_code == 400 and "參獎人員第 1 列請填姓名並選擇角色" in refused.content.decode()
+    assert 'value="王承辦"' in refused.content.decode() and not Entry.objects.exists()
+    client.post(url, {**base, **table_post("people", people, ("王承辦", "科長", "main"), ("", "", ""))})
+    assert list(Entry.objects.get().people.values_list("name", "role")) == [("王承辦", "main")]

@@ -43,7 +43,12 @@ def test_an_entry_from_the_survey_through_two_stages_to_its_prize_and_rewards(
     page.get_by_role("link", name=re.compile("報名整體服務類")).click()
     page.get_by_label("參獎主題").fill("稅務一站式服務")
     page.get_by_label("A 基礎服務").fill("臨櫃服務全面預約")
-    page.get_by_label("參獎人員").fill("王承辦｜科長｜主要承辦人員\n林部長｜部長｜首長（主管）")
+    for n, (name, title, role) in enumerate(
+        [("王承辦", "科長", "主要承辦人員"), ("林部長", "部長", "首長（主管）")], 1
+    ):
+        page.get_by_role("textbox", name=re.compile(rf"^姓名 (列：)?{n}$")).fill(name)
+        page.get_by_role("textbox", name=re.compile(rf"^職稱 (列：)?{n}$")).fill(title)
+        page.get_by_role("combobox", name=re.compile(rf"^角色 (列：)?{n}$")).select_option(label=role)
     assert axe_violations(page) == []
     page.get_by_role("button", name="送出報名").click()
     page.wait_for_load_state()
