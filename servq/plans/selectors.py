@@ -147,14 +147,13 @@ def unit_lookup(agency: Any) -> dict[str, Any]:
 def plan_gaps(plan: Plan) -> list[PlanItem]:
     """The items still without a deadline or a responsible unit, or naming one the agency tree does
     not know, in the plan's order: what the 補齊 table lists."""
-    items = plan.items.prefetch_related("units").order_by("position")
-    return [
-        item
-        for item in items
-        if not item.deadline_raw.strip()
-        or not item.units.all()
-        or any(u.unit_id is None for u in item.units.all())
-    ]
+    return [item for item in plan.items.prefetch_related("units").order_by("position") if has_gap(item)]
+
+
+def has_gap(item: PlanItem) -> bool:
+    """No deadline, no responsible unit, or a unit the agency tree does not know (units prefetched)."""
+    units = item.units.all()
+    return not item.deadline_raw.strip() or not units or any(u.unit_id is None for u in units)
 
 
 @dataclass

@@ -70,7 +70,7 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "indicator_form": IndicatorForm(plan=plan, prefix="ind"),
         "comments": plan.comments.select_related("author", "item"),
         "history": history_of(plan)[:HISTORY_SHOWN],
-        "gaps": len(selectors.plan_gaps(plan)) if rules.may_edit_plan(plan.status, capacities) else 0,
+        "gaps": sum(selectors.has_gap(row.item) for row in rows),
     }
     context.update(extra)
     return context
