@@ -118,7 +118,15 @@ class Intention(models.Model):
     note = models.CharField(_("說明"), max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["edition", "agency"], name="intention_once")]
+        constraints = [
+            # One line per category an agency enters (001 lists 各地區國稅局 under both categories),
+            # or one line saying it will not enter (no category).
+            models.UniqueConstraint(
+                fields=["edition", "agency", "category"],
+                name="intention_once_per_category",
+                nulls_distinct=False,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency.name}（{self.edition}）"

@@ -260,12 +260,22 @@ def answer_survey(
     AwardError.require(has_perm(by, "awards.enter", agency), f"您不能代表{agency.name}填報。")
     AwardError.require(not will_enter or category is not None, "參獎請選擇類別。", "category")
     AwardError.require(category is None or category.edition_id == edition.pk, "類別不屬於本屆。", "category")
+    # Entering a category replaces a 「不參獎」; not entering replaces every category entered.
+    answered = Intention.objects.filter(edition=edition, agency=agency)
+    (answered.filter(category__isnull=True) if will_enter else answered.exclude(category=None)).delete()
     intention, _ = Intention.objects.update_or_create(
         edition=edition,
         agency=agency,
-        defaults={"will_enter": will_enter, "category": category, "note": note.strip()[:300]},
+        category=category if will_enter else None,
+        defaults={"will_enter": will_enter, "note": note.strip()[:300]},
     )
-    audit.record(by=by, action="award.survey", obj=intention, agency=agency, after={"will_enter": will_enter})
+    audit.record(
+        by=by,
+        action="award.survey",
+        obj=intention,
+        agency=agency,
+        after={"will_enter": will_enter, "category": category.name if category and will_enter else ""},
+    )
     return intention
 
 
@@ -274,10 +284,12 @@ def designate(*, by: Actor, edition: Edition, agency: Agency, category: Category
     """The body designates an entrant (「由本部就具獲獎潛力之機關指定參選」)."""
     _require_organizer(by, edition.body)
     _in_body(edition, agency)
+    Intention.objects.filter(edition=edition, agency=agency, category__isnull=True).delete()
     intention, _ = Intention.objects.update_or_create(
         edition=edition,
         agency=agency,
-        defaults={"will_enter": True, "category": category, "designated": True},
+        category=category,
+        defaults={"will_enter": True, "designated": True},
     )
     audit.record(
         by=by, action="award.designate", obj=intention, agency=agency, after={"category": category.code}

@@ -416,15 +416,15 @@ class ReviewComment(models.Model):
 
 
 class ServiceCategory(models.TextChoices):
-    """001 and 003: each participant takes part as one of two categories, which sets its dimensions."""
+    """001 and 003: a participant takes part in one or both categories, each with its dimensions."""
 
     OVERALL = "overall", _("整體服務類")
     PROJECT = "project", _("專案規劃類")
 
 
 class ParticipantCategory(models.Model):
-    """The category an agency chose for a cycle (「由機關依業務屬性及服務項目自行設定或調整類別」, 003);
-    the award and self-evaluation work read it."""
+    """A category an agency takes part in for a cycle (「由機關依業務屬性及服務項目自行設定或調整類別」,
+    003); one or both (001 lists 各地區國稅局 and 各事業機構 under 整體服務類 and 專案規劃類)."""
 
     cycle = models.ForeignKey(PlanCycle, on_delete=models.CASCADE, related_name="categories")
     agency = models.ForeignKey(Agency, verbose_name=_("機關"), on_delete=models.CASCADE, related_name="+")
@@ -435,7 +435,9 @@ class ParticipantCategory(models.Model):
         verbose_name = _("參與類別")
         verbose_name_plural = _("參與類別")
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "agency"], name="category_once_per_participant"),
+            models.UniqueConstraint(
+                fields=["cycle", "agency", "category"], name="category_once_per_participant"
+            ),
             models.CheckConstraint(
                 condition=Q(category__in=ServiceCategory.values), name="participant_category_valid"
             ),

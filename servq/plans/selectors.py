@@ -292,10 +292,13 @@ def publication_counts(rows: list[BoardRow]) -> dict[str, int]:
     return counts
 
 
-def categories_of(cycle: Any) -> dict[int, str]:
-    """Each participant's chosen category (ServiceCategory value) by agency id; for the board now,
+def categories_of(cycle: Any) -> dict[int, list[str]]:
+    """Each participant's chosen categories (ServiceCategory values) by agency id; for the board now,
     and for the award and self-evaluation work that judge each participant on its dimensions."""
-    return dict(cycle.categories.values_list("agency_id", "category"))
+    chosen: dict[int, list[str]] = {}
+    for agency_id, category in cycle.categories.order_by("category").values_list("agency_id", "category"):
+        chosen.setdefault(agency_id, []).append(category)
+    return chosen
 
 
 def current_published_plan(agency_code: str, year: int) -> Plan | None:

@@ -58,6 +58,25 @@ def test_the_survey_and_a_designation(agency_tree, edition, organizer, user_with
     assert designated.designated
 
 
+def test_an_agency_enters_both_categories_or_neither(agency_tree, edition, user_with_role):
+    """Issue 37.10: 001 lists 各地區國稅局 and 各事業機構 under both categories; one was allowed."""
+    from servq.awards.models import Intention
+
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    for code in ("overall", "project"):
+        services.answer_survey(
+            by=coordinator,
+            edition=edition,
+            agency=agency_tree["mof"],
+            will_enter=True,
+            category=edition.categories.get(code=code),
+        )
+    entered = Intention.objects.filter(agency=agency_tree["mof"])
+    assert sorted(entered.values_list("category__code", flat=True)) == ["overall", "project"]
+    services.answer_survey(by=coordinator, edition=edition, agency=agency_tree["mof"], will_enter=False)
+    assert list(entered.values_list("will_enter", "category")) == [(False, None)]
+
+
 def test_an_entry_in_a_closed_stage_is_refused(agency_tree, edition, entries, organizer, panel):
     services.assign_evenly(by=organizer, stage=edition.stages.first(), per_entry=2)
     _score_all(edition.stages.first())

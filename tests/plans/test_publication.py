@@ -147,23 +147,32 @@ def test_a_participant_chooses_its_category_and_the_board_shows_it(
         reverse("plans:cycle_category", args=[cycle.pk]),
         {"agency": agency_tree["mof"].pk, "category": "project"},
     )
-    assert selectors.categories_of(cycle) == {agency_tree["mof"].pk: "project"}
+    assert selectors.categories_of(cycle) == {agency_tree["mof"].pk: ["project"]}
     assert rules.dimensions_of("project") == ("問題分析", "規劃內容", "推動成效", "開放創新")
     page = client.get(reverse("plans:cycle", args=[cycle.pk])).content.decode()
     assert "專案規劃類" in page and "問題分析、規劃內容、推動成效、開放創新" in page
     client.post(
         reverse("plans:cycle_category", args=[cycle.pk]),
-        {"agency": agency_tree["mof"].pk, "category": "overall"},
+        {"agency": agency_tree["mof"].pk, "category": ["overall", "project"]},
     )
-    assert selectors.categories_of(cycle) == {agency_tree["mof"].pk: "overall"}
+    # Issue 37.10: 001 lists 各地區國稅局 and 各事業機構 under both categories.
+    assert selectors.categories_of(cycle) == {agency_tree["mof"].pk: ["overall", "project"]}
+    page = client.get(reverse("plans:cycle", args=[cycle.pk])).content.decode()
+    assert "整體服務類、專案規劃類" in page
+    client.post(reverse("plans:cycle_category", args=[cycle.pk]), {"agency": agency_tree["mof"].pk})
+    assert selectors.categories_of(cycle) == {agency_tree["mof"].pk: ["overall", "project"]}, (
+        "none is refused"
+    )
     assert AuditEntry.objects.filter(action="cycle.category").count() == 2
 
 
 def test_another_agencys_coordinator_cannot_choose_for_it(cycle, agency_tree, user_with_role):
     outsider = user_with_role(agency_tree["moea"], "coordinator")
     with pytest.raises(services.PlanError, match="聯絡人或上級研考人員"):
-        services.choose_category(by=outsider, cycle=cycle, agency=agency_tree["mof"], category="overall")
+        services.choose_categories(
+            by=outsider, cycle=cycle, agency=agency_tree["mof"], categories=["overall"]
+        )
     with pytest.raises(services.PlanError, match="沒有「award」這個類別"):
-        services.choose_category(by=None, cycle=cycle, agency=agency_tree["mof"], category="award")
+        services.choose_categories(by=None, cycle=cycle, agency=agency_tree["mof"], categories=["award"])
     with pytest.raises(services.PlanError, match="不是本年度的參與機關"):
-        services.choose_category(by=None, cycle=cycle, agency=agency_tree["ntbt"], category="overall")
+        services.choose_categories(by=None, cycle=cycle, agency=agency_tree["ntbt"], categories=["overall"])

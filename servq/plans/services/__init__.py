@@ -31,7 +31,7 @@ from servq.plans.services._common import (  # noqa: F401
 )
 from servq.plans.services.cycles import (  # noqa: F401
     _copy_framework,
-    choose_category,
+    choose_categories,
     open_cycle,
     start_plan,
 )

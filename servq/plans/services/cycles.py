@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
@@ -82,25 +82,42 @@ def open_cycle(
 
 
 @transaction.atomic
-def choose_category(*, by: Actor, cycle: PlanCycle, agency: Agency, category: str) -> ParticipantCategory:
-    """A participant sets (or changes) its category for the cycle: its coordinator, or a supervisor
-    above it. The category decides the dimensions it is judged on (rules.dimensions_of)."""
+def choose_categories(
+    *, by: Actor, cycle: PlanCycle, agency: Agency, categories: Sequence[str]
+) -> list[ParticipantCategory]:
+    """A participant sets (or changes) the categories it takes part in for the cycle — one or both
+    (001 lists some agencies under both): its coordinator, or a supervisor above it. Each category
+    decides dimensions it is judged on (rules.dimensions_of)."""
     PlanError.require(
         cycle.participants.filter(pk=agency.pk).exists(), f"{agency.name} 不是本年度的參與機關。"
     )
-    PlanError.require(category in ServiceCategory.values, f"沒有「{category[:20]}」這個類別。", "category")
+    wanted = list(dict.fromkeys(categories))
+    PlanError.require(bool(wanted), "請至少選擇一個參與類別。", "category")
+    for category in wanted:
+        PlanError.require(
+            category in ServiceCategory.values, f"沒有「{category[:20]}」這個類別。", "category"
+        )
     grants = grants_of(by) if by is not None else []
     PlanError.require(
         by is None or coordinates_or_supervises(grants, agency.path),
         "只有該機關的聯絡人或上級研考人員可以設定參與類別。",
     )
-    chosen, created = ParticipantCategory.objects.get_or_create(
-        cycle=cycle, agency=agency, defaults={"category": category}
+    current = ParticipantCategory.objects.filter(cycle=cycle, agency=agency)
+    before = sorted(current.values_list("category", flat=True))
+    if before == sorted(wanted):
+        return list(current)
+    current.exclude(category__in=wanted).delete()
+    for category in wanted:
+        ParticipantCategory.objects.get_or_create(cycle=cycle, agency=agency, category=category)
+    chosen = list(ParticipantCategory.objects.filter(cycle=cycle, agency=agency).order_by("category"))
+    audit.record(
+        by=by,
+        action="cycle.category",
+        obj=chosen[0],
+        agency=agency,
+        before={"categories": before},
+        after={"categories": sorted(wanted)},
     )
-    if created:
-        audit.record(by=by, action="cycle.category", obj=chosen, agency=agency, after={"category": category})
-    elif chosen.category != category:
-        audit.change(by=by, action="cycle.category", obj=chosen, agency=agency, values={"category": category})
     return chosen
 
 

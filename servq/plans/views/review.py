@@ -118,10 +118,10 @@ def cycle_board(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     categories = selectors.categories_of(cycle)
     for agency in own_agencies:
-        agency.chosen_category = categories.get(agency.pk, "")  # type: ignore[attr-defined]
+        agency.chosen_categories = categories.get(agency.pk, [])  # type: ignore[attr-defined]
     labels = dict(ServiceCategory.choices)
     for row in rows:
-        row.category_label = str(labels.get(categories.get(row.agency.pk, ""), "—"))
+        row.category_label = "、".join(str(labels[c]) for c in categories.get(row.agency.pk, [])) or "—"
     return render(
         request,
         "plans/cycle_board.html",
@@ -185,13 +185,14 @@ PLAN_FILE_TYPES = (".txt", ".docx", ".odt", ".pdf", ".html", ".htm", ".doc")
 @require_POST
 @refusals_to("plans:cycle", pk="pk")
 def cycle_category(request: HttpRequest, pk: int) -> HttpResponse:
-    """A participant chooses 整體服務類 or 專案規劃類 for the year (001, 003)."""
+    """A participant chooses 整體服務類, 專案規劃類 or both for the year (001, 003)."""
     cycle = get_object_or_404(_cycles_for(request.user), pk=pk)
     agency = get_object_or_404(cycle.participants.all(), pk=request.POST.get("agency") or 0)
-    chosen = services.choose_category(
-        by=request.user, cycle=cycle, agency=agency, category=request.POST.get("category", "")
+    chosen = services.choose_categories(
+        by=request.user, cycle=cycle, agency=agency, categories=request.POST.getlist("category")
     )
-    messages.success(request, f"{agency.name}的參與類別：{chosen.get_category_display()}。")
+    names = "、".join(c.get_category_display() for c in chosen)
+    messages.success(request, f"{agency.name}的參與類別：{names}。")
     return redirect("plans:cycle", cycle.pk)
 
 
