@@ -204,8 +204,14 @@ class CycleForm(forms.Form):
     review_days = forms.IntegerField(
         label=_("審查期限：送審後幾個工作日"), min_value=1, max_value=120, initial=20
     )
+    review_on = RocDateField(label=_("或審查期限日期"), required=False, help_text=_("填寫時取代上一欄"))
     approve_days = forms.IntegerField(
         label=_("核定期限：審查後幾個工作日"), min_value=1, max_value=120, initial=20
+    )
+    approve_on = RocDateField(
+        label=_("或核定期限日期"),
+        required=False,
+        help_text=_("填寫時取代上一欄；經濟部的時程為 12 月底送審、次年 1 月底前核定公告"),
     )
     publish_by = RocDateField(
         label=_("公告期限"),
@@ -244,7 +250,13 @@ class CycleForm(forms.Form):
         if data.get("framework") and data.get("copy_framework_from"):
             raise forms.ValidationError(_("請選擇今年的實施計畫，或沿用去年的架構，二者擇一。"))
         if data.get("submit_by") and data.get("review_days") and data.get("approve_days"):
+            # A date typed for a step wins over its working-day offset (issue 37.13: 003 reviews and
+            # approves within January, which offsets of 20 working days each could not reach).
             calendar = office_calendar()
-            data["review_by"] = add_working_days(data["submit_by"], data["review_days"], calendar)
-            data["approve_by"] = add_working_days(data["review_by"], data["approve_days"], calendar)
+            data["review_by"] = data.get("review_on") or add_working_days(
+                data["submit_by"], data["review_days"], calendar
+            )
+            data["approve_by"] = data.get("approve_on") or add_working_days(
+                data["review_by"], data["approve_days"], calendar
+            )
         return data

@@ -157,6 +157,9 @@ class Plan(models.Model):
     )
     decided_at = models.DateTimeField(_("審查時間"), null=True, blank=True)
     published_at = models.DateTimeField(_("公告時間"), null=True, blank=True)
+    # 003 and 004: the approved plan is also posted at the service premises (公告於服務場所).
+    posted_on = models.DateField(_("張貼於服務場所日期"), null=True, blank=True)
+    posted_where = models.CharField(_("張貼地點"), max_length=200, blank=True)
     source_name = models.CharField(_("來源檔案"), max_length=255, blank=True)
     source_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

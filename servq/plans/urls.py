@@ -32,5 +32,6 @@ urlpatterns = [
     path("cycles/<int:pk>/start/", review.cycle_start_plan, name="cycle_start"),
     path("cycles/<int:pk>/import/", review.cycle_import_plan, name="cycle_import"),
     path("<int:pk>/import-version/", review.plan_import_version, name="import_version"),
+    path("<int:pk>/posting/", review.record_posting, name="record_posting"),
     path("cycles/<int:pk>/category/", review.cycle_category, name="cycle_category"),
 ]

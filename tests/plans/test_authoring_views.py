@@ -305,6 +305,38 @@ def test_supervisor_opens_a_cycle_copying_last_years_framework_with_working_day_
     assert cycle.framework.pk != last_year.pk
 
 
+def test_review_and_approval_can_be_set_as_dates_to_meet_003s_january(client, agency_tree, user_with_role):
+    """Issue 37.13: 003 submits at the end of December and approves and publishes by the end of
+    January; offsets of whole working-day periods could only get there with submission in early
+    December. A date typed for a step wins over its offset."""
+    from servq.plans.models import PlanCycle
+    from tests.factories import ProgramFactory
+
+    client.force_login(user_with_role(agency_tree["root"], "supervisor"))
+    response = client.post(
+        reverse("plans:cycle_new"),
+        {
+            "program": ProgramFactory().pk,
+            "year": "116",
+            "title": "116年度提升服務品質",
+            "submit_by": "115/12/31",
+            "review_days": "20",
+            "review_on": "116/1/20",
+            "approve_days": "20",
+            "approve_on": "116/1/29",
+            "publish_by": "116/1/31",
+            "participants": [agency_tree["mof"].pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    cycle = PlanCycle.objects.get()
+    assert (cycle.review_by, cycle.approve_by, cycle.publish_by) == (
+        dt.date(2027, 1, 20),
+        dt.date(2027, 1, 29),
+        dt.date(2027, 1, 31),
+    )
+
+
 def test_a_second_plan_file_for_the_same_cycle_is_refused(client, cycle, coordinator, agency_tree):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -191,3 +191,43 @@ def test_the_gaps_are_filled_in_one_save_or_not_at_all(client, copied, agency_tr
     item.refresh_from_db()
     assert item.deadline_raw == "115年6月" and [u.unit for u in item.units.all()] == [agency_tree["mof_unit"]]
     assert AuditEntry.objects.filter(action="item.edit").count() == edits + 1
+
+
+# --- posting the plan at the service premises (issue 37.13: 003, 004) ---------------------------------
+
+
+def test_the_coordinator_records_where_the_approved_plan_is_posted(client, agency_tree, user_with_role):
+    from servq.core.models import AuditEntry
+
+    plan = PlanFactory(agency=agency_tree["mof"], status="published")
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    client.force_login(coordinator)
+    assert "登錄張貼於服務場所" in client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    url = reverse("plans:record_posting", args=[plan.pk])
+    client.post(url, {"on": "115/1/20", "where": "一樓服務台公布欄"})
+    plan.refresh_from_db()
+    assert (plan.posted_on.isoformat(), plan.posted_where) == ("2026-01-20", "一樓服務台公布欄")
+    assert AuditEntry.objects.filter(action="plan.posted").exists()
+    client.logout()
+    public = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "115年1月20日，一樓服務台公布欄" in public and "登錄張貼於服務場所" not in public
+
+
+@pytest.mark.parametrize(
+    ("status", "data", "said"),
+    [
+        ("draft", {"on": "115/1/20", "where": "公布欄"}, "核定後才能張貼"),
+        ("published", {"on": "999/1/1", "where": "公布欄"}, "不能晚於今天"),
+        ("published", {"on": "115/1/20", "where": "  "}, "請寫明張貼地點"),
+        ("published", {"on": "not a date", "where": "公布欄"}, "日期"),
+    ],
+)
+def test_a_posting_that_cannot_be_is_refused_and_nothing_changes(
+    client, agency_tree, user_with_role, status, data, said
+):
+    plan = PlanFactory(agency=agency_tree["mof"], status=status)
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    page = client.post(reverse("plans:record_posting", args=[plan.pk]), data, follow=True).content.decode()
+    assert said in page
+    plan.refresh_from_db()
+    assert plan.posted_on is None

@@ -388,6 +388,7 @@ ACTION_LABELS = {
     "person.passkey": "新增通行金鑰",
     "person.second_factor": "設定雙重驗證",
     "plan.import_version": "以檔案匯入新版本",
+    "plan.posted": "登錄計畫張貼於服務場所",
     "plan.refile": "重新歸檔",
     "search.synonyms": "設定搜尋同義詞",
     "selfeval.criteria": "設定自行考核項目",

@@ -73,5 +73,6 @@ from servq.plans.services.review import (  # noqa: F401
     _require_complete,
     _retire_earlier_versions,
     _save_comments,
+    record_posting,
     transition,
 )

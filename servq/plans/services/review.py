@@ -193,3 +193,31 @@ def _new_version(*, by: Actor, plan: Plan, note: str) -> Plan:
         extra={"from_version": plan.version, "note": note.strip()},
     )
     return new
+
+
+@transaction.atomic
+def record_posting(*, by: Actor, plan: Plan, on: dt.date, where: str) -> Plan:
+    """The approved or published plan was posted at the service premises (003, 004: 公告於機關網站
+    及服務場所): when and where, by the agency's coordinator."""
+    locked = lock_row(Plan.objects.all(), plan.pk)
+    PlanError.require(
+        rules.AUTHOR in selectors.capacities_for(by, locked), "只有機關聯絡人可以登錄張貼於服務場所。"
+    )
+    PlanError.require(
+        locked.status in (PlanStatus.APPROVED, PlanStatus.PUBLISHED), "計畫核定後才能張貼於服務場所。"
+    )
+    PlanError.require(on <= timezone.localdate(), "張貼日期不能晚於今天。", "on")
+    place = " ".join(where.split())[:200]
+    PlanError.require(bool(place), "請寫明張貼地點，例如「一樓服務台公布欄」。", "where")
+    before = audit.snapshot(locked, ["posted_on", "posted_where"])
+    locked.posted_on, locked.posted_where = on, place
+    locked.save(update_fields=["posted_on", "posted_where"])
+    audit.record(
+        by=by,
+        action="plan.posted",
+        obj=locked,
+        agency=locked.agency,
+        before=before,
+        after=audit.snapshot(locked, ["posted_on", "posted_where"]),
+    )
+    return locked

@@ -60,6 +60,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": plan.revisions.all(),
         "export_formats": list(EXPORT_FORMATS.items()),
         "can_edit_or_author": rules.AUTHOR in capacities,
+        "can_record_posting": rules.AUTHOR in capacities and plan.status in ("approved", "published"),
         "can_import_version": rules.may_import_new_version(plan.status, capacities)
         and not selectors.versions_of(plan).filter(version__gt=plan.version).exists(),
     }

@@ -24,7 +24,7 @@ from servq.core import fetching
 from servq.core.errors import ServiceError
 from servq.core.http import confirmed, redirect_back
 from servq.core.refusals import refusals_to
-from servq.core.rules import to_gregorian_year
+from servq.core.rules import parse_any_date, to_gregorian_year
 from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.importing import PlanFileError
@@ -398,3 +398,18 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rules.side_by_side(selectors.plan_lines(left), selectors.plan_lines(right)),
         },
     )
+
+
+@access(roles=[Role.COORDINATOR])
+@require_POST
+@refusals_to("plans:detail", pk="pk")
+def record_posting(request: HttpRequest, pk: int) -> HttpResponse:
+    """登錄張貼於服務場所: the day (typed as 115/1/20 or 2026-01-20) and the place."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    try:
+        on = parse_any_date(request.POST.get("on", "")[:40])
+    except ValueError as error:
+        raise services.PlanError(str(error), "on") from None
+    services.record_posting(by=request.user, plan=plan, on=on, where=request.POST.get("where", ""))
+    messages.success(request, "已登錄張貼於服務場所。")
+    return redirect("plans:detail", plan.pk)
