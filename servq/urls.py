@@ -51,6 +51,7 @@ urlpatterns = [
     path("surveys/", include("servq.surveys.urls")),
     path("faq/", include("servq.faq.urls")),
     path("records/", include("servq.activities.urls")),
+    path("service-points/", include("servq.activities.urls_public")),
     path("opendata/", include("servq.opendata.urls")),
     path("open311/v2/", include("servq.cases.urls_open311")),
 ]

@@ -43,7 +43,17 @@ class PointForm(RecordForm):
 
     class Meta:
         model = ServicePoint
-        fields = ["kind", "name", "district", "address", "opened_on", "closed_on"]
+        fields = [
+            "kind",
+            "name",
+            "district",
+            "address",
+            "hours",
+            "offers",
+            "accessibility",
+            "opened_on",
+            "closed_on",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

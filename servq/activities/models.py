@@ -53,6 +53,11 @@ class ServicePoint(Kept):
     name = models.CharField(_("名稱"), max_length=200)
     district = models.CharField(_("鄉鎮市區"), max_length=20)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # What a citizen needs before going (001, 003, 004: 服務據點): when it is open, what it does,
+    # and how a wheelchair user, a parent with a pram or a blind visitor gets in and is served.
+    hours = models.CharField(_("服務時間"), max_length=200, blank=True)
+    offers = models.CharField(_("提供的服務"), max_length=500, blank=True)
+    accessibility = models.CharField(_("無障礙設施"), max_length=300, blank=True)
     opened_on = models.DateField(_("啟用日期"))
     closed_on = models.DateField(_("停用日期"), null=True, blank=True)
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from servq.activities import selectors, services
@@ -105,3 +106,16 @@ def remove(request: HttpRequest, key: str, pk: int) -> HttpResponse:
             messages.success(request, gettext("已刪除紀錄。"))
         return redirect(_page(agency, found))
     return render(request, "activities/remove.html", {"kind": found, "record": record, "agency": agency})
+
+
+@access(public=True)
+def service_points(request: HttpRequest) -> HttpResponse:
+    """服務據點 for citizens: where to go, when it is open, what it does and how it is accessible;
+    free Wi-Fi hotspots counted by 鄉鎮市區."""
+    today = timezone.localdate()
+    points = list(selectors.open_service_points(today))
+    return render(
+        request,
+        "activities/service_points.html",
+        {"points": points, "wifi": selectors.wifi_by_district(today)},
+    )

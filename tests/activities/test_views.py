@@ -123,3 +123,52 @@ def test_removal_needs_the_confirmation(client, agency_tree, coordinator):
     assert SocialPost.objects.exists()
     client.post(url, {"confirm": "yes"})
     assert not SocialPost.objects.exists()
+
+
+# --- 服務據點 for citizens (issue 37.17: 001, 003, 004) ---------------------------------------------------
+
+
+def _point(client, agency, **values):
+    data = {
+        "agency": agency.pk,
+        "kind": "counter",
+        "name": "北區服務站",
+        "district": "北區",
+        "opened_on": "115/1/2",
+    }
+    return client.post(reverse("activities:kind", args=["points"]), {**data, **values})
+
+
+def test_a_point_is_kept_with_its_hours_services_and_access_and_shown_to_citizens(
+    client, agency_tree, coordinator
+):
+    from servq.activities.models import ServicePoint
+
+    client.force_login(coordinator)
+    _point(
+        client,
+        agency_tree["mof"],
+        address="中山路 1 號",
+        hours="週一至週五 8:30–17:30",
+        offers="戶籍謄本、稅務證明",
+        accessibility="無障礙坡道、輪椅可達櫃台",
+    )
+    _point(client, agency_tree["mof"], name="舊服務站", closed_on="115/1/3")
+    _point(client, agency_tree["mof"], kind="wifi", name="iTaiwan 熱點", district="北區")
+    _point(client, agency_tree["mof"], kind="outreach", name="<script>alert(1)</script>")
+    assert ServicePoint.objects.count() == 4
+    client.logout()
+    page = client.get(reverse("points:index")).content.decode()
+    for shown in (
+        "北區服務站",
+        "週一至週五 8:30–17:30",
+        "戶籍謄本、稅務證明",
+        "無障礙坡道、輪椅可達櫃台",
+        "財政部",
+    ):
+        assert shown in page
+    assert "舊服務站" not in page, "closed"
+    assert "iTaiwan 熱點" not in page and "各鄉鎮市區的免費無線上網熱點數" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    catalogue = client.get(reverse("services:catalogue")).content.decode()
+    assert reverse("points:index") in catalogue
