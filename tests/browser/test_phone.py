@@ -29,6 +29,7 @@ def pages_by_role() -> dict[str, list[str]]:
             "/cases/track/",
             "/reporting/self-evaluations/",
             "/opendata/",
+            "/service-points/",
             "/search/all/?q=%E6%88%B6%E7%B1%8D",  # 戶籍: plan items, services and FAQ answers together
         ],
         "coordinator": [
@@ -41,6 +42,7 @@ def pages_by_role() -> dict[str, list[str]]:
             "/sites/",
             "/agencies/",
             "/opendata/manage/",
+            "/records/points/",
         ],
         "supervisor": [
             "/",
@@ -51,6 +53,8 @@ def pages_by_role() -> dict[str, list[str]]:
             "/sites/report/",
             "/notices/",
             "/audit/",
+            "/reporting/compare/",
+            "/awards/rulebook/",
         ],
     }
 
