@@ -70,6 +70,8 @@ class CaseCategory(models.Model):
     description = models.CharField(_("說明"), max_length=300, blank=True)
     limit_days = models.PositiveSmallIntegerField(_("處理期限（日）"))
     working_days = models.BooleanField(_("以工作日計"), default=True)
+    # A limit of months (「1個月」) runs to the same day of a later month (民法第121條); 0: days.
+    limit_months = models.PositiveSmallIntegerField(_("處理期限（月）"), default=0)
     # Where the limit comes from: a regulation's point, servq's suggestion, or the body's own choice.
     limit_source = models.CharField(_("期限依據"), max_length=300, blank=True)
     agency = models.ForeignKey(

@@ -94,8 +94,13 @@ def allowed_actions(state: str) -> list[str]:
 # --- time limits --------------------------------------------------------------------------------
 
 
-def due_date(received: dt.date, limit_days: int, *, working_days: bool, cal: OfficeCalendar) -> dt.date:
-    """The last day to reply: 「6個工作日內」 counts office working days from the day after receipt."""
+def due_date(
+    received: dt.date, limit_days: int, *, working_days: bool, cal: OfficeCalendar, months: int = 0
+) -> dt.date:
+    """The last day to reply: 「6個工作日內」 counts office working days from the day after receipt;
+    「1個月」 is the same day a month later, or that month's last day (core.rules.add_months)."""
+    if months:
+        return core_rules.add_months(received, months)
     if working_days:
         return add_working_days(received, limit_days, cal)
     return received + dt.timedelta(days=limit_days)

@@ -66,7 +66,7 @@ def form_lines(service: Service) -> dict[str, Any]:
             "申請事項說明",
         ],
         "documents": documents or ["（無）"],
-        "limit": rules.TimeLimit(service.limit_days, service.working_days).describe(),
+        "limit": service.time_limit.describe(),
         "fees": service.fees or "免費",
         "note": "本表依政府資訊公開法第七條公開；個人資料僅供本案處理使用。",
     }
@@ -140,7 +140,7 @@ def catalogue_row(service: Service) -> list[str]:
         service.agency.code,
         service.code,
         service.name,
-        rules.TimeLimit(service.limit_days, service.working_days).describe().replace(" ", ""),
+        service.time_limit.describe().replace(" ", ""),
         service.summary,
         service.legal_basis,
         service.eligibility,

@@ -122,9 +122,7 @@ class ServiceForm(forms.Form):
             "eligibility": service.eligibility,
             "channels": service.channels,
             "fees": service.fees,
-            "time_limit": rules.TimeLimit(service.limit_days, service.working_days)
-            .describe()
-            .replace(" ", ""),
+            "time_limit": service.time_limit.describe().replace(" ", ""),
             "online_level": service.online_level,
             "apply_url": service.apply_url,
             "form_languages": service.form_languages,

@@ -46,6 +46,7 @@ class Service(models.Model):
     fees = models.CharField(_("規費"), max_length=200, blank=True)
     limit_days = models.PositiveSmallIntegerField(_("處理期限（日）"))
     working_days = models.BooleanField(_("以工作日計"), default=True)
+    limit_months = models.PositiveSmallIntegerField(_("處理期限（月）"), default=0)
     online_level = models.PositiveSmallIntegerField(
         _("線上服務程度"), choices=OnlineLevel.choices, default=OnlineLevel.INFO
     )
@@ -81,6 +82,11 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_limit(self) -> rules.TimeLimit:
+        """The processing limit as the catalogue states it (days, working days or civil months)."""
+        return rules.TimeLimit(self.limit_days, self.working_days, self.limit_months)
 
     @property
     def takes_online_applications_here(self) -> bool:

@@ -86,8 +86,13 @@ _SAME_DAY = re.compile(r"^(?:即時|立即|當日|當天|隨到隨辦|隨即)(?:
 class TimeLimit:
     days: int
     working_days: bool
+    # 「1個月」 is a civil month (民法第121條: the same day next month), not 30 days; ``days`` then
+    # holds 30 a month, the bound an extension may not pass.
+    months: int = 0
 
     def describe(self) -> str:
+        if self.months:
+            return f"{self.months} 個月"
         return f"{self.days} {'個工作天' if self.working_days else '日（日曆天）'}"
 
 
@@ -106,10 +111,11 @@ def parse_time_limit(raw: str) -> TimeLimit:
     if m is None:
         raise BadTimeLimit(f"處理期限「{raw.strip()[:30]}」看不懂，請寫成「7個工作天」或「30日」。")
     n, unit = int(m["n"]), m["unit"]
-    days = n * 7 if unit in ("週", "星期") else n * 30 if unit in ("月", "個月") else n
+    months = n if unit in ("月", "個月") else 0
+    days = n * 7 if unit in ("週", "星期") else n * 30 if months else n
     if not 1 <= days <= 365:
         raise BadTimeLimit(f"處理期限「{raw.strip()[:30]}」須介於 1 到 365 日。")
-    return TimeLimit(days, working_days=unit in ("工作天", "工作日"))
+    return TimeLimit(days, working_days=unit in ("工作天", "工作日"), months=months)
 
 
 # --- SOP steps -----------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ from servq.agencies.models import Agency
 from servq.agencies.selectors import body_of
 from servq.cases import services as cases
 from servq.cases.models import ApiClient, Case, Channel
+from servq.cases.rules import due_date
 from servq.core import audit, search_kinds
 from servq.core.actors import Actor, person
 from servq.core.errors import ServiceError
 from servq.core.permissions import has_perm
-from servq.core.rules import add_working_days, normalize
+from servq.core.rules import normalize
 from servq.core.selectors import office_calendar
 from servq.core.tables import read_table
 from servq.services import rules
@@ -183,6 +184,7 @@ def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Servi
     service.channels = list(dict.fromkeys(data.channels))
     service.fees = data.fees.strip()[:200]
     service.limit_days, service.working_days = limit.days, limit.working_days
+    service.limit_months = limit.months
     service.online_level = data.online_level
     service.apply_url = data.apply_url.strip()
     service.form_languages = list(dict.fromkeys(data.form_languages)) or ["zh-Hant"]
@@ -197,6 +199,7 @@ def save_service(*, by: Actor, agency: Agency, data: ServiceData, service: Servi
         name=service.name,
         limit_days=limit.days,
         working_days=limit.working_days,
+        limit_months=limit.months,
         agency=agency,
         unit=data.unit,
         active=data.published,
@@ -591,7 +594,7 @@ class _RecordReader:
         self.width = max(self.columns) + 1
         self.today = timezone.localdate()
         self.calendar = office_calendar()
-        self.due: dict[tuple[dt.date, int, bool], dt.date] = {}
+        self.due: dict[tuple[dt.date, int, bool, int], dt.date] = {}
 
     def refuse(self, line: int, column: str, message: str) -> CatalogueError:
         where = f"「{column}」" if column else ""
@@ -621,12 +624,14 @@ class _RecordReader:
         return RecordRow(service.pk, external_id, channel, received, closed, self.due_on(received, service))
 
     def due_on(self, received: dt.date, service: Service) -> dt.date:
-        key = (received, service.limit_days, service.working_days)
+        key = (received, service.limit_days, service.working_days, service.limit_months)
         if key not in self.due:
-            self.due[key] = (
-                add_working_days(received, service.limit_days, self.calendar)
-                if service.working_days
-                else received + dt.timedelta(days=service.limit_days)
+            self.due[key] = due_date(
+                received,
+                service.limit_days,
+                working_days=service.working_days,
+                cal=self.calendar,
+                months=service.limit_months,
             )
         return self.due[key]
 

@@ -81,7 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flow_width": rules.FLOW_WIDTH,
             "centre": rules.FLOW_WIDTH // 2,
             "channels": [rules.CHANNELS[c] for c in service.channels if c in rules.CHANNELS],
-            "limit": rules.TimeLimit(service.limit_days, service.working_days).describe(),
+            "limit": service.time_limit.describe(),
             # Each language in its own name (中文, English, Tiếng Việt): never a code such as zh-Hant.
             "language_names": [services.LANGUAGES.get(code, code) for code in service.form_languages],
             "structured": json_for_script(documents.government_service(service, request)),

@@ -18,7 +18,6 @@ from servq.services import rules
         ("三十日曆天", 30, False),
         ("十五日內", 15, False),
         ("2週", 14, False),
-        ("1個月", 30, False),
         ("即時", 1, True),
         ("隨到隨辦", 1, True),
         ("３個工作天", 3, True),
@@ -94,3 +93,13 @@ def test_who_keeps_the_catalogue_and_who_takes_applications():
     assert not rules.may_manage_catalogue(clerk, "/ey/mof/")
     assert rules.may_take_applications(clerk, "/ey/mof/")
     assert not rules.may_take_applications(clerk, "/ey/moea/")
+
+
+@pytest.mark.parametrize(
+    ("written", "months", "said"),
+    [("1個月", 1, "1 個月"), ("三個月", 3, "3 個月"), ("30日", 0, "30 日（日曆天）")],
+)
+def test_a_limit_in_months_stays_months(written, months, said):
+    """Issue 37.6: 「1個月」 was counted as 30 days in services and as a civil month in inspections."""
+    limit = rules.parse_time_limit(written)
+    assert (limit.months, limit.describe()) == (months, said)

@@ -473,3 +473,23 @@ def test_the_sop_and_forms_are_reviewed_on_time_and_reminded(agency_tree, coordi
     assert Service.objects.get(pk=service.pk).reviewed_on == today
     assert AuditEntry.objects.filter(action="service.review").exists()
     assert services_to_review(coordinator, today) == []
+
+
+def test_an_application_under_a_one_month_limit_is_due_the_same_day_next_month(
+    agency_tree, coordinator, data
+):
+    """Issue 37.6: one civil month (民法第121條) through the case engine: 31 January is due on the
+    month's last day, 28 February; 30 days would have said 2 March."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    found = services.save_service(by=coordinator, agency=agency_tree["mof"], data=data(time_limit="1個月"))
+    assert found.category.limit_months == 1 and found.time_limit.describe() == "1 個月"
+    moment = timezone.make_aware(dt.datetime(2026, 1, 31, 10, 0))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        case, _ = services.take_application(
+            by=coordinator, counter=agency_tree["mof"], service=found, description="申請"
+        )
+    assert case.due_on == dt.date(2026, 2, 28)

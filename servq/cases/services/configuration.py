@@ -189,6 +189,7 @@ def keep_application_kind(
     unit: Agency | None,
     active: bool,
     source: str,
+    limit_months: int = 0,
 ) -> CaseCategory:
     """The case category of one service's applications, made or brought in line with the service.
 
@@ -203,6 +204,7 @@ def keep_application_kind(
             "name": name[:60],
             "limit_days": limit_days,
             "working_days": working_days,
+            "limit_months": limit_months,
             "limit_source": source[:300],
             "agency": agency,
             "unit": unit,

@@ -78,7 +78,11 @@ def import_case_history(
         CaseError.require(row.number not in taken, f"{at}：案號 {row.number} 已經匯入過。", "file")
         assert agency is not None and category is not None  # for the type checker: required above
         due = rules.due_date(
-            row.received, category.limit_days, working_days=category.working_days, cal=calendar
+            row.received,
+            category.limit_days,
+            working_days=category.working_days,
+            cal=calendar,
+            months=category.limit_months,
         )
         cases.append(_past_case(row, body, agency, category, due, filename))
     plan = _summary(cases)

@@ -166,7 +166,11 @@ def _file(
     calendar = office_calendar((received.year, received.year + 1))
     category = case.category
     case.due_on = rules.due_date(
-        received, category.limit_days, working_days=category.working_days, cal=calendar
+        received,
+        category.limit_days,
+        working_days=category.working_days,
+        cal=calendar,
+        months=category.limit_months,
     )
     token = new_query_password()
     case.number = new_case_number(received)

@@ -243,7 +243,11 @@ def reopen(*, by: Actor, case: Case, reason: str) -> Case:
     calendar = office_calendar((today.year, today.year + 1))
     fresh.closed_at, fresh.closed_on_time, fresh.extended_days = None, None, 0
     fresh.due_on = rules.due_date(
-        today, fresh.category.limit_days, working_days=fresh.category.working_days, cal=calendar
+        today,
+        fresh.category.limit_days,
+        working_days=fresh.category.working_days,
+        cal=calendar,
+        months=fresh.category.limit_months,
     )
     fresh.save()
     _event(fresh, "reopened", by=by, note=reason.strip())
