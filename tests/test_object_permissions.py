@@ -121,6 +121,7 @@ URLS: dict[str, Url] = {
     "plans:export": Url(plan_args(fmt=lambda w: "csv"), scope="public", public_in=PUBLISHED),
     "plans:fill_gaps": Url(plan_args()),
     "plans:record_posting": Url(plan_args()),
+    "plans:requirements": Url(plan_args()),
     "plans:edit": Url(plan_args()),
     "plans:edit_header": Url(plan_args()),
     "plans:refile": Url(plan_args()),

@@ -157,6 +157,9 @@ class Plan(models.Model):
     )
     decided_at = models.DateTimeField(_("審查時間"), null=True, blank=True)
     published_at = models.DateTimeField(_("公告時間"), null=True, blank=True)
+    # An implementation plan's word on what each execution plan under it must have before it is
+    # submitted (plans.rules.Requirements); None: 003's full list.
+    requirements = models.JSONField(_("執行計畫應具備"), null=True, blank=True)
     # 003 and 004: the approved plan is also posted at the service premises (公告於服務場所).
     posted_on = models.DateField(_("張貼於服務場所日期"), null=True, blank=True)
     posted_where = models.CharField(_("張貼地點"), max_length=200, blank=True)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from servq.agencies.rules import Grant, Role
 from servq.core.workflow import Transition, TransitionRefused, Workflow
@@ -127,6 +127,36 @@ REQUIRED_SECTIONS = (
     ("rewards", "獎勵方式"),
 )
 GAPS_NAMED = 10
+# What every item may be asked to carry, and the plan's quantified targets (001: 1–3 年量化目標).
+ITEM_FIELDS = (("deadline", "完成期限"), ("units", "承辦單位"))
+TARGETS = "targets"
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What an execution plan must have before it is submitted: the body's own list, written on its
+    implementation plan (issue 37.9: 003 asks every section and each item's deadline and unit; 001
+    part of the sections and, above all, quantified targets for each year; 004's 附件2/3 format has
+    no 實施步驟, deadlines or units). Without one written, 003's full list."""
+
+    sections: tuple[str, ...] = tuple(field for field, _ in REQUIRED_SECTIONS)
+    item_fields: tuple[str, ...] = tuple(field for field, _ in ITEM_FIELDS)
+    targets: bool = False
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> Requirements:
+        if not data:
+            return cls()
+        known_sections = {field for field, _ in REQUIRED_SECTIONS}
+        known_fields = {field for field, _ in ITEM_FIELDS}
+        return cls(
+            tuple(f for f in data.get("sections", []) if f in known_sections),
+            tuple(f for f in data.get("item_fields", []) if f in known_fields),
+            bool(data.get(TARGETS)),
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        return {"sections": list(self.sections), "item_fields": list(self.item_fields), TARGETS: self.targets}
 
 
 @dataclass(frozen=True)
@@ -137,19 +167,32 @@ class ItemFacts:
     units: int
 
 
-def completeness_gaps(sections: dict[str, str], items: list[ItemFacts]) -> list[str]:
-    """What a plan still lacks before it can be submitted for review, each gap named."""
-    gaps = [f"缺少「{label}」" for field, label in REQUIRED_SECTIONS if not sections.get(field, "").strip()]
+def completeness_gaps(
+    sections: dict[str, str],
+    items: list[ItemFacts],
+    required: Requirements = Requirements(),
+    years_without_targets: Sequence[int] = (),
+) -> list[str]:
+    """What a plan still lacks before it can be submitted for review, each gap named, by the
+    requirements its body set."""
+    gaps = [
+        f"缺少「{label}」"
+        for field, label in REQUIRED_SECTIONS
+        if field in required.sections and not sections.get(field, "").strip()
+    ]
     if not items:
         gaps.append("沒有任何計畫項目（策略與作法）")
+    if required.targets and years_without_targets:
+        years = "、".join(f"{year - 1911}年" for year in years_without_targets)
+        gaps.append(f"沒有{years}的量化目標（請為指標訂定各年度目標值）")
     item_gaps = []
     for item in items:
         label = f"第{item.position + 1}項"
         if not item.text.strip():
             item_gaps.append(f"{label}沒有內容")
-        if not item.deadline_raw.strip():
+        if "deadline" in required.item_fields and not item.deadline_raw.strip():
             item_gaps.append(f"{label}沒有完成期限")
-        if item.units == 0:
+        if "units" in required.item_fields and item.units == 0:
             item_gaps.append(f"{label}沒有承辦單位")
     if len(item_gaps) > GAPS_NAMED:
         item_gaps = [*item_gaps[:GAPS_NAMED], f"另有 {len(item_gaps) - GAPS_NAMED} 處"]

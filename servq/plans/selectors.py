@@ -144,6 +144,18 @@ def unit_lookup(agency: Any) -> dict[str, Any]:
     return lookup
 
 
+def requirements_for(plan: Plan) -> rules.Requirements:
+    """What the plan must have before it is submitted: its cycle's implementation plan's word."""
+    framework = plan.cycle.framework if plan.cycle_id and plan.cycle else None
+    return rules.Requirements.from_data(framework.requirements if framework else None)
+
+
+def years_without_targets(plan: Plan) -> list[int]:
+    """The plan's years for which no indicator has a target (001: 1–3 年量化目標)."""
+    with_targets = set(IndicatorTarget.objects.filter(indicator__plan=plan).values_list("year", flat=True))
+    return [year for year in range(plan.first_year, plan.last_year + 1) if year not in with_targets]
+
+
 def plan_gaps(plan: Plan) -> list[PlanItem]:
     """The items still without a deadline or a responsible unit, or naming one the agency tree does
     not know, in the plan's order: what the 補齊 table lists."""

@@ -33,5 +33,6 @@ urlpatterns = [
     path("cycles/<int:pk>/import/", review.cycle_import_plan, name="cycle_import"),
     path("<int:pk>/import-version/", review.plan_import_version, name="import_version"),
     path("<int:pk>/posting/", review.record_posting, name="record_posting"),
+    path("<int:pk>/requirements/", review.plan_requirements, name="requirements"),
     path("cycles/<int:pk>/category/", review.cycle_category, name="cycle_category"),
 ]

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from servq.core.models import AuditEntry
-from servq.plans import services
+from servq.plans import rules, services
 from servq.plans.models import PlanStatus
 from tests.factories import FrameworkNodeFactory, PlanFactory, PlanItemFactory, ProgramFactory
 
@@ -257,3 +257,60 @@ def test_a_plan_sent_for_review_is_announced_to_the_supervisors_who_review_it(
     services.transition(by=coordinator, plan=plan, action="submit")
     notice = Notification.objects.get(recipient=reviewer, kind="plan.submit")
     assert "送審" in notice.subject and notice.url.endswith(f"/plans/{plan.pk}/")
+
+
+# --- each body's own completeness list (issue 37.9) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("requirements", "refused"),
+    [
+        # 004's 附件2/3 format: no 實施步驟, no deadlines, no units.
+        ({"sections": ["basis", "goals"], "item_fields": [], "targets": False}, None),
+        # 003's full list (also what holds where the body wrote none).
+        (None, "第1項沒有完成期限"),
+        # 001: quantified targets for every year of the plan.
+        ({"sections": ["basis"], "item_fields": [], "targets": True}, "沒有115年、116年的量化目標"),
+    ],
+)
+def test_an_execution_plan_is_checked_against_its_bodys_own_list(
+    agency_tree, coordinator, user_with_role, requirements, refused
+):
+    from tests.factories import open_cycle
+
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    cycle = open_cycle(agency_tree, boss)
+    framework = PlanFactory(agency=agency_tree["root"], kind="implementation", program=cycle.program)
+    if requirements:
+        services.set_requirements(
+            by=boss, plan=framework, requirements=rules.Requirements.from_data(requirements)
+        )
+    cycle.framework = framework
+    cycle.save()
+    plan = PlanFactory(
+        agency=agency_tree["mof"],
+        cycle=cycle,
+        program=cycle.program,
+        status="draft",
+        steps="",
+        first_year=2026,
+        last_year=2027,
+    )
+    item = PlanItemFactory(plan=plan, position=0, deadline_raw="")
+    item.units.all().delete()
+    if refused:
+        with pytest.raises(services.PlanError, match=refused):
+            services.transition(by=coordinator, plan=plan, action="submit")
+    else:
+        assert services.transition(by=coordinator, plan=plan, action="submit").status == "submitted"
+
+
+def test_only_the_body_writing_the_implementation_plan_sets_the_list(
+    agency_tree, coordinator, user_with_role
+):
+    framework = PlanFactory(agency=agency_tree["root"], kind="implementation")
+    with pytest.raises(services.PlanError, match="只有訂定實施計畫的機關"):
+        services.set_requirements(by=coordinator, plan=framework, requirements=rules.Requirements())
+    execution = PlanFactory(agency=agency_tree["mof"])
+    with pytest.raises(services.PlanError, match="只有實施計畫"):
+        services.set_requirements(by=coordinator, plan=execution, requirements=rules.Requirements())

@@ -231,3 +231,21 @@ def test_a_posting_that_cannot_be_is_refused_and_nothing_changes(
     assert said in page
     plan.refresh_from_db()
     assert plan.posted_on is None
+
+
+def test_the_body_ticks_what_its_execution_plans_must_have(client, agency_tree, user_with_role):
+    """Issue 37.9: the required sections and fields are the implementation plan's data."""
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    framework = PlanFactory(agency=agency_tree["root"], kind="implementation")
+    client.force_login(boss)
+    page = client.get(reverse("plans:detail", args=[framework.pk])).content.decode()
+    assert "執行計畫應具備的內容" in page and 'value="steps" checked' in page
+    client.post(
+        reverse("plans:requirements", args=[framework.pk]),
+        {"sections": ["basis", "goals"], "targets": "yes"},
+    )
+    framework.refresh_from_db()
+    assert framework.requirements == {"sections": ["basis", "goals"], "item_fields": [], "targets": True}
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    other = client.get(reverse("plans:detail", args=[framework.pk])).content.decode()
+    assert reverse("plans:requirements", args=[framework.pk]) not in other, "only its body sets the list"

@@ -74,5 +74,6 @@ from servq.plans.services.review import (  # noqa: F401
     _retire_earlier_versions,
     _save_comments,
     record_posting,
+    set_requirements,
     transition,
 )

@@ -142,6 +142,7 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
         steps=source.steps,
         oversight=source.oversight,
         rewards=source.rewards,
+        requirements=source.requirements,
     )
     _copy_contents(source, plan, shift_years=year - source.first_year)
     changes.announce("plan.contents", plan=plan)

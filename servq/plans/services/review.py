@@ -19,6 +19,7 @@ from servq.core.rules import format_roc_date
 from servq.plans import rules, selectors
 from servq.plans.models import (
     Plan,
+    PlanKind,
     PlanRevision,
     PlanStatus,
     ReviewComment,
@@ -110,13 +111,17 @@ def _notify(entry: Any, plan: Plan, action: str, comment: str) -> None:
 
 
 def _require_complete(plan: Plan) -> None:
-    """Submitting is the moment to check the plan against what every plan carries; gaps are named."""
+    """Submitting is the moment to check the plan against what its body requires (written on the
+    implementation plan that frames its cycle; 003's full list where none is); gaps are named."""
     items = [
         rules.ItemFacts(item.position, item.text, item.deadline_raw, item.unit_count)
         for item in plan.items.annotate(unit_count=Count("units")).order_by("position")
     ]
     sections = {field: getattr(plan, field) for field, _ in rules.REQUIRED_SECTIONS}
-    gaps = rules.completeness_gaps(sections, items)
+    required = selectors.requirements_for(plan)
+    gaps = rules.completeness_gaps(
+        sections, items, required, selectors.years_without_targets(plan) if required.targets else ()
+    )
     if gaps:
         raise PlanError("還不能送審，請先補齊：" + "；".join(gaps) + "。")
 
@@ -219,5 +224,28 @@ def record_posting(*, by: Actor, plan: Plan, on: dt.date, where: str) -> Plan:
         agency=locked.agency,
         before=before,
         after=audit.snapshot(locked, ["posted_on", "posted_where"]),
+    )
+    return locked
+
+
+@transaction.atomic
+def set_requirements(*, by: Actor, plan: Plan, requirements: rules.Requirements) -> Plan:
+    """The body says what each execution plan under its implementation plan must have (issue 37.9):
+    the sections, the item fields, and whether yearly quantified targets are required."""
+    locked = lock_row(Plan.objects.all(), plan.pk)
+    PlanError.require(locked.kind == PlanKind.IMPLEMENTATION, "只有實施計畫可以訂定執行計畫應具備的內容。")
+    PlanError.require(
+        rules.AUTHOR in selectors.capacities_for(by, locked), "只有訂定實施計畫的機關可以設定。"
+    )
+    before = {"requirements": locked.requirements}
+    locked.requirements = requirements.as_data()
+    locked.save(update_fields=["requirements"])
+    audit.record(
+        by=by,
+        action="plan.requirements",
+        obj=locked,
+        agency=locked.agency,
+        before=before,
+        after={"requirements": locked.requirements},
     )
     return locked

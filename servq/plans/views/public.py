@@ -61,6 +61,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "export_formats": list(EXPORT_FORMATS.items()),
         "can_edit_or_author": rules.AUTHOR in capacities,
         "can_record_posting": rules.AUTHOR in capacities and plan.status in ("approved", "published"),
+        **_requirements(plan, capacities),
         "can_import_version": rules.may_import_new_version(plan.status, capacities)
         and not selectors.versions_of(plan).filter(version__gt=plan.version).exists(),
     }
@@ -69,6 +70,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["stable_url"] = request.build_absolute_uri(reverse("plans:agency_plan", args=args))
         context["embed_url"] = request.build_absolute_uri(reverse("plans:agency_plan_embed", args=args))
     return render(request, "plans/detail.html", context)
+
+
+def _requirements(plan: Plan, capacities: frozenset[str]) -> dict[str, Any]:
+    """On an implementation plan, for the body that writes it: what each execution plan under it
+    must have before it is submitted, as ticked boxes (issue 37.9)."""
+    if plan.kind != "implementation" or rules.AUTHOR not in capacities:
+        return {}
+    required = rules.Requirements.from_data(plan.requirements)
+    return {
+        "requirements": {
+            "sections": [(f, label, f in required.sections) for f, label in rules.REQUIRED_SECTIONS],
+            "item_fields": [(f, label, f in required.item_fields) for f, label in rules.ITEM_FIELDS],
+            "targets": required.targets,
+        }
+    }
 
 
 def _indicator_readings(plan: Plan, capacities: frozenset[str]) -> dict[str, Any]:

@@ -413,3 +413,21 @@ def record_posting(request: HttpRequest, pk: int) -> HttpResponse:
     services.record_posting(by=request.user, plan=plan, on=on, where=request.POST.get("where", ""))
     messages.success(request, "已登錄張貼於服務場所。")
     return redirect("plans:detail", plan.pk)
+
+
+@access(roles=[Role.SUPERVISOR, Role.COORDINATOR])
+@require_POST
+@refusals_to("plans:detail", pk="pk")
+def plan_requirements(request: HttpRequest, pk: int) -> HttpResponse:
+    """執行計畫應具備的內容, ticked on the implementation plan."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    required = rules.Requirements.from_data(
+        {
+            "sections": request.POST.getlist("sections"),
+            "item_fields": request.POST.getlist("item_fields"),
+            rules.TARGETS: request.POST.get("targets") == "yes",
+        }
+    )
+    services.set_requirements(by=request.user, plan=plan, requirements=required)
+    messages.success(request, "已儲存執行計畫應具備的內容。")
+    return redirect("plans:detail", plan.pk)
