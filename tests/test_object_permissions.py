@@ -122,6 +122,7 @@ URLS: dict[str, Url] = {
     "plans:fill_gaps": Url(plan_args()),
     "plans:record_posting": Url(plan_args()),
     "plans:requirements": Url(plan_args()),
+    "plans:record_consultation": Url(plan_args()),
     "plans:edit": Url(plan_args()),
     "plans:edit_header": Url(plan_args()),
     "plans:refile": Url(plan_args()),

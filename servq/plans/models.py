@@ -203,6 +203,37 @@ class PlanRevision(models.Model):
         return self.label
 
 
+class ConsultedParty(models.TextChoices):
+    CITIZENS = "citizens", _("民眾")
+    EXPERTS = "experts", _("專家學者")
+    NGOS = "ngos", _("民間團體")
+    STAFF = "staff", _("機關同仁")
+    AGENCIES = "agencies", _("其他機關")
+
+
+class PlanConsultation(models.Model):
+    """Who was consulted on the draft, when, what they said and what changed (004: 計畫研擬時邀請
+    民眾、專家學者及民間團體參與)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
+    held_on = models.DateField(_("日期"))
+    parties = models.JSONField(_("對象"), default=list)  # ConsultedParty values
+    how = models.CharField(_("方式"), max_length=100)  # 座談會、問卷、線上意見徵集…
+    said = models.TextField(_("主要意見"))
+    changed = models.TextField(_("計畫因此修正之處"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("意見徵詢")
+        verbose_name_plural = _("意見徵詢")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}：{self.how}"
+
+
 class FrameworkNode(models.Model):
     """A node of a plan's framework: 面向 / 計畫要項 → 執行策略 → 執行方法, any depth."""
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("<int:pk>/import-version/", review.plan_import_version, name="import_version"),
     path("<int:pk>/posting/", review.record_posting, name="record_posting"),
     path("<int:pk>/requirements/", review.plan_requirements, name="requirements"),
+    path("<int:pk>/consultations/", review.record_consultation, name="record_consultation"),
     path("cycles/<int:pk>/category/", review.cycle_category, name="cycle_category"),
 ]

@@ -249,3 +249,49 @@ def test_the_body_ticks_what_its_execution_plans_must_have(client, agency_tree, 
     client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
     other = client.get(reverse("plans:detail", args=[framework.pk])).content.decode()
     assert reverse("plans:requirements", args=[framework.pk]) not in other, "only its body sets the list"
+
+
+# --- consulting citizens, experts and NGOs on the draft (issue 37.14: 004) -----------------------------
+
+
+def test_a_consultation_on_the_draft_is_recorded_and_shown_on_the_plan(client, agency_tree, user_with_role):
+    from servq.core.models import AuditEntry
+
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    assert "登錄意見徵詢" in client.get(reverse("plans:edit", args=[plan.pk])).content.decode()
+    client.post(
+        reverse("plans:record_consultation", args=[plan.pk]),
+        {
+            "held_on": "115/3/5",
+            "parties": ["citizens", "ngos"],
+            "how": "座談會",
+            "said": "希望延長夜間服務",
+            "changed": "新增週三夜間櫃台",
+        },
+    )
+    consultation = plan.consultations.get()
+    assert consultation.parties == ["citizens", "ngos"] and consultation.held_on.isoformat() == "2026-03-05"
+    assert AuditEntry.objects.filter(action="plan.consultation").exists()
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "研擬過程的意見徵詢" in page and "民眾、民間團體" in page and "新增週三夜間櫃台" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ({"held_on": "115/3/5", "how": "座談會", "said": "x"}, "請選擇徵詢的對象"),
+        ({"held_on": "999/1/1", "parties": ["citizens"], "how": "座談會", "said": "x"}, "不能晚於今天"),
+        ({"held_on": "115/3/5", "parties": ["citizens"], "how": "座談會", "said": " "}, "請寫下主要意見"),
+        ({"held_on": "115/3/5", "parties": ["hackers"], "how": "座談會", "said": "x"}, "請選擇徵詢的對象"),
+    ],
+)
+def test_a_consultation_that_cannot_be_is_refused_and_nothing_is_kept(
+    client, agency_tree, user_with_role, data, said
+):
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    client.force_login(user_with_role(agency_tree["mof"], "coordinator"))
+    page = client.post(
+        reverse("plans:record_consultation", args=[plan.pk]), data, follow=True
+    ).content.decode()
+    assert said in page and not plan.consultations.exists()

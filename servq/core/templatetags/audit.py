@@ -390,6 +390,7 @@ ACTION_LABELS = {
     "person.second_factor": "設定雙重驗證",
     "plan.import_version": "以檔案匯入新版本",
     "plan.posted": "登錄計畫張貼於服務場所",
+    "plan.consultation": "登錄計畫研擬的意見徵詢",
     "plan.requirements": "訂定執行計畫應具備的內容",
     "plan.refile": "重新歸檔",
     "search.synonyms": "設定搜尋同義詞",

@@ -73,6 +73,7 @@ from servq.plans.services.review import (  # noqa: F401
     _require_complete,
     _retire_earlier_versions,
     _save_comments,
+    record_consultation,
     record_posting,
     set_requirements,
     transition,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -18,13 +19,15 @@ from servq.core.locking import locked as lock_row
 from servq.core.rules import format_roc_date
 from servq.plans import rules, selectors
 from servq.plans.models import (
+    ConsultedParty,
     Plan,
+    PlanConsultation,
     PlanKind,
     PlanRevision,
     PlanStatus,
     ReviewComment,
 )
-from servq.plans.services._common import PlanError, _copy_contents, _sync_search_status
+from servq.plans.services._common import PlanError, _copy_contents, _require_author, _sync_search_status
 
 # --- review -------------------------------------------------------------------------------------
 
@@ -249,3 +252,35 @@ def set_requirements(*, by: Actor, plan: Plan, requirements: rules.Requirements)
         after={"requirements": locked.requirements},
     )
     return locked
+
+
+@transaction.atomic
+def record_consultation(
+    *, by: Actor, plan: Plan, held_on: dt.date, parties: Sequence[str], how: str, said: str, changed: str = ""
+) -> PlanConsultation:
+    """A consultation on the plan while it is drafted (004): its author records who took part, how,
+    what they said and what the plan changed because of it; shown on the plan's page."""
+    _require_author(by, plan, "登錄意見徵詢")
+    chosen = [p for p in dict.fromkeys(parties) if p in ConsultedParty.values]
+    PlanError.require(bool(chosen), "請選擇徵詢的對象。", "parties")
+    PlanError.require(held_on <= timezone.localdate(), "日期不能晚於今天。", "held_on")
+    PlanError.require(bool(how.strip()), "請寫明方式，例如「座談會」。", "how")
+    PlanError.require(bool(said.strip()), "請寫下主要意見。", "said")
+    consultation = PlanConsultation.objects.create(
+        plan=plan,
+        held_on=held_on,
+        parties=chosen,
+        how=" ".join(how.split())[:100],
+        said=said.strip()[:5000],
+        changed=changed.strip()[:5000],
+        recorded_by=person(by),
+    )
+    audit.record(
+        by=by,
+        action="plan.consultation",
+        obj=consultation,
+        agency=plan.agency,
+        within=plan,
+        after={"on": held_on.isoformat(), "how": consultation.how, "people": chosen},
+    )
+    return consultation

@@ -21,7 +21,7 @@ from servq.core.rules import parse_deadline
 from servq.core.selectors import history_of
 from servq.plans import rules, selectors, services
 from servq.plans.forms import IndicatorForm, ItemForm, PlanHeaderForm, split_units
-from servq.plans.models import Indicator, Plan, PlanItem, Program
+from servq.plans.models import ConsultedParty, Indicator, Plan, PlanItem, Program
 
 STAFF = [Role.COORDINATOR, Role.SUPERVISOR, Role.UNIT_STAFF]
 
@@ -70,6 +70,8 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "indicator_form": IndicatorForm(plan=plan, prefix="ind"),
         "comments": plan.comments.select_related("author", "item"),
         "history": history_of(plan)[:HISTORY_SHOWN],
+        "consultations": plan.consultations.all(),
+        "parties": ConsultedParty.choices,
         "gaps": sum(selectors.has_gap(row.item) for row in rows),
     }
     context.update(extra)

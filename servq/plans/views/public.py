@@ -14,7 +14,7 @@ from servq.core.downloads import as_download
 from servq.core.rules import to_roc_year, year_from_either
 from servq.plans import readings, rules, selectors
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
-from servq.plans.models import Plan, Program
+from servq.plans.models import ConsultedParty, Plan, Program
 
 
 def _year_param(raw: str) -> int | None:
@@ -58,6 +58,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": selectors.items_grouped_by_framework(plan),
         **_indicator_readings(plan, capacities),
         "revisions": plan.revisions.all(),
+        "consultations": plan.consultations.all(),
+        "parties": ConsultedParty.choices,
         "export_formats": list(EXPORT_FORMATS.items()),
         "can_edit_or_author": rules.AUTHOR in capacities,
         "can_record_posting": rules.AUTHOR in capacities and plan.status in ("approved", "published"),

@@ -431,3 +431,26 @@ def plan_requirements(request: HttpRequest, pk: int) -> HttpResponse:
     services.set_requirements(by=request.user, plan=plan, requirements=required)
     messages.success(request, "已儲存執行計畫應具備的內容。")
     return redirect("plans:detail", plan.pk)
+
+
+@access(roles=[Role.COORDINATOR, Role.SUPERVISOR])
+@require_POST
+@refusals_to("plans:edit", pk="pk")
+def record_consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """登錄意見徵詢 on a draft: when, with whom, how, what was said and what changed."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    try:
+        held_on = parse_any_date(request.POST.get("held_on", "")[:40])
+    except ValueError as error:
+        raise services.PlanError(str(error), "held_on") from None
+    services.record_consultation(
+        by=request.user,
+        plan=plan,
+        held_on=held_on,
+        parties=request.POST.getlist("parties"),
+        how=request.POST.get("how", "")[:200],
+        said=request.POST.get("said", "")[:5000],
+        changed=request.POST.get("changed", "")[:5000],
+    )
+    messages.success(request, "已登錄意見徵詢。")
+    return redirect("plans:edit", plan.pk)
