@@ -192,7 +192,7 @@ class CycleForm(forms.Form):
         label=_("實施計畫（架構）"),
         queryset=Plan.objects.none(),
         required=False,
-        help_text=_("今年的實施計畫已匯入時選它"),
+        help_text=_("今年的實施計畫已匯入時選它；一級機關為所屬二級機關的工作計畫開辦時，選本機關的執行計畫"),
     )
     copy_framework_from = forms.ModelChoiceField(
         label=_("或沿用去年的架構"),
@@ -238,7 +238,11 @@ class CycleForm(forms.Form):
         participants = cast(forms.ModelMultipleChoiceField, self.fields["participants"])
         participants.queryset = subtree_of(agency).exclude(pk=agency.pk).exclude(kind="unit")
         implementation_plans = Plan.objects.filter(agency=agency, kind="implementation")
-        cast(forms.ModelChoiceField, self.fields["framework"]).queryset = implementation_plans
+        # An agency's own execution plan frames its 二級機關's work plans (004).
+        frameworks = Plan.objects.filter(agency=agency, kind__in=["implementation", "execution"]).exclude(
+            status="superseded"
+        )
+        cast(forms.ModelChoiceField, self.fields["framework"]).queryset = frameworks
         cast(forms.ModelChoiceField, self.fields["copy_framework_from"]).queryset = implementation_plans
 
     def clean(self) -> dict[str, Any]:

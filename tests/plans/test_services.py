@@ -314,3 +314,73 @@ def test_only_the_body_writing_the_implementation_plan_sets_the_list(
     execution = PlanFactory(agency=agency_tree["mof"])
     with pytest.raises(services.PlanError, match="只有實施計畫"):
         services.set_requirements(by=coordinator, plan=execution, requirements=rules.Requirements())
+
+
+# --- work plans of 二級機關 under a 一級機關's execution plan (issue 37.11: 004) ---------------------------
+
+
+def test_a_first_level_agency_frames_its_second_level_bodies_work_plans(agency_tree, user_with_role):
+    from tests.factories import ProgramFactory
+
+    mof_supervisor = user_with_role(agency_tree["mof"], "supervisor")
+    ntbt_coordinator = user_with_role(agency_tree["ntbt"], "coordinator")
+    execution = PlanFactory(
+        agency=agency_tree["mof"], kind="execution", status="approved", first_year=2026, last_year=2026
+    )
+    cycle = services.open_cycle(
+        by=mof_supervisor,
+        program=ProgramFactory(),
+        agency=agency_tree["mof"],
+        year=2026,
+        title="財政部115年度工作計畫",
+        submit_by=dt.date(2026, 2, 27),
+        review_by=dt.date(2026, 3, 13),
+        approve_by=dt.date(2026, 3, 31),
+        participants=[agency_tree["ntbt"]],
+        framework=execution,
+    )
+    work = services.start_plan(by=ntbt_coordinator, cycle=cycle, agency=agency_tree["ntbt"])
+    assert (work.kind, work.parent) == ("work", execution)
+    assert work.title == "臺北國稅局115年度提升服務品質工作計畫" and execution.title in work.basis
+    PlanItemFactory(plan=work, position=0, unit="秘書處")
+    sections = ("goals", "scope", "steps", "oversight", "rewards")
+    type(work).objects.filter(pk=work.pk).update(**{field: "依執行計畫辦理" for field in sections})
+    work.refresh_from_db()
+    services.transition(by=ntbt_coordinator, plan=work, action="submit")
+    approved = services.transition(by=mof_supervisor, plan=work, action="approve")
+    assert approved.status == "approved", "reviewed by the agency whose execution plan frames it"
+
+
+def test_only_an_agencys_own_execution_plan_frames_a_cycle(agency_tree, user_with_role):
+    from tests.factories import ProgramFactory
+
+    boss = user_with_role(agency_tree["root"], "supervisor")
+    dates = {
+        "submit_by": dt.date(2026, 2, 27),
+        "review_by": dt.date(2026, 3, 13),
+        "approve_by": dt.date(2026, 3, 31),
+    }
+    others = PlanFactory(agency=agency_tree["mof"], kind="execution")
+    with pytest.raises(services.PlanError, match="須由訂定該執行計畫的機關開辦"):
+        services.open_cycle(
+            by=boss,
+            program=ProgramFactory(),
+            agency=agency_tree["root"],
+            year=2026,
+            title="x",
+            participants=[agency_tree["ntbt"]],
+            framework=others,
+            **dates,
+        )
+    work = PlanFactory(agency=agency_tree["mof"], kind="work")
+    with pytest.raises(services.PlanError, match="必須是一份實施計畫，或一級機關的執行計畫"):
+        services.open_cycle(
+            by=boss,
+            program=ProgramFactory(),
+            agency=agency_tree["mof"],
+            year=2026,
+            title="x",
+            participants=[agency_tree["ntbt"]],
+            framework=work,
+            **dates,
+        )

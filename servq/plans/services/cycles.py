@@ -44,13 +44,16 @@ def open_cycle(
     publish_by: dt.date | None = None,
     year_end_units: bool = False,
 ) -> PlanCycle:
-    """Open a program's year; its framework is an implementation plan, or a copy of last year's."""
+    """Open a program's year; its framework is an implementation plan, or a copy of last year's; or,
+    for a 一級機關 whose 二級機關 write work plans under its execution plan (004), that execution plan."""
     members = list(participants)
     outside = [a.name for a in members if not a.path.startswith(agency.path) or a.pk == agency.pk]
     if outside:
         raise PlanError(f"參與機關必須是 {agency.name} 所屬機關：{'、'.join(outside)}")
-    if framework is not None and framework.kind != PlanKind.IMPLEMENTATION:
-        raise PlanError("年度作業的架構必須是一份實施計畫。")
+    if framework is not None and framework.kind not in FRAMING_KINDS:
+        raise PlanError("年度作業的架構必須是一份實施計畫，或一級機關的執行計畫。")
+    if framework is not None and framework.kind == PlanKind.EXECUTION and framework.agency_id != agency.pk:
+        raise PlanError("以執行計畫為架構時，年度作業須由訂定該執行計畫的機關開辦。")
     if not submit_by <= review_by <= approve_by:
         raise PlanError("期限順序應為：送審 ≤ 審查 ≤ 核定。")
     if publish_by is not None and publish_by < approve_by:
@@ -149,6 +152,10 @@ def _copy_framework(source: Plan, *, agency: Agency, program: Program, year: int
     return plan
 
 
+# What may frame a cycle: a body's implementation plan, or a 一級機關's execution plan (004).
+FRAMING_KINDS = (PlanKind.IMPLEMENTATION, PlanKind.EXECUTION)
+
+
 @transaction.atomic
 def start_plan(*, by: Actor, cycle: PlanCycle, agency: Agency, copy_from: Plan | None = None) -> Plan:
     """The agency's draft for this cycle, empty or copied from an earlier plan (e.g. last year's)."""
@@ -156,15 +163,21 @@ def start_plan(*, by: Actor, cycle: PlanCycle, agency: Agency, copy_from: Plan |
         raise PlanError(f"{agency.name} 不在「{cycle.title}」的參與機關中。")
     _ensure_no_plan_yet(cycle, agency)
     roc_year = to_roc_year(cycle.year)
+    # Under an execution plan the 二級機關 write work plans (004: 工作計畫), reviewed by its agency.
+    work = cycle.framework is not None and cycle.framework.kind == PlanKind.EXECUTION
+    kind = PlanKind.WORK if work else PlanKind.EXECUTION
+    above = (
+        cycle.framework.title if work and cycle.framework else f"{cycle.agency.name}「{cycle.title}」實施計畫"
+    )
     plan = Plan.objects.create(
         program=cycle.program,
         agency=agency,
         cycle=cycle,
         parent=cycle.framework,
-        kind=PlanKind.EXECUTION,
-        title=f"{agency.name}{roc_year}年度提升服務品質執行計畫",
+        kind=kind,
+        title=f"{agency.name}{roc_year}年度提升服務品質{PlanKind(kind).label}",
         # Every seed cites the plan above it as its 依據; the agency edits it, and writes the rest.
-        basis=f"{cycle.program.name}；{cycle.agency.name}「{cycle.title}」實施計畫。",
+        basis=f"{cycle.program.name}；{above}。",
         first_year=cycle.year,
         last_year=cycle.year,
     )
