@@ -123,6 +123,10 @@ URLS: dict[str, Url] = {
     "plans:record_posting": Url(plan_args()),
     "plans:requirements": Url(plan_args()),
     "plans:record_consultation": Url(plan_args()),
+    "plans:open_comments": Url(plan_args()),
+    "plans:answer_comment": Url(plan_args(comment_pk=lambda w: 0)),
+    # Public once the plan's agency opens a comment period; none is open in this world.
+    "plans:comments": Url(plan_args(), scope="public", exists_in=frozenset()),
     "plans:edit": Url(plan_args()),
     "plans:edit_header": Url(plan_args()),
     "plans:refile": Url(plan_args()),

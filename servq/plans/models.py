@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -482,3 +484,50 @@ class ParticipantCategory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} · {self.category}"
+
+
+class CommentPeriod(models.Model):
+    """A public comment period on a draft plan, opened by its agency (004: 民眾參與計畫研擬): the
+    public reads the draft beside the comments, and every comment gets a visible answer."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comment_periods")
+    opens_on = models.DateField(_("開始日期"))
+    closes_on = models.DateField(_("截止日期"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("公開徵詢意見")
+        verbose_name_plural = _("公開徵詢意見")
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="comment_period_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}：公開徵詢意見"
+
+    def open_on(self, day: dt.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+class PublicComment(models.Model):
+    """A citizen's comment on a draft plan, shown with the agency's answer; one held back (offensive
+    or personal) shows only that it was, and why."""
+
+    period = models.ForeignKey(CommentPeriod, on_delete=models.CASCADE, related_name="comments")
+    at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("署名"), max_length=60, blank=True)
+    text = models.TextField(_("意見"))
+    answer = models.TextField(_("機關回應"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    held_back = models.CharField(_("不公開理由"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("民眾意見")
+        verbose_name_plural = _("民眾意見")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

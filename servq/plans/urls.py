@@ -35,5 +35,8 @@ urlpatterns = [
     path("<int:pk>/posting/", review.record_posting, name="record_posting"),
     path("<int:pk>/requirements/", review.plan_requirements, name="requirements"),
     path("<int:pk>/consultations/", review.record_consultation, name="record_consultation"),
+    path("<int:pk>/comments/", public.comments, name="comments"),
+    path("<int:pk>/comments/open/", review.open_comments, name="open_comments"),
+    path("<int:pk>/comments/<int:comment_pk>/answer/", review.answer_comment, name="answer_comment"),
     path("cycles/<int:pk>/category/", review.cycle_category, name="cycle_category"),
 ]

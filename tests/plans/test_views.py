@@ -66,7 +66,7 @@ def test_plan_page_query_count_is_fixed(client, agency_tree, django_assert_num_q
     for n in range(30):
         PlanItemFactory(plan=plan, node=node, position=n + 1)
     # plan, nodes, items, units, indicators, revisions, later versions: 7 whatever the item count
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # + the consultations on the draft (issue 37.14)
         client.get(reverse("plans:detail", args=[plan.pk]))
 
 
@@ -295,3 +295,78 @@ def test_a_consultation_that_cannot_be_is_refused_and_nothing_is_kept(
         reverse("plans:record_consultation", args=[plan.pk]), data, follow=True
     ).content.decode()
     assert said in page and not plan.consultations.exists()
+
+
+# --- a public comment period on a draft (issue 37.14: 004) ---------------------------------------------
+
+
+@pytest.fixture
+def commented(client, agency_tree, user_with_role):
+    """財政部's draft opened for public comment today, for two weeks."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    coordinator = user_with_role(agency_tree["mof"], "coordinator")
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft", goals="縮短臨櫃等候時間")
+    PlanItemFactory(plan=plan, position=0, text="推動線上預約")
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    client.post(
+        reverse("plans:open_comments", args=[plan.pk]),
+        {"opens_on": today.isoformat(), "closes_on": (today + dt.timedelta(days=14)).isoformat()},
+    )
+    client.logout()
+    return plan, coordinator
+
+
+def test_anyone_reads_the_draft_beside_the_comments_and_gets_an_answer(client, commented, settings):
+    from servq.core.models import AuditEntry
+
+    settings.RATELIMIT_ENABLE = False
+    plan, coordinator = commented
+    url = reverse("plans:comments", args=[plan.pk])
+    page = client.get(url).content.decode()
+    assert "推動線上預約" in page and "縮短臨櫃等候時間" in page and "送出意見" in page
+    client.post(url, {"text": "希望週末也能預約", "name": "王小明"})
+    client.post(url, {"text": "承辦人某某的電話是0912345678"})
+    first, second = plan.comment_periods.get().comments.all()
+    client.force_login(coordinator)
+    client.post(reverse("plans:answer_comment", args=[plan.pk, first.pk]), {"answer": "將評估週六上午開放"})
+    client.post(reverse("plans:answer_comment", args=[plan.pk, second.pk]), {"held_back": "含個人資料"})
+    client.logout()
+    page = client.get(url).content.decode()
+    assert "希望週末也能預約" in page and "將評估週六上午開放" in page and "王小明" in page
+    assert "0912345678" not in page and "此則意見不公開：含個人資料" in page
+    assert AuditEntry.objects.filter(action="plan.answer_comment").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "請寫下您的意見"),
+        ("<script>alert(1)</script>", "請以純文字填寫"),
+        ("長" * 2001, "意見最多 2000 字"),
+    ],
+)
+def test_a_refused_comment_keeps_the_words_and_nothing_is_kept(client, commented, settings, text, said):
+    settings.RATELIMIT_ENABLE = False
+    plan, _coordinator = commented
+    got = client.post(reverse("plans:comments", args=[plan.pk]), {"text": text})
+    assert got.status_code == 400 and said in got.content.decode()
+    assert not plan.comment_periods.get().comments.exists()
+
+
+def test_a_draft_without_a_period_is_not_public_and_a_closed_period_takes_no_comment(client, agency_tree):
+    import datetime as dt
+
+    from servq.plans.models import CommentPeriod
+
+    plan = PlanFactory(agency=agency_tree["mof"], status="draft")
+    assert client.get(reverse("plans:comments", args=[plan.pk])).status_code == 404
+    past = dt.date(2026, 1, 1)
+    CommentPeriod.objects.create(plan=plan, opens_on=past, closes_on=past + dt.timedelta(days=7))
+    page = client.get(reverse("plans:comments", args=[plan.pk])).content.decode()
+    assert "目前不在徵詢期間" in page and "送出意見" not in page
+    got = client.post(reverse("plans:comments", args=[plan.pk]), {"text": "晚到的意見"})
+    assert got.status_code == 400 and "徵詢期間已結束" in got.content.decode()

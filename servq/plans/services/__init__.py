@@ -5,7 +5,8 @@ A package by subject; every name is re-exported here, so callers import ``servic
 from __future__ import annotations
 
 from servq.plans.services import (
-    _common,  # noqa: F401  (the module itself, for tests that patch it)
+    _common,  # noqa: F401
+    comments,  # noqa: F401  (the module itself, for tests that patch it)
     cycles,  # noqa: F401  (the module itself, for tests that patch it)
     editing,  # noqa: F401  (the module itself, for tests that patch it)
     importing,  # noqa: F401  (the module itself, for tests that patch it)
@@ -28,6 +29,11 @@ from servq.plans.services._common import (  # noqa: F401
     _require_editable,
     _sync_search_status,
     match_unit,
+)
+from servq.plans.services.comments import (  # noqa: F401
+    answer_comment,
+    open_comment_period,
+    submit_comment,
 )
 from servq.plans.services.cycles import (  # noqa: F401
     _copy_framework,

@@ -71,6 +71,7 @@ def _editing_context(request: HttpRequest, plan: Plan, capacities: frozenset[str
         "comments": plan.comments.select_related("author", "item"),
         "history": history_of(plan)[:HISTORY_SHOWN],
         "consultations": plan.consultations.all(),
+        "comment_period": plan.comment_periods.first(),
         "parties": ConsultedParty.choices,
         "gaps": sum(selectors.has_gap(row.item) for row in rows),
     }

@@ -3,18 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp_replace
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django_ratelimit.core import is_ratelimited
 
 from servq.agencies.access import access
 from servq.core.downloads import as_download
 from servq.core.rules import to_roc_year, year_from_either
-from servq.plans import readings, rules, selectors
+from servq.plans import readings, rules, selectors, services
 from servq.plans.exporting import FORMATS as EXPORT_FORMATS
-from servq.plans.models import ConsultedParty, Plan, Program
+from servq.plans.models import CommentPeriod, ConsultedParty, Plan, Program
 
 
 def _year_param(raw: str) -> int | None:
@@ -140,3 +143,45 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(export(plan, fmt), content_type=chosen.content_type)
     as_download(response, f"{plan.title}.{chosen.extension}")
     return response
+
+
+# --- a public comment period on a draft (004) ---------------------------------------------------------
+
+
+@access(public=True)
+@never_cache
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft beside the comments on it, with the form while the period runs (anyone may
+    comment, a few times an hour from one address); each comment with the agency's answer."""
+    period = CommentPeriod.objects.filter(plan_id=pk).select_related("plan__agency", "plan__program").first()
+    if period is None:
+        raise Http404
+    plan = period.plan
+    today = timezone.localdate()
+    error, typed = "", {"name": "", "text": ""}
+    if request.method == "POST":
+        typed = {"name": request.POST.get("name", "")[:60], "text": request.POST.get("text", "")[:2100]}
+        if is_ratelimited(
+            request, group="plans.comments", key="ip", rate="5/h", method="POST", increment=True
+        ):
+            return render(request, "cases/limited.html", status=429)
+        try:
+            services.submit_comment(period=period, text=typed["text"], name=typed["name"])
+            messages.success(request, "已收到您的意見，機關回應後會顯示在此頁。")
+            return redirect("plans:comments", pk)
+        except services.PlanError as refused:
+            error = refused.message
+    return render(
+        request,
+        "plans/comments.html",
+        {
+            "plan": plan,
+            "period": period,
+            "open": period.open_on(today),
+            "groups": selectors.items_grouped_by_framework(plan),
+            "comments": period.comments.all(),
+            "error": error,
+            "typed": typed,
+        },
+        status=400 if error else 200,
+    )

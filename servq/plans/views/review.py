@@ -29,7 +29,7 @@ from servq.plans import rules, selectors, services, tasks
 from servq.plans.forms import CycleForm, TransitionForm
 from servq.plans.importing import PlanFileError
 from servq.plans.importing.explain import explain, explain_refusal
-from servq.plans.models import PlanCycle, ServiceCategory
+from servq.plans.models import PlanCycle, PublicComment, ServiceCategory
 
 
 def _cycles_for(user: Any) -> QuerySet[PlanCycle]:
@@ -454,3 +454,35 @@ def record_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, "已登錄意見徵詢。")
     return redirect("plans:edit", plan.pk)
+
+
+@access(roles=[Role.COORDINATOR])
+@require_POST
+@refusals_to("plans:edit", pk="pk")
+def open_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """公開徵詢意見: the draft open to public comment from one day to another."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    try:
+        opens_on = parse_any_date(request.POST.get("opens_on", "")[:40])
+        closes_on = parse_any_date(request.POST.get("closes_on", "")[:40])
+    except ValueError as error:
+        raise services.PlanError(str(error)) from None
+    services.open_comment_period(by=request.user, plan=plan, opens_on=opens_on, closes_on=closes_on)
+    messages.success(request, "已開放公開徵詢意見。")
+    return redirect("plans:edit", plan.pk)
+
+
+@access(roles=[Role.COORDINATOR])
+@require_POST
+@refusals_to("plans:edit", pk="pk")
+def answer_comment(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    comment = get_object_or_404(PublicComment, pk=comment_pk, period__plan=plan)
+    services.answer_comment(
+        by=request.user,
+        comment=comment,
+        answer=request.POST.get("answer", "")[:2100],
+        held_back=request.POST.get("held_back", "")[:200],
+    )
+    messages.success(request, "已回應。")
+    return redirect(f"{reverse('plans:edit', args=[plan.pk])}#public-comments")
