@@ -49,9 +49,12 @@ def test_a_coordinator_chooses_the_category_on_a_phone_and_a_desk(
         page.goto(f"{live_server.url}/plans/cycles/{cycle.pk}/")
         assert wider_than_the_screen(page) <= 0, width
         assert axe_violations(page) == [], width
-    page.get_by_label("財政部的參與類別").select_option("project")
+    # Issue 37.10: one or both categories, ticked.
+    page.get_by_label("整體服務類", exact=False).check()
+    page.get_by_label("專案規劃類", exact=False).check()
     page.get_by_role("button", name="設定類別").click()
-    assert "財政部的參與類別：專案規劃類。" in page.inner_text("body")
+    page.wait_for_load_state()
+    assert "財政部的參與類別：整體服務類、專案規劃類。" in page.inner_text("body")
     assert "如期公告" in page.inner_text("body")
 
 
