@@ -28,7 +28,7 @@ RUNS = 7
 GENERATE = """
 INSERT INTO cases_case (number, token_hash, channel, body_id, category_id, agency_id, unit_id, state, outcome,
     subject, description, address, citizen_name, citizen_email, citizen_phone, reply_by, district, received_at, due_on,
-    extended_days, closed_at, closed_on_time, reply, satisfaction_note, updated_at)
+    extended_days, closed_at, closed_on_time, reply, remedy, satisfaction_note, updated_at)
 SELECT lpad(g::text, 14, '0'), '', (ARRAY['web','phone','1999','mailbox','walk_in','api'])[1 + g % 6],
     %(body)s, (%(categories)s::int[])[1 + g % 4], (%(agencies)s::int[])[1 + (g / 7) % %(n_agencies)s], NULL,
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN 'in_progress' ELSE 'closed' END,
@@ -39,7 +39,7 @@ SELECT lpad(g::text, 14, '0'), '', (ARRAY['web','phone','1999','mailbox','walk_i
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN NULL
          ELSE r.at + make_interval(days => (g % 13)) END,
     CASE WHEN r.at > now() - interval '45 days' AND g % 5 = 0 THEN NULL ELSE (g % 13) <= 8 END,
-    '', '', now()
+    '', '', '', now()
 FROM generate_series(1, %(n)s) AS g,
 LATERAL (SELECT now() - make_interval(secs => (g::double precision / %(n)s) * %(span)s) AS at) AS r
 """
