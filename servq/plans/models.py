@@ -214,8 +214,8 @@ class ConsultedParty(models.TextChoices):
 
 
 class PlanConsultation(models.Model):
-    """Who was consulted on the draft, when, what they said and what changed (004: 計畫研擬時邀請
-    民眾、專家學者及民間團體參與)."""
+    """Who was consulted on the draft, when, what they said and what changed (004 伍、二、(二): 「執行計畫
+    訂定及修訂，應先確認民眾之期望與需求，廣納專家、學界、民間團體等各方意見」)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
     held_on = models.DateField(_("日期"))
@@ -487,8 +487,9 @@ class ParticipantCategory(models.Model):
 
 
 class CommentPeriod(models.Model):
-    """A public comment period on a draft plan, opened by its agency (004: 民眾參與計畫研擬): the
-    public reads the draft beside the comments, and every comment gets a visible answer."""
+    """A public comment period on a draft plan, opened by its agency (one way of 004's 「廣納…各方
+    意見」 and its 公共論壇、公民參與…「並即時予以回應」): the public reads the draft beside the
+    comments, and every comment gets a visible answer."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comment_periods")
     opens_on = models.DateField(_("開始日期"))

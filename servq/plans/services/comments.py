@@ -1,5 +1,6 @@
-"""Plans services: a public comment period on a draft plan (004: 民眾參與計畫研擬) — opened by the
-plan's agency, comments from anyone while it runs, each answered in public or held back with a reason."""
+"""Plans services: a public comment period on a draft plan (004: 「廣納專家、學界、民間團體等各方
+意見」, 「即時予以回應」) — opened by the plan's agency, comments from anyone while it runs, each
+answered in public or held back with a reason."""
 
 from __future__ import annotations
 

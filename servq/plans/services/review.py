@@ -258,8 +258,9 @@ def set_requirements(*, by: Actor, plan: Plan, requirements: rules.Requirements)
 def record_consultation(
     *, by: Actor, plan: Plan, held_on: dt.date, parties: Sequence[str], how: str, said: str, changed: str = ""
 ) -> PlanConsultation:
-    """A consultation on the plan while it is drafted (004): its author records who took part, how,
-    what they said and what the plan changed because of it; shown on the plan's page."""
+    """A consultation on the plan while it is drafted (004: 「廣納專家、學界、民間團體等各方意見」):
+    its author records who took part, how, what they said and what the plan changed because of it;
+    shown on the plan's page."""
     _require_author(by, plan, "登錄意見徵詢")
     chosen = [p for p in dict.fromkeys(parties) if p in ConsultedParty.values]
     PlanError.require(bool(chosen), "請選擇徵詢的對象。", "parties")
