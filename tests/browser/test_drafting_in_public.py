@@ -79,3 +79,26 @@ def test_the_coordinator_records_the_posting_at_the_premises(
     page.get_by_role("button", name="登錄", exact=True).click()
     page.wait_for_load_state()
     assert "115年1月20日，一樓服務台公布欄" in page.content()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_body_ticks_what_its_execution_plans_must_have(
+    page, live_server, login, agency_tree, user_with_role, axe_violations, width
+):
+    """Issue 37.9: the completeness list is the body's, ticked on its implementation plan."""
+    user_with_role(agency_tree["root"], "supervisor", username="rdec")
+    framework = PlanFactory(agency=agency_tree["root"], kind="implementation")
+    page.set_viewport_size({"width": width, "height": 900})
+    login("rdec")
+    page.goto(f"{live_server.url}/plans/{framework.pk}/")
+    page.get_by_text("執行計畫應具備的內容（送審時檢查）").click()
+    page.get_by_label("實施步驟").uncheck()
+    page.get_by_label("完成期限").uncheck()
+    page.get_by_label("計畫期程每一年都有量化目標（指標目標值）").check()
+    _fits(page)
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="儲存", exact=True).click()
+    page.wait_for_load_state()
+    framework.refresh_from_db()
+    assert "steps" not in framework.requirements["sections"] and framework.requirements["targets"]
+    assert framework.requirements["item_fields"] == ["units"]
