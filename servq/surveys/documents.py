@@ -4,6 +4,8 @@ responses as open data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from servq.core.rules import format_roc_year
 from servq.plans.exporting import FORMATS
 from servq.plans.exporting.document import ItemRow, PlanDocument
@@ -74,7 +76,7 @@ def render(survey: Survey, fmt: str) -> bytes:
     return FORMATS[fmt].render(report(survey))
 
 
-def open_data_rows(survey: Survey) -> tuple[list[str], list[list[str]]]:
+def open_data_rows(survey: Survey) -> tuple[list[str], list[list[Any]]]:
     """The raw answers, de-identified: no id, no stratum, the month only; free text left out (it may
     name people), choices as their labels."""
     items = list(survey.questionnaire.items.exclude(kind="text"))
@@ -90,7 +92,7 @@ def open_data_rows(survey: Survey) -> tuple[list[str], list[list[str]]]:
                 cells.append("、".join(i.choices[v] for v in value))
             elif value is not None and i.kind in ("single",):
                 cells.append(i.choices[value])
-            else:
-                cells.append("" if value is None else str(value))
+            else:  # a score stays a number: a spreadsheet averages it (issue 36.2)
+                cells.append("" if value is None else value)
         rows.append(cells)
     return header, rows

@@ -58,6 +58,12 @@ def test_the_report_and_the_open_data_leave_out_free_text(client, coordinator, s
     assert (
         rows.splitlines()[0].startswith("月份,方式,E1") and "0912345678" not in rows and "王小明" not in rows
     )
+    # Issue 36.2: in the ODS a score is a number a spreadsheet averages, not text.
+    from odf.table import TableCell, TableRow
+
+    sheet = load(io.BytesIO(client.get(reverse("surveys:open_data", args=[survey.pk, "ods"])).content))
+    first = sheet.spreadsheet.getElementsByType(TableRow)[1].getElementsByType(TableCell)
+    assert first[2].getAttribute("valuetype") == "float" and first[2].getAttribute("value") == FULL["E1"]
 
 
 def test_the_home_page_lists_courtesy_tests_to_run(client, agency_tree, user_with_role):

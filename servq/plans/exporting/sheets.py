@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 from servq.core import sheets
 from servq.core.downloads import neutralize
@@ -41,10 +42,12 @@ def data_columns(document: PlanDocument) -> list[str]:
     return [*columns, RESULT_COLUMN] if document.has_results else columns
 
 
-def data_rows(document: PlanDocument) -> list[list[str]]:
+def data_rows(document: PlanDocument) -> list[list[Any]]:
+    """Each item as the sheet's cells: text, with 到期日（西元） a date (a spreadsheet sorts and counts
+    it as one); CSV neutralises formula starts, the spreadsheets type text as text."""
     return [
         [
-            neutralize(v)
+            v
             for v in (
                 document.title,
                 row.agency or document.agency,
@@ -54,7 +57,7 @@ def data_rows(document: PlanDocument) -> list[list[str]]:
                 row.deadline,
                 _kind_label(row.deadline_kind),
                 _roc(row.due),
-                row.due,
+                dt.date.fromisoformat(row.due) if row.due else "",
                 *([row.units] if document.has_units else []),
                 row.benefit,
                 *([row.result] if document.has_results else []),
@@ -78,7 +81,7 @@ def to_csv(document: PlanDocument) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(data_columns(document))
-    writer.writerows(data_rows(document))
+    writer.writerows([neutralize(str(value)) for value in row] for row in data_rows(document))
     return buffer.getvalue().encode("utf-8-sig")
 
 

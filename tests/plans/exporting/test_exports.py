@@ -71,25 +71,35 @@ def test_csv_rows_and_neutralised_formulas(plan):
     assert rows[6][3] == "<script>alert(1)</script>"
 
 
-def test_xlsx_cells_are_text_and_neutralised(plan):
+def test_xlsx_cells_are_typed_and_a_formula_is_text_shown_as_written(plan):
+    """Issue 36.2: a neutralised formula showed a visible 「'」; 到期日（西元） was text; every column
+    was 13 wide. Text is now typed as text (never run, shown as written), dates are dates."""
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(export(plan, "xlsx"))).active
     values = [row[3].value for row in sheet.iter_rows(min_row=2)]
     assert values[0] == "訂定申辦業務標準作業流程"
-    assert values[1:5] == [f"'{h}" for h in HOSTILE]
-    assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value)
+    assert values[1:5] == list(HOSTILE), "as written, no apostrophe"
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value not in (None, "")]
+    assert not [c for c in cells if c.data_type == "f"], "no formula anywhere"
+    header = [c.value for c in sheet[1]]
+    due = [row[header.index("到期日（西元）")] for row in sheet.iter_rows(min_row=2)]
+    assert {c.data_type for c in due if c.value} == {"d"}
+    widths = {sheet.column_dimensions[letter].width for letter in "ABCD"}
+    assert len(widths) > 1, "columns fitted to their content"
 
 
 def test_ods_holds_the_rows(plan):
     from odf import teletype
     from odf.opendocument import load
-    from odf.table import TableRow
+    from odf.table import TableCell, TableRow
 
     rows = load(io.BytesIO(export(plan, "ods"))).spreadsheet.getElementsByType(TableRow)
     texts = [teletype.extractText(r) for r in rows]
     assert "訂定申辦業務標準作業流程" in texts[1]
-    assert f"'{HOSTILE[0]}" in texts[2]
+    hostile = [c for c in rows[2].getElementsByType(TableCell) if teletype.extractText(c) == HOSTILE[0]]
+    assert hostile and hostile[0].getAttribute("valuetype") == "string", "a string cell, shown as written"
+    assert not [c for r in rows for c in r.getElementsByType(TableCell) if c.getAttribute("formula")]
 
 
 def test_docx_is_laid_out_like_the_seeds(plan):
