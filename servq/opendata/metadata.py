@@ -130,7 +130,8 @@ def ckan_package(site: str, dataset: Dataset) -> dict[str, Any]:
         "maintainer": dataset.contact_name or (dataset.unit.name if dataset.unit else ""),
         "maintainer_email": None,
         "author": dataset.agency.name,
-        "metadata_created": dataset.published_on.isoformat() if dataset.published_on else None,
+        # CKAN's timestamps are ISO date-times; servq keeps the day it went public.
+        "metadata_created": f"{dataset.published_on.isoformat()}T00:00:00" if dataset.published_on else None,
         "metadata_modified": dataset.modified_at.isoformat(),
         "organization": {"name": dataset.agency.code, "title": dataset.agency.name, "type": "organization"},
         "tags": [{"name": k.strip()} for k in dataset.keywords.replace("，", ",").split(",") if k.strip()],
@@ -143,18 +144,34 @@ def ckan_package(site: str, dataset: Dataset) -> dict[str, Any]:
             {"key": "provider_unit", "value": dataset.unit.name if dataset.unit else ""},
         ],
         "num_resources": len(dataset.resources.all()),
-        "resources": [
-            {
-                "id": str(r.pk),
-                "package_id": name,
-                "name": r.name,
-                "format": r.format,
-                "mimetype": rules.MEDIA_TYPES[r.format],
-                "url": resource_url(site, r),
-                "size": r.byte_size,
-            }
-            for r in dataset.resources.all()
-        ],
+        "resources": [ckan_resource(site, r, name) for r in dataset.resources.all()],
+    }
+
+
+def ckan_resource(site: str, resource: Resource, package: str) -> dict[str, Any]:
+    return {
+        "id": str(resource.pk),
+        "package_id": package,
+        "name": resource.name,
+        "format": resource.format,
+        "mimetype": rules.MEDIA_TYPES[resource.format],
+        "url": resource_url(site, resource),
+        "size": resource.byte_size,
+    }
+
+
+def ckan_organization(site: str, code: str, name: str, count: int) -> dict[str, Any]:
+    return {
+        "id": code,
+        "name": code,
+        "title": name,
+        "type": "organization",
+        "is_organization": True,
+        "state": "active",
+        "package_count": count,
+        "image_url": "",
+        "description": "",
+        "url": f"{site}/opendata/agencies/{code}",
     }
 
 

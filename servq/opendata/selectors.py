@@ -62,3 +62,17 @@ def overdue(datasets: QuerySet[Dataset], today: dt.date) -> list[Dataset]:
         for d in datasets.filter(state="published").exclude(frequency__in=["realtime", "irregular"])
         if rules.overdue(d.last_updated, d.frequency, today)
     ]
+
+
+def publishing_agencies() -> list[tuple[str, str, int]]:
+    """Each agency with published datasets: its code, name and how many (CKAN's organizations)."""
+    rows = published().values("agency__code", "agency__name").annotate(n=Count("pk")).order_by("agency__code")
+    return [(row["agency__code"], row["agency__name"], row["n"]) for row in rows]
+
+
+def published_keywords() -> list[str]:
+    """Every keyword of the published datasets, once each, sorted (CKAN's tags)."""
+    found: set[str] = set()
+    for keywords in published().values_list("keywords", flat=True):
+        found.update(k.strip() for k in keywords.replace("，", ",").split(",") if k.strip())
+    return sorted(found)

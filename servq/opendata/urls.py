@@ -7,6 +7,7 @@ app_name = "opendata"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("catalog.jsonld", views.catalog_jsonld, name="catalog_jsonld"),
+    path("agencies/<slug:code>", views.agency, name="agency"),
     path("datasets/<uuid:identifier>/", views.dataset, name="dataset"),
     path("datasets/<uuid:identifier>.jsonld", views.dataset_jsonld, name="dataset_jsonld"),
     path("resources/<int:pk>/download/", views.download, name="download"),

@@ -59,6 +59,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(public=True)
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    """An agency's published datasets: the page the DCAT publisher IRI and CKAN's organization name."""
+    found = Agency.objects.filter(code=code).first()
+    datasets = selectors.published().filter(agency__code=code) if found else None
+    if found is None or datasets is None or not datasets.exists():
+        raise Http404
+    return render(
+        request,
+        "opendata/catalogue.html",
+        {"agency": found, "datasets": datasets.order_by("-modified_at")[:500], "count": datasets.count()},
+    )
+
+
 def _published(identifier: uuid.UUID) -> Dataset:
     dataset = selectors.published().filter(identifier=identifier).prefetch_related("resources").first()
     if dataset is None:
@@ -167,6 +181,75 @@ def _int(params: dict[str, Any], name: str, default: int, most: int) -> int:
     return value
 
 
+def _not_found(request: HttpRequest, action: str, what: str) -> JsonResponse:
+    return _ckan(
+        request, action, error={"__type": "Not Found Error", "message": f"找不到：{what[:80]}"}, status=404
+    )
+
+
+def _status_show(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    """What a harvester asks first: which API it talks to (CKAN's action API, version 3)."""
+    return _ckan(
+        request,
+        action,
+        {"site_title": "servq 開放資料", "site_url": _site(request), "api_version": 3, "extensions": []},
+    )
+
+
+def _organization_list(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    site = _site(request)
+    agencies = selectors.publishing_agencies()
+    if str(params.get("all_fields", "")).lower() in ("true", "1"):
+        return _ckan(request, action, [metadata.ckan_organization(site, *a) for a in agencies])
+    return _ckan(request, action, [code for code, _name, _n in agencies])
+
+
+def _organization_show(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    wanted = str(params.get("id", "")).strip()
+    found = next((a for a in selectors.publishing_agencies() if a[0] == wanted), None)
+    if found is None:
+        return _not_found(request, action, wanted)
+    organization = metadata.ckan_organization(_site(request), *found)
+    if str(params.get("include_datasets", "")).lower() in ("true", "1"):
+        datasets = selectors.published().filter(agency__code=wanted).prefetch_related("resources")[:1000]
+        organization["packages"] = [metadata.ckan_package(_site(request), d) for d in datasets]
+    return _ckan(request, action, organization)
+
+
+def _tag_list(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    return _ckan(request, action, selectors.published_keywords())
+
+
+def _group_list(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    """servq files datasets under agencies (organizations), not groups: there are none."""
+    return _ckan(request, action, [])
+
+
+def _resource_show(request: HttpRequest, action: str, params: dict[str, Any]) -> JsonResponse:
+    wanted = str(params.get("id", "")).strip()
+    resource = (
+        Resource.objects.filter(pk=int(wanted), dataset__state="published").select_related("dataset").first()
+        if wanted.isdigit()
+        else None
+    )
+    if resource is None:
+        return _not_found(request, action, wanted)
+    return _ckan(
+        request, action, metadata.ckan_resource(_site(request), resource, str(resource.dataset.identifier))
+    )
+
+
+# The actions a CKAN harvester or portal calls besides the package ones.
+CATALOGUE_ACTIONS = {
+    "status_show": _status_show,
+    "organization_list": _organization_list,
+    "organization_show": _organization_show,
+    "tag_list": _tag_list,
+    "group_list": _group_list,
+    "resource_show": _resource_show,
+}
+
+
 @csrf_exempt  # a read-only API without cookies or sessions: nothing to forge
 @checks_own_input
 @access(public=True)
@@ -197,6 +280,8 @@ def api(request: HttpRequest, action: str) -> JsonResponse:
                     status=404,
                 )
             return _ckan(request, action, metadata.ckan_package(_site(request), found))
+        if action in CATALOGUE_ACTIONS:
+            return CATALOGUE_ACTIONS[action](request, action, params)
         if action == "package_search":
             per_page = _int(params, "rows", 10, MAX_ROWS)
             start = _int(params, "start", 0, 10_000_000)

@@ -147,6 +147,23 @@ def test_a_ckan_client_reads_the_catalogue_from_the_running_server(
     assert ckan.action.package_search(rows=2, start=2)["results"][0]["name"] in names
     with pytest.raises(NotFound):
         ckan.action.package_show(id=str(hidden.identifier))
+    # Issue 36.7: what harvesters and portals call besides the package actions.
+    import datetime as dt
+
+    assert dt.datetime.fromisoformat(package["metadata_created"]), "a timestamp"
+    assert ckan.action.status_show()["api_version"] == 3
+    assert ckan.action.organization_list() == ["mof"]
+    (organization,) = ckan.action.organization_list(all_fields=True)
+    assert (organization["title"], organization["package_count"]) == ("財政部", 3)
+    shown = ckan.action.organization_show(id="mof", include_datasets=True)
+    assert len(shown["packages"]) == 3
+    with urllib.request.urlopen(shown["url"]) as response:  # the DCAT publisher IRI is a page
+        assert "財政部的開放資料" in response.read().decode()
+    assert ckan.action.tag_list() == [] and ckan.action.group_list() == []
+    resource = ckan.action.resource_show(id=package["resources"][0]["id"])
+    assert resource["package_id"] == package["id"] and resource["format"] == "CSV"
+    with pytest.raises(NotFound):
+        ckan.action.organization_show(id="moea")
 
 
 @pytest.mark.parametrize(
