@@ -41,6 +41,16 @@ def _agent(site: str, dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def _tel(phone: str) -> str:
+    """「(02)2321-5151 分機 123」 as a tel: URI (RFC 3966): digits and the extension only; Taiwan's
+    area code without its leading 0 behind +886."""
+    main, _, extension = phone.replace("＃", "#").replace("分機", "#").partition("#")
+    digits = "".join(c for c in main if c.isdigit())
+    number = f"+886-{digits[1:]}" if digits.startswith("0") else digits
+    ext = "".join(c for c in extension if c.isdigit())
+    return f"tel:{number}" + (f";ext={ext}" if ext else "")
+
+
 def _license() -> dict[str, Any]:
     return {"@id": rules.GOVERNMENT_LICENSE_URL, "@type": "dct:LicenseDocument"}
 
@@ -67,7 +77,8 @@ def dcat_dataset(site: str, dataset: Dataset) -> dict[str, Any]:
         node["dcat:contactPoint"] = {
             "@type": "vcard:Kind",
             "vcard:fn": dataset.contact_name or dataset.agency.name,
-            **({"vcard:hasTelephone": dataset.contact_phone} if dataset.contact_phone else {}),
+            # vCard's telephone is a resource (a tel: URI), not a string (issue 36.7).
+            **({"vcard:hasTelephone": {"@id": _tel(dataset.contact_phone)}} if dataset.contact_phone else {}),
         }
     return node
 

@@ -24,6 +24,8 @@ TEMPLATE = Path(__file__).with_name("form.typ")
 def government_service(service: Service, request: HttpRequest) -> dict[str, Any]:
     """schema.org GovernmentService, for search engines and portals that harvest service lists."""
     url = request.build_absolute_uri(reverse("services:detail", args=[service.pk]))
+    # A channel's languages are availableLanguage (inLanguage is no property of GovernmentService).
+    languages = [{"@type": "Language", "alternateName": code} for code in service.form_languages]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
@@ -34,16 +36,22 @@ def government_service(service: Service, request: HttpRequest) -> dict[str, Any]
         "provider": {"@type": "GovernmentOrganization", "name": service.agency.name},
         "serviceOperator": {"@type": "GovernmentOrganization", "name": service.agency.name},
         "availableChannel": [
-            {"@type": "ServiceChannel", "name": rules.CHANNELS[c]}
+            {"@type": "ServiceChannel", "name": rules.CHANNELS[c], "availableLanguage": languages}
             for c in service.channels
             if c in rules.CHANNELS
         ],
-        "inLanguage": service.form_languages,
     }
     if service.eligibility:
         data["audience"] = {"@type": "Audience", "audienceType": service.eligibility}
     if service.apply_url:
-        data["availableChannel"].append({"@type": "ServiceChannel", "serviceUrl": service.apply_url})
+        data["availableChannel"].append(
+            {
+                "@type": "ServiceChannel",
+                "name": f"{service.name}線上申辦",
+                "serviceUrl": service.apply_url,
+                "availableLanguage": languages,
+            }
+        )
     return data
 
 

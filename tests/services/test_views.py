@@ -44,6 +44,10 @@ def test_the_public_page_states_what_the_law_asks_and_carries_schema_org_data(cl
     structured = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)[1])
     assert structured["@type"] == "GovernmentService" and structured["name"] == "納稅證明書申請"
     assert structured["provider"]["name"] == "財政部"
+    # Issue 36.7: languages belong to a channel (availableLanguage), and every channel has a name.
+    assert "inLanguage" not in structured
+    for channel in structured["availableChannel"]:
+        assert channel["name"] and channel["availableLanguage"][0]["alternateName"] == "zh-Hant"
 
 
 def test_the_flowchart_is_an_svg_image_with_a_title_and_a_text_alternative(client, service):
