@@ -327,8 +327,10 @@ URLS: dict[str, Url] = {
     ),
     # Not objects of an agency: the format of the whole open-data file.
     "cases:open_data": Url(lambda w: ({"fmt": "json"}, ""), scope="public", public_in=EVERY_STATE),
-    # An agency's published datasets: public, and none is published in this world.
-    "opendata:agency": Url(lambda w: ({"code": "mof"}, ""), scope="public", exists_in=frozenset()),
+    # An agency's published datasets: public whenever it has one (404 before).
+    "opendata:agency": Url(
+        lambda w: ({"code": "mof"}, ""), scope="public", public_in=EVERY_STATE, exists_in=frozenset()
+    ),
 }
 
 

@@ -15,8 +15,9 @@ from tests.factories import PlanFactory, PlanItemFactory, open_cycle
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # session, user, plan, grants, nodes, items, units, indicators, comments, history, later versions,
-# the programs a plan outside a cycle may be refiled under, the unread notices in the header
-EDIT_PAGE_QUERIES = 13
+# the programs a plan outside a cycle may be refiled under, the unread notices in the header, the
+# consultations on the draft and its public comment period (issue 37.14)
+EDIT_PAGE_QUERIES = 15
 
 
 @pytest.fixture
