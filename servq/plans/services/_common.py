@@ -66,6 +66,11 @@ def _require_author(by: Actor, plan: Plan, what: str) -> None:
     PlanError.require(rules.AUTHOR in capacities, f"只有機關聯絡人可以{what}。")
 
 
+def _require_authorship(by: Actor, plan: Plan, message: str) -> None:
+    """The user writes this plan (its agency's coordinator), whatever state it is in; else ``message``."""
+    PlanError.require(rules.AUTHOR in selectors.capacities_for(by, plan), message)
+
+
 def _require_editable(by: Actor, plan: Plan) -> frozenset[str]:
     capacities = selectors.capacities_for(by, plan)
     PlanError.require(plan.status in rules.EDITABLE_STATES, "這份計畫目前不能編輯（已送審或已核定）。")

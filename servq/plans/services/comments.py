@@ -12,25 +12,20 @@ from django.utils import timezone
 from servq.core import audit
 from servq.core.actors import Actor, person
 from servq.core.validators import MARKUP
-from servq.plans import rules, selectors
+from servq.plans import rules
 from servq.plans.models import CommentPeriod, Plan, PublicComment
-from servq.plans.services._common import PlanError
+from servq.plans.services._common import PlanError, _require_authorship
 
 # The longest period a draft stays open for comments, and the longest comment.
 MAX_PERIOD_DAYS = 90
 MAX_COMMENT = 2000
-
-
-def _require_plans_author(by: Actor, plan: Plan) -> None:
-    PlanError.require(
-        rules.AUTHOR in selectors.capacities_for(by, plan), "只有計畫所屬機關的聯絡人可以辦理公開徵詢意見。"
-    )
+AUTHOR_ONLY = "只有計畫所屬機關的聯絡人可以辦理公開徵詢意見。"
 
 
 @transaction.atomic
 def open_comment_period(*, by: Actor, plan: Plan, opens_on: dt.date, closes_on: dt.date) -> CommentPeriod:
     """The agency opens its draft for public comment, for a span it states."""
-    _require_plans_author(by, plan)
+    _require_authorship(by, plan, AUTHOR_ONLY)
     PlanError.require(plan.status in rules.EDITABLE_STATES, "只有草稿或退回修正的計畫可以公開徵詢意見。")
     PlanError.require(opens_on >= timezone.localdate(), "開始日期不能早於今天。", "opens_on")
     PlanError.require(closes_on >= opens_on, "截止日期不能早於開始日期。", "closes_on")
@@ -77,7 +72,7 @@ def answer_comment(
     """The agency's public answer to a comment, or the reason it is held back (offensive, or personal
     data); a held-back comment is never shown, its reason is."""
     plan = comment.period.plan
-    _require_plans_author(by, plan)
+    _require_authorship(by, plan, AUTHOR_ONLY)
     PlanError.require(
         bool(answer.strip()) or bool(held_back.strip()), "請寫下回應，或不公開的理由。", "answer"
     )

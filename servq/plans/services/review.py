@@ -27,7 +27,13 @@ from servq.plans.models import (
     PlanStatus,
     ReviewComment,
 )
-from servq.plans.services._common import PlanError, _copy_contents, _require_author, _sync_search_status
+from servq.plans.services._common import (
+    PlanError,
+    _copy_contents,
+    _require_author,
+    _require_authorship,
+    _sync_search_status,
+)
 
 # --- review -------------------------------------------------------------------------------------
 
@@ -208,9 +214,7 @@ def record_posting(*, by: Actor, plan: Plan, on: dt.date, where: str) -> Plan:
     """The approved or published plan was posted at the service premises (003, 004: 公告於機關網站
     及服務場所): when and where, by the agency's coordinator."""
     locked = lock_row(Plan.objects.all(), plan.pk)
-    PlanError.require(
-        rules.AUTHOR in selectors.capacities_for(by, locked), "只有機關聯絡人可以登錄張貼於服務場所。"
-    )
+    _require_authorship(by, locked, "只有機關聯絡人可以登錄張貼於服務場所。")
     PlanError.require(
         locked.status in (PlanStatus.APPROVED, PlanStatus.PUBLISHED), "計畫核定後才能張貼於服務場所。"
     )
@@ -237,9 +241,7 @@ def set_requirements(*, by: Actor, plan: Plan, requirements: rules.Requirements)
     the sections, the item fields, and whether yearly quantified targets are required."""
     locked = lock_row(Plan.objects.all(), plan.pk)
     PlanError.require(locked.kind == PlanKind.IMPLEMENTATION, "只有實施計畫可以訂定執行計畫應具備的內容。")
-    PlanError.require(
-        rules.AUTHOR in selectors.capacities_for(by, locked), "只有訂定實施計畫的機關可以設定。"
-    )
+    _require_authorship(by, locked, "只有訂定實施計畫的機關可以設定。")
     before = {"requirements": locked.requirements}
     locked.requirements = requirements.as_data()
     locked.save(update_fields=["requirements"])

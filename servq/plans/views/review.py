@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -400,16 +401,21 @@ def plan_diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _posted_date(request: HttpRequest, field: str) -> dt.date:
+    """A date a form posted, typed as offices write it (115/1/20) or as ISO; a refusal names it."""
+    try:
+        return parse_any_date(request.POST.get(field, "")[:40])
+    except ValueError as error:
+        raise services.PlanError(str(error), field) from None
+
+
 @access(roles=[Role.COORDINATOR])
 @require_POST
 @refusals_to("plans:detail", pk="pk")
 def record_posting(request: HttpRequest, pk: int) -> HttpResponse:
     """登錄張貼於服務場所: the day (typed as 115/1/20 or 2026-01-20) and the place."""
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
-    try:
-        on = parse_any_date(request.POST.get("on", "")[:40])
-    except ValueError as error:
-        raise services.PlanError(str(error), "on") from None
+    on = _posted_date(request, "on")
     services.record_posting(by=request.user, plan=plan, on=on, where=request.POST.get("where", ""))
     messages.success(request, "已登錄張貼於服務場所。")
     return redirect("plans:detail", plan.pk)
@@ -439,10 +445,7 @@ def plan_requirements(request: HttpRequest, pk: int) -> HttpResponse:
 def record_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     """登錄意見徵詢 on a draft: when, with whom, how, what was said and what changed."""
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
-    try:
-        held_on = parse_any_date(request.POST.get("held_on", "")[:40])
-    except ValueError as error:
-        raise services.PlanError(str(error), "held_on") from None
+    held_on = _posted_date(request, "held_on")
     services.record_consultation(
         by=request.user,
         plan=plan,
@@ -462,11 +465,7 @@ def record_consultation(request: HttpRequest, pk: int) -> HttpResponse:
 def open_comments(request: HttpRequest, pk: int) -> HttpResponse:
     """公開徵詢意見: the draft open to public comment from one day to another."""
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
-    try:
-        opens_on = parse_any_date(request.POST.get("opens_on", "")[:40])
-        closes_on = parse_any_date(request.POST.get("closes_on", "")[:40])
-    except ValueError as error:
-        raise services.PlanError(str(error)) from None
+    opens_on, closes_on = _posted_date(request, "opens_on"), _posted_date(request, "closes_on")
     services.open_comment_period(by=request.user, plan=plan, opens_on=opens_on, closes_on=closes_on)
     messages.success(request, "已開放公開徵詢意見。")
     return redirect("plans:edit", plan.pk)
